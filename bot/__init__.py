@@ -1,0 +1,1 @@
+"""The Prakerja assistant: engine (config, storage, channels, scheduler, i18n, CLI)."""

@@ -1,0 +1,87 @@
+"""The terminal channel: numbered choices, one participant message per line when scripted."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.clock import Clock
+from bot.domain import Incoming, InputKind, Option, Reply
+from bot.engine import Engine
+
+CHANNEL = "console"
+
+
+def render(reply: Reply) -> str:
+    """A reply as terminal text: the message, then its options as numbered lines."""
+    lines = [reply.text]
+    lines += [f"  {number}. {option.label}" for number, option in enumerate(reply.options, 1)]
+    return "\n".join(lines)
+
+
+def pick(text: str, options: tuple[Option, ...]) -> Option | None:
+    """The option a typed line chooses: its number or its label."""
+    answer = text.strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(options):
+        return options[int(answer) - 1]
+    return next((o for o in options if o.label.lower() == answer.lower()), None)
+
+
+class ConsoleChannel:
+    """Chats with one participant over stdin/stdout through the shared engine."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        user: str,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.user = user
+        self.stdin = stdin
+        self.stdout = stdout
+        self.interactive = stdin.isatty()
+        self.options: tuple[Option, ...] = ()
+
+    def message(self, text: str) -> Incoming:
+        """The domain message for one typed line."""
+        base = Incoming(
+            channel=CHANNEL, user_id=self.user, chat_id=self.user, at=self.clock.now(), text=text
+        )
+        chosen = pick(text, self.options) if self.options else None
+        if chosen is None:
+            return base
+        return Incoming(
+            channel=CHANNEL,
+            user_id=self.user,
+            chat_id=self.user,
+            at=base.at,
+            kind=InputKind.CHOICE,
+            text=chosen.label,
+            choice=chosen.id,
+        )
+
+    def show(self, replies: list[Reply]) -> None:
+        for reply in replies:
+            self.stdout.write(render(reply) + "\n\n")
+        self.stdout.flush()
+        with_options = [r for r in replies if r.options]
+        self.options = with_options[-1].options if with_options else ()
+
+    async def _read(self) -> str | None:
+        if self.interactive:
+            self.stdout.write("> ")
+            self.stdout.flush()
+        line = await asyncio.to_thread(self.stdin.readline)
+        return line.rstrip("\r\n") if line else None
+
+    async def run(self) -> None:
+        """Reads lines until end of input."""
+        if self.interactive:
+            self.show(await self.engine.handle(self.message("halo")))
+        while (line := await self._read()) is not None:
+            self.show(await self.engine.handle(self.message(line)))

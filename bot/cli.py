@@ -1,0 +1,93 @@
+"""The `prakerja-bot` command: run the bot, chat in the terminal, and operator tools."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from bot.app import open_app
+from bot.channels.console import ConsoleChannel
+from bot.clock import Clock, ShiftedClock, SystemClock
+from bot.config import ConfigError, Settings, load_settings
+from bot.program import ProgramError
+
+log = logging.getLogger("bot")
+
+
+def _parse_now(value: str | None, settings: Settings) -> Clock:
+    if value is None:
+        return SystemClock()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"not an ISO-8601 moment like 2021-11-20T10:00+07:00: {value!r}", param_hint="--now"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(settings.prakerja_timezone))
+    return ShiftedClock(moment)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _setup_logging(default: str) -> None:
+    level = os.environ.get("LOG_LEVEL", default).upper()
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+now_option = click.option(
+    "--now",
+    metavar="ISO-8601",
+    help="Start the bot's clock at this moment (e.g. 2021-11-20T10:00+07:00); "
+    "time runs forward from it.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Assistant for Kartu Prakerja participants (Telegram, WhatsApp, terminal)."""
+
+
+async def _chat(settings: Settings, clock: Clock, user: str) -> None:
+    try:
+        async with open_app(settings, clock) as app:
+            await ConsoleChannel(app.engine, clock, user).run()
+    except ProgramError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@now_option
+def run(now: str | None) -> None:
+    """Start every configured channel; with none configured, the terminal chat."""
+    settings = _settings()
+    clock = _parse_now(now, settings)
+    _setup_logging("WARNING")
+    asyncio.run(_chat(settings, clock, getpass.getuser()))
+
+
+@main.command()
+@click.option("--user", default=None, help="Chat as this participant (default: your login).")
+@now_option
+def chat(user: str | None, now: str | None) -> None:
+    """Chat with the bot in the terminal (one message per line when piped)."""
+    settings = _settings()
+    clock = _parse_now(now, settings)
+    _setup_logging("WARNING")
+    asyncio.run(_chat(settings, clock, user or getpass.getuser()))

@@ -1,0 +1,102 @@
+"""Small values that cross the boundary between channels, handlers and the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Step(StrEnum):
+    """What the bot is waiting for from a participant: the conversation's state machine.
+
+    NEW ─/start─> ASK_WAVE ─wave with deadline─> ASK_TIMEZONE ─> MENU
+                     │ └─wave without deadline─> ASK_ANNOUNCED ─date─┘
+                     └─date──────────────────────────────> ASK_TIMEZONE
+    MENU ─/hapus─> CONFIRM_DELETE ─ya─> (deleted) / ─tidak─> MENU
+    """
+
+    NEW = "new"
+    ASK_WAVE = "ask_wave"
+    ASK_ANNOUNCED = "ask_announced"
+    ASK_TIMEZONE = "ask_timezone"
+    MENU = "menu"
+    CONFIRM_DELETE = "confirm_delete"
+    CONFIRM_PURCHASE = "confirm_purchase"
+    CONFIRM_STOP = "confirm_stop"
+
+
+class InputKind(StrEnum):
+    """What kind of thing the participant sent."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    UNSUPPORTED = "unsupported"
+    CONTACT = "contact"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice offered with a reply; `id` is a routable action, `label` what is shown."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the participant: text plus optional choices."""
+
+    text: str
+    options: tuple[Option, ...] = ()
+    request_contact: bool = False
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a participant, whatever the channel."""
+
+    channel: str
+    user_id: str
+    chat_id: str
+    at: datetime
+    kind: InputKind = InputKind.TEXT
+    text: str = ""
+    choice: str | None = None
+    language_code: str | None = None
+    phone: str | None = None
+    message_id: str | None = None
+
+
+@dataclass
+class Participant:
+    """Everything the bot keeps about one participant (and nothing more)."""
+
+    channel: str
+    user_id: str
+    chat_id: str
+    locale: str
+    timezone: str
+    ref_code: str
+    created_at: datetime
+    id: int | None = None
+    step: Step = Step.NEW
+    wave: int | None = None
+    scheme: str | None = None
+    announced_on: date | None = None
+    deadline_utc: datetime | None = None
+    reminders_enabled: bool = True
+    unreachable: bool = False
+    phone: str | None = None
+    last_inbound_at: datetime | None = None
+    progress: dict[str, datetime] = field(default_factory=dict)
+
+    @property
+    def onboarded(self) -> bool:
+        """True once the participant has a deadline and a time zone."""
+        return self.deadline_utc is not None and self.step not in (
+            Step.NEW,
+            Step.ASK_WAVE,
+            Step.ASK_ANNOUNCED,
+            Step.ASK_TIMEZONE,
+        )

@@ -1,0 +1,126 @@
+"""Spotting secrets (OTP, PIN, password, NIK/KK/card, account numbers) and unusable input.
+
+A message with a secret is never stored, logged or echoed: the handlers get a redacted copy
+and a warning goes out instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_LENGTH = 4096
+
+
+class Secret(StrEnum):
+    OTP = "otp"
+    IDENTITY = "identity"  # 16 digits: NIK, KK or the Kartu Prakerja number
+    PASSWORD = "password"  # PIN or password
+    ACCOUNT = "account"  # bank account number
+
+
+class Problem(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    EMOJI_ONLY = "emoji_only"
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a message holds: the secret kind (if any) and the text with secrets removed."""
+
+    secret: Secret | None
+    redacted: str
+
+
+REDACTED = "▒"
+
+# Things that contain digits but are not secrets, removed before looking for codes.
+_DATES = re.compile(
+    r"\b\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\b"
+    r"|\b\d{4}-\d{1,2}-\d{1,2}\b"
+    r"|\b\d{1,2}\s+[a-zA-Z]{3,9}\.?\s+\d{4}\b"
+    r"|\b(?:tahun|thn|th|year|gelombang|gel|wave)\.?\s*\d{1,4}\b"
+    r"|\b[a-zA-Z]{3,9}\s+(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+_AMOUNTS = re.compile(r"\b(?:rp\.?\s*)?\d{1,3}(?:[.,]\d{3})+\b|\brp\.?\s*\d+\b", re.IGNORECASE)
+_PHONE = re.compile(r"(?:\+62|\b62|\b0)8\d{7,11}\b")
+
+_IDENTITY = re.compile(r"(?<!\d)(?:\d[ \-.]?){15}\d(?!\d)")
+_PASSWORD = re.compile(
+    r"\b(?:pin|password|passwd|pass|pwd|pw|sandi|kata\s+sandi|kata\s+kunci)"
+    r"(?:nya|ku|\s+(?:saya|aku|ku|nya|adalah|is))?\s*[:=]?\s*"
+    r"(?P<value>(?=\S*\d)\S{3,})",
+    re.IGNORECASE,
+)
+_ACCOUNT = re.compile(
+    r"\b(?:no\.?\s*)?(?:rek|rekening|norek|account|acc)\b\.?\s*(?:saya|aku|ku|nya|no\.?)?"
+    r"\s*[:=]?\s*(?:\d[ \-.]?){8,17}\d",
+    re.IGNORECASE,
+)
+_OTP_NEAR = re.compile(
+    r"\b(?:otp|kode|code|token)(?:nya|ku)?\b\D{0,15}\d{3,8}\b|\b\d{3,8}\b\s*(?:itu\s+)?(?:otp|kode)\b",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"(?<![\d.,/])\d{4,8}(?![\d.,/])")
+_DIGITS = re.compile(r"\d(?:[ \-.]?\d)*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _scrub(text: str, pattern: re.Pattern[str]) -> str:
+    """Replaces the secret inside each match, keeping the words around it."""
+
+    def hide(match: re.Match[str]) -> str:
+        if "value" in pattern.groupindex:
+            start, end = match.span("value")
+            offset = match.start()
+            whole = match.group()
+            return whole[: start - offset] + REDACTED + whole[end - offset :]
+        return _DIGITS.sub(REDACTED, match.group())
+
+    return pattern.sub(hide, text)
+
+
+def scan(text: str) -> Scan:
+    """Finds the most serious secret in `text` and returns a copy without any of them."""
+    harmless = _PHONE.sub(" ", _AMOUNTS.sub(" ", _DATES.sub(" ", text)))
+    found: Secret | None = None
+    redacted = text
+    for kind, pattern in (
+        (Secret.IDENTITY, _IDENTITY),
+        (Secret.PASSWORD, _PASSWORD),
+        (Secret.ACCOUNT, _ACCOUNT),
+        (Secret.OTP, _OTP_NEAR),
+    ):
+        if pattern.search(harmless):
+            found = found or kind
+            redacted = _scrub(redacted, pattern)
+            harmless = _scrub(harmless, pattern)
+    if _CODE.search(harmless):
+        found = found or Secret.OTP
+        for code in _CODE.findall(harmless):
+            redacted = re.sub(rf"(?<!\d){code}(?!\d)", REDACTED, redacted)
+    return Scan(found, redacted)
+
+
+def clean(text: str) -> str:
+    """Removes control characters and folds compatibility forms (full-width digits)."""
+    return _CONTROL.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _is_symbolic(char: str) -> bool:
+    return unicodedata.category(char)[0] in "SZPC" or char in "\u200d\ufe0f"
+
+
+def problem(text: str) -> Problem | None:
+    """Why a (cleaned) message cannot be read, if it cannot."""
+    if len(text) > MAX_LENGTH:
+        return Problem.TOO_LONG
+    if not text:
+        return Problem.EMPTY
+    if all(_is_symbolic(c) for c in text) and any(unicodedata.category(c) == "So" for c in text):
+        return Problem.EMOJI_ONLY
+    return None

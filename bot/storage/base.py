@@ -1,0 +1,25 @@
+"""The narrow interface every store implements (SQLite now; PostgreSQL can join it)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.domain import Participant
+
+
+class Store(Protocol):
+    """Participant state, persisted."""
+
+    async def get_participant(self, channel: str, user_id: str) -> Participant | None:
+        """The participant on that channel, or None for a new one."""
+        ...
+
+    async def save_participant(self, participant: Participant) -> Participant:
+        """Inserts or updates the participant and their progress; sets `id` on insert."""
+        ...
+
+    async def delete_participant(self, participant_id: int) -> None:
+        """Deletes every row about the participant."""
+        ...
+
+    async def close(self) -> None: ...

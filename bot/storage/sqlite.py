@@ -1,0 +1,170 @@
+"""SQLite through aiosqlite: WAL mode, one file, versioned migrations."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.domain import Participant, Step
+
+log = logging.getLogger(__name__)
+
+
+def ts(moment: datetime | None) -> str | None:
+    """A UTC moment as stored text."""
+    return None if moment is None else moment.isoformat()
+
+
+def from_ts(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration file, in order."""
+    folder = resources.files("bot.storage.migrations")
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            version = int(entry.name.split("_", 1)[0])
+            found.append((version, entry.name, entry.read_text("utf-8")))
+    return sorted(found)
+
+
+_PARTICIPANT_COLUMNS = (
+    "channel, user_id, chat_id, step, locale, timezone, ref_code, wave, scheme, announced_on,"
+    " deadline_utc, reminders_enabled, unreachable, phone, last_inbound_at, created_at,"
+    " updated_at"
+)
+
+
+class SqliteStore:
+    """The embedded default store."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    @classmethod
+    async def open(cls, path: str) -> SqliteStore:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path)
+        db.row_factory = aiosqlite.Row
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=5000")
+        store = cls(db)
+        await store.migrate()
+        return store
+
+    async def migrate(self) -> None:
+        """Applies every migration newer than the file's `user_version`, each atomically."""
+        async with self.db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        current = int(row[0]) if row else 0
+        for version, name, sql in migrations():
+            if version <= current:
+                continue
+            log.info("applying migration %s", name)
+            await self.db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    # participants ---------------------------------------------------------------------------
+
+    def _participant(self, row: aiosqlite.Row, progress: dict[str, datetime]) -> Participant:
+        return Participant(
+            id=row["id"],
+            channel=row["channel"],
+            user_id=row["user_id"],
+            chat_id=row["chat_id"],
+            step=Step(row["step"]),
+            locale=row["locale"],
+            timezone=row["timezone"],
+            ref_code=row["ref_code"],
+            wave=row["wave"],
+            scheme=row["scheme"],
+            announced_on=date.fromisoformat(row["announced_on"]) if row["announced_on"] else None,
+            deadline_utc=from_ts(row["deadline_utc"]),
+            reminders_enabled=bool(row["reminders_enabled"]),
+            unreachable=bool(row["unreachable"]),
+            phone=row["phone"],
+            last_inbound_at=from_ts(row["last_inbound_at"]),
+            created_at=datetime.fromisoformat(row["created_at"]),
+            progress=progress,
+        )
+
+    async def _progress(self, participant_id: int) -> dict[str, datetime]:
+        async with self.db.execute(
+            "SELECT item, done_at FROM progress WHERE participant_id = ?", (participant_id,)
+        ) as cursor:
+            return {r["item"]: datetime.fromisoformat(r["done_at"]) async for r in cursor}
+
+    async def _fetch_one(self, sql: str, params: tuple[Any, ...]) -> Participant | None:
+        async with self.db.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return self._participant(row, await self._progress(row["id"]))
+
+    async def get_participant(self, channel: str, user_id: str) -> Participant | None:
+        return await self._fetch_one(
+            "SELECT * FROM participants WHERE channel = ? AND user_id = ?", (channel, user_id)
+        )
+
+    async def participant_by_id(self, participant_id: int) -> Participant | None:
+        return await self._fetch_one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+
+    def _values(self, p: Participant, now: datetime) -> tuple[Any, ...]:
+        return (
+            p.channel,
+            p.user_id,
+            p.chat_id,
+            p.step.value,
+            p.locale,
+            p.timezone,
+            p.ref_code,
+            p.wave,
+            p.scheme,
+            p.announced_on.isoformat() if p.announced_on else None,
+            ts(p.deadline_utc),
+            int(p.reminders_enabled),
+            int(p.unreachable),
+            p.phone,
+            ts(p.last_inbound_at),
+            ts(p.created_at),
+            ts(now),
+        )
+
+    async def save_participant(self, participant: Participant) -> Participant:
+        now = participant.last_inbound_at or participant.created_at
+        values = self._values(participant, now)
+        if participant.id is None:
+            placeholders = ", ".join("?" for _ in values)
+            cursor = await self.db.execute(
+                f"INSERT INTO participants ({_PARTICIPANT_COLUMNS}) VALUES ({placeholders})",
+                values,
+            )
+            participant.id = cursor.lastrowid
+        else:
+            assignments = ", ".join(f"{c.strip()} = ?" for c in _PARTICIPANT_COLUMNS.split(","))
+            await self.db.execute(
+                f"UPDATE participants SET {assignments} WHERE id = ?", (*values, participant.id)
+            )
+        await self.db.execute("DELETE FROM progress WHERE participant_id = ?", (participant.id,))
+        await self.db.executemany(
+            "INSERT INTO progress (participant_id, item, done_at) VALUES (?, ?, ?)",
+            [(participant.id, item, ts(at)) for item, at in participant.progress.items()],
+        )
+        await self.db.commit()
+        return participant
+
+    async def delete_participant(self, participant_id: int) -> None:
+        await self.db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
+        await self.db.commit()

@@ -1,0 +1,82 @@
+"""Pieces several topics share: the main menu, the deadline line, marking a step done."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain import Option, Reply
+from bot.i18n import N_, Translator
+from handlers.context import Context
+
+MENU_ITEMS: tuple[tuple[str, str], ...] = (
+    ("menu:dashboard", N_("Check dashboard")),
+    ("menu:platforms", N_("Choose a training platform")),
+    ("menu:purchase", N_("Buy a training")),
+    ("menu:linking", N_("Link bank account/e-wallet")),
+    ("menu:otp", N_("Enter the OTP")),
+    ("menu:status", N_("Incentive status")),
+    ("menu:reminders", N_("Reminders")),
+    ("menu:help", N_("Help")),
+)
+
+# The checklist shown in /status, in the order of the program's steps.
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("dashboard", N_("Dashboard checked")),
+    ("platform", N_("Training platform chosen")),
+    ("purchase", N_("First training bought")),
+    ("linking", N_("Bank account/e-wallet linked")),
+)
+
+
+def menu_options(t: Translator) -> tuple[Option, ...]:
+    return tuple(Option(action, t._(label)) for action, label in MENU_ITEMS)
+
+
+def menu_reply(ctx: Context, text: str | None = None) -> Reply:
+    """The main menu, with an optional lead-in sentence."""
+    return Reply(text or ctx.t._("What would you like to do?"), menu_options(ctx.t))
+
+
+def back_option(t: Translator) -> Option:
+    return Option("menu:show", t._("Back to menu"))
+
+
+def time_left(ctx: Context) -> str:
+    """'10 days left', 'only 5 hours left', or 'the deadline has passed'."""
+    t, deadline = ctx.t, ctx.participant.deadline_utc
+    assert deadline is not None
+    now = ctx.now()
+    if now >= deadline:
+        return t._("the deadline has passed")
+    days = (t.local(deadline).date() - t.local(now).date()).days
+    if days >= 1:
+        return t.ngettext("{n} day left", "{n} days left", days).format(n=days)
+    hours = max(1, (deadline - now) // timedelta(hours=1))
+    return t.ngettext("only {n} hour left", "only {n} hours left", hours).format(n=hours)
+
+
+def deadline_line(ctx: Context) -> str:
+    """Batas beli pelatihan pertamamu: Selasa, 30 November 2021 pukul 23.59 WIB — 10 hari lagi."""
+    deadline = ctx.participant.deadline_utc
+    if deadline is None:
+        return ctx.t._("I don't know your purchase deadline yet. Send /start to set it.")
+    return ctx.t._("Your first training's purchase deadline: {when} — {left}").format(
+        when=ctx.t.datetime(deadline), left=time_left(ctx)
+    )
+
+
+def mark_done(ctx: Context, item: str) -> bool:
+    """Records that a step is done (keeping the first time); True if it was new."""
+    if item in ctx.participant.progress:
+        return False
+    ctx.participant.progress[item] = ctx.now()
+    return True
+
+
+def official_help(ctx: Context) -> str:
+    """Where account problems go: the official channels from the program file."""
+    h = ctx.program.official_help
+    return ctx.t._(
+        "For problems with your account, contact the official channels: {help_centre}, "
+        "{email}, or the contact centre {phone} (toll-free)."
+    ).format(help_centre=h.help_centre, email=h.email, phone=h.contact_centre)

@@ -1,0 +1,32 @@
+"""Help: what the bot can do, its commands, and the official help channels."""
+
+from __future__ import annotations
+
+from bot.domain import Incoming, Reply
+from handlers.common import menu_options, official_help
+from handlers.context import Context
+
+
+async def show(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores nothing; lists the commands and the official channels."""
+    t = ctx.t
+    commands = t._(
+        "Commands:\n"
+        "/menu – the main menu\n"
+        "/status – your progress and deadline\n"
+        "/pengingat – reminder settings\n"
+        "/berhenti – stop reminders\n"
+        "/bahasa – change language\n"
+        "/hapus – delete all your data\n"
+        "/batal – cancel and go back to the menu"
+    )
+    return [
+        Reply(
+            t._(
+                "I'm an assistant, not the official Kartu Prakerja program. I explain the steps, "
+                "keep track of your deadline and remind you before it."
+            )
+        ),
+        Reply(commands),
+        Reply(official_help(ctx), menu_options(t)),
+    ]

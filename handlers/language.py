@@ -1,0 +1,32 @@
+"""The participant's language: switching between Indonesian and English (/bahasa)."""
+
+from __future__ import annotations
+
+from bot.domain import Incoming, Option, Reply
+from handlers.common import menu_reply
+from handlers.context import Context
+
+_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+async def ask(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores nothing; offers the languages."""
+    return [
+        Reply(
+            ctx.t._("Choose your language:"),
+            tuple(Option(f"lang:{code}", name) for code, name in _NAMES.items()),
+        )
+    ]
+
+
+async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores the chosen language and shows the menu in it."""
+    code = (msg.choice or "").removeprefix("lang:")
+    if code not in _NAMES:
+        return await ask(ctx, msg)
+    ctx.participant.locale = code
+    ctx.retranslate()
+    text = ctx.t._("Language set to {language}.").format(language=_NAMES[code])
+    if not ctx.participant.onboarded:
+        return [Reply(text)]
+    return [menu_reply(ctx, text)]

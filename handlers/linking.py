@@ -1,0 +1,40 @@
+"""Step 4: linking a bank account or e-wallet to receive the incentive."""
+
+from __future__ import annotations
+
+from bot.domain import Incoming, Option, Reply
+from handlers.common import back_option
+from handlers.context import Context
+
+
+async def show(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores nothing; explains the partners, the linking steps and the requirements."""
+    t, partners = ctx.t, ctx.program.partners
+    banks = ", ".join(p.name for p in partners if p.kind == "bank")
+    wallets = ", ".join(p.name for p in partners if p.kind == "ewallet")
+    return [
+        Reply(
+            t._(
+                "Your incentive is paid to a bank account ({banks}) or an e-wallet ({wallets})."
+            ).format(banks=banks or "-", wallets=wallets or "-")
+        ),
+        Reply(
+            t._(
+                "How to link: log in at {website} → dashboard → “Rekening” → “Sambungkan "
+                "Rekening” → choose a bank or e-wallet → “Sambungkan”. Then confirm with the "
+                "OTP sent by SMS, on the website."
+            ).format(website=ctx.program.program.website)
+        ),
+        Reply(
+            t._(
+                "Requirements: the account must be in your own name (same NIK as your Prakerja "
+                "account), the e-wallet must be premium/verified, and your Prakerja phone number "
+                "must be the e-wallet's number."
+            ),
+            (
+                Option("done:linking", t._("Account linked")),
+                Option("menu:otp", t._("About the OTP")),
+                back_option(t),
+            ),
+        ),
+    ]

@@ -1,0 +1,24 @@
+"""The main menu: showing it, and going back to it from anywhere (/batal)."""
+
+from __future__ import annotations
+
+from bot.domain import Incoming, Reply, Step
+from handlers.common import menu_reply
+from handlers.context import Context
+from handlers.onboarding import start
+
+
+async def show(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores the menu step and shows the menu (or starts onboarding for a newcomer)."""
+    if not ctx.participant.onboarded:
+        return await start(ctx, msg)
+    ctx.participant.step = Step.MENU
+    return [menu_reply(ctx)]
+
+
+async def cancel(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Drops whatever was being asked, stores the menu step and shows the menu."""
+    if not ctx.participant.onboarded:
+        return await start(ctx, msg)
+    ctx.participant.step = Step.MENU
+    return [menu_reply(ctx, ctx.t._("Okay, cancelled. Back to the menu."))]

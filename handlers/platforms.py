@@ -1,0 +1,24 @@
+"""Step 2: the digital platforms from the program file, and tips for comparing them."""
+
+from __future__ import annotations
+
+from bot.domain import Incoming, Option, Reply
+from handlers.common import back_option
+from handlers.context import Context
+
+
+async def show(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores nothing; lists the platforms with a line each and asks which one to look at."""
+    t = ctx.t
+    lines = "\n".join(f"• {p.name}: {p.line.get(t.locale)}" for p in ctx.program.platforms)
+    tips = t._(
+        "Tips: compare the price, the reviews and ratings, the training hours and the "
+        "schedule. Choose a training that fits what you need for work."
+    )
+    return [
+        Reply(t._("Trainings can be bought on these platforms:") + "\n" + lines),
+        Reply(
+            tips,
+            (Option("done:platform", t._("I've chosen a platform")), back_option(t)),
+        ),
+    ]

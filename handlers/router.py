@@ -1,0 +1,158 @@
+"""Where each message goes: the conversation's whole state machine, in one ordered table.
+
+Order matters: unusable input and secrets first, then buttons, then commands (from anywhere),
+then the answer the current step is waiting for, then menu labels, then free text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+
+from bot.domain import Incoming, InputKind, Reply, Step
+from bot.i18n import LOCALES, Translator
+from bot.safety import clean, problem, scan
+from handlers import (
+    dashboard,
+    freetext,
+    guard,
+    help,
+    language,
+    linking,
+    menu,
+    onboarding,
+    otp,
+    platforms,
+    privacy,
+    purchase,
+    reminders,
+    status,
+    steps,
+)
+from handlers.common import MENU_ITEMS, menu_reply
+from handlers.context import Context, Handler
+
+# Buttons: exact option ids.
+ACTIONS: dict[str, Handler] = {
+    "menu:show": menu.show,
+    "menu:dashboard": dashboard.show,
+    "menu:platforms": platforms.show,
+    "menu:purchase": purchase.show,
+    "menu:linking": linking.show,
+    "menu:otp": otp.show,
+    "menu:status": status.show,
+    "menu:reminders": reminders.show,
+    "menu:help": help.show,
+    "purchase:done": purchase.record,
+    "reminders:off": reminders.stop,
+    "reminders:on": reminders.resume,
+    "delete:yes": privacy.confirm,
+    "delete:no": privacy.confirm,
+    "onboarding:restart": onboarding.start,
+}
+
+# Buttons: option ids by prefix (the rest of the id is the value).
+PREFIXES: dict[str, Handler] = {
+    "done:": steps.done,
+    "wave:": onboarding.choose_wave,
+    "tz:": onboarding.process_timezone,
+    "lang:": language.choose,
+}
+
+# Commands and their plain-word twins work from anywhere.
+COMMANDS: dict[str, Handler] = {
+    "/start": onboarding.start,
+    "mulai": onboarding.greet,
+    "/menu": menu.show,
+    "menu": menu.show,
+    "halo": onboarding.greet,
+    "hai": onboarding.greet,
+    "/status": status.show,
+    "status": status.show,
+    "/bantuan": help.show,
+    "/help": help.show,
+    "bantuan": help.show,
+    "/batal": menu.cancel,
+    "batal": menu.cancel,
+    "/bahasa": language.ask,
+    "/language": language.ask,
+    "/berhenti": reminders.stop,
+    "/stop": reminders.stop,
+    "/pengingat": reminders.show,
+    "/hapus": privacy.ask_delete,
+}
+
+# What a step waits for when the participant types instead of pressing a button.
+STEP_TEXT: dict[Step, Handler] = {
+    Step.ASK_WAVE: onboarding.process_wave,
+    Step.ASK_ANNOUNCED: onboarding.process_announced,
+    Step.ASK_TIMEZONE: onboarding.process_timezone,
+    Step.CONFIRM_DELETE: privacy.confirm,
+}
+
+
+@cache
+def _labels() -> dict[str, str]:
+    """Menu labels in every locale, lower-cased, to the action they stand for."""
+    found: dict[str, str] = {}
+    for locale in LOCALES:
+        t = Translator(locale, "Asia/Jakarta")
+        for action, label in MENU_ITEMS:
+            found[t._(label).lower()] = action
+    return found
+
+
+def _command(text: str) -> Handler | None:
+    word = text.split(maxsplit=1)[0].lower() if text else ""
+    if word.startswith("/"):
+        word = word.split("@", 1)[0]
+        return COMMANDS.get(word)
+    return COMMANDS.get(text.lower().strip(" !.?"))
+
+
+async def prompt(ctx: Context, msg: Incoming) -> list[Reply]:
+    """The question the current step is waiting for, asked again."""
+    step = ctx.participant.step
+    if step in (Step.NEW, Step.ASK_WAVE):
+        return (await onboarding.start(ctx, msg))[1:]
+    if step == Step.ASK_ANNOUNCED:
+        return [Reply(ctx.t._("On what date were you announced as passing selection?"))]
+    if step == Step.ASK_TIMEZONE:
+        return [onboarding.ask_timezone(ctx)]
+    if step == Step.CONFIRM_DELETE:
+        return await privacy.ask_delete(ctx, msg)
+    return [menu_reply(ctx)]
+
+
+async def _choice(ctx: Context, msg: Incoming) -> list[Reply]:
+    choice = msg.choice or ""
+    if choice in ACTIONS:
+        return await ACTIONS[choice](ctx, msg)
+    for prefix, handler in PREFIXES.items():
+        if choice.startswith(prefix):
+            return await handler(ctx, msg)
+    return [menu_reply(ctx, ctx.t._("That menu is outdated. Here is the current one."))]
+
+
+async def route(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Turns one incoming message into replies, changing the participant's state on the way."""
+    if msg.kind == InputKind.UNSUPPORTED:
+        return [guard.unsupported_reply(ctx), *await prompt(ctx, msg)]
+    if msg.kind == InputKind.CHOICE:
+        return await _choice(ctx, msg)
+    text = clean(msg.text)
+    if issue := problem(text):
+        return [guard.problem_reply(ctx, issue), *await prompt(ctx, msg)]
+    found = scan(text)
+    if found.secret is not None:
+        return [guard.secret_warning(ctx, found.secret), *await prompt(ctx, msg)]
+    msg = replace(msg, text=text)
+    if handler := _command(text):
+        return await handler(ctx, msg)
+    if handler := STEP_TEXT.get(ctx.participant.step):
+        return await handler(ctx, msg)
+    if action := _labels().get(text.lower()):
+        return await ACTIONS[action](ctx, replace(msg, kind=InputKind.CHOICE, choice=action))
+    if not ctx.participant.onboarded:
+        return await onboarding.start(ctx, msg)
+    return await freetext.route(ctx, msg, text)

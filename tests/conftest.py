@@ -1,0 +1,53 @@
+"""Shared fixtures: the shipped program, a fake clock, a fresh SQLite store, the engine."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.engine import Engine
+from bot.program import Program, load_program
+from bot.storage.sqlite import SqliteStore
+from tests.helpers import WIB_START, Chat
+
+
+@pytest.fixture(scope="session")
+def program() -> Program:
+    return load_program()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(WIB_START)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "prakerja.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[SqliteStore]:
+    opened = await SqliteStore.open(str(db_path))
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def engine(store: SqliteStore, program: Program, clock: FakeClock) -> Engine:
+    return Engine(store, program, clock)
+
+
+@pytest.fixture
+def chat(engine: Engine, clock: FakeClock) -> Chat:
+    return Chat(engine, clock)
+
+
+async def onboard(chat: Chat, wave: str = "22", zone: str = "WIB") -> None:
+    """Takes a participant through onboarding to the menu."""
+    await chat.send("/start")
+    await chat.send(wave)
+    await chat.press(f"tz:{zone}")

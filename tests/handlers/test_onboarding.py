@@ -1,0 +1,90 @@
+"""Onboarding: wave or date to a deadline, shown in the participant's zone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain import Step
+from bot.storage.sqlite import SqliteStore
+from tests.helpers import Chat
+
+
+async def test_wave_22_deadline_in_wib(chat: Chat) -> None:
+    replies = await chat.send("/start")
+    assert "bukan layanan resmi" in replies[0].text
+    assert "wave:22" in chat.option_ids
+    await chat.send("22")
+    assert chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]
+    await chat.press("tz:WIB")
+    assert (
+        "Batas beli pelatihan pertamamu: Selasa, 30 November 2021 pukul 23.59 WIB — 10 hari lagi"
+        in chat.text
+    )
+    assert "menu:dashboard" in chat.option_ids
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("WIB", "Selasa, 30 November 2021 pukul 23.59 WIB — 10 hari lagi"),
+        ("WITA", "Rabu, 1 Desember 2021 pukul 00.59 WITA — 11 hari lagi"),
+        ("WIT", "Rabu, 1 Desember 2021 pukul 01.59 WIT — 11 hari lagi"),
+    ],
+)
+async def test_deadline_shown_in_each_zone(chat: Chat, zone: str, expected: str) -> None:
+    await chat.send("/start")
+    await chat.press("wave:22")
+    await chat.send(zone.lower())
+    assert expected in chat.text
+
+
+async def test_announcement_date_gives_thirty_days(chat: Chat, store: SqliteStore) -> None:
+    await chat.send("/start")
+    await chat.send("1/11/2021")
+    await chat.press("tz:WIB")
+    assert "Rabu, 1 Desember 2021 pukul 23.59 WIB — 11 hari lagi" in chat.text
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.step == Step.MENU
+    assert saved.announced_on is not None and saved.announced_on.isoformat() == "2021-11-01"
+
+
+@pytest.mark.parametrize("typed", ["1 November 2021", "01-11-2021", "tgl 1 nov 2021", "2021-11-01"])
+async def test_date_forms(chat: Chat, typed: str) -> None:
+    await chat.send("/start")
+    await chat.send(typed)
+    assert chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("31/2/2021", "Tanggal itu tidak ada"),
+        ("1/12/2021", "belum terjadi"),
+        ("1/1/2019", "sebelum program dimulai"),
+        ("999", "tidak kenal gelombang 999"),
+        ("kemarin sore", "tidak bisa membacanya"),
+    ],
+)
+async def test_bad_answers_ask_again(chat: Chat, store: SqliteStore, typed: str, message: str) -> None:
+    await chat.send("/start")
+    await chat.send(typed)
+    assert message in chat.text
+    assert "gelombang berapa" in chat.text
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.step == Step.ASK_WAVE and saved.deadline_utc is None
+
+
+async def test_wave_without_deadline_asks_for_the_date(chat: Chat) -> None:
+    await chat.send("/start")
+    await chat.send("gelombang 21")
+    assert "belum punya batas waktu gelombang 21" in chat.text
+    await chat.send("besok")
+    assert "1/11/2021" in chat.text
+    await chat.send("5/11/2021")
+    await chat.press("tz:WIB")
+    assert "Minggu, 5 Desember 2021 pukul 23.59 WIB" in chat.text
+
+
+async def test_deep_link_payload_sets_the_wave(chat: Chat) -> None:
+    await chat.send("/start 22")
+    assert chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]
