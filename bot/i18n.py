@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import gettext
 import datetime as dt
+import gettext
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo

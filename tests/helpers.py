@@ -39,12 +39,16 @@ class Chat:
     async def press(self, option_id: str) -> list[Reply]:
         offered = [o.id for r in self.replies for o in r.options]
         assert option_id in offered, f"{option_id} not offered; offered: {offered}"
-        self.replies = await self.engine.handle(make_choice(option_id, self.user, self.clock.now()))
+        self.replies = await self.engine.handle(
+            make_choice(option_id, self.user, self.clock.now())
+        )
         return self.replies
 
     async def press_any(self, option_id: str) -> list[Reply]:
         """Presses a button even if the last replies did not offer it (an old menu)."""
-        self.replies = await self.engine.handle(make_choice(option_id, self.user, self.clock.now()))
+        self.replies = await self.engine.handle(
+            make_choice(option_id, self.user, self.clock.now())
+        )
         return self.replies
 
     @property

@@ -48,7 +48,9 @@ async def test_announcement_date_gives_thirty_days(chat: Chat, store: SqliteStor
     assert saved.announced_on is not None and saved.announced_on.isoformat() == "2021-11-01"
 
 
-@pytest.mark.parametrize("typed", ["1 November 2021", "01-11-2021", "tgl 1 nov 2021", "2021-11-01"])
+@pytest.mark.parametrize(
+    "typed", ["1 November 2021", "01-11-2021", "tgl 1 nov 2021", "2021-11-01"]
+)
 async def test_date_forms(chat: Chat, typed: str) -> None:
     await chat.send("/start")
     await chat.send(typed)
@@ -65,7 +67,9 @@ async def test_date_forms(chat: Chat, typed: str) -> None:
         ("kemarin sore", "tidak bisa membacanya"),
     ],
 )
-async def test_bad_answers_ask_again(chat: Chat, store: SqliteStore, typed: str, message: str) -> None:
+async def test_bad_answers_ask_again(
+    chat: Chat, store: SqliteStore, typed: str, message: str
+) -> None:
     await chat.send("/start")
     await chat.send(typed)
     assert message in chat.text
