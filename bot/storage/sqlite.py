@@ -11,17 +11,10 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Participant, Step
+from bot.storage.outbox import OutboxMixin
+from bot.storage.sqlite_base import from_ts, ts
 
 log = logging.getLogger(__name__)
-
-
-def ts(moment: datetime | None) -> str | None:
-    """A UTC moment as stored text."""
-    return None if moment is None else moment.isoformat()
-
-
-def from_ts(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -42,11 +35,8 @@ _PARTICIPANT_COLUMNS = (
 )
 
 
-class SqliteStore:
-    """The embedded default store."""
-
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
+class SqliteStore(OutboxMixin):
+    """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
