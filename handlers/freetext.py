@@ -174,9 +174,17 @@ async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
     return await INTENTS[name](ctx, msg)
 
 
+def _answer(ctx: Context, text: str, intent: str) -> bool | None:
+    """A typed yes/no, or yes when the message says the asked-about thing again."""
+    answer = classifier(ctx.t.locale).yes_no(text)
+    if answer is None and understand(ctx, text).intent == intent:
+        return True
+    return answer
+
+
 async def confirm_purchase(ctx: Context, msg: Incoming) -> list[Reply]:
     """Records the purchase on a typed yes; on no stores nothing; otherwise reads it afresh."""
-    answer = classifier(ctx.t.locale).yes_no(msg.text)
+    answer = _answer(ctx, msg.text, "purchased")
     if answer is True:
         return await purchase.record(ctx, msg)
     if answer is False:
@@ -187,7 +195,7 @@ async def confirm_purchase(ctx: Context, msg: Incoming) -> list[Reply]:
 
 async def confirm_stop(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stops reminders on a typed yes; on no keeps them; otherwise reads the message afresh."""
-    answer = classifier(ctx.t.locale).yes_no(msg.text)
+    answer = _answer(ctx, msg.text, "stop_reminders")
     if answer is True:
         return await reminders.stop(ctx, msg)
     if answer is False:

@@ -41,8 +41,8 @@ class Thresholds:
     """When to answer, when to ask which topic was meant, when to admit not understanding."""
 
     floor: float = 0.3  # best in-scope score below this: unknown
-    confident: float = 0.45  # answer straight away at or above this score...
-    margin: float = 0.06  # ...when the runner-up is at least this far behind
+    confident: float = 0.4  # answer straight away at or above this score...
+    close: float = 0.8  # ...unless the runner-up scores at least this share of the best
 
 
 @dataclass(frozen=True)

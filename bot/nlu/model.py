@@ -22,6 +22,7 @@ _CHAR_WEIGHT = 0.25  # character n-grams count less than whole words
 _NEAREST_WEIGHT = 0.65  # score = this * nearest example + the rest * centroid
 _KEYWORD_BONUS = 0.08  # per distinct keyword found, at most _MAX_KEYWORDS
 _MAX_KEYWORDS = 2
+_MAX_ANSWER_WORDS = 3
 _SCOPE = tuple(name for name in INTENTS if name != UNKNOWN)
 
 Vector = dict[str, float]
@@ -148,8 +149,10 @@ class Classifier:
         return result
 
     def yes_no(self, text: str) -> bool | None:
-        """True for a yes ("iya udah"), False for a no ("blm"), None for anything else."""
+        """True for a short yes ("iya udah"), False for a short no ("blm"), else None."""
         raw = " ".join(text.lower().replace(",", " ").replace(".", " ").replace("!", " ").split())
+        if len(raw.split()) > _MAX_ANSWER_WORDS:
+            return None  # a longer message is a question of its own, not an answer
         words = set(raw.split()) | set(self.normalizer.tokens(text))
         phrases = words | {raw, self.normalizer.text(text)}
         yes = bool(phrases & self.knowledge.yes)
@@ -167,5 +170,5 @@ class Classifier:
             sure = max(scores[UNKNOWN], 1.0 - best / limits.floor if best < limits.floor else 0)
             return Result(UNKNOWN, round(min(1.0, sure), 3), ranked, clear=True)
         confidence = round(min(1.0, best), 3)
-        clear = best >= limits.confident and best - runner_up >= limits.margin
+        clear = best >= limits.confident and runner_up < limits.close * best
         return Result(best_name, confidence, ranked, clear=clear)
