@@ -74,7 +74,7 @@ class Normalizer:
 
     def tokens(self, text: str) -> list[str]:
         """The normalised words of `text` (placeholders included, fillers dropped)."""
-        folded = _REDUP.sub(r"\1", _placeholders(_fold(text)))
+        folded = _placeholders(_REDUP.sub(r"\1", _fold(text)))
         words: list[str] = []
         for raw in _WORD.findall(folded):
             words.extend(self.word(raw).split())
