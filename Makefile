@@ -35,9 +35,11 @@ extract: $(STAMP)
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --omit-header --ignore-obsolete
 	$(BIN)/python tools/fill_en.py
 
-# Accuracy and the confusion per intent of the free-text classifier on tests/data/nlu_eval.tsv.
+# Accuracy and the confusion per intent of the free-text classifier (Indonesian, then English).
 eval: $(STAMP)
-	$(BIN)/python -m bot.nlu.eval
+	$(BIN)/python -m bot.nlu.eval tests/data/nlu_eval.tsv --locale id
+	@echo
+	$(BIN)/python -m bot.nlu.eval tests/data/nlu_eval_en.tsv --locale en
 
 bench-classify: $(STAMP)
 	$(BIN)/python bench/classify.py

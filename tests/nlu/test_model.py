@@ -18,6 +18,14 @@ def test_evaluation_set_accuracy_and_unknown_rate() -> None:
     assert report.unknown_rate <= 0.05
 
 
+def test_english_evaluation_set() -> None:
+    pairs = read_set(DEFAULT_SET.with_name("nlu_eval_en.tsv"))
+    assert {intent for _, intent in pairs} == set(INTENTS)
+    report = evaluate(classifier("en"), pairs)
+    assert report.accuracy >= 0.85, report.errors
+    assert report.unknown_rate <= 0.05
+
+
 def test_evaluation_set_is_not_in_the_training_data() -> None:
     def plain(text: str) -> str:
         return " ".join(text.lower().split())
