@@ -99,6 +99,20 @@ STEP_TEXT: dict[Step, Handler] = {
 }
 
 
+# Yes/no questions asked about typed text, and the buttons that answer them. Doing anything
+# else (another button, a command) drops the question, so a later "ya" can't answer it.
+PENDING: dict[Step, str] = {
+    Step.CONFIRM_PURCHASE: "purchase:",
+    Step.CONFIRM_STOP: "stop:",
+}
+
+
+def _drop_question(ctx: Context, choice: str | None) -> None:
+    prefix = PENDING.get(ctx.participant.step)
+    if prefix is not None and not (choice or "").startswith(prefix):
+        ctx.participant.step = Step.MENU
+
+
 @cache
 def _labels() -> dict[str, str]:
     """Menu labels in every locale, lower-cased, to the action they stand for."""
@@ -151,6 +165,7 @@ async def route(ctx: Context, msg: Incoming) -> list[Reply]:
     if msg.kind == InputKind.UNSUPPORTED:
         return [guard.unsupported_reply(ctx), *await prompt(ctx, msg)]
     if msg.kind == InputKind.CHOICE:
+        _drop_question(ctx, msg.choice)
         return await _choice(ctx, msg)
     text = clean(msg.text)
     if issue := problem(text):
@@ -163,6 +178,7 @@ async def route(ctx: Context, msg: Incoming) -> list[Reply]:
         return [warning, *(rest or await prompt(ctx, msg))]
     msg = replace(msg, text=text)
     if handler := _command(text):
+        _drop_question(ctx, None)
         return await handler(ctx, msg)
     if handler := STEP_TEXT.get(ctx.participant.step):
         return await handler(ctx, msg)

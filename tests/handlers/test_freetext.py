@@ -187,3 +187,20 @@ async def test_english_participant(chat: Chat) -> None:
     await chat.press("lang:en")
     await chat.send("when is my deadline?")
     assert "Tuesday, 30 November 2021" in chat.text
+
+
+async def test_another_button_drops_the_pending_question(chat: Chat, store: SqliteStore) -> None:
+    await _typed(chat, "aku udh beli pelatihan")
+    await chat.press_any("menu:help")
+    await chat.send("ya")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and "purchase" not in saved.progress
+    assert saved.step == Step.MENU
+
+
+async def test_a_command_drops_the_pending_question(chat: Chat, store: SqliteStore) -> None:
+    await _typed(chat, "stop kirim pesan")
+    await chat.send("/bantuan")
+    await chat.send("ya")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.reminders_enabled
