@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import Incoming, Option, Reply
+from bot.nlu.entities import find_date
 from bot.program import Scheme
 from handlers.common import back_option, deadline_line, menu_options, official_help
 from handlers.context import Context
@@ -14,8 +15,28 @@ def _scheme(ctx: Context) -> Scheme:
     return ctx.program.schemes[key]
 
 
+def _asked_day(ctx: Context, msg: Incoming) -> str | None:
+    """Whether a date the participant asks about ("tgl 29 masih keburu?") is in time."""
+    deadline = ctx.participant.deadline_utc
+    today = ctx.t.local(ctx.now()).date()
+    asked = find_date(msg.text, today) if deadline is not None else None
+    if deadline is None or asked is None or asked < today:
+        return None
+    last = ctx.t.local(deadline).date()
+    day = ctx.t.short_date(asked)
+    if asked < last:
+        return ctx.t._("{date} is before your deadline, so that is still in time.").format(
+            date=day
+        )
+    if asked == last:
+        return ctx.t._("{date} is your deadline day itself: buy before the time above.").format(
+            date=day
+        )
+    return ctx.t._("{date} is after your deadline: that would be too late.").format(date=day)
+
+
 async def deadline(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores nothing; gives the participant's own deadline and the days left."""
+    """Stores nothing; gives the participant's own deadline, the days left, and a date's fit."""
     t, bought = ctx.t, ctx.participant.progress.get("purchase")
     if bought is not None:
         return [
@@ -26,9 +47,12 @@ async def deadline(ctx: Context, msg: Incoming) -> list[Reply]:
                 (back_option(t),),
             )
         ]
+    line = deadline_line(ctx)
+    if (fit := _asked_day(ctx, msg)) is not None:
+        line += "\n" + fit
     return [
         Reply(
-            deadline_line(ctx),
+            line,
             (
                 Option("menu:purchase", t._("How to buy a training")),
                 Option("purchase:done", t._("I've bought it")),

@@ -204,3 +204,17 @@ async def test_a_command_drops_the_pending_question(chat: Chat, store: SqliteSto
     await chat.send("ya")
     saved = await store.get_participant("test", "u1")
     assert saved is not None and saved.reminders_enabled
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("kalo beli tgl 29 masih keburu ga", "29 November 2021 masih sebelum batas waktumu"),
+        ("batas akhirnya tgl 30/11 kan?", "30 November 2021 adalah hari batas waktumu"),
+        ("beli tgl 2 desember masih sempat ga", "2 Desember 2021 sudah lewat batas waktumu"),
+    ],
+)
+async def test_deadline_checks_the_date_asked_about(chat: Chat, typed: str, expected: str) -> None:
+    text = await _typed(chat, typed)
+    assert "Batas beli pelatihan pertamamu" in text
+    assert expected in text
