@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 
@@ -24,7 +25,10 @@ def classify(locale: str) -> None:
         model = classifier(locale)
     except KnowledgeError as exc:
         raise click.ClickException(str(exc)) from None
-    for line in sys.stdin:
+    stdin = sys.stdin
+    if isinstance(stdin, io.TextIOWrapper):
+        stdin.reconfigure(errors="replace")  # a stray byte must not stop a long batch
+    for line in stdin:
         text = line.rstrip("\r\n")
         if not text.strip():
             continue

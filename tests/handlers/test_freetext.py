@@ -218,3 +218,11 @@ async def test_deadline_checks_the_date_asked_about(chat: Chat, typed: str, expe
     text = await _typed(chat, typed)
     assert "Batas beli pelatihan pertamamu" in text
     assert expected in text
+
+
+async def test_secret_before_onboarding_only_warns(chat: Chat) -> None:
+    await chat.send("/start")
+    replies = await chat.send("kode otp 123456 gak masuk")
+    assert replies[0].text.startswith("⚠️")
+    assert "gelombang berapa" in chat.text
+    assert "123456" not in chat.text
