@@ -1,7 +1,7 @@
 """Informal text to the plain words the examples use: case, slang, typos, numbers, dates.
 
 The steps, in order (each a small function, the tables are data from the locale file):
-1. lower-case, fold accents, drop the safety module's redaction mark;
+1. lower-case, fold accents, drop apostrophes and the safety module's redaction mark;
 2. dates, times, amounts and numbers become placeholder tokens (`<tanggal>`, `<jam>`,
    `<uang>`, `<angka>`) so "tgl 30" and "30/11" look alike to the classifier;
 3. split into words; "masuk2" / "masuk-masuk" (reduplication) become one word;
@@ -35,7 +35,7 @@ _MONEY = re.compile(
 _TIMES = re.compile(r"\b(\d+)\s*x\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _REDUP = re.compile(r"\b([a-z]{2,})(?:2|-\1)\b")
-_WORD = re.compile(r"<[a-z]+>|[a-z][a-z'\-]*[a-z]|[a-z]")
+_WORD = re.compile(r"<[a-z]+>|[a-z][a-z\-]*[a-z]|[a-z]")
 _RUN3 = re.compile(r"(.)\1{2,}")
 _RUN2 = re.compile(r"(.)\1")
 
@@ -46,7 +46,8 @@ _MIN_TYPO_LENGTH = 5
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower().replace(REDACTED, " "))
+    text = text.lower().replace(REDACTED, " ").replace("'", "").replace("’", "")
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
@@ -87,7 +88,7 @@ class Normalizer:
         """One typed word as zero, one or more known words."""
         if word.startswith("<"):
             return word
-        word = word.strip("'-")
+        word = word.strip("-")
         for candidate in self._repeats(word):
             if self.known(candidate):
                 return self._slang(candidate)

@@ -18,6 +18,7 @@ def _norm(text: str) -> str:
     [
         ("GMN CARA BELI", "bagaimana cara beli"),
         ("udh blm brp kpn yg dgn", "sudah belum berapa kapan yang dengan"),
+        ("gimana udah hrs dll", "bagaimana sudah harus dan lain lain"),
         ("ga gak nggak ngga tdk", "tidak tidak tidak tidak tidak"),
         ("sy aku saya", "saya saya saya"),
         ("halo min kak gan bang", "halo kak kak kak kak"),
@@ -42,6 +43,7 @@ def _norm(text: str) -> str:
         ("5x", "<angka> kali"),
         (f"kode otp {REDACTED} gak masuk", "kode otp tidak masuk"),
         ("Sertifikát", "sertifikat"),
+        ("assalamu'alaikum", "assalamualaikum"),
     ],
 )
 def test_normalises(typed: str, expected: str) -> None:
