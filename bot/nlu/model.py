@@ -1,8 +1,8 @@
 """A small, explainable intent classifier: TF-IDF nearest neighbours plus keywords.
 
 Each example message is normalised (bot/nlu/normalize.py) and turned into features: its words,
-its word pairs and the character 3- to 5-grams inside its words (which absorb the typos the
-normaliser missed). Features are weighted by TF-IDF and vectors are unit length, so a dot
+its word pairs and the character 4- and 5-grams inside its words, plus 3-grams for words of
+up to five letters (they absorb the typos the normaliser missed). Features are weighted by TF-IDF and vectors are unit length, so a dot
 product is a cosine. An intent's score is a blend of its nearest example and its centroid, plus
 a bonus for each of its keywords found in the message. Everything is plain Python dicts: the
 whole model is a few hundred example vectors and an inverted index.
@@ -19,6 +19,7 @@ from bot.nlu.knowledge import INTENTS, UNKNOWN, Knowledge
 from bot.nlu.normalize import Normalizer
 
 _CHAR_WEIGHT = 0.25  # character n-grams count less than whole words
+_SHORT = 5  # words up to this long also get 3-grams (longer ones: 4- and 5-grams only, faster)
 _NEAREST_WEIGHT = 0.65  # score = this * nearest example + the rest * centroid
 _KEYWORD_BONUS = 0.08  # per distinct keyword found, at most _MAX_KEYWORDS
 _MAX_KEYWORDS = 2
@@ -54,7 +55,7 @@ def _features(tokens: list[str]) -> Counter[str]:
         found["w:" + token] += 1
         if len(token) >= 3 and not token.startswith("<"):
             padded = f" {token} "
-            for size in (3, 4, 5):
+            for size in (3, 4, 5) if len(token) <= _SHORT else (4, 5):
                 for i in range(len(padded) - size + 1):
                     found["c:" + padded[i : i + size]] += 1
     for left, right in itertools.pairwise(tokens):
@@ -96,10 +97,11 @@ class Classifier:
             sums[intent].update(vector)
             for feature, weight in vector.items():
                 self.index[feature].append((position, weight))
-        self.central: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for name in INTENTS:
-            for feature, weight in _unit(dict(sums[name])).items():
-                self.central[feature].append((name, weight))
+        # The cosine to an intent's centroid is the sum of the dots with its examples divided
+        # by the length of their summed vector, so no second index is needed.
+        self.centroid_norms = {
+            name: math.sqrt(sum(v * v for v in sums[name].values())) or 1.0 for name in INTENTS
+        }
         self.keywords = {
             name: [tuple(self.normalizer.tokens(k)) for k in knowledge.keywords[name]]
             for name in INTENTS
@@ -132,19 +134,20 @@ class Classifier:
         nearest: dict[str, float] = dict.fromkeys(INTENTS, 0.0)
         central: dict[str, float] = dict.fromkeys(INTENTS, 0.0)
         dots: dict[int, float] = defaultdict(float)
+        index, labels = self.index, self.labels
         for feature, weight in query.items():
-            for position, other in self.index.get(feature, ()):
+            for position, other in index.get(feature, ()):
                 dots[position] += weight * other
-            for name, other in self.central.get(feature, ()):
-                central[name] += weight * other
         for position, dot in dots.items():
-            label = self.labels[position]
+            label = labels[position]
+            central[label] += dot
             if dot > nearest[label]:
                 nearest[label] = dot
         hits = self._keyword_hits(tokens)
         result = {}
         for name in INTENTS:
-            score = _NEAREST_WEIGHT * nearest[name] + (1 - _NEAREST_WEIGHT) * central[name]
+            centroid = central[name] / self.centroid_norms[name]
+            score = _NEAREST_WEIGHT * nearest[name] + (1 - _NEAREST_WEIGHT) * centroid
             result[name] = score + _KEYWORD_BONUS * hits.get(name, 0)
         return result
 
