@@ -1,11 +1,11 @@
 """A small, explainable intent classifier: TF-IDF nearest neighbours plus keywords.
 
 Each example message is normalised (bot/nlu/normalize.py) and turned into features: its words,
-its word pairs and the character 4- and 5-grams inside its words, plus 3-grams for words of
-up to five letters (they absorb the typos the normaliser missed). Features are weighted by TF-IDF and vectors are unit length, so a dot
-product is a cosine. An intent's score is a blend of its nearest example and its centroid, plus
-a bonus for each of its keywords found in the message. Everything is plain Python dicts: the
-whole model is a few hundred example vectors and an inverted index.
+its word pairs and the character 4- and 5-grams inside its words, plus 3-grams for words of up
+to five letters (they absorb the typos the normaliser missed). Features are weighted by TF-IDF
+and vectors are unit length, so a dot product is a cosine. An intent's score is a blend of its
+nearest example and its centroid, plus a bonus for each of its keywords found in the message.
+Everything is plain Python dicts: a few hundred example vectors and an inverted index.
 """
 
 from __future__ import annotations
