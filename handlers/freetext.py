@@ -105,7 +105,7 @@ INTENTS: dict[str, Handler] = {
 # How a topic is offered in a clarifying question.
 TOPICS: dict[str, str] = {
     "greeting": N_("Just saying hello"),
-    "help": N_("What you can do"),
+    "help": N_("What the bot can do"),
     "deadline": N_("My purchase deadline"),
     "dashboard": N_("Dashboard and card number"),
     "platforms": N_("Training platforms"),
