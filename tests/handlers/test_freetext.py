@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pytest
 
 from bot.domain import Step
@@ -226,3 +229,15 @@ async def test_secret_before_onboarding_only_warns(chat: Chat) -> None:
     assert replies[0].text.startswith("⚠️")
     assert "gelombang berapa" in chat.text
     assert "123456" not in chat.text
+
+
+async def test_secret_is_neither_stored_nor_logged(
+    chat: Chat, store: SqliteStore, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await onboard(chat)
+    await chat.send("kode otp 918273 gak masuk")
+    await store.close()
+    for path in db_path.parent.iterdir():
+        assert b"918273" not in path.read_bytes()
+    assert "918273" not in caplog.text
