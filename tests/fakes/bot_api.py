@@ -67,6 +67,7 @@ class BotApiState:
     _waiters: dict[str, list[tuple[int, asyncio.Future[None]]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    _called: dict[str, asyncio.Event] = field(default_factory=lambda: defaultdict(asyncio.Event))
 
     def methods(self) -> list[str]:
         return [c.method for c in self.calls]
@@ -82,14 +83,18 @@ class BotApiState:
             if chat_id is None or str(p["chat_id"]) == str(chat_id)
         ]
 
-    async def wait_sent(self, chat_id: str | int, count: int, timeout: float = 5.0) -> None:
-        """Waits until `count` messages in total went to `chat_id`."""
+    async def wait_sent(self, chat_id: str | int, count: int, seconds: float = 5.0) -> None:
+        """Waits (at most `seconds`) until `count` messages in total went to `chat_id`."""
         key = str(chat_id)
         if self.sent[key] >= count:
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters[key].append((count, future))
-        await asyncio.wait_for(future, timeout)
+        await asyncio.wait_for(future, seconds)
+
+    async def wait_called(self, method: str, seconds: float = 5.0) -> None:
+        """Waits (at most `seconds`) until the bot has called `method` at least once."""
+        await asyncio.wait_for(self._called[method].wait(), seconds)
 
     def _throttle(self, now: float) -> bool:
         if self.max_per_second is None:
@@ -106,6 +111,8 @@ class BotApiState:
         """The HTTP status and JSON body Telegram would answer."""
         now = time.monotonic()
         self.calls.append(Call(method, params, now))
+        if method in self._called:
+            self._called[method].set()
         if method == "getMe":
             return 200, {"ok": True, "result": BOT_USER}
         if method in _TRUE_METHODS:
@@ -159,6 +166,7 @@ class RecordingRequest(BaseRequest):
     def __init__(self, state: BotApiState | None = None) -> None:
         self.state = state or BotApiState()
         self.fail_with: Exception | None = None  # raise this from the next call (network)
+        self.hold: dict[str, asyncio.Event] = {}  # method -> answer only once the event is set
 
     @property
     def read_timeout(self) -> float | None:
@@ -184,6 +192,8 @@ class RecordingRequest(BaseRequest):
             exc, self.fail_with = self.fail_with, None
             raise exc
         endpoint = url.rsplit("/", 1)[-1]
+        if endpoint in self.hold:
+            await self.hold[endpoint].wait()
         params = _decode(request_data.json_parameters) if request_data else {}
         code, body = self.state.answer(endpoint, params)
         return code, json.dumps(body).encode()
