@@ -16,16 +16,14 @@ from bot.clock import FakeClock
 from bot.engine import Engine
 from bot.program import Program, load_program
 from bot.storage.sqlite import SqliteStore
-from tests.channels.telegram_support import (
-    TelegramDriver,
-    buttons,
+from tests.channels.telegram_support import TelegramDriver, buttons, joined
+from tests.fakes.bot_api import TOKEN, BotApiState, RecordingRequest
+from tests.fakes.telegram_updates import (
     callback_json,
-    joined,
     message_json,
     my_chat_member_json,
     text_json,
 )
-from tests.fakes.bot_api import TOKEN, BotApiState, RecordingRequest
 
 DEADLINE = "Batas beli pelatihan pertamamu: Selasa, 30 November 2021 pukul 23.59 WIB"
 

@@ -18,8 +18,9 @@ from bot.clock import FakeClock
 from bot.config import ConfigError, load_settings
 from bot.runner import run_services
 from bot.web import build_web_app
-from tests.channels.telegram_support import TelegramDriver, text_json
+from tests.channels.telegram_support import TelegramDriver
 from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.fakes.telegram_updates import text_json
 
 SECRET = "s3cret-Token_1"
 Client = TestClient[web.Request, web.Application]

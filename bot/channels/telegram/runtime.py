@@ -10,6 +10,7 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.app import App
+from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.commands import register_commands
 from bot.channels.telegram.inbound import ALLOWED_UPDATES, TelegramChannel
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
@@ -33,8 +34,11 @@ def build_application(
     builder = ApplicationBuilder().token(token).concurrent_updates(OrderedUpdateProcessor())
     if base_url:
         builder = builder.base_url(base_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+    # Our aiohttp transport unless a test passes its own; getUpdates gets its own pool so a
+    # long poll never waits behind replies.
+    builder = builder.request(request or AiohttpRequest()).get_updates_request(
+        request or AiohttpRequest(pool_size=1, read_timeout=None)
+    )
     if not polling:
         builder = builder.updater(None)
     return builder.build()
