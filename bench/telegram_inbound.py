@@ -181,6 +181,12 @@ async def fixed_rate(
     return latencies, skipped
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=1000)[int(q * 1000) - 1] if len(values) > 1 else 0.0
 
@@ -217,8 +223,17 @@ async def main(args: argparse.Namespace) -> None:
                     f"({len(people) * len(ONBOARDING)} updates) in "
                     f"{time.perf_counter() - started:.1f} s"
                 )
+                bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
                 done, took = await saturate(load, people, args.duration)
+                bot_cpu = cpu_seconds(bot.pid) - bot_cpu
+                own_cpu = time.process_time() - own_cpu
                 print(f"saturation: {done} updates in {took:.1f} s = {done / took:,.0f} updates/s")
+                print(
+                    f"  CPU per update: bot {bot_cpu / done * 1000:.2f} ms "
+                    f"(= {done / bot_cpu:,.0f} updates/s per busy core), load generator + fake "
+                    f"Bot API {own_cpu / done * 1000:.2f} ms; bot used {bot_cpu / took:.0%} of a "
+                    f"core, this process {own_cpu / took:.0%}"
+                )
                 latencies, skipped = await fixed_rate(load, people, args.rate, args.duration)
                 achieved = len(latencies) / args.duration
                 print(

@@ -173,21 +173,23 @@ async def test_html_escaping_of_data_strings(
 async def test_one_participant_in_order_others_concurrently(
     tg: TelegramDriver, recording: RecordingRequest
 ) -> None:
-    """A's button press waits on a slow answerCallbackQuery; A's next message must still come
-    after it, while B is served in the meantime."""
+    """A's first reply is held on its way out; A's next message must not overtake it, while B
+    is served in the meantime."""
     application = tg.application
     await tg.send("/start", user_id=1)
     await tg.send("22", user_id=1)
     await tg.send("WIB", user_id=1)
     before = len(tg.state.texts(1))
     gate = asyncio.Event()
-    recording.hold["answerCallbackQuery"] = gate
+    recording.holds.append(
+        ("sendMessage", lambda p: p["chat_id"] == "1" and p["text"].startswith("Language"), gate)
+    )
     await application.start()
     try:
         for data in (callback_json("lang:en", user_id=1), text_json("/menu", user_id=1)):
             await application.update_queue.put(tg.update(data))
         await application.update_queue.put(tg.update(text_json("/start", user_id=2)))
-        await tg.state.wait_sent(2, 1)  # B is answered while A's press is held
+        await tg.state.wait_sent(2, 2)  # B is answered in full while A's reply is held
         assert tg.state.texts(1)[before:] == []
         gate.set()
         await tg.state.wait_sent(1, before + 2)

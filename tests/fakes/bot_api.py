@@ -16,6 +16,7 @@ import asyncio
 import json
 import time
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,7 +167,8 @@ class RecordingRequest(BaseRequest):
     def __init__(self, state: BotApiState | None = None) -> None:
         self.state = state or BotApiState()
         self.fail_with: Exception | None = None  # raise this from the next call (network)
-        self.hold: dict[str, asyncio.Event] = {}  # method -> answer only once the event is set
+        # (method, condition on the parameters, event): such calls wait until the event is set
+        self.holds: list[tuple[str, Callable[[dict[str, Any]], bool], asyncio.Event]] = []
 
     @property
     def read_timeout(self) -> float | None:
@@ -192,9 +194,10 @@ class RecordingRequest(BaseRequest):
             exc, self.fail_with = self.fail_with, None
             raise exc
         endpoint = url.rsplit("/", 1)[-1]
-        if endpoint in self.hold:
-            await self.hold[endpoint].wait()
         params = _decode(request_data.json_parameters) if request_data else {}
+        for method, condition, event in self.holds:
+            if method == endpoint and condition(params):
+                await event.wait()
         code, body = self.state.answer(endpoint, params)
         return code, json.dumps(body).encode()
 

@@ -11,6 +11,7 @@ Handlers, in order (the first that matches wins; order matters!):
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from collections import OrderedDict
@@ -123,18 +124,21 @@ class TelegramChannel:
         await self._answer(self._incoming(update, InputKind.TEXT, text=update.message.text))
 
     async def on_callback(self, update: Update, context: Context) -> None:
-        """Stops the button's spinner, then routes the pressed option id as a CHOICE."""
+        """Stops the button's spinner and routes the pressed option id as a CHOICE, both at
+        once (the answer's round trip does not delay the reply)."""
         query = update.callback_query
         assert query is not None
+        answering = asyncio.create_task(query.answer())
         try:
-            await query.answer()
-        except Exception:  # an expired query must not stop the press from being handled
-            log.warning("could not answer callback query of user %s", query.from_user.id)
-        chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE or query.data is None:
-            return
-        choice = self.ids.decode(query.data)
-        await self._answer(self._incoming(update, InputKind.CHOICE, choice=choice))
+            chat = update.effective_chat
+            if chat is not None and chat.type == ChatType.PRIVATE and query.data is not None:
+                choice = self.ids.decode(query.data)
+                await self._answer(self._incoming(update, InputKind.CHOICE, choice=choice))
+        finally:
+            try:
+                await answering
+            except Exception:  # an expired query must not turn a handled press into an error
+                log.warning("could not answer callback query of user %s", query.from_user.id)
 
     async def on_contact(self, update: Update, context: Context) -> None:
         """A shared phone number goes to the engine as CONTACT (only the sender's own)."""
