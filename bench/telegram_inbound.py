@@ -103,6 +103,7 @@ class Load:
         )
         self.latencies: list[float] = []
         self.errors = 0
+        self.lost = 0  # updates whose replies did not all arrive within 30 s
 
     async def post(self, update: dict[str, Any]) -> None:
         async with self.session.post(self.url, json=update) as response:
@@ -115,7 +116,11 @@ class Load:
         p.expected += replies
         started = time.perf_counter()
         await self.post(update)
-        await self.api.state.wait_sent(p.user_id, p.expected, 30.0)
+        try:
+            await self.api.state.wait_sent(p.user_id, p.expected, 30.0)
+        except TimeoutError:
+            self.lost += 1
+            p.expected = self.api.state.sent[str(p.user_id)]
         return time.perf_counter() - started
 
     async def onboard(self, p: Participant) -> None:
@@ -244,7 +249,8 @@ async def main(args: argparse.Namespace) -> None:
                 )
                 print(
                     f"sendMessage calls: {sum(api.state.sent.values())}, 429s: "
-                    f"{api.state.throttled}, webhook errors: {load.errors}, "
+                    f"{api.state.throttled}, webhook errors: {load.errors}, updates with replies "
+                    f"missing: {load.lost}, "
                     f"unexpected methods: {sorted(set(api.state.unexpected))}"
                 )
                 await load.session.close()

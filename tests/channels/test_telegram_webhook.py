@@ -124,3 +124,26 @@ async def test_run_in_webhook_mode_end_to_end(tmp_path: Path, clock: FakeClock) 
             "setWebhook",
         ]
         assert api.state.unexpected == []
+
+
+async def test_run_in_polling_mode_end_to_end(tmp_path: Path, clock: FakeClock) -> None:
+    """Without a webhook URL the bot long-polls; the web server still offers /healthz."""
+    port = _free_port()
+    async with FakeBotApi() as api:
+        settings = load_settings(
+            database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+            telegram_bot_token=TOKEN,
+            telegram_base_url=api.base_url,
+            web_listen=f"127.0.0.1:{port}",
+        )
+        stopped: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        async with open_app(settings, clock) as app:
+            running = asyncio.create_task(run_services(app, stopped))
+            await api.state.wait_called("getUpdates")
+            api.state.updates.append(text_json("/start", user_id=8))
+            await api.state.wait_sent(8, 2)
+            stopped.set_result(None)
+            await running
+        assert "setWebhook" not in api.state.methods()
+        assert "deleteWebhook" in api.state.methods()
+        assert api.state.unexpected == []

@@ -63,6 +63,7 @@ class BotApiState:
     unexpected: list[str] = field(default_factory=list)
     sent: Counter[str] = field(default_factory=Counter)  # sendMessage per chat id
     throttled: int = 0
+    updates: list[dict[str, Any]] = field(default_factory=list)  # served by getUpdates
     _recent: deque[float] = field(default_factory=deque)
     _message_ids: Counter[str] = field(default_factory=Counter)
     _waiters: dict[str, list[tuple[int, asyncio.Future[None]]]] = field(
@@ -119,7 +120,9 @@ class BotApiState:
         if method in _TRUE_METHODS:
             return 200, {"ok": True, "result": True}
         if method == "getUpdates":
-            return 200, {"ok": True, "result": []}
+            offset = int(params.get("offset") or 0)
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            return 200, {"ok": True, "result": self.updates}
         if method == "sendMessage":
             return self._send_message(params, now)
         self.unexpected.append(method)
@@ -223,7 +226,10 @@ class FakeBotApi:
             params: dict[str, Any] = await request.json()
         else:
             params = _decode({k: str(v) for k, v in (await request.post()).items()})
-        code, body = self.state.answer(request.match_info["method"], params)
+        method = request.match_info["method"]
+        if method == "getUpdates" and not self.state.updates:
+            await asyncio.sleep(0.02)  # a (very) short long poll, so polling does not spin
+        code, body = self.state.answer(method, params)
         return web.json_response(body, status=code)
 
     async def start(self) -> FakeBotApi:

@@ -22,11 +22,11 @@ class AiohttpRequest(BaseRequest):
 
     def __init__(
         self,
-        pool_size: int = 128,
+        pool_size: int = 256,
         read_timeout: float | None = 5.0,
         write_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
-        pool_timeout: float | None = 1.0,
+        pool_timeout: float | None = 30.0,  # under a burst, replies wait for a connection
     ) -> None:
         self._pool_size = pool_size
         self._read_timeout = read_timeout
