@@ -244,6 +244,7 @@ async def main(args: argparse.Namespace) -> None:
                 print(
                     f"fixed load {args.rate:.0f}/s offered ({achieved:.0f}/s sent, {skipped} "
                     f"skipped): p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+                    f"p90 {percentile(latencies, 0.9) * 1000:.1f} ms, "
                     f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
                     f"max {max(latencies) * 1000:.1f} ms"
                 )
