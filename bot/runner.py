@@ -4,6 +4,7 @@ run until SIGINT/SIGTERM, and close everything in reverse order."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import getpass
 import logging
 import signal
@@ -33,6 +34,18 @@ async def wait_for_stop_signal() -> None:
             loop.remove_signal_handler(sig)
 
 
+def tune_gc() -> None:
+    """Fewer, cheaper garbage collections for a long-running server.
+
+    Everything built at start moves to the permanent generation (never rescanned), and the
+    young generation is collected every 50,000 allocations instead of 700: python-telegram-bot
+    allocates many small objects per update. bench/telegram_inbound.py: bot CPU per update
+    1.9 ms -> 1.6-1.7 ms.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
 def channels_configured(settings: Settings) -> bool:
     """True when any platform channel is configured (else `run` is the terminal chat)."""
     return settings.telegram_bot_token is not None
@@ -56,6 +69,7 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
         await stack.enter_async_context(serve(build_web_app(routes), host, port))
         if telegram is not None:
             await telegram.go_live()
+        tune_gc()
         log.info("running; stop with Ctrl+C or SIGTERM")
         await (stopped if stopped is not None else wait_for_stop_signal())
         log.info("stopping")
