@@ -69,7 +69,6 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
         await stack.enter_async_context(serve(build_web_app(routes), host, port))
         if telegram is not None:
             await telegram.go_live()
-        tune_gc()
         log.info("running; stop with Ctrl+C or SIGTERM")
         await (stopped if stopped is not None else wait_for_stop_signal())
         log.info("stopping")
@@ -79,6 +78,7 @@ async def run(settings: Settings, clock: Clock) -> None:
     """`prakerja-bot run`: every configured channel, or the terminal chat when there is none."""
     async with open_app(settings, clock) as app:
         if channels_configured(settings):
+            tune_gc()
             await run_services(app)
         else:
             await ConsoleChannel(app.engine, clock, getpass.getuser()).run()
