@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from telegram import (
@@ -93,23 +95,66 @@ def keyboard(options: tuple[Option, ...], ids: CallbackIds) -> InlineKeyboardMar
 
 
 @dataclass(frozen=True)
+class Markup:
+    """A keyboard as the Bot API's JSON object, and that object serialised once."""
+
+    data: dict[str, Any]
+    json: str
+
+
+def _markup(telegram_object: InlineKeyboardMarkup | ReplyKeyboardMarkup) -> Markup:
+    data = telegram_object.to_dict()
+    return Markup(data, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+@lru_cache(maxsize=4096)
+def _inline_markup(buttons: tuple[tuple[str, str], ...]) -> Markup:
+    return _markup(
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=data)] for label, data in buttons]
+        )
+    )
+
+
+@lru_cache(maxsize=16)
+def _contact_markup(label: str) -> Markup:
+    return _markup(
+        ReplyKeyboardMarkup(
+            [[KeyboardButton(label, request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    )
+
+
+def inline_markup(options: tuple[Option, ...], ids: CallbackIds) -> Markup:
+    """`keyboard()` as JSON, built once per distinct menu (menus repeat: labels per locale).
+
+    The ids are encoded on every call, so a long id's mapping stays fresh in `ids`."""
+    return _inline_markup(tuple((o.label, ids.encode(o.id)) for o in options))
+
+
+@dataclass(frozen=True)
 class Message:
     """The arguments of one sendMessage call."""
 
     text: str
-    markup: Any = None
+    markup: Markup | None = None
+
+    def params(self, chat_id: str) -> dict[str, Any]:
+        """The sendMessage parameters as the Bot API's JSON (for a webhook answer)."""
+        params: dict[str, Any] = {"chat_id": chat_id, "text": self.text, "parse_mode": "HTML"}
+        if self.markup is not None:
+            params["reply_markup"] = self.markup.data
+        return params
 
 
 def messages(reply: Reply, ids: CallbackIds, contact_label: str) -> list[Message]:
     """One reply as sendMessage calls; its buttons go on the last part."""
     parts = split_text(reply.text)
-    markup: Any = None
+    markup: Markup | None = None
     if reply.request_contact:
-        markup = ReplyKeyboardMarkup(
-            [[KeyboardButton(contact_label, request_contact=True)]],
-            resize_keyboard=True,
-            one_time_keyboard=True,
-        )
+        markup = _contact_markup(contact_label)
     elif reply.options:
-        markup = keyboard(reply.options, ids)
+        markup = inline_markup(reply.options, ids)
     return [Message(p, markup if i == len(parts) - 1 else None) for i, p in enumerate(parts)]
