@@ -2,8 +2,11 @@
 
 The bot runs as `python -m bot run` in its own process, in webhook mode, with its Bot API
 pointed (TELEGRAM_BASE_URL) at the loopback fake Bot API from tests/fakes/bot_api.py. This
-process plays Telegram: it POSTs updates to the bot's webhook and receives the bot's
-sendMessage calls. An update counts as handled when the last of its replies has arrived.
+process plays Telegram: it POSTs updates to the bot's webhook (with at most as many calls at
+once as the bot's setWebhook `max_connections`, as Telegram does) and receives the bot's
+sendMessage calls, and the sendMessage the bot may put in its answer to a webhook call
+(counted when that answer arrives). An update counts as handled when the last of its replies
+has arrived.
 
     .venv/bin/python bench/telegram_inbound.py --participants 1000 --duration 20
 
@@ -97,8 +100,11 @@ class Load:
         self.api = api
         self.url = url
         self.onboarding_counts, self.cycle_counts = counts
+        # As many webhook calls at once as Telegram would make: setWebhook's max_connections.
+        (hook,) = api.state.of("setWebhook")
+        self.connections = int(hook.get("max_connections", 40))
         self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=200),
+            connector=aiohttp.TCPConnector(limit=self.connections),
             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
         )
         self.latencies: list[float] = []
@@ -109,6 +115,8 @@ class Load:
         async with self.session.post(self.url, json=update) as response:
             if response.status != 200:
                 self.errors += 1
+            else:  # a reply the bot put in its answer counts as sent once the answer is here
+                self.api.state.webhook_answered(response.content_type, await response.read())
 
     async def step(self, p: Participant, kind: str, value: str, replies: int) -> float:
         """Sends one update and waits until all of its replies arrived; returns the latency."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,14 +14,24 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import open_app
-from bot.channels.telegram.webhook import SECRET_HEADER, webhook_path, webhook_routes
+from bot.channels.telegram.inbound import TelegramChannel
+from bot.channels.telegram.runtime import build_application
+from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.webhook import (
+    SECRET_HEADER,
+    WebhookAnswers,
+    webhook_path,
+    webhook_routes,
+)
 from bot.clock import FakeClock
 from bot.config import ConfigError, load_settings
+from bot.engine import Engine
 from bot.runner import run_services
+from bot.storage.sqlite import SqliteStore
 from bot.web import build_web_app
 from tests.channels.telegram_support import TelegramDriver
-from tests.fakes.bot_api import TOKEN, FakeBotApi
-from tests.fakes.telegram_updates import text_json
+from tests.fakes.bot_api import TOKEN, BotApiState, FakeBotApi, RecordingRequest
+from tests.fakes.telegram_updates import my_chat_member_json, text_json
 
 SECRET = "s3cret-Token_1"
 Client = TestClient[web.Request, web.Application]
@@ -70,6 +81,53 @@ async def test_garbage_body_is_400(client: Client, tg: TelegramDriver) -> None:
     assert response.status == 400
 
 
+@pytest.fixture
+async def answering(
+    engine: Engine, store: SqliteStore, clock: FakeClock, bot_api: BotApiState
+) -> AsyncIterator[Client]:
+    """The webhook route as `run` wires it: each call answered with the reply's last message."""
+    answers = WebhookAnswers()
+    application = build_application(
+        TOKEN, polling=False, request=RecordingRequest(bot_api), answers=answers
+    )
+    sender = TelegramSender(application.bot)
+    TelegramChannel(engine, store, clock, sender, answers=answers).install(application)
+    app = build_web_app(webhook_routes(application, SECRET, "/telegram", answers))
+    await application.initialize()
+    await application.start()
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client
+    await application.stop()
+    await application.shutdown()
+
+
+async def test_webhook_answered_with_the_last_reply_in_order(
+    answering: Client, bot_api: BotApiState, tg: TelegramDriver
+) -> None:
+    response = await answering.post(
+        "/telegram", json=text_json("/start", user_id=7), headers={SECRET_HEADER: SECRET}
+    )
+    assert response.status == 200 and response.content_type == "application/json"
+    # the first reply went out (and was confirmed) before the call was answered
+    assert len(bot_api.texts(7)) == 1 and "bukan layanan resmi" in bot_api.texts(7)[0]
+    answer = await response.json()
+    assert answer["method"] == "sendMessage" and answer["chat_id"] == "7"
+    assert answer["parse_mode"] == "HTML" and answer["reply_markup"]["inline_keyboard"]
+    bot_api.webhook_answered(response.content_type, json.dumps(answer).encode())
+    reference = await tg.send("/start", user_id=8)  # the same update without webhook answers
+    assert bot_api.texts(7) == [params["text"] for params in reference]
+    assert bot_api.of("sendMessage")[1]["reply_markup"] == reference[1]["reply_markup"]
+
+
+async def test_webhook_call_without_a_reply_answered_ok(
+    answering: Client, bot_api: BotApiState
+) -> None:
+    for update in (my_chat_member_json("kicked", user_id=9), text_json("hi", chat_type="group")):
+        response = await answering.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+        assert response.status == 200 and await response.text() == "ok"
+    assert len(bot_api.of("sendMessage")) == 1  # the group's one "private chats only" note
+
+
 def test_webhook_path_from_url() -> None:
     assert webhook_path("https://bot.example.org/tg/hook") == "/tg/hook"
     assert webhook_path("https://bot.example.org") == "/telegram"
@@ -110,8 +168,10 @@ async def test_run_in_webhook_mode_end_to_end(tmp_path: Path, clock: FakeClock) 
                 async with http.post(url, json=text_json("/start", user_id=7)) as response:
                     assert response.status == 401
                 headers = {SECRET_HEADER: SECRET}
-                async with http.post(url, json=text_json("/start", user_id=7), headers=headers):
-                    pass
+                async with http.post(
+                    url, json=text_json("/start", user_id=7), headers=headers
+                ) as response:
+                    api.state.webhook_answered(response.content_type, await response.read())
                 await api.state.wait_sent(7, 2)
                 async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
                     assert response.status == 200

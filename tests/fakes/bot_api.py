@@ -98,6 +98,14 @@ class BotApiState:
         """Waits (at most `seconds`) until the bot has called `method` at least once."""
         await asyncio.wait_for(self._called[method].wait(), seconds)
 
+    def webhook_answered(self, content_type: str, body: bytes) -> None:
+        """What Telegram does with the bot's answer to a webhook call: a JSON answer with a
+        `method` is executed as that Bot API call (counted when the answer is received)."""
+        if content_type != "application/json":
+            return
+        params = json.loads(body)
+        self.answer(params.pop("method"), params)
+
     def _throttle(self, now: float) -> bool:
         if self.max_per_second is None:
             return False

@@ -32,6 +32,7 @@ from telegram.ext import (
 from bot.channels.base import Outbound, Outcome
 from bot.channels.telegram.render import CallbackIds
 from bot.channels.telegram.sender import CHANNEL, TelegramSender
+from bot.channels.telegram.webhook import WebhookAnswers
 from bot.clock import Clock
 from bot.domain import Incoming, InputKind
 from bot.engine import Engine, pick_locale
@@ -62,6 +63,7 @@ class TelegramChannel:
         sender: TelegramSender,
         *,
         default_locale: str = "id",
+        answers: WebhookAnswers | None = None,
     ) -> None:
         self.engine = engine
         self.store = store
@@ -69,6 +71,7 @@ class TelegramChannel:
         self.sender = sender
         self.ids: CallbackIds = sender.ids
         self.default_locale = default_locale
+        self.answers = answers  # webhook mode: the last message rides in the webhook answer
         self._told_groups: OrderedDict[int, None] = OrderedDict()
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
@@ -104,13 +107,16 @@ class TelegramChannel:
             **fields,  # type: ignore[arg-type]
         )
 
-    async def _answer(self, msg: Incoming) -> None:
+    async def _answer(self, update: Update, msg: Incoming) -> None:
         replies = await self.engine.handle(msg)
         locale = self.default_locale
         if any(r.request_contact for r in replies):  # the contact button needs a label
             participant = await self.store.get_participant(CHANNEL, msg.user_id)
             locale = participant.locale if participant else locale
-        delivery = await self.sender.send(Outbound(msg.chat_id, tuple(replies), locale=locale))
+        slot = self.answers.slot(update.update_id) if self.answers is not None else None
+        delivery = await self.sender.send(
+            Outbound(msg.chat_id, tuple(replies), locale=locale), answer=slot
+        )
         if delivery.outcome == Outcome.UNREACHABLE:
             await self.store.set_unreachable(CHANNEL, msg.user_id, True)
         elif delivery.outcome != Outcome.SENT:
@@ -121,7 +127,9 @@ class TelegramChannel:
     async def on_text(self, update: Update, context: Context) -> None:
         """A typed message (or command) goes to the engine as TEXT."""
         assert update.message is not None
-        await self._answer(self._incoming(update, InputKind.TEXT, text=update.message.text))
+        await self._answer(
+            update, self._incoming(update, InputKind.TEXT, text=update.message.text)
+        )
 
     async def on_callback(self, update: Update, context: Context) -> None:
         """Stops the button's spinner and routes the pressed option id as a CHOICE, both at
@@ -133,7 +141,7 @@ class TelegramChannel:
             chat = update.effective_chat
             if chat is not None and chat.type == ChatType.PRIVATE and query.data is not None:
                 choice = self.ids.decode(query.data)
-                await self._answer(self._incoming(update, InputKind.CHOICE, choice=choice))
+                await self._answer(update, self._incoming(update, InputKind.CHOICE, choice=choice))
         finally:
             try:
                 await answering
@@ -146,13 +154,15 @@ class TelegramChannel:
         assert message is not None and message.contact is not None and user is not None
         contact = message.contact
         if contact.user_id != user.id:
-            await self._answer(self._incoming(update, InputKind.UNSUPPORTED))
+            await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
             return
-        await self._answer(self._incoming(update, InputKind.CONTACT, phone=contact.phone_number))
+        await self._answer(
+            update, self._incoming(update, InputKind.CONTACT, phone=contact.phone_number)
+        )
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
         """Stickers, photos, voice notes, locations…: the engine asks for text."""
-        await self._answer(self._incoming(update, InputKind.UNSUPPORTED))
+        await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
 
     async def on_group(self, update: Update, context: Context) -> None:
         """In a group: say once that the bot works in private chat; keep nothing about anyone."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -30,13 +30,22 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
     when a handler awaits the network before the engine's own per-participant lock.
     """
 
-    def __init__(self, max_concurrent_updates: int = 512) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 512,
+        finished: Callable[[object], None] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._order = KeyedLocks()
+        self._finished = finished  # called once an update is handled (or failed)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
-        async with self._order.hold(update_key(update)):
-            await coroutine
+        try:
+            async with self._order.hold(update_key(update)):
+                await coroutine
+        finally:
+            if self._finished is not None:
+                self._finished(update)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -15,11 +16,12 @@ from bot.channels.telegram.commands import register_commands
 from bot.channels.telegram.inbound import ALLOWED_UPDATES, TelegramChannel
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.sender import TelegramSender
-from bot.channels.telegram.webhook import webhook_path, webhook_routes
+from bot.channels.telegram.webhook import WebhookAnswers, webhook_path, webhook_routes
 
 log = logging.getLogger(__name__)
 
 TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
+WEBHOOK_CONNECTIONS = 100  # Telegram's maximum (its default is 40)
 
 
 def build_application(
@@ -28,10 +30,18 @@ def build_application(
     base_url: str | None = None,
     polling: bool = True,
     request: BaseRequest | None = None,
+    answers: WebhookAnswers | None = None,
 ) -> TelegramApplication:
     """The Application: concurrent across users, in order per user; no Updater for webhooks
-    (our own aiohttp server receives them)."""
-    builder = ApplicationBuilder().token(token).concurrent_updates(OrderedUpdateProcessor())
+    (our own aiohttp server receives them; with `answers`, each handled update closes its
+    webhook call)."""
+
+    def finished(update: object) -> None:
+        if answers is not None and isinstance(update, Update):
+            answers.close(update.update_id)
+
+    processor = OrderedUpdateProcessor(finished=finished if answers is not None else None)
+    builder = ApplicationBuilder().token(token).concurrent_updates(processor)
     if base_url:
         builder = builder.base_url(base_url)
     # Our aiohttp transport unless a test passes its own; getUpdates gets its own pool so a
@@ -56,11 +66,14 @@ class TelegramService:
             if settings.telegram_webhook_secret
             else None
         )
+        # Webhook mode answers each webhook call with the reply's last message.
+        self.answers = WebhookAnswers() if self.webhook_url is not None else None
         self.application = build_application(
             settings.telegram_bot_token.get_secret_value(),
             base_url=settings.telegram_base_url,
             polling=self.webhook_url is None,
             request=request,
+            answers=self.answers,
         )
         self.sender = TelegramSender(self.application.bot)
         self.channel = TelegramChannel(
@@ -69,6 +82,7 @@ class TelegramService:
             app.clock,
             self.sender,
             default_locale=settings.prakerja_locale,
+            answers=self.answers,
         )
         self.channel.install(self.application)
 
@@ -76,7 +90,9 @@ class TelegramService:
         """The webhook route for the shared web server (none when polling)."""
         if self.webhook_url is None or self.secret is None:
             return []
-        return webhook_routes(self.application, self.secret, webhook_path(self.webhook_url))
+        return webhook_routes(
+            self.application, self.secret, webhook_path(self.webhook_url), self.answers
+        )
 
     async def start(self) -> None:
         """Initialises the bot (getMe), registers the command menu, starts processing."""
@@ -89,7 +105,11 @@ class TelegramService:
         """Starts receiving: the webhook (once our server listens) or long polling."""
         if self.webhook_url is not None:
             await self.application.bot.set_webhook(
-                self.webhook_url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES
+                self.webhook_url,
+                secret_token=self.secret,
+                allowed_updates=ALLOWED_UPDATES,
+                # Calls now stay open while their update is handled: allow Telegram's maximum.
+                max_connections=WEBHOOK_CONNECTIONS,
             )
             log.info("telegram webhook registered")
         else:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,10 +25,64 @@ def webhook_path(url: str) -> str:
     return path if path not in ("", "/") else "/telegram"
 
 
+class WebhookAnswers:
+    """Webhook calls still open, each waiting for one Bot API call to answer Telegram with.
+
+    Telegram lets a bot answer a webhook call with a method call ("If you're using webhooks,
+    you can perform a request to the Bot API while sending an answer to the webhook"): the
+    last message of a reply travels in the HTTP answer instead of a request of its own. The
+    webhook route `open`s a slot per update; the channel `offer`s the last message (after the
+    earlier ones are confirmed, so the order holds); the update processor `close`s the slot
+    when the update is done, so a call with nothing to answer gets a plain "ok".
+    """
+
+    def __init__(self, timeout: float = 5.0) -> None:
+        self.timeout = timeout  # after this the call is answered "ok" and the reply sent itself
+        self._open: dict[int, asyncio.Future[dict[str, Any] | None]] = {}
+
+    def open(self, update_id: int) -> asyncio.Future[dict[str, Any] | None]:
+        future: asyncio.Future[dict[str, Any] | None] = asyncio.get_running_loop().create_future()
+        self._open[update_id] = future
+        return future
+
+    def slot(self, update_id: int) -> Callable[[dict[str, Any]], bool] | None:
+        """What the sender offers the last message to, if this update's call is still open."""
+        if update_id not in self._open:
+            return None
+        return lambda params: self.offer(update_id, "sendMessage", params)
+
+    def offer(self, update_id: int, method: str, params: dict[str, Any]) -> bool:
+        """True when the call is still open: it will answer with this method call."""
+        future = self._open.pop(update_id, None)
+        if future is None or future.done():
+            return False
+        future.set_result({"method": method, **params})
+        return True
+
+    def close(self, update_id: int) -> None:
+        """The update is done: an open call gets "ok"."""
+        future = self._open.pop(update_id, None)
+        if future is not None and not future.done():
+            future.set_result(None)
+
+    async def wait(self, update_id: int, future: asyncio.Future[dict[str, Any] | None]) -> Any:
+        try:
+            return await asyncio.wait_for(future, self.timeout)
+        except TimeoutError:
+            return None
+        finally:
+            if self._open.get(update_id) is future:
+                del self._open[update_id]
+
+
 def webhook_routes(
-    application: Application[Any, Any, Any, Any, Any, Any], secret: str, path: str
+    application: Application[Any, Any, Any, Any, Any, Any],
+    secret: str,
+    path: str,
+    answers: WebhookAnswers | None = None,
 ) -> list[web.RouteDef]:
-    """POST `path`: 401 without the secret header, 403 with a wrong one, else queue the update."""
+    """POST `path`: 401 without the secret header, 403 with a wrong one, else queue the update
+    (and, with `answers`, answer the call with the reply's last message once it is handled)."""
     expected = secret.encode()
 
     async def telegram_webhook(request: web.Request) -> web.Response:
@@ -38,14 +94,21 @@ def webhook_routes(
             log.warning("telegram webhook call with a wrong secret token from %s", request.remote)
             return web.Response(status=403, text="wrong secret token")
         try:
-            data = await request.json(loads=json.loads)
+            data = json.loads(await request.read())
             if not isinstance(data, dict) or "update_id" not in data:
                 raise ValueError("not an update")
             update = Update.de_json(data, application.bot)
         except Exception:
             log.warning("telegram webhook call with an unreadable body")
             return web.Response(status=400, text="bad update")
+        if answers is None:
+            await application.update_queue.put(update)
+            return web.Response(text="ok")
+        answered = answers.open(update.update_id)
         await application.update_queue.put(update)
-        return web.Response(text="ok")
+        method = await answers.wait(update.update_id, answered)
+        if method is None:
+            return web.Response(text="ok")
+        return web.Response(body=json.dumps(method).encode(), content_type="application/json")
 
     return [web.post(path, telegram_webhook)]
