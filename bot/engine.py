@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from bot.clock import Clock
@@ -81,7 +81,8 @@ class Engine:
         async with self._locks.hold((msg.channel, msg.user_id)):
             stored = await self.store.get_participant(msg.channel, msg.user_id)
             participant = stored or self._new_participant(msg)
-            before = copy.deepcopy(stored)
+            # the state before this message, for observers (fields are immutable but progress)
+            before = replace(stored, progress=dict(stored.progress)) if stored else None
             participant.chat_id = msg.chat_id
             participant.last_inbound_at = self.clock.now()
             participant.unreachable = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -35,9 +36,21 @@ _PARTICIPANT_COLUMNS = (
     " updated_at"
 )
 
+_UPDATE_PARTICIPANT = (
+    "UPDATE participants SET "
+    + ", ".join(f"{c.strip()} = ?" for c in _PARTICIPANT_COLUMNS.split(","))
+    + " WHERE id = ?"
+)
+_REMEMBERED_PROGRESS = 100_000  # participants whose progress rows are known (see below)
+
 
 class SqliteStore(OutboxMixin, ReachabilityMixin):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        super().__init__(db)
+        # participant id -> their progress rows as last read or written by this store
+        self._stored_progress: OrderedDict[int, dict[str, datetime]] = OrderedDict()
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
@@ -91,26 +104,44 @@ class SqliteStore(OutboxMixin, ReachabilityMixin):
             progress=progress,
         )
 
-    async def _progress(self, participant_id: int) -> dict[str, datetime]:
-        async with self.db.execute(
-            "SELECT item, done_at FROM progress WHERE participant_id = ?", (participant_id,)
-        ) as cursor:
-            return {r["item"]: datetime.fromisoformat(r["done_at"]) async for r in cursor}
-
-    async def _fetch_one(self, sql: str, params: tuple[Any, ...]) -> Participant | None:
-        async with self.db.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
+    async def _fetch_one(self, where: str, params: tuple[Any, ...]) -> Participant | None:
+        """The participant and their progress in one query (one round trip to SQLite's
+        thread instead of a cursor's several)."""
+        rows = await self.db.execute_fetchall(
+            "SELECT participants.*, progress.item AS progress_item,"
+            " progress.done_at AS progress_done_at FROM participants"
+            " LEFT JOIN progress ON progress.participant_id = participants.id"
+            f" WHERE {where}",
+            params,
+        )
+        rows = list(rows)
+        if not rows:
             return None
-        return self._participant(row, await self._progress(row["id"]))
+        progress = {
+            r["progress_item"]: datetime.fromisoformat(r["progress_done_at"])
+            for r in rows
+            if r["progress_item"] is not None
+        }
+        participant = self._participant(rows[0], progress)
+        self._remember_progress(participant)
+        return participant
+
+    def _remember_progress(self, participant: Participant) -> None:
+        """What the progress rows of this participant hold now (so an unchanged progress is
+        not rewritten); bounded, and a forgotten participant's progress is simply rewritten."""
+        assert participant.id is not None
+        self._stored_progress.pop(participant.id, None)
+        self._stored_progress[participant.id] = dict(participant.progress)
+        while len(self._stored_progress) > _REMEMBERED_PROGRESS:
+            self._stored_progress.popitem(last=False)
 
     async def get_participant(self, channel: str, user_id: str) -> Participant | None:
         return await self._fetch_one(
-            "SELECT * FROM participants WHERE channel = ? AND user_id = ?", (channel, user_id)
+            "participants.channel = ? AND participants.user_id = ?", (channel, user_id)
         )
 
     async def participant_by_id(self, participant_id: int) -> Participant | None:
-        return await self._fetch_one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+        return await self._fetch_one("participants.id = ?", (participant_id,))
 
     def _values(self, p: Participant, now: datetime) -> tuple[Any, ...]:
         return (
@@ -134,6 +165,7 @@ class SqliteStore(OutboxMixin, ReachabilityMixin):
         )
 
     async def save_participant(self, participant: Participant) -> Participant:
+        """One transaction; the progress rows are rewritten only when they changed."""
         now = participant.last_inbound_at or participant.created_at
         values = self._values(participant, now)
         if participant.id is None:
@@ -143,19 +175,24 @@ class SqliteStore(OutboxMixin, ReachabilityMixin):
                 values,
             )
             participant.id = cursor.lastrowid
+            stored: dict[str, datetime] | None = {}
         else:
-            assignments = ", ".join(f"{c.strip()} = ?" for c in _PARTICIPANT_COLUMNS.split(","))
+            await self.db.execute(_UPDATE_PARTICIPANT, (*values, participant.id))
+            stored = self._stored_progress.get(participant.id)
+        if participant.progress != stored:
             await self.db.execute(
-                f"UPDATE participants SET {assignments} WHERE id = ?", (*values, participant.id)
+                "DELETE FROM progress WHERE participant_id = ?", (participant.id,)
             )
-        await self.db.execute("DELETE FROM progress WHERE participant_id = ?", (participant.id,))
-        await self.db.executemany(
-            "INSERT INTO progress (participant_id, item, done_at) VALUES (?, ?, ?)",
-            [(participant.id, item, ts(at)) for item, at in participant.progress.items()],
-        )
+            if participant.progress:
+                await self.db.executemany(
+                    "INSERT INTO progress (participant_id, item, done_at) VALUES (?, ?, ?)",
+                    [(participant.id, item, ts(at)) for item, at in participant.progress.items()],
+                )
         await self.db.commit()
+        self._remember_progress(participant)
         return participant
 
     async def delete_participant(self, participant_id: int) -> None:
         await self.db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
         await self.db.commit()
+        self._stored_progress.pop(participant_id, None)

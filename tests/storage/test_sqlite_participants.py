@@ -1,0 +1,76 @@
+"""Participants and their progress in SQLite: every change survives a reload."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.domain import Participant, Step
+from bot.storage.sqlite import SqliteStore
+
+T0 = datetime(2021, 11, 20, 3, 0, tzinfo=UTC)
+
+
+def participant(user_id: str = "u1") -> Participant:
+    return Participant("test", user_id, user_id, "id", "Asia/Jakarta", f"PK-{user_id}", T0)
+
+
+async def reload(store: SqliteStore, user_id: str = "u1") -> Participant:
+    found = await store.get_participant("test", user_id)
+    assert found is not None
+    return found
+
+
+async def test_progress_added_changed_removed_and_kept(store: SqliteStore) -> None:
+    p = await store.save_participant(participant())
+    assert (await reload(store)).progress == {}
+    p.progress["bought"] = T0
+    p.step = Step.MENU
+    await store.save_participant(p)
+    loaded = await reload(store)
+    assert loaded.progress == {"bought": T0} and loaded.step == Step.MENU
+    loaded.progress["certificate"] = T0 + timedelta(days=1)
+    await store.save_participant(loaded)
+    loaded.last_inbound_at = T0 + timedelta(days=2)  # progress unchanged: row kept as it is
+    await store.save_participant(loaded)
+    again = await reload(store)
+    assert again.progress == {"bought": T0, "certificate": T0 + timedelta(days=1)}
+    assert again.last_inbound_at == T0 + timedelta(days=2)
+    del again.progress["bought"]
+    await store.save_participant(again)
+    assert (await reload(store)).progress == {"certificate": T0 + timedelta(days=1)}
+    again.progress.clear()
+    await store.save_participant(again)
+    assert (await reload(store)).progress == {}
+    assert (await store.participant_by_id(again.id or 0)) == await reload(store)
+
+
+async def test_progress_written_by_another_connection_is_seen(
+    store: SqliteStore, db_path: Path
+) -> None:
+    p = participant()
+    p.progress["bought"] = T0
+    await store.save_participant(p)
+    other = await SqliteStore.open(str(db_path))
+    try:
+        theirs = await reload(other)
+        theirs.progress["certificate"] = T0
+        await other.save_participant(theirs)
+    finally:
+        await other.close()
+    mine = await reload(store)
+    assert mine.progress == {"bought": T0, "certificate": T0}
+    mine.progress.clear()
+    await store.save_participant(mine)
+    assert (await reload(store)).progress == {}
+
+
+async def test_deleted_participant_gone_with_progress(store: SqliteStore) -> None:
+    p = participant()
+    p.progress["bought"] = T0
+    await store.save_participant(p)
+    assert p.id is not None
+    await store.delete_participant(p.id)
+    assert await store.get_participant("test", "u1") is None
+    fresh = await store.save_participant(participant())
+    assert (await reload(store)).progress == {} and fresh.id is not None
