@@ -34,6 +34,9 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._default_timeout = self._client_timeout(
+            read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
 
     @property
     def read_timeout(self) -> float | None:
@@ -43,6 +46,7 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
+                cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets no cookies
                 skip_auto_headers=("User-Agent",),
                 headers={"User-Agent": "prakerja-bot (python-telegram-bot, aiohttp)"},
             )
@@ -54,6 +58,16 @@ class AiohttpRequest(BaseRequest):
 
     def _timeout(self, value: Any, default: float | None) -> float | None:
         return default if value is BaseRequest.DEFAULT_NONE else value
+
+    def _client_timeout(
+        self, read: Any, write: Any, connect: Any, pool: Any
+    ) -> aiohttp.ClientTimeout:
+        return aiohttp.ClientTimeout(
+            total=None,
+            sock_connect=self._timeout(connect, self._connect_timeout),
+            sock_read=self._timeout(read, self._read_timeout),
+            connect=self._timeout(pool, self._pool_timeout),
+        )
 
     async def do_request(
         self,
@@ -79,13 +93,13 @@ class AiohttpRequest(BaseRequest):
             else:  # the same form PTB's HTTPXRequest sends, built without aiohttp's FormData
                 data = urlencode(request_data.json_parameters).encode()
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
-        read = self._timeout(read_timeout, self._read_timeout)
-        timeout = aiohttp.ClientTimeout(
-            total=None,
-            sock_connect=self._timeout(connect_timeout, self._connect_timeout),
-            sock_read=read,
-            connect=self._timeout(pool_timeout, self._pool_timeout),
-        )
+        default = BaseRequest.DEFAULT_NONE
+        if read_timeout is connect_timeout is pool_timeout is default:  # the common case
+            timeout = self._default_timeout
+        else:
+            timeout = self._client_timeout(
+                read_timeout, write_timeout, connect_timeout, pool_timeout
+            )
         try:
             async with self._session.request(
                 method, url, data=data, headers=headers, timeout=timeout
