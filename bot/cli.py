@@ -84,7 +84,8 @@ def run(now: str | None) -> None:
     clock = _parse_now(now, settings)
     _setup_logging("INFO" if channels_configured(settings) else "WARNING")
     try:
-        asyncio.run(runner.run(settings, clock))
+        with asyncio.Runner(loop_factory=runner.loop_factory(settings)) as event_loop:
+            event_loop.run(runner.run(settings, clock))
     except ProgramError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -8,6 +8,7 @@ import gc
 import getpass
 import logging
 import signal
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 
 from aiohttp import web
@@ -44,6 +45,20 @@ def tune_gc() -> None:
     """
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
+
+
+def loop_factory(settings: Settings) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop for the server (a channel configured), asyncio's own loop for the terminal chat.
+
+    bench/telegram_inbound.py: bot CPU per update 0.87-0.92 ms -> 0.74-0.81 ms on uvloop.
+    """
+    if not channels_configured(settings):
+        return None
+    try:
+        import uvloop
+    except ImportError:  # no uvloop on Windows
+        return None
+    return uvloop.new_event_loop
 
 
 def channels_configured(settings: Settings) -> bool:
