@@ -27,5 +27,9 @@ class KeyedLocks:
             else:
                 self._locks[key] = (lock, users - 1)
 
+    def users(self, key: Hashable) -> int:
+        """How many hold or wait for this key's lock."""
+        return self._locks.get(key, (None, 0))[1]
+
     def __len__(self) -> int:
         return len(self._locks)

@@ -15,7 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import open_app
 from bot.channels.telegram.inbound import TelegramChannel
-from bot.channels.telegram.runtime import build_application
+from bot.channels.telegram.ordering import OrderedUpdateProcessor
+from bot.channels.telegram.runtime import TelegramApplication, build_application
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.webhook import (
     SECRET_HEADER,
@@ -82,14 +83,32 @@ async def test_garbage_body_is_400(client: Client, tg: TelegramDriver) -> None:
 
 
 @pytest.fixture
+def recording_request(bot_api: BotApiState) -> RecordingRequest:
+    return RecordingRequest(bot_api)
+
+
+@pytest.fixture
+def answers() -> WebhookAnswers:
+    return WebhookAnswers()
+
+
+@pytest.fixture
+def answering_app(
+    recording_request: RecordingRequest, answers: WebhookAnswers
+) -> TelegramApplication:
+    return build_application(TOKEN, polling=False, request=recording_request, answers=answers)
+
+
+@pytest.fixture
 async def answering(
-    engine: Engine, store: SqliteStore, clock: FakeClock, bot_api: BotApiState
+    engine: Engine,
+    store: SqliteStore,
+    clock: FakeClock,
+    answering_app: TelegramApplication,
+    answers: WebhookAnswers,
 ) -> AsyncIterator[Client]:
     """The webhook route as `run` wires it: each call answered with the reply's last message."""
-    answers = WebhookAnswers()
-    application = build_application(
-        TOKEN, polling=False, request=RecordingRequest(bot_api), answers=answers
-    )
+    application = answering_app
     sender = TelegramSender(application.bot)
     TelegramChannel(engine, store, clock, sender, answers=answers).install(application)
     app = build_web_app(webhook_routes(application, SECRET, "/telegram", answers))
@@ -126,6 +145,39 @@ async def test_webhook_call_without_a_reply_answered_ok(
         response = await answering.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
         assert response.status == 200 and await response.text() == "ok"
     assert len(bot_api.of("sendMessage")) == 1  # the group's one "private chats only" note
+
+
+async def test_no_webhook_answer_while_the_same_user_has_updates_waiting(
+    answering: Client,
+    answering_app: TelegramApplication,
+    recording_request: RecordingRequest,
+    bot_api: BotApiState,
+    tg: TelegramDriver,
+) -> None:
+    """Telegram runs a webhook answer after the call ends: a later update's replies must not
+    overtake it, so with updates queued behind, every message is sent (and confirmed) itself."""
+    first, second = text_json("/start", user_id=7), text_json("/bantuan", user_id=7)
+    release = asyncio.Event()
+    recording_request.holds.append(("sendMessage", lambda params: True, release))
+    headers = {SECRET_HEADER: SECRET}
+    calls = [
+        asyncio.create_task(answering.post("/telegram", json=update, headers=headers))
+        for update in (first, second)
+    ]
+    processor = answering_app.update_processor
+    assert isinstance(processor, OrderedUpdateProcessor)
+    for _ in range(2000):  # until the second update waits behind the first (held) one
+        if processor.queued_behind(tg.update(first)):
+            break
+        await asyncio.sleep(0.001)
+    assert processor.queued_behind(tg.update(first))
+    release.set()
+    first_response, second_response = await asyncio.gather(*calls)
+    assert await first_response.text() == "ok"  # the second update was waiting
+    assert second_response.content_type == "application/json"
+    bot_api.webhook_answered(second_response.content_type, await second_response.read())
+    reference = await tg.send("/start", user_id=8) + await tg.send("/bantuan", user_id=8)
+    assert bot_api.texts(7) == [params["text"] for params in reference]
 
 
 def test_webhook_path_from_url() -> None:

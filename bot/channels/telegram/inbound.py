@@ -113,7 +113,7 @@ class TelegramChannel:
         if any(r.request_contact for r in replies):  # the contact button needs a label
             participant = await self.store.get_participant(CHANNEL, msg.user_id)
             locale = participant.locale if participant else locale
-        slot = self.answers.slot(update.update_id) if self.answers is not None else None
+        slot = self.answers.slot(update) if self.answers is not None else None
         delivery = await self.sender.send(
             Outbound(msg.chat_id, tuple(replies), locale=locale), answer=slot
         )

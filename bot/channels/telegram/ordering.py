@@ -47,6 +47,10 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
             if self._finished is not None:
                 self._finished(update)
 
+    def queued_behind(self, update: object) -> bool:
+        """True when a later update of the same user waits for this one (or another) to end."""
+        return self._order.users(update_key(update)) > 1
+
     async def initialize(self) -> None:
         """Nothing to set up."""
 

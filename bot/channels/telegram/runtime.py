@@ -41,6 +41,8 @@ def build_application(
             answers.close(update.update_id)
 
     processor = OrderedUpdateProcessor(finished=finished if answers is not None else None)
+    if answers is not None:
+        answers.queued = processor.queued_behind
     builder = ApplicationBuilder().token(token).concurrent_updates(processor)
     if base_url:
         builder = builder.base_url(base_url)

@@ -34,10 +34,15 @@ class WebhookAnswers:
     webhook route `open`s a slot per update; the channel `offer`s the last message (after the
     earlier ones are confirmed, so the order holds); the update processor `close`s the slot
     when the update is done, so a call with nothing to answer gets a plain "ok".
+
+    When more updates of the same user are already waiting (`queued`), the message is sent
+    normally instead: Telegram runs a webhook answer after the call ends, and the next
+    update's replies must not overtake it.
     """
 
     def __init__(self, timeout: float = 5.0) -> None:
         self.timeout = timeout  # after this the call is answered "ok" and the reply sent itself
+        self.queued: Callable[[Update], bool] = lambda update: False
         self._open: dict[int, asyncio.Future[dict[str, Any] | None]] = {}
 
     def open(self, update_id: int) -> asyncio.Future[dict[str, Any] | None]:
@@ -45,11 +50,17 @@ class WebhookAnswers:
         self._open[update_id] = future
         return future
 
-    def slot(self, update_id: int) -> Callable[[dict[str, Any]], bool] | None:
+    def slot(self, update: Update) -> Callable[[dict[str, Any]], bool] | None:
         """What the sender offers the last message to, if this update's call is still open."""
-        if update_id not in self._open:
+        if update.update_id not in self._open:
             return None
-        return lambda params: self.offer(update_id, "sendMessage", params)
+
+        def offer(params: dict[str, Any]) -> bool:
+            if self.queued(update):  # a later update of this user waits: send it normally
+                return False
+            return self.offer(update.update_id, "sendMessage", params)
+
+        return offer
 
     def offer(self, update_id: int, method: str, params: dict[str, Any]) -> bool:
         """True when the call is still open: it will answer with this method call."""
