@@ -16,6 +16,7 @@ from bot.app import open_app
 from bot.channels.console import ConsoleChannel
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.import_status import import_status
 from bot.program import ProgramError
 
 log = logging.getLogger("bot")
@@ -91,3 +92,6 @@ def chat(user: str | None, now: str | None) -> None:
     clock = _parse_now(now, settings)
     _setup_logging("WARNING")
     asyncio.run(_chat(settings, clock, user or getpass.getuser()))
+
+
+main.add_command(import_status)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError, field_validator
+from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("id", "en")
@@ -25,6 +25,16 @@ class Settings(BaseSettings):
     prakerja_program_file: Path | None = None
     prakerja_locale: Literal["id", "en"] = "id"
     prakerja_timezone: str = "Asia/Jakarta"
+    admin_api_token: SecretStr | None = None
+
+    @field_validator("admin_api_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None  # unset or empty: the admin API is off
+        if len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. `openssl rand -hex 24`)")
+        return value
 
     @field_validator("database_url")
     @classmethod

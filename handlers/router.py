@@ -17,6 +17,8 @@ from handlers import (
     freetext,
     guard,
     help,
+    incentive_notices,
+    incentives,
     language,
     linking,
     menu,
@@ -31,6 +33,9 @@ from handlers import (
 )
 from handlers.common import MENU_ITEMS, menu_reply
 from handlers.context import Context, Handler
+
+# Modules that register outbox kinds in handlers/notices.py when imported.
+NOTICE_MODULES = (incentive_notices,)
 
 # Buttons: exact option ids.
 ACTIONS: dict[str, Handler] = {
@@ -140,6 +145,8 @@ async def route(ctx: Context, msg: Incoming) -> list[Reply]:
         return [guard.unsupported_reply(ctx), *await prompt(ctx, msg)]
     if msg.kind == InputKind.CHOICE:
         return await _choice(ctx, msg)
+    if msg.kind == InputKind.CONTACT:
+        return await incentives.contact(ctx, msg)
     text = clean(msg.text)
     if issue := problem(text):
         return [guard.problem_reply(ctx, issue), *await prompt(ctx, msg)]

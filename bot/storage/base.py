@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from bot.domain import Participant
+from bot.incentives import Item, Push, Source
 
 
 class Store(Protocol):
@@ -20,6 +23,22 @@ class Store(Protocol):
 
     async def delete_participant(self, participant_id: int) -> None:
         """Deletes every row about the participant."""
+        ...
+
+    async def benefit_items(self, participant_id: int, specs: Sequence[Item]) -> list[Item]:
+        """The participant's benefit items in the scheme's order (`specs` for unstored ones)."""
+        ...
+
+    async def change_benefit_item(
+        self,
+        participant_id: int,
+        item: Item,
+        source: Source,
+        now: datetime,
+        pushes: Sequence[Push] = (),
+    ) -> bool:
+        """Stores a new item state with its history and outbox rows, atomically; False if
+        nothing changed."""
         ...
 
     async def close(self) -> None: ...

@@ -11,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Participant, Step
+from bot.storage.incentives import IncentivesMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.sqlite_base import from_ts, ts
 
@@ -35,7 +36,7 @@ _PARTICIPANT_COLUMNS = (
 )
 
 
-class SqliteStore(OutboxMixin):
+class SqliteStore(IncentivesMixin, OutboxMixin):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     @classmethod
