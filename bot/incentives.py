@@ -4,6 +4,7 @@ the one next thing to do or wait for, and which changes are pushed to the partic
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -273,8 +274,12 @@ def pushes(
         "reason": after.reason,
         "note": after.note,
     }
-    day = after.status_on.isoformat() if after.status_on else "-"
-    found = [Push(payload, f"incentive:{participant_id}:{after.key}:{after.status}:{day}")]
+    key = f"incentive:{participant_id}:{after.key}:{after.status}:"
+    key += after.status_on.isoformat() if after.status_on else "-"
+    if after.status == Status.FAILED:  # a different failure is news too
+        why = after.reason or hashlib.sha256((after.note or "").encode()).hexdigest()[:12]
+        key += f":{why}"
+    found = [Push(payload, key)]
     first_paid = after.kind == "incentive" and after.status == Status.PAID
     if first_paid and not any(
         i.kind == "incentive" and i.status == Status.PAID and i.key != after.key for i in items

@@ -150,4 +150,6 @@ def test_first_paid_incentive_also_announces_the_surveys(program: Program) -> No
     items[1] = after
     second = replace(items[2], status=Status.PAID, status_on=date(2022, 1, 12), partner="OVO")
     assert len(pushes(7, items[2], second, items, program, scheme)) == 1
-    assert pushes(7, items[3], replace(items[3], status=Status.WAITING), items, program, scheme) == []
+    assert (
+        pushes(7, items[3], replace(items[3], status=Status.WAITING), items, program, scheme) == []
+    )
