@@ -23,7 +23,7 @@ from bot.incentives import (
     totals,
 )
 from bot.phones import normalise_phone
-from handlers.common import CHECKLIST, menu_reply, official_help
+from handlers.common import CHECKLIST, back_option, menu_options, menu_reply, official_help
 from handlers.context import Context
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ _FUND_LABELS = {
     Status.WAITING: N_("available in your dashboard"),
     Status.PAID: N_("used for your first training"),
 }
-_MILESTONES = dict(CHECKLIST)
+_MILESTONES = {**dict(CHECKLIST), "linking": N_("Account linked")}  # button labels
 
 
 def item_name(t: Translator, item: Item) -> str:
@@ -230,18 +230,26 @@ def survey_prompt(ctx: Context, name: str, amount: int) -> str:
     )
 
 
+def _ending(ctx: Context, replies: list[Reply]) -> list[Reply]:
+    """The last message carries the choices: the next step's buttons and "back to menu", or
+    the whole menu when there is nothing to press."""
+    last = replies[-1]
+    options = (*last.options, back_option(ctx.t)) if last.options else menu_options(ctx.t)
+    return [*replies[:-1], Reply(last.text, options)]
+
+
 async def replies(ctx: Context) -> list[Reply]:
     """The timeline and the one next thing (stores what the participant's reports changed)."""
     items = await sync(ctx)
     step = next_step(items, ctx.participant.progress, ctx.now(), _zone(ctx), ctx.program)
-    return [timeline(ctx, items), *_next_replies(ctx, step)]
+    return _ending(ctx, [timeline(ctx, items), *_next_replies(ctx, step)])
 
 
 async def next_only(ctx: Context) -> list[Reply]:
     """Just the next thing (after the participant reported a milestone)."""
     items = await sync(ctx)
     step = next_step(items, ctx.participant.progress, ctx.now(), _zone(ctx), ctx.program)
-    return _next_replies(ctx, step)
+    return _ending(ctx, _next_replies(ctx, step))
 
 
 def ask_contact(ctx: Context) -> Reply | None:

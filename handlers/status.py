@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.domain import Incoming, Reply, Step
 from handlers import incentives
-from handlers.common import CHECKLIST, deadline_line, menu_options
+from handlers.common import CHECKLIST, deadline_line
 from handlers.context import Context
 from handlers.onboarding import start
 
@@ -33,9 +33,7 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
     replies = [checklist(ctx)]
     if "purchase" not in ctx.participant.progress:
         replies.append(Reply(deadline_line(ctx)))
-    replies += await incentives.replies(ctx)
+    replies.append(Reply(t._("Your reference code: {code}").format(code=ctx.participant.ref_code)))
     if contact := incentives.ask_contact(ctx):
         replies.append(contact)
-    code = t._("Your reference code: {code}").format(code=ctx.participant.ref_code)
-    replies.append(Reply(code, menu_options(t)))
-    return replies
+    return replies + await incentives.replies(ctx)

@@ -25,5 +25,5 @@ async def done(ctx: Context, msg: Incoming) -> list[Reply]:
         log.info("participant %s marked %s done", ctx.participant.id, item)
     text = ctx.t._("Noted: “{step}” ✅").format(step=ctx.t._(_LABELS[item]))
     if item in (*PREREQUISITES, FINISHED):
-        return [Reply(text), *await incentives.next_only(ctx), menu_reply(ctx)]
+        return [Reply(text), *await incentives.next_only(ctx)]
     return [menu_reply(ctx, text)]

@@ -102,7 +102,7 @@ class IncentivesMixin(OutboxMixin):
 
     async def participant_by_ref(self, ref_code: str) -> int | None:
         async with self.db.execute(
-            "SELECT id FROM participants WHERE upper(ref_code) = upper(?)", (ref_code,)
+            "SELECT id FROM participants WHERE ref_code = ?", (ref_code.strip().upper(),)
         ) as cursor:
             row = await cursor.fetchone()
         return None if row is None else int(row["id"])

@@ -149,3 +149,9 @@ async def test_telegram_participants_get_a_contact_button(
     for text in ("/start", "22", "WIB", "/status"):
         replies = await engine.handle(replace(make_text(text), channel="telegram"))
     assert any(r.request_contact for r in replies)
+
+
+async def test_channel_supplied_phone_is_kept(engine: Engine, store: SqliteStore) -> None:
+    await engine.handle(make_text("/start", phone="6281234567890"))
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.phone == "+6281234567890"

@@ -31,4 +31,3 @@ CREATE TABLE benefit_history (
 );
 
 CREATE INDEX benefit_history_participant ON benefit_history (participant_id, item_key);
-CREATE INDEX participants_ref ON participants (upper(ref_code));
