@@ -17,6 +17,8 @@ from bot.channels.console import ConsoleChannel
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.import_status import import_status
+from bot.nlu import KnowledgeError
+from bot.nlu.cli import classify
 from bot.program import ProgramError
 
 log = logging.getLogger("bot")
@@ -69,7 +71,7 @@ async def _chat(settings: Settings, clock: Clock, user: str) -> None:
     try:
         async with open_app(settings, clock) as app:
             await ConsoleChannel(app.engine, clock, user).run()
-    except ProgramError as exc:
+    except (ProgramError, KnowledgeError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -95,3 +97,4 @@ def chat(user: str | None, now: str | None) -> None:
 
 
 main.add_command(import_status)
+main.add_command(classify)

@@ -155,3 +155,10 @@ async def test_channel_supplied_phone_is_kept(engine: Engine, store: SqliteStore
     await engine.handle(make_text("/start", phone="6281234567890"))
     saved = await store.get_participant("test", "u1")
     assert saved is not None and saved.phone == "+6281234567890"
+
+
+async def test_free_text_question_gets_the_timeline(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("Insentif saya kok belum cair?")
+    assert "Manfaat kamu:" in chat.text
+    assert "Sudah diterima Rp0 dari Rp3.550.000" in chat.text
