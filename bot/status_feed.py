@@ -53,6 +53,8 @@ class FeedStore(Protocol):
         source: Source,
         now: datetime,
         pushes: Sequence[Push] = (),
+        *,
+        expect: Item | None = None,
     ) -> bool: ...
 
 

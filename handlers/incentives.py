@@ -80,9 +80,11 @@ async def sync(ctx: Context) -> list[Item]:
         return specs
     items = await ctx.store.benefit_items(pid, specs)
     changes = reconcile(items, ctx.participant.progress, _zone(ctx))
-    for change in changes:
-        await ctx.store.change_benefit_item(pid, change, Source.PARTICIPANT, ctx.now())
-        log.info("participant %s: %s is now %s", pid, change.key, change.status.value)
+    before = {i.key: i for i in items}
+    for change in changes:  # never over an operator's change made in the meantime
+        now, was = ctx.now(), before[change.key]
+        if await ctx.store.change_benefit_item(pid, change, Source.PARTICIPANT, now, expect=was):
+            log.info("participant %s: %s is now %s", pid, change.key, change.status.value)
     if not changes:
         return items
     return await ctx.store.benefit_items(pid, specs)

@@ -36,9 +36,11 @@ class Store(Protocol):
         source: Source,
         now: datetime,
         pushes: Sequence[Push] = (),
+        *,
+        expect: Item | None = None,
     ) -> bool:
         """Stores a new item state with its history and outbox rows, atomically; False if
-        nothing changed."""
+        nothing changed or the stored state is no longer `expect`."""
         ...
 
     async def close(self) -> None: ...

@@ -54,15 +54,20 @@ class IncentivesMixin(OutboxMixin):
         source: Source,
         now: datetime,
         pushes: Sequence[Push] = (),
+        *,
+        expect: Item | None = None,
     ) -> bool:
         """Stores the item's new state, its history row and its outbox rows in one transaction;
-        False (nothing written) when the stored state is already the same."""
+        False (nothing written) when the stored state is already the same, or when `expect` is
+        given and the stored state is no longer that (someone else changed it meanwhile)."""
         async with self.db.execute(
             "SELECT * FROM benefit_items WHERE participant_id = ? AND item_key = ?",
             (participant_id, item.key),
         ) as cursor:
             row = await cursor.fetchone()
         if row is not None and _item(row).same_state(item):
+            return False
+        if expect is not None and not (_item(row) if row else expect).same_state(expect):
             return False
         day = item.status_on.isoformat() if item.status_on else None
         state = (item.status.value, day, item.partner, item.reason, item.note)

@@ -56,3 +56,18 @@ async def test_deleting_the_participant_deletes_their_items(
     async with store.db.execute("SELECT count(*) FROM benefit_history") as cursor:
         row = await cursor.fetchone()
     assert row is not None and row[0] == 0
+
+
+async def test_participant_change_never_overwrites_a_newer_operator_change(
+    engine: Engine, store: SqliteStore, program: Program
+) -> None:
+    await participant(engine, store, "u1", None)
+    specs = item_specs(program.schemes["2021"])
+    seen = specs[1]  # what the participant's turn read: not eligible
+    paid = replace(seen, status=Status.PAID, status_on=date(2021, 12, 12), partner="OVO")
+    assert await store.change_benefit_item(1, paid, Source.OPERATOR, WIB_START)
+    waiting = replace(seen, status=Status.WAITING)
+    assert not await store.change_benefit_item(
+        1, waiting, Source.PARTICIPANT, WIB_START, expect=seen
+    )
+    assert (await store.benefit_items(1, specs))[1] == paid
