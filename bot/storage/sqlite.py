@@ -13,6 +13,7 @@ import aiosqlite
 from bot.domain import Participant, Step
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.outbox import OutboxMixin
+from bot.storage.reachability import ReachabilityMixin
 from bot.storage.sqlite_base import from_ts, ts
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ _PARTICIPANT_COLUMNS = (
 )
 
 
-class SqliteStore(IncentivesMixin, OutboxMixin):
+class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     @classmethod
