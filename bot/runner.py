@@ -9,13 +9,16 @@ import getpass
 import logging
 import signal
 from contextlib import AsyncExitStack
+from typing import cast
 
 from aiohttp import web
 
+from bot.admin_api import admin_routes
 from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel
 from bot.clock import Clock
 from bot.config import Settings
+from bot.status_feed import FeedStore
 from bot.web import build_web_app, serve
 
 log = logging.getLogger(__name__)
@@ -64,7 +67,9 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             await telegram.start()
             stack.push_async_callback(telegram.stop)
             routes += telegram.routes()
-        # Later features join here: routes += whatsapp_routes(...); routes += admin_routes(...)
+        feed = cast(FeedStore, app.store)
+        routes += admin_routes(feed, app.program, app.clock, settings.admin_api_token)
+        # Later features join here: routes += whatsapp_routes(...)
         host, port = settings.web_host_port
         await stack.enter_async_context(serve(build_web_app(routes), host, port))
         if telegram is not None:
