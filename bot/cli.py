@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import click
 
 from bot.app import open_app
-from bot.channels.console import ConsoleChannel
+from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.outbox_cli import outbox_command
 from bot.program import ProgramError
 
 log = logging.getLogger("bot")
@@ -67,7 +68,13 @@ def main() -> None:
 async def _chat(settings: Settings, clock: Clock, user: str) -> None:
     try:
         async with open_app(settings, clock) as app:
-            await ConsoleChannel(app.engine, clock, user).run()
+            channel = ConsoleChannel(app.engine, clock, user)
+            outbox = app.outbox({ConsoleSender.channel: ConsoleSender(channel)})
+            await outbox.start()
+            try:
+                await channel.run()
+            finally:
+                await outbox.stop()
     except ProgramError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -91,3 +98,6 @@ def chat(user: str | None, now: str | None) -> None:
     clock = _parse_now(now, settings)
     _setup_logging("WARNING")
     asyncio.run(_chat(settings, clock, user or getpass.getuser()))
+
+
+main.add_command(outbox_command)

@@ -1,0 +1,386 @@
+"""The delivery worker: claims due outbox rows, re-checks them, sends them under each channel's
+rate limits, and records what happened.
+
+One run (`run_once`) drains what is due: a producer claims batches of rows with a lease and
+feeds a bounded queue; `max_in_flight` sender tasks take rows from it, so sends overlap up to
+the channel's limit instead of going one by one. Outcomes are written in batches. A row is
+`sent` at most once unless the process dies between the send and the write (then the lease
+expires and it is sent again: at-least-once, within one flush interval).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time as monotonic
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from aiolimiter import AsyncLimiter
+
+import handlers.router  # noqa: F401  (imports every topic module, so their notices register)
+from bot.channels.base import Delivery, Outbound, Outcome, Sender
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain import Participant
+from bot.i18n import Translator
+from bot.program import Program
+from bot.storage.outbox import OutboxRow
+from bot.storage.outbox import Outcome as Written
+from bot.storage.sqlite import SqliteStore
+from handlers.context import Context
+from handlers.notices import lookup
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ChannelLimit:
+    """A platform's sending limits: messages per second overall and per chat."""
+
+    rate: float
+    per_chat: float | None = None
+    paid_broadcast: bool = False  # Telegram: send with allow_paid_broadcast (up to 1,000/s)
+    burst_seconds: float = 0.05  # the limiter admits at most rate × this at once
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How the worker batches, leases and retries."""
+
+    batch: int = 200
+    lease: timedelta = timedelta(minutes=5)
+    max_attempts: int = 5
+    backoff_base: float = 30.0
+    backoff_max: float = 3600.0
+    max_in_flight: int = 64
+    flush_every: float = 0.2
+
+    def backoff(self, attempt: int) -> timedelta:
+        """Exponential: base, 2×base, 4×base … capped (attempt counts from 1)."""
+        return timedelta(seconds=min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1)))
+
+
+@dataclass
+class RunStats:
+    """What one run did (also summed over a worker's life in `DeliveryWorker.totals`)."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    unreachable: int = 0
+
+    def add(self, other: RunStats) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class _Channel:
+    sender: Sender
+    limit: ChannelLimit
+    limiter: AsyncLimiter
+    paused_until: datetime | None = None
+    chat_slots: dict[str, float] = field(default_factory=dict)
+
+
+class DeliveryWorker:
+    """Delivers due outbox rows through the channels' senders."""
+
+    def __init__(
+        self,
+        store: SqliteStore,
+        program: Program,
+        clock: Clock,
+        senders: Mapping[str, Sender],
+        limits: Mapping[str, ChannelLimit] | None = None,
+        policy: Policy | None = None,
+        *,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.store = store
+        self.program = program
+        self.clock = clock
+        self.policy = policy or Policy()
+        self.sleep = sleep
+        limits = limits or {}
+        self.channels: dict[str, _Channel] = {}
+        for name, sender in senders.items():
+            limit = limits.get(name, ChannelLimit(rate=30.0))
+            burst = max(1.0, limit.rate * limit.burst_seconds)
+            self.channels[name] = _Channel(sender, limit, AsyncLimiter(burst, burst / limit.rate))
+        self.totals = RunStats()
+        self._stopping = False
+        self._written: list[Written] = []
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # control -----------------------------------------------------------------------------
+
+    def request_stop(self) -> None:
+        """Makes the current run finish its in-flight sends and hand queued rows back."""
+        self._stopping = True
+
+    async def wait_idle(self) -> None:
+        """Returns once no run is in progress."""
+        await self._idle.wait()
+
+    def _active_channels(self) -> list[str]:
+        now = self.clock.now()
+        return [
+            name
+            for name, ch in self.channels.items()
+            if ch.paused_until is None or ch.paused_until <= now
+        ]
+
+    # one run -----------------------------------------------------------------------------
+
+    async def run_once(self) -> RunStats:
+        """Claims and sends everything due now; returns what it did."""
+        if self._stopping:
+            return RunStats()
+        self._idle.clear()
+        stats = RunStats()
+        queue: asyncio.Queue[OutboxRow | None] = asyncio.Queue(maxsize=self.policy.batch)
+        people: dict[int, Participant | None] = {}
+        workers = [
+            asyncio.create_task(self._work(queue, people, stats))
+            for _ in range(self.policy.max_in_flight)
+        ]
+        flusher = asyncio.create_task(self._flush_loop())
+        try:
+            await self._produce(queue, people, stats)
+        finally:
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
+            flusher.cancel()
+            await asyncio.gather(flusher, return_exceptions=True)
+            await self._flush()
+            self.totals.add(stats)
+            self._idle.set()
+        if stats.claimed:
+            log.info(
+                "outbox run: %d claimed, %d sent, %d retried, %d rate-limited, %d failed,"
+                " %d cancelled",
+                stats.claimed,
+                stats.sent,
+                stats.retried,
+                stats.rate_limited,
+                stats.failed,
+                stats.cancelled,
+            )
+        return stats
+
+    async def _produce(
+        self,
+        queue: asyncio.Queue[OutboxRow | None],
+        people: dict[int, Participant | None],
+        stats: RunStats,
+    ) -> None:
+        waited_for: datetime | None = None
+        while not self._stopping:
+            now = self.clock.now()
+            rows = await self.store.claim_due(
+                now, now + self.policy.lease, self._active_channels(), self.policy.batch
+            )
+            if not rows:
+                # A channel paused for a short while: wait for it within this run, once.
+                pauses = [
+                    ch.paused_until
+                    for ch in self.channels.values()
+                    if ch.paused_until is not None and ch.paused_until > now
+                ]
+                if not pauses or min(pauses) == waited_for:
+                    return
+                waited_for = min(pauses)
+                await self.sleep((waited_for - now).total_seconds())
+                continue
+            stats.claimed += len(rows)
+            wanted = {r.participant_id for r in rows}
+            found = await self.store.participants_by_ids(wanted)
+            for pid in wanted:
+                people[pid] = found.get(pid)
+            for row in rows:
+                await queue.put(row)
+
+    async def _work(
+        self,
+        queue: asyncio.Queue[OutboxRow | None],
+        people: dict[int, Participant | None],
+        stats: RunStats,
+    ) -> None:
+        while (row := await queue.get()) is not None:
+            participant = people.get(row.participant_id)
+            try:
+                await self._deliver(row, participant, stats)
+            except Exception as exc:  # a bug in a notice must not stop the others
+                log.exception("outbox row %s failed to render or send", row.id)
+                self._retry(row, f"error: {type(exc).__name__}", stats)
+
+    # one row -----------------------------------------------------------------------------
+
+    def _write(self, outcome: Written) -> None:
+        self._written.append(outcome)
+
+    async def _flush(self) -> None:
+        written, self._written = self._written, []
+        await self.store.record_outcomes(written, self.clock.now())
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.policy.flush_every)
+            await self._flush()
+
+    def _release(self, row: OutboxRow) -> None:
+        """Back to pending without counting an attempt (stopping, or the channel paused)."""
+        self._write(Written(row.id, "pending", "released", count_attempt=False))
+
+    def _retry(self, row: OutboxRow, error: str, stats: RunStats) -> None:
+        attempt = row.attempts + 1
+        if attempt >= self.policy.max_attempts:
+            stats.failed += 1
+            self._write(Written(row.id, "failed", error))
+            log.warning("outbox row %s failed after %d attempts: %s", row.id, attempt, error)
+            return
+        stats.retried += 1
+        due = self.clock.now() + self.policy.backoff(attempt)
+        self._write(Written(row.id, "pending", error, due_at=due))
+
+    def _context(self, participant: Participant) -> Context:
+        return Context(
+            participant=participant,
+            program=self.program,
+            clock=self.clock,
+            store=self.store,
+            t=Translator(participant.locale, participant.timezone),
+        )
+
+    async def _wait_for_chat(self, channel: _Channel, chat_id: str) -> None:
+        """Keeps to the per-chat limit by reserving the chat's next free slot."""
+        if not channel.limit.per_chat:
+            return
+        gap = 1.0 / channel.limit.per_chat
+        now = monotonic.monotonic()
+        slot = max(now, channel.chat_slots.get(chat_id, 0.0) + gap)
+        channel.chat_slots[chat_id] = slot
+        if len(channel.chat_slots) > 10_000:
+            channel.chat_slots = {k: v for k, v in channel.chat_slots.items() if v > now - gap}
+        if slot > now:
+            await self.sleep(slot - now)
+
+    async def _deliver(
+        self, row: OutboxRow, participant: Participant | None, stats: RunStats
+    ) -> None:
+        channel = self.channels[row.channel]
+        if self._stopping or (
+            channel.paused_until is not None and channel.paused_until > self.clock.now()
+        ):
+            self._release(row)
+            return
+        notice = lookup(row.kind)
+        if notice is None:
+            stats.failed += 1
+            self._write(Written(row.id, "failed", f"unknown kind {row.kind}"))
+            return
+        if participant is None or not notice.applies(participant, row.payload, self.clock.now()):
+            stats.cancelled += 1
+            reason = "participant gone" if participant is None else "no longer applies"
+            self._write(Written(row.id, "cancelled", reason, count_attempt=False))
+            return
+        ctx = self._context(participant)
+        message = Outbound(
+            chat_id=participant.chat_id,
+            replies=tuple(notice.render(ctx, row.payload)),
+            locale=ctx.t.locale,
+            template=notice.template(ctx, row.payload) if notice.template else None,
+            paid_broadcast=channel.limit.paid_broadcast,
+            extra={"outbox_id": str(row.id), "kind": row.kind},
+        )
+        await self._wait_for_chat(channel, participant.chat_id)
+        await channel.limiter.acquire()
+        delivery = await channel.sender.send(message)
+        if delivery.outcome == Outcome.NEEDS_TEMPLATE:
+            await channel.limiter.acquire()
+            delivery = await channel.sender.send(
+                Outbound(
+                    chat_id=message.chat_id,
+                    replies=message.replies,
+                    locale=message.locale,
+                    template=message.template,
+                    force_template=True,
+                    paid_broadcast=message.paid_broadcast,
+                    extra=message.extra,
+                )
+            )
+        await self._record(row, participant, channel, delivery, stats)
+
+    async def _record(
+        self,
+        row: OutboxRow,
+        participant: Participant,
+        channel: _Channel,
+        delivery: Delivery,
+        stats: RunStats,
+    ) -> None:
+        error = delivery.error or delivery.outcome.value
+        match delivery.outcome:
+            case Outcome.SENT:
+                stats.sent += 1
+                self._write(Written(row.id, "sent", None, message_ids=delivery.message_ids))
+            case Outcome.RETRY_AFTER:
+                stats.rate_limited += 1
+                wait = timedelta(seconds=delivery.retry_after or 1.0)
+                until = self.clock.now() + wait
+                if channel.paused_until is None or channel.paused_until < until:
+                    channel.paused_until = until
+                    log.warning(
+                        "channel %s paused for %.1fs (429)", row.channel, wait.total_seconds()
+                    )
+                self._write(Written(row.id, "pending", f"retry after {wait}", count_attempt=False))
+            case Outcome.UNREACHABLE:
+                stats.unreachable += 1
+                self._write(Written(row.id, "cancelled", f"unreachable: {error}"))
+                await self._flush()
+                assert participant.id is not None
+                await self.store.mark_unreachable(participant.id)
+                log.info("participant %s unreachable; pending rows cancelled", participant.id)
+            case Outcome.PERMANENT:
+                stats.failed += 1
+                self._write(Written(row.id, "failed", error))
+            case Outcome.TRANSIENT | Outcome.NEEDS_TEMPLATE:
+                self._retry(row, error, stats)
+
+
+def limits_from_settings(settings: Settings) -> dict[str, ChannelLimit]:
+    """Each channel's limits from the settings (paid broadcast lifts Telegram's overall rate)."""
+    paid = settings.telegram_paid_broadcast
+    return {
+        "telegram": ChannelLimit(
+            rate=settings.telegram_paid_rate if paid else settings.telegram_rate,
+            per_chat=settings.telegram_chat_rate,
+            paid_broadcast=paid,
+        ),
+        "whatsapp": ChannelLimit(
+            rate=settings.whatsapp_rate, per_chat=settings.whatsapp_chat_rate
+        ),
+        "console": ChannelLimit(rate=100.0),
+    }
+
+
+def policy_from_settings(settings: Settings) -> Policy:
+    """The batching, lease and retry policy from the settings."""
+    return Policy(
+        batch=settings.outbox_batch,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        max_attempts=settings.outbox_max_attempts,
+        backoff_base=settings.outbox_backoff_seconds,
+        backoff_max=settings.outbox_backoff_max_seconds,
+        max_in_flight=settings.outbox_max_in_flight,
+    )
