@@ -185,30 +185,38 @@ class DeliveryWorker:
         stats: RunStats,
     ) -> None:
         waited_for: datetime | None = None
+        drained = False
         while not self._stopping:
+            await self._flush()
             now = self.clock.now()
             rows = await self.store.claim_due(
                 now, now + self.policy.lease, self._active_channels(), self.policy.batch
             )
-            if not rows:
-                # A channel paused for a short while: wait for it within this run, once.
-                pauses = [
-                    ch.paused_until
-                    for ch in self.channels.values()
-                    if ch.paused_until is not None and ch.paused_until > now
-                ]
-                if not pauses or min(pauses) == waited_for:
-                    return
-                waited_for = min(pauses)
-                await self.sleep((waited_for - now).total_seconds())
+            if rows:
+                drained = False
+                stats.claimed += len(rows)
+                wanted = {r.participant_id for r in rows}
+                found = await self.store.participants_by_ids(wanted)
+                for pid in wanted:
+                    people[pid] = found.get(pid)
+                for row in rows:
+                    await queue.put(row)
                 continue
-            stats.claimed += len(rows)
-            wanted = {r.participant_id for r in rows}
-            found = await self.store.participants_by_ids(wanted)
-            for pid in wanted:
-                people[pid] = found.get(pid)
-            for row in rows:
-                await queue.put(row)
+            if not drained:
+                # Let the sends in flight finish: a retry or a 429 may make more rows due.
+                await queue.join()
+                drained = True
+                continue
+            # A channel paused for a while (429): wait for it within this run, once.
+            pauses = [
+                ch.paused_until
+                for ch in self.channels.values()
+                if ch.paused_until is not None and ch.paused_until > now
+            ]
+            if not pauses or min(pauses) == waited_for:
+                return
+            waited_for = min(pauses)
+            await self.sleep((waited_for - now).total_seconds())
 
     async def _work(
         self,
@@ -223,6 +231,8 @@ class DeliveryWorker:
             except Exception as exc:  # a bug in a notice must not stop the others
                 log.exception("outbox row %s failed to render or send", row.id)
                 self._retry(row, f"error: {type(exc).__name__}", stats)
+            finally:
+                queue.task_done()
 
     # one row -----------------------------------------------------------------------------
 
