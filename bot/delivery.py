@@ -44,7 +44,14 @@ class ChannelLimit:
     rate: float
     per_chat: float | None = None
     paid_broadcast: bool = False  # Telegram: send with allow_paid_broadcast (up to 1,000/s)
-    burst_seconds: float = 0.05  # the limiter admits at most rate × this at once
+    headroom: float = 0.97  # pace at this share of `rate`: network jitter must not cause 429s
+    burst_seconds: float = 0.01  # the limiter admits at most this many seconds' worth at once
+
+    def limiter(self) -> AsyncLimiter:
+        """A leaky bucket: `rate × headroom` per second, small bursts only."""
+        pace = self.rate * self.headroom
+        burst = max(1.0, pace * self.burst_seconds)
+        return AsyncLimiter(burst, burst / pace)
 
 
 @dataclass(frozen=True)
@@ -113,8 +120,7 @@ class DeliveryWorker:
         self.channels: dict[str, _Channel] = {}
         for name, sender in senders.items():
             limit = limits.get(name, ChannelLimit(rate=30.0))
-            burst = max(1.0, limit.rate * limit.burst_seconds)
-            self.channels[name] = _Channel(sender, limit, AsyncLimiter(burst, burst / limit.rate))
+            self.channels[name] = _Channel(sender, limit, limit.limiter())
         self.totals = RunStats()
         self._stopping = False
         self._written: list[Written] = []

@@ -28,7 +28,7 @@ class OutboxScheduler:
         planner: ReminderPlanner,
         *,
         interval: float = 5.0,
-        housekeeping_interval: float = 3600.0,
+        housekeeping_interval: float | None = 3600.0,
     ) -> None:
         self.worker = worker
         self.planner = planner
@@ -63,15 +63,16 @@ class OutboxScheduler:
             coalesce=True,
             next_run_time=first,
         )
-        scheduler.add_job(
-            self.housekeeping,
-            "interval",
-            seconds=self.housekeeping_interval,
-            id="outbox-housekeeping",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=first,
-        )
+        if self.housekeeping_interval is not None:
+            scheduler.add_job(
+                self.housekeeping,
+                "interval",
+                seconds=self.housekeeping_interval,
+                id="outbox-housekeeping",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=first,
+            )
         scheduler.start()
         self._scheduler = scheduler
         log.info("outbox scheduler started (every %.1fs)", self.interval)
