@@ -172,7 +172,8 @@ async def fanout(args: argparse.Namespace) -> None:
     print(f"sending through {args.sender} at a limit of {limit:,.0f}/s ({mode})")
     t0 = time.perf_counter()
     await jobs.start()
-    while worker.totals.sent < args.participants and time.perf_counter() - t0 < args.duration:
+    end = t0 + args.duration
+    while time.perf_counter() < end and worker.totals.sent < args.participants:  # noqa: ASYNC110
         await asyncio.sleep(0.25)
     await jobs.stop()
     elapsed = time.perf_counter() - t0
