@@ -149,16 +149,15 @@ class ReminderPlanner:
     async def replan_missing(self) -> int:
         """Housekeeping: plans reminders for participants who have none for their deadline."""
         now = self.clock.now()
-        after, fixed = 0, 0
-        while ids := await self.store.missing_reminder_plans(
-            now, PASSED, "passed", after_id=after
-        ):
+        after: int | None = 0
+        fixed = 0
+        while after is not None:
+            ids, after = await self.store.missing_reminder_plans(now, PASSED, "passed", after)
             found = await self.store.participants_by_ids(ids)
             for pid in ids:
                 if pid in found:
                     await self.replan(found[pid])
                     fixed += 1
-            after = ids[-1]
         if fixed:
             log.warning("re-planned reminders for %d participants", fixed)
         return fixed

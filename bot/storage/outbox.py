@@ -247,22 +247,28 @@ class OutboxMixin(SqliteBase):
         return from_ts(row[0]) if row else None
 
     async def missing_reminder_plans(
-        self, now: datetime, kind: str, rule: str, limit: int = 1000, after_id: int = 0
-    ) -> list[int]:
-        """Participants who should have reminders planned but have no marker row (key
-        `kind:id:rule:deadline`) for their current deadline: the process died between saving
-        them and planning."""
+        self, now: datetime, kind: str, rule: str, after_id: int = 0, span: int = 5000
+    ) -> tuple[list[int], int | None]:
+        """Participants with ids in (after_id, after_id + span] who should have reminders
+        planned but have no marker row (key `kind:id:rule:deadline`) for their current deadline:
+        the process died between saving them and planning. Also returns where to go on from
+        (None at the end), so each statement stays short on a big table."""
+        async with self.db.execute("SELECT MAX(id) FROM participants") as cursor:
+            row = await cursor.fetchone()
+        last = int(row[0]) if row and row[0] is not None else 0
+        if after_id >= last:
+            return [], None
         async with self.db.execute(
-            "SELECT p.id FROM participants p WHERE p.id > ? AND p.deadline_utc > ?"
-            " AND p.reminders_enabled = 1 AND p.unreachable = 0"
+            "SELECT p.id FROM participants p WHERE p.id > ? AND p.id <= ?"
+            " AND p.deadline_utc > ? AND p.reminders_enabled = 1 AND p.unreachable = 0"
             " AND NOT EXISTS (SELECT 1 FROM progress g WHERE g.participant_id = p.id"
             "   AND g.item = 'purchase')"
             " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.idempotency_key ="
             "   ? || ':' || p.id || ':' || ? || ':' || p.deadline_utc)"
-            " ORDER BY p.id LIMIT ?",
-            (after_id, _utc(now), kind, rule, limit),
+            " ORDER BY p.id",
+            (after_id, after_id + span, _utc(now), kind, rule),
         ) as cursor:
-            return [r[0] async for r in cursor]
+            return [r[0] async for r in cursor], after_id + span
 
     async def explain_claim(self, now: datetime, channels: Collection[str]) -> list[str]:
         """The query plan of the due-row search (for the benchmark and the tests)."""
