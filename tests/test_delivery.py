@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.channels.base import Delivery, Outcome
+from bot.channels.base import Delivery, Outbound, Outcome, RecordingSender
 from bot.clock import FakeClock
-from bot.delivery import Policy
+from bot.delivery import ChannelLimit, Policy
+from bot.domain import Reply
 from bot.planner import REMINDER
 from bot.program import Program
+from bot.storage import bulk
 from bot.storage.sqlite import SqliteStore
+from handlers.notices import NOTICES, Notice
 from tests.conftest import onboard
 from tests.helpers import Chat
 from tests.outbox_helpers import make_worker, planning_engine, rows, utc
@@ -192,3 +196,65 @@ async def test_deadline_passed_sends_one_message(
     kinds = {str(r["kind"]): r["state"] for r in await rows(store)}
     assert kinds == {"reminder.passed": "sent"}
     assert REMINDER not in kinds
+
+
+async def test_two_processes_never_send_a_row_twice(
+    store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+) -> None:
+    bulk.seed(str(db_path), 60, now=clock.now(), channel="test")
+    other = await SqliteStore.open(str(db_path))  # a second process on the same file
+    try:
+        policy = Policy(batch=7, flush_every=0.01)
+        first, sent_a = make_worker(store, program, clock, policy=policy)
+        second, sent_b = make_worker(other, program, clock, policy=policy)
+        await asyncio.gather(first.run_once(), second.run_once())
+    finally:
+        await other.close()
+    chats = [m.chat_id for m in sent_a.sent + sent_b.sent]
+    assert sorted(chats, key=int) == [str(i) for i in range(1, 61)]
+    assert set(await _states(store)) == {"sent"}
+
+
+async def test_sends_overlap_up_to_the_in_flight_bound(
+    store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+) -> None:
+    bulk.seed(str(db_path), 12, now=clock.now(), channel="test")
+    worker, _ = make_worker(store, program, clock, policy=Policy(max_in_flight=4))
+    in_flight, peak = 0, 0
+    four = asyncio.Event()
+
+    class Overlapping(RecordingSender):
+        async def send(self, message: Outbound) -> Delivery:
+            nonlocal in_flight, peak
+            in_flight += 1
+            peak = max(peak, in_flight)
+            if in_flight == 4:
+                four.set()
+            await asyncio.wait_for(four.wait(), 5)  # guard: sequential sends would stall here
+            in_flight -= 1
+            return await super().send(message)
+
+    sender = Overlapping("test")
+    worker.channels["test"].sender = sender
+    assert (await worker.run_once()).sent == 12
+    assert peak == 4
+
+
+async def test_per_chat_pacing(
+    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    NOTICES.setdefault(
+        "test.ping", Notice(lambda ctx, payload: [Reply("ping")], lambda p, payload, now: True)
+    )
+    await onboard(chat)
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.id is not None
+    for key in ("ping-1", "ping-2"):
+        await store.enqueue(saved.id, "test.ping", clock.now(), {}, key, now=clock.now())
+    worker, sender = make_worker(store, program, clock)
+    worker.channels["test"].limit = ChannelLimit(rate=1000.0, per_chat=1.0)
+    before = clock.now()
+    assert (await worker.run_once()).sent == 2
+    assert [m.replies[0].text for m in sender.sent] == ["ping", "ping"]
+    # The second message to the same chat waited (a fake sleep moves the fake clock) ~1 s.
+    assert clock.now() - before >= timedelta(seconds=0.9)
