@@ -127,8 +127,17 @@ class ReminderPlanner:
         return added
 
     async def participant_saved(self, before: Participant | None, after: Participant) -> None:
+        """Re-plans on a new deadline, zone or reminders turned back on; cancels when reminders
+        no longer apply. A failure is logged: housekeeping repairs a missing plan later."""
         if after.id is None:
             return
+        try:
+            await self._sync(before, after)
+        except Exception:
+            log.exception("planning reminders failed for participant %s", after.id)
+
+    async def _sync(self, before: Participant | None, after: Participant) -> None:
+        assert after.id is not None
         if not wants_reminders(after):
             if before is None or wants_reminders(before):
                 cancelled = await self.store.cancel_pending(after.id, KINDS, "no longer applies")

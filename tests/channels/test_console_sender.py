@@ -6,13 +6,14 @@ import io
 
 from bot.channels.base import Outbound, Outcome
 from bot.channels.console import ConsoleChannel, ConsoleSender
+from bot.clock import FakeClock
 from bot.domain import Option, Reply
 from bot.engine import Engine
 
 
-async def test_prints_to_its_own_user_only(engine: Engine, clock: object) -> None:
+async def test_prints_to_its_own_user_only(engine: Engine, clock: FakeClock) -> None:
     out = io.StringIO()
-    chat = ConsoleChannel(engine, clock, "budi", stdin=io.StringIO(), stdout=out)  # type: ignore[arg-type]
+    chat = ConsoleChannel(engine, clock, "budi", stdin=io.StringIO(), stdout=out)
     sender = ConsoleSender(chat)
     reply = Reply("⏰ Pengingat", (Option("purchase:done", "Aku sudah beli"),))
     delivered = await sender.send(Outbound("budi", (reply,), extra={"outbox_id": "7"}))
