@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import statistics
 import subprocess
 import sys
@@ -126,32 +125,22 @@ async def telegram_sender(base_url: str, in_flight: int) -> Sender:
     return TelegramSender(bot)
 
 
-async def fanout(args: argparse.Namespace) -> None:
-    limit = 1000.0 if args.paid else float(args.limit)
-    workdir = Path(tempfile.mkdtemp(prefix="fanout-"))
-    path = str(workdir / "bench.db")
-    clock = SystemClock()
-    store = await SqliteStore.open(path)
-    await store.close()
-    started = time.perf_counter()
-    bulk.seed(path, args.participants, now=clock.now())
-    print(f"seeded {args.participants:,} participants in {time.perf_counter() - started:.1f}s")
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    settings = load_settings(
+def worker_settings(path: str, args: argparse.Namespace, limit: float) -> Any:
+    """The bot's settings for one delivery process (its share of the channel's limit)."""
+    return load_settings(
+        database_url=f"sqlite:///{path}",
         telegram_paid_broadcast=args.paid,
-        telegram_rate=limit if not args.paid else 30.0,
+        telegram_rate=30.0 if args.paid else limit,
+        telegram_paid_rate=limit if args.paid else 1000.0,
         outbox_interval=args.interval,
         outbox_max_in_flight=args.in_flight,
     )
-    fake: FakeApiProcess | None = None
-    memory: MemorySender | None = None
-    sender: Sender
-    if args.sender == "telegram":
-        fake = FakeApiProcess(limit)
-        sender = await telegram_sender(fake.base_url, args.in_flight)
-    else:
-        memory = MemorySender(limit)
-        sender = memory
+
+
+async def deliver(path: str, sender: Sender, args: argparse.Namespace, limit: float) -> Any:
+    """Runs the real delivery job (APScheduler + worker) until nothing is left or time is up."""
+    clock = SystemClock()
+    settings = worker_settings(path, args, limit)
     store = await SqliteStore.open(path)
     program = load_program()
     worker = DeliveryWorker(
@@ -168,25 +157,90 @@ async def fanout(args: argparse.Namespace) -> None:
         interval=settings.outbox_interval,
         housekeeping_interval=None,
     )
-    mode = "paid broadcast" if args.paid else "default"
-    print(f"sending through {args.sender} at a limit of {limit:,.0f}/s ({mode})")
-    t0 = time.perf_counter()
+    end = time.perf_counter() + args.duration
     await jobs.start()
-    end = t0 + args.duration
-    while time.perf_counter() < end and worker.totals.sent < args.participants:  # noqa: ASYNC110
+    checked = 0.0
+    while time.perf_counter() < end:
         await asyncio.sleep(0.25)
+        if time.perf_counter() - checked > 1.0:
+            checked = time.perf_counter()
+            if bulk.unsent(path) == 0:
+                break
     await jobs.stop()
-    elapsed = time.perf_counter() - t0
-    memory_line = rss()
     await store.close()
-    if fake is not None:
-        bot = getattr(sender, "bot", None)
-        if bot is not None:
-            await bot.shutdown()
-        server = fake.summary()
-    else:
-        assert memory is not None
+    return worker.totals
+
+
+async def child(args: argparse.Namespace) -> None:
+    """One of several delivery processes (--processes): prints its totals and RSS as JSON."""
+    sender = await telegram_sender(args.base_url, args.in_flight)
+    totals = await deliver(args.db, sender, args, args.share)
+    await sender.bot.shutdown()  # type: ignore[attr-defined]
+    print(json.dumps({"sent": totals.sent, "rate_limited": totals.rate_limited, "rss": rss()}))
+
+
+async def fanout(args: argparse.Namespace) -> None:
+    limit = 1000.0 if args.paid else float(args.limit)
+    workdir = Path(tempfile.mkdtemp(prefix="fanout-"))
+    path = str(workdir / "bench.db")
+    store = await SqliteStore.open(path)
+    await store.close()
+    started = time.perf_counter()
+    bulk.seed(path, args.participants, now=SystemClock().now())
+    print(f"seeded {args.participants:,} participants in {time.perf_counter() - started:.1f}s")
+    mode = "paid broadcast" if args.paid else "default"
+    share = limit / args.processes
+    print(
+        f"sending through {args.sender} at a limit of {limit:,.0f}/s ({mode});"
+        f" {args.processes} delivery process(es) at {share:,.0f}/s each"
+    )
+    t0 = time.perf_counter()
+    memory_lines: list[str] = []
+    rate_limited = 0
+    if args.sender == "memory":
+        memory = MemorySender(limit)
+        totals = await deliver(path, memory, args, limit)
+        memory_lines.append(rss())
+        rate_limited = totals.rate_limited
         server = memory.summary()
+    else:
+        fake = FakeApiProcess(limit)
+        if args.processes == 1:
+            sender = await telegram_sender(fake.base_url, args.in_flight)
+            totals = await deliver(path, sender, args, limit)
+            await sender.bot.shutdown()  # type: ignore[attr-defined]
+            memory_lines.append(rss())
+            rate_limited = totals.rate_limited
+        else:
+            command = [
+                sys.executable,
+                __file__,
+                "--child",
+                "--db",
+                path,
+                "--base-url",
+                fake.base_url,
+                "--share",
+                str(share),
+                "--duration",
+                str(args.duration),
+                "--interval",
+                str(args.interval),
+                "--in-flight",
+                str(args.in_flight),
+                *(["--paid"] if args.paid else []),
+            ]
+            children = [
+                await asyncio.create_subprocess_exec(*command, stdout=subprocess.PIPE)
+                for _ in range(args.processes)
+            ]
+            for proc in children:
+                out, _ = await proc.communicate()
+                report = json.loads(out.decode().strip().splitlines()[-1])
+                rate_limited += report["rate_limited"]
+                memory_lines.append(report["rss"])
+        server = fake.summary()
+    elapsed = time.perf_counter() - t0
     received: Counter[str] = server["received"]
     states = bulk.states(path)
     recorded = Counter(bulk.sent_chats(path))
@@ -199,11 +253,12 @@ async def fanout(args: argparse.Namespace) -> None:
     print(f"ran {elapsed:.1f}s; rows by state: {json.dumps(states, sort_keys=True)}")
     print(f"delivered {accepted:,} messages in {server['seconds']:.1f}s")
     print(f"achieved {rate:,.1f} msg/s = {rate / limit:.1%} of the {limit:,.0f}/s limit")
-    print(f"429s received: {server['throttled']:,}; worker saw {worker.totals.rate_limited:,}")
+    print(f"429s received: {server['throttled']:,}; the workers saw {rate_limited:,}")
     print(f"duplicates: {duplicates}; lost: {lost}; sent but not yet recorded: {unrecorded}")
     still = states.get("pending", 0) + states.get("sending", 0)
     print(f"still queued at the end of the run (delivered by the next runs): {still:,}")
-    print(f"bot process {memory_line}")
+    for n, line in enumerate(memory_lines, 1):
+        print(f"bot delivery process {n}: {line}")
 
 
 async def scale(args: argparse.Namespace) -> None:
@@ -266,9 +321,19 @@ def main() -> None:
     parser.add_argument("--sender", choices=("telegram", "memory"), default="telegram")
     parser.add_argument("--scale", action="store_true", help="claim time at 10k vs 1M rows")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="delivery processes sharing the outbox"
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    parser.add_argument("--share", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(scale(args) if args.scale else fanout(args))
+    if args.child:
+        asyncio.run(child(args))
+    else:
+        asyncio.run(scale(args) if args.scale else fanout(args))
 
 
 if __name__ == "__main__":

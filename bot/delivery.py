@@ -48,9 +48,11 @@ class ChannelLimit:
     burst_seconds: float = 0.01  # the limiter admits at most this many seconds' worth at once
 
     def limiter(self) -> AsyncLimiter:
-        """A leaky bucket: `rate × headroom` per second, small bursts only."""
+        """A leaky bucket: `rate × headroom` per second, small bursts only. A capacity a little
+        above one message keeps a late wake-up from losing its slot (at 30/s every late
+        millisecond would otherwise be lost); any one second still stays under `rate`."""
         pace = self.rate * self.headroom
-        burst = max(1.0, pace * self.burst_seconds)
+        burst = max(1.0 + pace * self.burst_seconds, pace * self.burst_seconds)
         return AsyncLimiter(burst, burst / pace)
 
 
@@ -315,7 +317,6 @@ class DeliveryWorker:
             chat_id=participant.chat_id,
             replies=tuple(notice.render(ctx, row.payload)),
             locale=ctx.t.locale,
-            template=notice.template(ctx, row.payload) if notice.template else None,
             paid_broadcast=channel.limit.paid_broadcast,
             extra={"outbox_id": str(row.id), "kind": row.kind},
         )
@@ -323,13 +324,14 @@ class DeliveryWorker:
         await channel.limiter.acquire()
         delivery = await channel.sender.send(message)
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:
+            # The platform's window is closed (WhatsApp): send the pre-approved template.
             await channel.limiter.acquire()
             delivery = await channel.sender.send(
                 Outbound(
                     chat_id=message.chat_id,
                     replies=message.replies,
                     locale=message.locale,
-                    template=message.template,
+                    template=notice.template(ctx, row.payload) if notice.template else None,
                     force_template=True,
                     paid_broadcast=message.paid_broadcast,
                     extra=message.extra,

@@ -94,3 +94,16 @@ def sent_chats(path: str) -> list[str]:
         ]
     finally:
         db.close()
+
+
+def unsent(path: str) -> int:
+    """Rows still pending or being sent (counted on the partial index)."""
+    db = sqlite3.connect(path)
+    try:
+        row = db.execute(
+            "SELECT COUNT(*) FROM outbox INDEXED BY outbox_due"
+            " WHERE state IN ('pending', 'sending')"
+        ).fetchone()
+        return int(row[0])
+    finally:
+        db.close()
