@@ -252,6 +252,9 @@ async def fanout(args: argparse.Namespace) -> None:
     rate = accepted / server["seconds"] if server["seconds"] else 0.0
     print(f"ran {elapsed:.1f}s; rows by state: {json.dumps(states, sort_keys=True)}")
     print(f"delivered {accepted:,} messages in {server['seconds']:.1f}s")
+    if server.get("timeline"):
+        steps = " ".join(f"{r:.0f}" for r in server["timeline"])
+        print(f"requests/s per 10 s: {steps}")
     print(f"achieved {rate:,.1f} msg/s = {rate / limit:.1%} of the {limit:,.0f}/s limit")
     print(f"429s received: {server['throttled']:,}; the workers saw {rate_limited:,}")
     print(f"duplicates: {duplicates}; lost: {lost}; sent but not yet recorded: {unrecorded}")

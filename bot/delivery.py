@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time as monotonic
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from handlers.notices import lookup
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+# Claimed rows with their participant (None: deleted), then one None per sender task.
+_Queue = asyncio.Queue[tuple[OutboxRow, Participant | None] | None]
 
 
 @dataclass(frozen=True)
@@ -155,22 +158,20 @@ class DeliveryWorker:
             return RunStats()
         self._idle.clear()
         stats = RunStats()
-        queue: asyncio.Queue[OutboxRow | None] = asyncio.Queue(maxsize=self.policy.batch)
-        people: dict[int, Participant | None] = {}
+        queue: _Queue = asyncio.Queue(maxsize=self.policy.batch)
         workers = [
-            asyncio.create_task(self._work(queue, people, stats))
-            for _ in range(self.policy.max_in_flight)
+            asyncio.create_task(self._work(queue, stats)) for _ in range(self.policy.max_in_flight)
         ]
         flusher = asyncio.create_task(self._flush_loop())
         try:
-            await self._produce(queue, people, stats)
+            await self._produce(queue, stats)
         finally:
             for _ in workers:
                 await queue.put(None)
             await asyncio.gather(*workers)
             flusher.cancel()
             await asyncio.gather(flusher, return_exceptions=True)
-            await self._flush()
+            await self._flush(final=True)
             self.totals.add(stats)
             self._idle.set()
         if stats.claimed:
@@ -186,12 +187,7 @@ class DeliveryWorker:
             )
         return stats
 
-    async def _produce(
-        self,
-        queue: asyncio.Queue[OutboxRow | None],
-        people: dict[int, Participant | None],
-        stats: RunStats,
-    ) -> None:
+    async def _produce(self, queue: _Queue, stats: RunStats) -> None:
         waited_for: datetime | None = None
         drained = False
         while not self._stopping:
@@ -203,12 +199,9 @@ class DeliveryWorker:
             if rows:
                 drained = False
                 stats.claimed += len(rows)
-                wanted = {r.participant_id for r in rows}
-                found = await self.store.participants_by_ids(wanted)
-                for pid in wanted:
-                    people[pid] = found.get(pid)
+                found = await self.store.participants_by_ids({r.participant_id for r in rows})
                 for row in rows:
-                    await queue.put(row)
+                    await queue.put((row, found.get(row.participant_id)))
                 continue
             if not drained:
                 # Let the sends in flight finish: a retry or a 429 may make more rows due.
@@ -226,14 +219,9 @@ class DeliveryWorker:
             waited_for = min(pauses)
             await self.sleep((waited_for - now).total_seconds())
 
-    async def _work(
-        self,
-        queue: asyncio.Queue[OutboxRow | None],
-        people: dict[int, Participant | None],
-        stats: RunStats,
-    ) -> None:
-        while (row := await queue.get()) is not None:
-            participant = people.get(row.participant_id)
+    async def _work(self, queue: _Queue, stats: RunStats) -> None:
+        while (item := await queue.get()) is not None:
+            row, participant = item
             try:
                 await self._deliver(row, participant, stats)
             except Exception as exc:  # a bug in a notice must not stop the others
@@ -247,9 +235,19 @@ class DeliveryWorker:
     def _write(self, outcome: Written) -> None:
         self._written.append(outcome)
 
-    async def _flush(self) -> None:
-        written, self._written = self._written, []
-        await self.store.record_outcomes(written, self.clock.now())
+    async def _flush(self, *, final: bool = False) -> None:
+        """Writes the outcomes gathered so far. If the database is busy they are kept and
+        written at the next flush (the last flush of a run insists a few times)."""
+        for attempt in range(5 if final else 1):
+            written, self._written = self._written, []
+            try:
+                await self.store.record_outcomes(written, self.clock.now())
+                return
+            except sqlite3.OperationalError as exc:
+                self._written = written + self._written
+                log.warning("outbox: %d outcomes not written yet (%s)", len(written), exc)
+                if final:
+                    await asyncio.sleep(0.5 * (attempt + 1))
 
     async def _flush_loop(self) -> None:
         while True:

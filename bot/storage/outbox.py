@@ -7,8 +7,11 @@ process that died: it is claimable again, so nothing claimed is ever lost.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Collection, Iterable, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Collection, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -70,6 +73,37 @@ class KindCount:
 class OutboxMixin(SqliteBase):
     """Outbox operations of the SQLite store."""
 
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[None]:
+        """One outbox write transaction: serialised, IMMEDIATE, committed or rolled back."""
+        async with self._write_lock():
+            await self._begin_write()
+            try:
+                yield
+            except BaseException:
+                await self.db.rollback()
+                raise
+            await self.db.commit()
+
+    def _write_lock(self) -> asyncio.Lock:
+        """Serialises the outbox's own write transactions on the shared connection."""
+        lock = self.__dict__.get("_outbox_write_lock")
+        if lock is None:
+            lock = self.__dict__["_outbox_write_lock"] = asyncio.Lock()
+        return lock
+
+    async def _begin_write(self) -> None:
+        """Takes the write lock up front, so a writer waits (busy_timeout) for another process
+        instead of failing at once when its read snapshot went stale (WAL, several processes).
+        If another statement on this connection already opened a transaction, joins it."""
+        if self.db.in_transaction:
+            return
+        try:
+            await self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            if not self.db.in_transaction:
+                raise
+
     async def enqueue(
         self,
         participant_id: int,
@@ -115,15 +149,17 @@ class OutboxMixin(SqliteBase):
             "channels": json.dumps(sorted(channels)),
             "limit": limit,
         }
-        async with self.db.execute(
-            "UPDATE outbox SET state = 'sending', lease_until = :lease"
-            f" WHERE id IN ({CLAIM_SELECT})"
-            " RETURNING id, participant_id, channel, kind, due_at, payload, idempotency_key,"
-            " attempts",
-            params,
-        ) as cursor:
+        async with (
+            self._writing(),
+            self.db.execute(
+                "UPDATE outbox SET state = 'sending', lease_until = :lease"
+                f" WHERE id IN ({CLAIM_SELECT})"
+                " RETURNING id, participant_id, channel, kind, due_at, payload,"
+                " idempotency_key, attempts",
+                params,
+            ) as cursor,
+        ):
             rows = await cursor.fetchall()
-        await self.db.commit()
         claimed = [
             OutboxRow(
                 id=r["id"],
@@ -144,27 +180,27 @@ class OutboxMixin(SqliteBase):
         """Writes many attempts' results in one transaction (only rows still `sending`)."""
         if not outcomes:
             return
-        await self.db.executemany(
-            "UPDATE outbox SET state = ?, last_error = ?, lease_until = NULL,"
-            " attempts = attempts + ?, due_at = COALESCE(?, due_at),"
-            " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
-            " message_ids = COALESCE(?, message_ids)"
-            " WHERE id = ? AND state = 'sending'",
-            [
-                (
-                    o.state,
-                    o.error,
-                    1 if o.count_attempt else 0,
-                    _utc(o.due_at) if o.due_at else None,
-                    o.state,
-                    _utc(now),
-                    ",".join(o.message_ids) or None,
-                    o.row_id,
-                )
-                for o in outcomes
-            ],
-        )
-        await self.db.commit()
+        async with self._writing():
+            await self.db.executemany(
+                "UPDATE outbox SET state = ?, last_error = ?, lease_until = NULL,"
+                " attempts = attempts + ?, due_at = COALESCE(?, due_at),"
+                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
+                " message_ids = COALESCE(?, message_ids)"
+                " WHERE id = ? AND state = 'sending'",
+                [
+                    (
+                        o.state,
+                        o.error,
+                        1 if o.count_attempt else 0,
+                        _utc(o.due_at) if o.due_at else None,
+                        o.state,
+                        _utc(now),
+                        ",".join(o.message_ids) or None,
+                        o.row_id,
+                    )
+                    for o in outcomes
+                ],
+            )
 
     async def cancel_pending(
         self, participant_id: int, kind_prefix: str = "", reason: str = "cancelled"
