@@ -113,13 +113,15 @@ class FakeApiProcess:
 
 
 async def telegram_sender(base_url: str, in_flight: int) -> Sender:
-    """The real TelegramSender with a connection pool as large as the in-flight bound."""
-    from bot.channels.telegram.sender import TelegramSender
+    """The real TelegramSender on the bot's own aiohttp transport, one connection per send in
+    flight."""
     from telegram import Bot
-    from telegram.request import HTTPXRequest
+
+    from bot.channels.telegram.aiohttp_request import AiohttpRequest
+    from bot.channels.telegram.sender import TelegramSender
     from tests.fakes.bot_api import TOKEN
 
-    request = HTTPXRequest(connection_pool_size=in_flight, pool_timeout=30.0)
+    request = AiohttpRequest(pool_size=in_flight)
     bot = Bot(TOKEN, base_url=base_url, request=request)
     await bot.initialize()
     return TelegramSender(bot)

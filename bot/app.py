@@ -12,6 +12,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import DeliveryWorker, limits_from_settings, policy_from_settings
 from bot.engine import Engine
+from bot.i18n import LOCALES
+from bot.nlu import classifier
 from bot.planner import ReminderPlanner
 from bot.program import Program, load_program
 from bot.scheduler import OutboxScheduler
@@ -53,8 +55,10 @@ class App:
 
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
-    """Loads the program file, opens the store and builds the engine; closes them after."""
+    """Loads the program file and the NLU models, opens the store, builds the engine; closes."""
     program = load_program(settings.prakerja_program_file)
+    for locale in LOCALES:
+        classifier(locale)  # build the free-text models now: fail fast, no slow first reply
     store = await open_store(settings.database_url)
     try:
         assert isinstance(store, SqliteStore)

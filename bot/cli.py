@@ -12,12 +12,15 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from bot import runner
 from bot.app import open_app
-from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.nlu import KnowledgeError
+from bot.nlu.cli import classify
 from bot.outbox_cli import outbox_command
 from bot.program import ProgramError
+from bot.runner import channels_configured
 
 log = logging.getLogger("bot")
 
@@ -68,14 +71,8 @@ def main() -> None:
 async def _chat(settings: Settings, clock: Clock, user: str) -> None:
     try:
         async with open_app(settings, clock) as app:
-            channel = ConsoleChannel(app.engine, clock, user)
-            outbox = app.outbox({ConsoleSender.channel: ConsoleSender(channel)})
-            await outbox.start()
-            try:
-                await channel.run()
-            finally:
-                await outbox.stop()
-    except ProgramError as exc:
+            await runner.terminal_chat(app, user)
+    except (ProgramError, KnowledgeError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -85,8 +82,11 @@ def run(now: str | None) -> None:
     """Start every configured channel; with none configured, the terminal chat."""
     settings = _settings()
     clock = _parse_now(now, settings)
-    _setup_logging("WARNING")
-    asyncio.run(_chat(settings, clock, getpass.getuser()))
+    _setup_logging("INFO" if channels_configured(settings) else "WARNING")
+    try:
+        asyncio.run(runner.run(settings, clock))
+    except ProgramError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()
@@ -100,4 +100,5 @@ def chat(user: str | None, now: str | None) -> None:
     asyncio.run(_chat(settings, clock, user or getpass.getuser()))
 
 
+main.add_command(classify)
 main.add_command(outbox_command)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("id", "en")
@@ -42,6 +43,46 @@ class Settings(BaseSettings):
     telegram_paid_rate: float = Field(1000.0, gt=0, le=10_000)
     whatsapp_rate: float = Field(80.0, gt=0, le=10_000)
     whatsapp_chat_rate: float = Field(1.0, gt=0, le=100)
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_base_url: str | None = None
+    web_listen: str = "0.0.0.0:8080"
+
+    @field_validator("telegram_webhook_url", "telegram_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value or None
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret token.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("1-256 characters from A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("web_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"expected host:port like 0.0.0.0:8080, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set"
+            )
+        if self.telegram_webhook_url and self.telegram_bot_token is None:
+            raise ValueError("TELEGRAM_BOT_TOKEN is required when TELEGRAM_WEBHOOK_URL is set")
+        return self
 
     @field_validator("database_url")
     @classmethod
@@ -69,6 +110,12 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def web_host_port(self) -> tuple[str, int]:
+        """WEB_LISTEN split into host and port."""
+        host, _, port = self.web_listen.rpartition(":")
+        return host.strip("[]"), int(port)
+
+    @property
     def sqlite_path(self) -> str:
         """The SQLite file path (or `:memory:`) from DATABASE_URL."""
         return self.database_url.removeprefix("sqlite:///")
@@ -80,5 +127,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        if not first["loc"]:  # a rule across several variables names them in its message
+            raise ConfigError(str(first["msg"]).removeprefix("Value error, ")) from None
+        name = str(first["loc"][0]).upper()
         raise ConfigError(f"{name}: {first['msg']}") from None

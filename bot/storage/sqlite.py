@@ -14,6 +14,7 @@ import aiosqlite
 
 from bot.domain import Participant, Step
 from bot.storage.outbox import OutboxMixin
+from bot.storage.reachability import ReachabilityMixin
 from bot.storage.sqlite_base import from_ts, ts
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ _PARTICIPANT_COLUMNS = (
 )
 
 
-class SqliteStore(OutboxMixin):
+class SqliteStore(OutboxMixin, ReachabilityMixin):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     @classmethod
