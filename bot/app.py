@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from bot.channels.base import Sender
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import DeliveryWorker, limits_from_settings, policy_from_settings
+from bot.delivery import DeliveryWorker
 from bot.engine import Engine
 from bot.i18n import LOCALES
 from bot.nlu import classifier
 from bot.planner import ReminderPlanner
 from bot.program import Program, load_program
 from bot.scheduler import OutboxScheduler
+from bot.sending_policy import limits_from_settings, policy_from_settings
 from bot.storage import SqliteStore, Store, open_store
 
 log = logging.getLogger(__name__)

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from bot.channels.base import Delivery, RecordingSender
 from bot.clock import FakeClock
-from bot.delivery import ChannelLimit, DeliveryWorker, Policy
+from bot.delivery import DeliveryWorker
 from bot.engine import Engine
 from bot.planner import ReminderPlanner
 from bot.program import Program
+from bot.sending_policy import ChannelLimit, Policy
 from bot.storage.sqlite import SqliteStore
 
 

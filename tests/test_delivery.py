@@ -10,10 +10,10 @@ import pytest
 
 from bot.channels.base import Delivery, Outbound, Outcome, RecordingSender
 from bot.clock import FakeClock
-from bot.delivery import ChannelLimit, Policy
 from bot.domain import Reply
 from bot.planner import REMINDER
 from bot.program import Program
+from bot.sending_policy import ChannelLimit, Policy
 from bot.storage import bulk
 from bot.storage.sqlite import SqliteStore
 from handlers.notices import NOTICES, Notice

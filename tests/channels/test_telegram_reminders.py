@@ -4,11 +4,9 @@ participant, through the webhook and the loopback fake Bot API; the reminder arr
 from __future__ import annotations
 
 import asyncio
-import itertools
 import socket
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
@@ -18,29 +16,9 @@ from bot.clock import ShiftedClock
 from bot.config import load_settings
 from bot.runner import run_services
 from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.fakes.telegram_updates import text_json
 
 SECRET = "s3cret-Token_1"
-_ids = itertools.count(1)
-
-
-def _text(text: str, user_id: int) -> dict[str, Any]:
-    """A Bot API update with a private text message."""
-    user = {"id": user_id, "is_bot": False, "first_name": "Budi", "language_code": "id"}
-    return {
-        "update_id": next(_ids),
-        "message": {
-            "message_id": next(_ids),
-            "date": 1637632790,
-            "chat": {"id": user_id, "type": "private", "first_name": "Budi"},
-            "from": user,
-            "text": text,
-            **(
-                {"entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}
-                if text.startswith("/")
-                else {}
-            ),
-        },
-    }
 
 
 def _free_port() -> int:
@@ -72,7 +50,7 @@ async def test_h7_reminder_arrives_through_telegram(tmp_path: Path) -> None:
                     before = api.state.sent["7"]
                     async with http.post(
                         f"http://127.0.0.1:{port}/tg",
-                        json=_text(text, 7),
+                        json=text_json(text, 7),
                         headers={SECRET_HEADER: SECRET},
                     ) as response:
                         assert response.status == 200
