@@ -15,7 +15,8 @@ from aiohttp import web
 
 from bot.admin_api import admin_routes
 from bot.app import App, open_app
-from bot.channels.console import ConsoleChannel
+from bot.channels.base import Sender
+from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.clock import Clock
 from bot.config import Settings
 from bot.status_feed import FeedStore
@@ -67,6 +68,14 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             await telegram.start()
             stack.push_async_callback(telegram.stop)
             routes += telegram.routes()
+        senders: dict[str, Sender] = {}
+        if telegram is not None:
+            senders[telegram.sender.channel] = telegram.sender
+        # Reminders and other outbox rows: stopped first (LIFO), so in-flight sends finish
+        # while the channels are still up.
+        outbox = app.outbox(senders)
+        await outbox.start()
+        stack.push_async_callback(outbox.stop)
         feed = cast(FeedStore, app.store)
         routes += admin_routes(feed, app.program, app.clock, settings.admin_api_token)
         # Later features join here: routes += whatsapp_routes(...)
@@ -86,4 +95,15 @@ async def run(settings: Settings, clock: Clock) -> None:
             tune_gc()
             await run_services(app)
         else:
-            await ConsoleChannel(app.engine, clock, getpass.getuser()).run()
+            await terminal_chat(app, getpass.getuser())
+
+
+async def terminal_chat(app: App, user: str) -> None:
+    """The terminal chat as `user`, with reminders printed into it as they fall due."""
+    channel = ConsoleChannel(app.engine, app.clock, user)
+    outbox = app.outbox({ConsoleSender.channel: ConsoleSender(channel)})
+    await outbox.start()
+    try:
+        await channel.run()
+    finally:
+        await outbox.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain import Participant
 from bot.incentives import Item, Push, Source
@@ -41,6 +41,12 @@ class Store(Protocol):
     ) -> bool:
         """Stores a new item state with its history and outbox rows, atomically; False if
         nothing changed or the stored state is no longer `expect`."""
+        ...
+
+    async def upcoming(
+        self, participant_id: int, kind_prefix: str, now: datetime
+    ) -> list[tuple[str, datetime, dict[str, Any]]]:
+        """The participant's pending outbox rows of a kind still to come: (kind, due, payload)."""
         ...
 
     async def set_unreachable(self, channel: str, user_id: str, flag: bool) -> bool:
