@@ -32,7 +32,7 @@ test: $(STAMP) catalogs
 # Re-extract msgids from the code and merge them into both catalogs (developers only).
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o locales/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-location --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --omit-header --ignore-obsolete
 	$(BIN)/python tools/fill_en.py
 
 clean:

@@ -13,6 +13,7 @@ import aiosqlite
 from bot.domain import Participant, Step
 from bot.storage.outbox import OutboxMixin
 from bot.storage.sqlite_base import from_ts, ts
+from bot.storage.whatsapp import WhatsAppMixin
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ _PARTICIPANT_COLUMNS = (
 )
 
 
-class SqliteStore(OutboxMixin):
+class SqliteStore(OutboxMixin, WhatsAppMixin):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     @classmethod

@@ -1,0 +1,1 @@
+"""Fakes shared by tests and benchmarks (nothing here touches the internet)."""
