@@ -152,15 +152,28 @@ def fits_buttons(options: Sequence[Option]) -> bool:
     )
 
 
+def _tail(text: str, limit: int) -> tuple[list[str], str]:
+    """Splits off the end of `text` to go above the options: the last paragraph (or line) when
+    it fits, else the last piece of a plain split. Returns (earlier pieces, body)."""
+    if size(text) <= limit:
+        return [], text
+    for sep in ("\n\n", "\n"):
+        at = text.rfind(sep)
+        if at > 0 and 0 < size(text[at:].strip()) <= limit:
+            return split_text(text[:at], TEXT_MAX), text[at:].strip()
+    parts = split_text(text, limit)
+    return parts[:-1], parts[-1]
+
+
 def render(reply: Reply, labels: Labels = Labels()) -> list[Body]:
     """The Cloud API message bodies (without recipient) for one reply, in sending order."""
     texts = split_text(reply.text)
     if not reply.options:
         return [text_message(t) for t in texts]
     last = texts.pop() if texts else ""
-    parts = split_text(last, BODY_MAX)
-    body = parts.pop() if parts else shorten(labels.button, BODY_MAX)
+    parts, body = _tail(last, BODY_MAX)
     messages = [text_message(t) for t in [*texts, *parts]]
+    body = body or shorten(labels.button, BODY_MAX)
     options = list(reply.options)
     if fits_buttons(options):
         return [*messages, _buttons(body, options)]
