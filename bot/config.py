@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     whatsapp_templates: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     whatsapp_template_language: str = "id"
     whatsapp_default_template: str = "prakerja_update"
+    whatsapp_template_button: str = "menu:show"  # quick-reply payload; empty: no button
 
     @field_validator("whatsapp_api_base_url")
     @classmethod

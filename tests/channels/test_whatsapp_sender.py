@@ -127,6 +127,12 @@ async def test_outside_the_window_sends_the_template(
     assert template["language"] == {"code": "id"}
     params = [p["text"] for p in template["components"][0]["parameters"]]
     assert params == ["Selasa, 30 November 2021", "3 hari"]
+    assert template["components"][1] == {
+        "type": "button",
+        "sub_type": "quick_reply",
+        "index": "0",
+        "parameters": [{"type": "payload", "payload": "menu:show"}],
+    }
 
 
 async def test_force_template_inside_the_window(

@@ -63,6 +63,7 @@ class FakeGraphApi:
         self.token = token
         self.messages: list[dict[str, Any]] = []  # every accepted message body, in order
         self.refused: list[tuple[dict[str, Any], int]] = []  # (body, error code)
+        self.accepted_at: list[float] = []  # time.monotonic() of each accepted message
         self.limit: float | None = None  # messages per second before 130429
         self._queued: collections.deque[Failure] = collections.deque()
         self._per_recipient: dict[str, Failure] = {}
@@ -116,6 +117,7 @@ class FakeGraphApi:
             self.refused.append((body, failure.code))
             return web.json_response(error_body(failure.code), status=failure.status)
         self.messages.append(body)
+        self.accepted_at.append(time.monotonic())
         wamid = f"wamid.FAKE{next(self._ids):08d}"
         return web.json_response(
             {

@@ -194,14 +194,29 @@ def template_param(value: str) -> str:
     return shorten(flat, TEMPLATE_PARAM_MAX) or "-"
 
 
-def template_message(name: str, language: str, params: Sequence[str]) -> Body:
-    """A pre-approved template message with body parameters {{1}}, {{2}}, …"""
+def template_message(
+    name: str, language: str, params: Sequence[str], button_payload: str | None = None
+) -> Body:
+    """A pre-approved template message with body parameters {{1}}, {{2}}, … and, when the
+    template has a quick-reply button, the payload that button sends back."""
     template: dict[str, Any] = {"name": name, "language": {"code": language}}
+    components: list[dict[str, Any]] = []
     if params:
-        template["components"] = [
+        components.append(
             {
                 "type": "body",
                 "parameters": [{"type": "text", "text": template_param(p)} for p in params],
             }
-        ]
+        )
+    if button_payload:
+        components.append(
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": "0",
+                "parameters": [{"type": "payload", "payload": button_payload}],
+            }
+        )
+    if components:
+        template["components"] = components
     return {"type": "template", "template": template}

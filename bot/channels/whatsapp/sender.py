@@ -65,6 +65,7 @@ class WhatsAppConfig:
     templates: Mapping[str, str] = field(default_factory=dict)
     template_language: str = "id"
     default_template: str = "prakerja_update"
+    template_button: str | None = "menu:show"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WhatsAppConfig:
@@ -78,6 +79,7 @@ class WhatsAppConfig:
             templates=dict(settings.whatsapp_templates),
             template_language=settings.whatsapp_template_language,
             default_template=settings.whatsapp_default_template,
+            template_button=settings.whatsapp_template_button or None,
         )
 
 
@@ -157,7 +159,9 @@ class WhatsAppSender:
         else:
             name = by_kind or self.config.default_template
             params = ("\n".join(r.text for r in message.replies),)
-        return template_message(name, self.config.template_language, params)
+        return template_message(
+            name, self.config.template_language, params, self.config.template_button
+        )
 
     async def send(self, message: Outbound) -> Delivery:
         """Sends an outbox message, as a template when the 24-hour window is closed."""
