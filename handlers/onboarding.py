@@ -8,8 +8,9 @@ import re
 from bot.dates import DateError, parse_date
 from bot.domain import Incoming, Option, Reply, Step
 from bot.zones import ZONES
-from handlers.common import deadline_line, menu_reply
+from handlers.common import deadline_line, menu_reply, official_help
 from handlers.context import Context
+from handlers.purchase import sanctions
 
 log = logging.getLogger(__name__)
 
@@ -141,4 +142,7 @@ async def process_timezone(ctx: Context, msg: Incoming) -> list[Reply]:
         ctx.participant.step = Step.ASK_WAVE
         return [_ask_wave(ctx)]
     ctx.participant.step = Step.MENU
-    return [Reply(deadline_line(ctx)), menu_reply(ctx)]
+    replies = [Reply(deadline_line(ctx))]
+    if ctx.now() >= ctx.participant.deadline_utc and "purchase" not in ctx.participant.progress:
+        replies += [sanctions(ctx), Reply(official_help(ctx))]
+    return [*replies, menu_reply(ctx)]

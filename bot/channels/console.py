@@ -36,15 +36,15 @@ class ConsoleChannel:
         engine: Engine,
         clock: Clock,
         user: str,
-        stdin: TextIO = sys.stdin,
-        stdout: TextIO = sys.stdout,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.user = user
-        self.stdin = stdin
-        self.stdout = stdout
-        self.interactive = stdin.isatty()
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.interactive = self.stdin.isatty()
         self.options: tuple[Option, ...] = ()
 
     def message(self, text: str) -> Incoming:

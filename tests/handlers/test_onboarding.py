@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.clock import FakeClock
 from bot.domain import Step
 from bot.storage.sqlite import SqliteStore
 from tests.helpers import Chat
@@ -92,3 +95,14 @@ async def test_wave_without_deadline_asks_for_the_date(chat: Chat) -> None:
 async def test_deep_link_payload_sets_the_wave(chat: Chat) -> None:
     await chat.send("/start 22")
     assert chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]
+
+
+async def test_passed_deadline_explains_the_sanctions(chat: Chat, clock: FakeClock) -> None:
+    clock.advance(timedelta(days=11))  # 1 Dec 2021: wave 22's deadline is over
+    await chat.send("/start")
+    await chat.send("22")
+    await chat.press("tz:WIB")
+    assert "batas waktunya sudah lewat" in chat.text
+    assert "kepesertaanmu dicabut" in chat.text
+    assert "0800-150-3001" in chat.text
+    assert "menu:dashboard" in chat.option_ids
