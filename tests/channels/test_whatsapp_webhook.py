@@ -337,3 +337,35 @@ async def test_status_for_an_unknown_message_is_harmless(rig: Rig) -> None:
     assert (
         await rig.post(envelope(value(statuses=[status("wamid.NOPE", "failed", 131047)]))) == 200
     )
+
+
+async def test_built_from_settings_and_served(
+    engine: Engine, store: SqliteStore, clock: FakeClock
+) -> None:
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.channels.whatsapp import whatsapp_routes
+    from bot.channels.whatsapp.runtime import build_whatsapp, housekeeping
+    from bot.config import load_settings
+    from tests.channels.whatsapp_support import APP_SECRET, PHONE_NUMBER_ID, TOKEN
+    from tests.fakes.graph_api import FakeGraphApi
+
+    async with FakeGraphApi(PHONE_NUMBER_ID, TOKEN) as graph:
+        settings = load_settings(
+            whatsapp_token=TOKEN,
+            whatsapp_phone_number_id=PHONE_NUMBER_ID,
+            whatsapp_app_secret=APP_SECRET,
+            whatsapp_verify_token=VERIFY_TOKEN,
+            whatsapp_api_base_url=graph.base_url,
+        )
+        service = build_whatsapp(settings, engine, store, clock)
+        app = web.Application()
+        app.add_routes(whatsapp_routes(service))
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+            raw, headers = signed(envelope(value(text("/start"))))
+            assert (await client.post("/whatsapp", data=raw, headers=headers)).status == 200
+            await service.close()
+        assert graph.to(BUDI)
+        clock.advance(timedelta(days=15))
+        assert await housekeeping(store, clock) == 1
