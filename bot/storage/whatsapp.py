@@ -126,28 +126,36 @@ class WhatsAppMixin(SqliteBase):
         return Window(from_ts(row[0]) if row else None)
 
     async def whatsapp_requeue(
-        self, outbox_id: int, due_at: datetime, error: str, *, as_template: bool = False
+        self,
+        outbox_id: int,
+        due_at: datetime,
+        error: str,
+        *,
+        as_template: bool = False,
+        max_attempts: int = 5,
     ) -> str:
         """Sends a row that WhatsApp failed after accepting it once more at `due_at` (as a
-        template when the window had closed; a row that already was one fails instead).
+        template when the window had closed). A row that already was a template, or that has
+        been tried `max_attempts` times, fails instead.
 
         Returns "requeued", "failed", "sending" (the worker has not recorded the send yet:
         try again shortly) or the row's other state ("missing" if there is none)."""
         async with self.db.execute(
-            "SELECT state, json_extract(payload, ?) FROM outbox WHERE id = ?",
+            "SELECT state, json_extract(payload, ?), attempts FROM outbox WHERE id = ?",
             (f"$.{TEMPLATE_FLAG}", outbox_id),
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
             return "missing"
-        state, was_template = str(row[0]), bool(row[1])
+        state, was_template, attempts = str(row[0]), bool(row[1]), int(row[2])
         if state != "sent":
             return state
-        if as_template and was_template:
+        if (as_template and was_template) or attempts + 1 >= max_attempts:
             await self.whatsapp_fail_row(outbox_id, error)
             return "failed"
         await self.db.execute(
             "UPDATE outbox SET state = 'pending', due_at = ?, last_error = ?, lease_until = NULL,"
+            " attempts = attempts + 1,"
             " payload = CASE WHEN ? THEN json_set(payload, ?, 1) ELSE payload END"
             " WHERE id = ? AND state = 'sent'",
             (ts(due_at), error, int(as_template), f"$.{TEMPLATE_FLAG}", outbox_id),

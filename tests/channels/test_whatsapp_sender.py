@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from bot.channels.base import Outbound, Outcome, Template
+from bot.channels.whatsapp.render import text_message
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
 from bot.clock import FakeClock
 from bot.domain import Option, Participant, Reply
@@ -197,7 +198,7 @@ async def test_error_codes(
     retry_after: float | None,
 ) -> None:
     recorder.answers.append(httpx.Response(status, json=error_body(code)))
-    delivery = await sender.reply(BUDI, [Reply("Halo")], "id")
+    delivery = await sender.post_all(BUDI, [text_message("Halo")], None)
     assert delivery.outcome == outcome
     assert delivery.retry_after == retry_after
     assert delivery.error is not None and str(code) in delivery.error
@@ -207,7 +208,7 @@ async def test_http_429_without_a_code_honours_retry_after(
     sender: WhatsAppSender, recorder: Recorder
 ) -> None:
     recorder.answers.append(httpx.Response(429, text="slow down", headers={"Retry-After": "7"}))
-    delivery = await sender.reply(BUDI, [Reply("Halo")], "id")
+    delivery = await sender.post_all(BUDI, [text_message("Halo")], None)
     assert (delivery.outcome, delivery.retry_after) == (Outcome.RETRY_AFTER, 7.0)
 
 
@@ -216,9 +217,16 @@ async def test_network_error_is_transient(store: SqliteStore, clock: FakeClock) 
         raise httpx.ConnectError("refused", request=request)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as client:
-        sender = WhatsAppSender(WhatsAppConfig(TOKEN, PHONE_NUMBER_ID, BASE), store, clock, client)
+        slept: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            slept.append(seconds)
+
+        config = WhatsAppConfig(TOKEN, PHONE_NUMBER_ID, BASE)
+        sender = WhatsAppSender(config, store, clock, client, sleep=sleep)
         delivery = await sender.reply(BUDI, [Reply("Halo")], "id")
     assert delivery.outcome == Outcome.TRANSIENT
+    assert slept == [1.0, 2.0]  # three attempts
 
 
 async def test_failure_midway_reports_what_was_sent(
@@ -226,12 +234,42 @@ async def test_failure_midway_reports_what_was_sent(
 ) -> None:
     recorder.answers += [
         httpx.Response(200, json={"messages": [{"id": "wamid.first"}]}),
-        httpx.Response(500, json=error_body(131000)),
+        httpx.Response(400, json=error_body(131009)),
     ]
-    delivery = await sender.reply(BUDI, [Reply("Satu"), Reply("Dua"), Reply("Tiga")], "id")
-    assert delivery.outcome == Outcome.TRANSIENT
+    bodies = [text_message("Satu"), text_message("Dua"), text_message("Tiga")]
+    delivery = await sender.post_all(BUDI, bodies, None)
+    assert delivery.outcome == Outcome.PERMANENT
     assert delivery.message_ids == ("wamid.first",)
     assert len(recorder.bodies) == 2
+
+
+async def test_a_reply_waits_out_a_rate_limit_and_resends_only_the_rest(
+    store: SqliteStore, clock: FakeClock, recorder: Recorder
+) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    recorder.answers += [
+        httpx.Response(200, json={"messages": [{"id": "wamid.first"}]}),
+        httpx.Response(400, json=error_body(130429)),
+    ]
+    async with httpx.AsyncClient(transport=httpx.MockTransport(recorder)) as client:
+        config = WhatsAppConfig(TOKEN, PHONE_NUMBER_ID, BASE)
+        sender = WhatsAppSender(config, store, clock, client, sleep=sleep)
+        delivery = await sender.reply(BUDI, [Reply("Satu"), Reply("Dua")], "id")
+    assert delivery.outcome == Outcome.SENT and len(delivery.message_ids) == 2
+    assert slept == [1.0]
+    assert [b["text"]["body"] for b in recorder.bodies] == ["Satu", "Dua", "Dua"]
+
+
+async def test_a_reply_is_not_retried_after_a_permanent_error(
+    sender: WhatsAppSender, recorder: Recorder
+) -> None:
+    recorder.answers.append(httpx.Response(400, json=error_body(131009)))
+    delivery = await sender.reply(BUDI, [Reply("Halo")], "id")
+    assert delivery.outcome == Outcome.PERMANENT and len(recorder.bodies) == 1
 
 
 async def test_rate_is_exposed_for_the_outbox_worker(sender: WhatsAppSender) -> None:

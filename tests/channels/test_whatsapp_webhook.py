@@ -369,3 +369,13 @@ async def test_built_from_settings_and_served(
         assert graph.to(BUDI)
         clock.advance(timedelta(days=15))
         assert await housekeeping(store, clock) == 1
+
+
+async def test_a_row_rate_limited_too_often_fails(
+    rig: Rig, store: SqliteStore, clock: FakeClock
+) -> None:
+    outbox_id, wamid = await sent_reminder(rig, store, clock)
+    await store.db.execute("UPDATE outbox SET attempts = 4 WHERE id = ?", (outbox_id,))
+    await store.db.commit()
+    await rig.post(envelope(value(statuses=[status(wamid, "failed", 130429)])))
+    assert (await outbox_state(store, outbox_id))[0] == "failed"

@@ -8,9 +8,10 @@ inside the window). Meta's answers become an `Outcome`; nothing here raises.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -18,7 +19,7 @@ from typing import Any, Protocol
 import httpx
 
 from bot.channels.base import Delivery, Outbound, Outcome, Template
-from bot.channels.whatsapp.render import Body, Labels, render, template_message
+from bot.channels.whatsapp.render import Body, Labels, render, shorten, template_message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Reply
@@ -40,6 +41,8 @@ PAIR_RATE = 131056  # too many messages to the same participant in a short time
 UNDELIVERABLE = 131026  # not on WhatsApp, old app, blocked the business, …
 _RATE_CODES = {THROUGHPUT: 1.0, PAIR_RATE: 6.0, 4: 60.0, 80007: 60.0}  # code → pause (s)
 _TRANSIENT_CODES = {1, 2, 131000, 131016, 133004}
+
+FALLBACK_PARAM_MAX = 800
 
 _BSUID = re.compile(r"^[A-Z]{2}\.[A-Za-z0-9.]+$")
 
@@ -126,8 +129,13 @@ class WhatsAppSender:
         store: WindowStore,
         clock: Clock,
         client: httpx.AsyncClient | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        reply_attempts: int = 3,
     ) -> None:
         self.config = config
+        self._sleep = sleep
+        self.reply_attempts = reply_attempts
         self.store = store
         self.clock = clock
         self.rate = config.rate  # messages per second, for the outbox worker's limiter
@@ -158,7 +166,8 @@ class WhatsAppSender:
             params: Sequence[str] = template.params
         else:
             name = by_kind or self.config.default_template
-            params = ("\n".join(r.text for r in message.replies),)
+            # The whole text as {{1}}: kept well under the template body's 1,024 characters.
+            params = (shorten("\n".join(r.text for r in message.replies), FALLBACK_PARAM_MAX),)
         return template_message(
             name, self.config.template_language, params, self.config.template_button
         )
@@ -180,8 +189,21 @@ class WhatsAppSender:
         return await self.post_all(message.chat_id, bodies, outbox_id)
 
     async def reply(self, chat_id: str, replies: Sequence[Reply], locale: str) -> Delivery:
-        """Answers the participant's message (inside the window by definition)."""
-        return await self.post_all(chat_id, self.session_bodies(replies, locale), None)
+        """Answers the participant's message (inside the window by definition). Replies do not
+        go through the outbox, so a rate limit or a server error is waited out here, a few
+        times, resending only what did not go yet."""
+        bodies = self.session_bodies(replies, locale)
+        sent: tuple[str, ...] = ()
+        for attempt in range(1, self.reply_attempts + 1):
+            delivery = await self.post_all(chat_id, bodies[len(sent) :], None)
+            sent += delivery.message_ids
+            if delivery.outcome == Outcome.SENT:
+                return Delivery(Outcome.SENT, message_ids=sent)
+            if delivery.outcome not in (Outcome.RETRY_AFTER, Outcome.TRANSIENT):
+                break
+            if attempt < self.reply_attempts:
+                await self._sleep(delivery.retry_after or float(attempt))
+        return Delivery(delivery.outcome, delivery.retry_after, delivery.error, message_ids=sent)
 
     def session_bodies(self, replies: Sequence[Reply], locale: str) -> list[Body]:
         words = labels(locale)
