@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MO := locales/id/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint typecheck pytest catalogs extract eval bench clean
+.PHONY: run test lint typecheck pytest catalogs extract eval bench bench-classify clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o locales/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --omit-header --ignore-obsolete
 	$(BIN)/python tools/fill_en.py
+
+# Accuracy and the confusion per intent of the free-text classifier (Indonesian, then English).
+eval: $(STAMP)
+	$(BIN)/python -m bot.nlu.eval tests/data/nlu_eval.tsv --locale id
+	@echo
+	$(BIN)/python -m bot.nlu.eval tests/data/nlu_eval_en.tsv --locale en
+
+bench-classify: $(STAMP)
+	$(BIN)/python bench/classify.py
 
 clean:
 	rm -rf $(VENV) $(MO)

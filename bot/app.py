@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.engine import Engine
+from bot.i18n import LOCALES
+from bot.nlu import classifier
 from bot.program import Program, load_program
 from bot.storage import Store, open_store
 
@@ -29,8 +31,10 @@ class App:
 
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
-    """Loads the program file, opens the store and builds the engine; closes them after."""
+    """Loads the program file and the NLU models, opens the store, builds the engine; closes."""
     program = load_program(settings.prakerja_program_file)
+    for locale in LOCALES:
+        classifier(locale)  # build the free-text models now: fail fast, no slow first reply
     store = await open_store(settings.database_url)
     try:
         engine = Engine(

@@ -16,6 +16,8 @@ from bot.app import open_app
 from bot.channels.console import ConsoleChannel
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.nlu import KnowledgeError
+from bot.nlu.cli import classify
 from bot.program import ProgramError
 
 log = logging.getLogger("bot")
@@ -68,7 +70,7 @@ async def _chat(settings: Settings, clock: Clock, user: str) -> None:
     try:
         async with open_app(settings, clock) as app:
             await ConsoleChannel(app.engine, clock, user).run()
-    except ProgramError as exc:
+    except (ProgramError, KnowledgeError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -91,3 +93,6 @@ def chat(user: str | None, now: str | None) -> None:
     clock = _parse_now(now, settings)
     _setup_logging("WARNING")
     asyncio.run(_chat(settings, clock, user or getpass.getuser()))
+
+
+main.add_command(classify)

@@ -14,6 +14,9 @@ class Step(StrEnum):
                      │ └─wave without deadline─> ASK_ANNOUNCED ─date─┘
                      └─date──────────────────────────────> ASK_TIMEZONE
     MENU ─/hapus─> CONFIRM_DELETE ─ya─> (deleted) / ─tidak─> MENU
+    MENU ─typed "udah beli"─> CONFIRM_PURCHASE ─ya─> (purchase recorded) MENU / ─tidak─> MENU
+    MENU ─typed "stop ingetin"─> CONFIRM_STOP ─ya─> (reminders off) MENU / ─tidak─> MENU
+    (a CONFIRM_PURCHASE/STOP question is dropped by any other button or command)
     """
 
     NEW = "new"

@@ -1,7 +1,8 @@
 """Where each message goes: the conversation's whole state machine, in one ordered table.
 
 Order matters: unusable input and secrets first, then buttons, then commands (from anywhere),
-then the answer the current step is waiting for, then menu labels, then free text.
+then the answer the current step is waiting for, then menu labels, then free text (understood
+by handlers/freetext.py: its INTENTS table says what each understood intent answers with).
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ ACTIONS: dict[str, Handler] = {
     "delete:yes": privacy.confirm,
     "delete:no": privacy.confirm,
     "onboarding:restart": onboarding.start,
+    "purchase:yes": purchase.record,
+    "purchase:no": freetext.not_purchased,
+    "stop:yes": reminders.stop,
+    "stop:no": freetext.keep_reminders,
 }
 
 # Buttons: option ids by prefix (the rest of the id is the value).
@@ -57,6 +62,7 @@ PREFIXES: dict[str, Handler] = {
     "wave:": onboarding.choose_wave,
     "tz:": onboarding.process_timezone,
     "lang:": language.choose,
+    "intent:": freetext.choose,
 }
 
 # Commands and their plain-word twins work from anywhere.
@@ -88,7 +94,23 @@ STEP_TEXT: dict[Step, Handler] = {
     Step.ASK_ANNOUNCED: onboarding.process_announced,
     Step.ASK_TIMEZONE: onboarding.process_timezone,
     Step.CONFIRM_DELETE: privacy.confirm,
+    Step.CONFIRM_PURCHASE: freetext.confirm_purchase,
+    Step.CONFIRM_STOP: freetext.confirm_stop,
 }
+
+
+# Yes/no questions asked about typed text, and the buttons that answer them. Doing anything
+# else (another button, a command) drops the question, so a later "ya" can't answer it.
+PENDING: dict[Step, str] = {
+    Step.CONFIRM_PURCHASE: "purchase:",
+    Step.CONFIRM_STOP: "stop:",
+}
+
+
+def _drop_question(ctx: Context, choice: str | None) -> None:
+    prefix = PENDING.get(ctx.participant.step)
+    if prefix is not None and not (choice or "").startswith(prefix):
+        ctx.participant.step = Step.MENU
 
 
 @cache
@@ -121,6 +143,10 @@ async def prompt(ctx: Context, msg: Incoming) -> list[Reply]:
         return [onboarding.ask_timezone(ctx)]
     if step == Step.CONFIRM_DELETE:
         return await privacy.ask_delete(ctx, msg)
+    if step == Step.CONFIRM_PURCHASE:
+        return await freetext.ask_purchase(ctx, msg)
+    if step == Step.CONFIRM_STOP:
+        return await freetext.ask_stop(ctx, msg)
     return [menu_reply(ctx)]
 
 
@@ -139,15 +165,20 @@ async def route(ctx: Context, msg: Incoming) -> list[Reply]:
     if msg.kind == InputKind.UNSUPPORTED:
         return [guard.unsupported_reply(ctx), *await prompt(ctx, msg)]
     if msg.kind == InputKind.CHOICE:
+        _drop_question(ctx, msg.choice)
         return await _choice(ctx, msg)
     text = clean(msg.text)
     if issue := problem(text):
         return [guard.problem_reply(ctx, issue), *await prompt(ctx, msg)]
     found = scan(text)
     if found.secret is not None:
-        return [guard.secret_warning(ctx, found.secret), *await prompt(ctx, msg)]
+        # Warn, then answer what the rest of the message asks (the secret never goes further).
+        warning = guard.secret_warning(ctx, found.secret)
+        rest = await freetext.after_secret(ctx, replace(msg, text=found.redacted))
+        return [warning, *(rest or await prompt(ctx, msg))]
     msg = replace(msg, text=text)
     if handler := _command(text):
+        _drop_question(ctx, None)
         return await handler(ctx, msg)
     if handler := STEP_TEXT.get(ctx.participant.step):
         return await handler(ctx, msg)

@@ -1,0 +1,24 @@
+"""Understanding free text: normalising informal Indonesian and classifying it into intents."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from bot.nlu.knowledge import INTENTS, UNKNOWN, Knowledge, KnowledgeError, load_knowledge
+from bot.nlu.model import Classifier, Result
+
+__all__ = [
+    "INTENTS",
+    "UNKNOWN",
+    "Classifier",
+    "Knowledge",
+    "KnowledgeError",
+    "Result",
+    "classifier",
+]
+
+
+@cache
+def classifier(locale: str) -> Classifier:
+    """The classifier for `locale`, built once per process from the shipped data."""
+    return Classifier(load_knowledge(locale if locale in ("id", "en") else "id"))
