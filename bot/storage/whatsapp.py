@@ -60,11 +60,14 @@ class WhatsAppMixin(SqliteBase):
         self, wamids: Sequence[str], outbox_id: int | None, now: datetime
     ) -> None:
         """Remembers which outbox row (if any) each sent message id belongs to."""
-        await self.db.executemany(
-            "INSERT OR IGNORE INTO whatsapp_sent (wamid, outbox_id, sent_at, updated_at)"
-            " VALUES (?, ?, ?, ?)",
-            [(w, outbox_id, ts(now), ts(now)) for w in wamids],
-        )
+        # One execute per id (usually one to three): aiosqlite's executemany interleaved with
+        # other tasks' commits raised "bad parameter or other API misuse" under load.
+        for wamid in wamids:
+            await self.db.execute(
+                "INSERT OR IGNORE INTO whatsapp_sent (wamid, outbox_id, sent_at, updated_at)"
+                " VALUES (?, ?, ?, ?)",
+                (wamid, outbox_id, ts(now), ts(now)),
+            )
         await self.db.commit()
 
     async def whatsapp_record_status(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from bot.clock import FakeClock
@@ -70,3 +71,16 @@ async def test_remember_phone(store: SqliteStore, clock: FakeClock) -> None:
     await store.whatsapp_remember_phone("628222", "+628222")
     again = await store.get_participant("whatsapp", "628222")
     assert again is not None and again.phone == "+628222" and again.id == p.id
+
+
+async def test_many_concurrent_sends_record_their_ids(
+    store: SqliteStore, clock: FakeClock
+) -> None:
+    async def one(i: int) -> None:
+        await store.whatsapp_window(f"62{i}")
+        await store.whatsapp_record_sent([f"wamid.{i}"], None, clock.now())
+
+    await asyncio.gather(*(one(i) for i in range(2000)))
+    async with store.db.execute("SELECT count(*) FROM whatsapp_sent") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None and row[0] == 2000
