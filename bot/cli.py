@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from bot import runner
 from bot.app import open_app
 from bot.channels.console import ConsoleChannel
 from bot.clock import Clock, ShiftedClock, SystemClock
@@ -19,6 +20,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.nlu import KnowledgeError
 from bot.nlu.cli import classify
 from bot.program import ProgramError
+from bot.runner import channels_configured
 
 log = logging.getLogger("bot")
 
@@ -80,8 +82,11 @@ def run(now: str | None) -> None:
     """Start every configured channel; with none configured, the terminal chat."""
     settings = _settings()
     clock = _parse_now(now, settings)
-    _setup_logging("WARNING")
-    asyncio.run(_chat(settings, clock, getpass.getuser()))
+    _setup_logging("INFO" if channels_configured(settings) else "WARNING")
+    try:
+        asyncio.run(runner.run(settings, clock))
+    except ProgramError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()

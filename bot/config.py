@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -99,6 +100,47 @@ class Settings(BaseSettings):
         """True when the WhatsApp channel is configured."""
         return self.whatsapp_token is not None
 
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_base_url: str | None = None
+    web_listen: str = "0.0.0.0:8080"
+
+    @field_validator("telegram_webhook_url", "telegram_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value or None
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook secret token.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("1-256 characters from A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("web_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"expected host:port like 0.0.0.0:8080, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set"
+            )
+        if self.telegram_webhook_url and self.telegram_bot_token is None:
+            raise ValueError("TELEGRAM_BOT_TOKEN is required when TELEGRAM_WEBHOOK_URL is set")
+        return self
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
@@ -123,6 +165,12 @@ class Settings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError(f"no such file: {value}")
         return value
+
+    @property
+    def web_host_port(self) -> tuple[str, int]:
+        """WEB_LISTEN split into host and port."""
+        host, _, port = self.web_listen.rpartition(":")
+        return host.strip("[]"), int(port)
 
     @property
     def sqlite_path(self) -> str:

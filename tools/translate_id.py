@@ -1,7 +1,8 @@
 """Writes Indonesian translations from a Python mapping file into the `id` catalog.
 
-Usage: python tools/translate_id.py MAPPING.py  (the file defines ID = {msgid: msgstr}).
-Only empty entries are filled; existing translations win. Prints what is still missing.
+Usage: python tools/translate_id.py SOURCE  where SOURCE is a Python file defining
+ID = {msgid: msgstr} or another `id` catalog (.po, e.g. a branch's version).
+Only empty or fuzzy entries are filled; real translations win. Prints what is still missing.
 """
 
 from __future__ import annotations
@@ -15,15 +16,25 @@ from babel.messages.pofile import read_po, write_po
 PO = Path("locales/id/LC_MESSAGES/messages.po")
 
 
-def main(mapping_file: str) -> None:
-    mapping = runpy.run_path(mapping_file)["ID"]
+def _mapping(source: str) -> dict[object, object]:
+    if source.endswith(".po"):
+        with open(source, "rb") as handle:
+            catalog = read_po(handle, locale="id")
+        return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return dict(runpy.run_path(source)["ID"])
+
+
+def main(source: str) -> None:
+    mapping = _mapping(source)
     with PO.open("rb") as handle:
         catalog = read_po(handle, locale="id")
     missing = []
     for message in catalog:
         if not message.id:
             continue
-        empty = not all(message.string) if isinstance(message.id, tuple) else not message.string
+        empty = message.fuzzy or (
+            not all(message.string) if isinstance(message.id, tuple) else not message.string
+        )
         if empty and message.id in mapping:
             message.string = mapping[message.id]
             message.flags.discard("fuzzy")

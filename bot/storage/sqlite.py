@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.domain import Participant, Step
 from bot.storage.outbox import OutboxMixin
+from bot.storage.reachability import ReachabilityMixin
 from bot.storage.sqlite_base import from_ts, ts
 from bot.storage.whatsapp import WhatsAppMixin
 
@@ -36,7 +37,7 @@ _PARTICIPANT_COLUMNS = (
 )
 
 
-class SqliteStore(OutboxMixin, WhatsAppMixin):
+class SqliteStore(OutboxMixin, ReachabilityMixin, WhatsAppMixin):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     @classmethod

@@ -1,0 +1,99 @@
+"""python-telegram-bot's transport on aiohttp's client instead of httpx.
+
+Measured in bench/telegram_inbound.py: with httpx, most of the bot's CPU went to httpcore's
+connection-pool bookkeeping (every request scans every pooled connection); aiohttp's client
+keeps that cost flat. Parameters travel form-encoded as with PTB's HTTPXRequest
+(multipart only for files); timeouts per call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+
+class AiohttpRequest(BaseRequest):
+    """A pooled aiohttp session behind PTB's `BaseRequest` interface."""
+
+    def __init__(
+        self,
+        pool_size: int = 256,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 30.0,  # under a burst, replies wait for a connection
+    ) -> None:
+        self._pool_size = pool_size
+        self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                skip_auto_headers=("User-Agent",),
+                headers={"User-Agent": "prakerja-bot (python-telegram-bot, aiohttp)"},
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    def _timeout(self, value: Any, default: float | None) -> float | None:
+        return default if value is BaseRequest.DEFAULT_NONE else value
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None:
+            await self.initialize()
+        assert self._session is not None
+        data: Any = None
+        headers: dict[str, str] = {}
+        if request_data is not None:
+            if request_data.contains_files:
+                form = aiohttp.FormData(request_data.json_parameters)
+                for name, (filename, content, mime) in request_data.multipart_data.items():
+                    form.add_field(name, content, filename=filename, content_type=mime)
+                data = form
+            else:  # the same form PTB's HTTPXRequest sends, built without aiohttp's FormData
+                data = urlencode(request_data.json_parameters).encode()
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+        read = self._timeout(read_timeout, self._read_timeout)
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            sock_connect=self._timeout(connect_timeout, self._connect_timeout),
+            sock_read=read,
+            connect=self._timeout(pool_timeout, self._pool_timeout),
+        )
+        try:
+            async with self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:
+            raise TimedOut(f"Timed out: {exc!r}") from exc
+        except asyncio.TimeoutError as exc:  # noqa: UP041 - aiohttp may raise either name
+            raise TimedOut(f"Timed out: {exc!r}") from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp error: {exc!r}") from exc

@@ -1,0 +1,190 @@
+"""Telegram updates in, domain messages to the engine, replies back out.
+
+Handlers, in order (the first that matches wins; order matters!):
+1. my_chat_member: the participant blocked (kicked) or unblocked the bot.
+2. anything from a group, supergroup or channel: answer once that the bot is private-only.
+3. callback queries (inline buttons): answered at once, then routed as a CHOICE.
+4. a shared contact: CONTACT with the phone number (only the sender's own contact).
+5. text (commands included): TEXT.
+6. any other message (sticker, photo, voice, location, …): UNSUPPORTED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.base import Outbound, Outcome
+from bot.channels.telegram.render import CallbackIds
+from bot.channels.telegram.sender import CHANNEL, TelegramSender
+from bot.clock import Clock
+from bot.domain import Incoming, InputKind
+from bot.engine import Engine, pick_locale
+from bot.i18n import N_, Translator
+from bot.storage.base import Store
+
+log = logging.getLogger(__name__)
+
+PRIVATE_ONLY = N_(
+    "I only work in a private chat. Open a chat with me and send /start there. "
+    "Please don't share personal data in a group."
+)
+
+# Update types the bot asks Telegram for (polling and webhook alike).
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class TelegramChannel:
+    """Turns updates into `Incoming`, calls the engine, and sends the replies."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        store: Store,
+        clock: Clock,
+        sender: TelegramSender,
+        *,
+        default_locale: str = "id",
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.clock = clock
+        self.sender = sender
+        self.ids: CallbackIds = sender.ids
+        self.default_locale = default_locale
+        self._told_groups: OrderedDict[int, None] = OrderedDict()
+
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        """The ordered handler list (see the module docstring)."""
+        private = filters.ChatType.PRIVATE
+        return [
+            ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+            MessageHandler(~private, self.on_group),
+            CallbackQueryHandler(self.on_callback),
+            MessageHandler(private & filters.CONTACT, self.on_contact),
+            MessageHandler(private & filters.TEXT, self.on_text),
+            MessageHandler(private & ~filters.StatusUpdate.ALL, self.on_unsupported),
+        ]
+
+    def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.add_handlers(self.handlers())
+        application.add_error_handler(self.on_error)
+
+    # turning updates into domain messages ---------------------------------------------------
+
+    def _incoming(self, update: Update, kind: InputKind, **fields: str | None) -> Incoming:
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        message = update.effective_message
+        return Incoming(
+            channel=CHANNEL,
+            user_id=str(user.id),
+            chat_id=str(chat.id),
+            at=self.clock.now(),
+            kind=kind,
+            language_code=user.language_code,
+            message_id=str(message.message_id) if message is not None else None,
+            **fields,  # type: ignore[arg-type]
+        )
+
+    async def _answer(self, msg: Incoming) -> None:
+        replies = await self.engine.handle(msg)
+        locale = self.default_locale
+        if any(r.request_contact for r in replies):  # the contact button needs a label
+            participant = await self.store.get_participant(CHANNEL, msg.user_id)
+            locale = participant.locale if participant else locale
+        delivery = await self.sender.send(Outbound(msg.chat_id, tuple(replies), locale=locale))
+        if delivery.outcome == Outcome.UNREACHABLE:
+            await self.store.set_unreachable(CHANNEL, msg.user_id, True)
+        elif delivery.outcome != Outcome.SENT:
+            log.warning("reply to user %s not sent: %s", msg.user_id, delivery.outcome.value)
+
+    # the handlers ------------------------------------------------------------------------------
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        """A typed message (or command) goes to the engine as TEXT."""
+        assert update.message is not None
+        await self._answer(self._incoming(update, InputKind.TEXT, text=update.message.text))
+
+    async def on_callback(self, update: Update, context: Context) -> None:
+        """Stops the button's spinner and routes the pressed option id as a CHOICE, both at
+        once (the answer's round trip does not delay the reply)."""
+        query = update.callback_query
+        assert query is not None
+        answering = asyncio.create_task(query.answer())
+        try:
+            chat = update.effective_chat
+            if chat is not None and chat.type == ChatType.PRIVATE and query.data is not None:
+                choice = self.ids.decode(query.data)
+                await self._answer(self._incoming(update, InputKind.CHOICE, choice=choice))
+        finally:
+            try:
+                await answering
+            except Exception:  # an expired query must not turn a handled press into an error
+                log.warning("could not answer callback query of user %s", query.from_user.id)
+
+    async def on_contact(self, update: Update, context: Context) -> None:
+        """A shared phone number goes to the engine as CONTACT (only the sender's own)."""
+        message, user = update.message, update.effective_user
+        assert message is not None and message.contact is not None and user is not None
+        contact = message.contact
+        if contact.user_id != user.id:
+            await self._answer(self._incoming(update, InputKind.UNSUPPORTED))
+            return
+        await self._answer(self._incoming(update, InputKind.CONTACT, phone=contact.phone_number))
+
+    async def on_unsupported(self, update: Update, context: Context) -> None:
+        """Stickers, photos, voice notes, locations…: the engine asks for text."""
+        await self._answer(self._incoming(update, InputKind.UNSUPPORTED))
+
+    async def on_group(self, update: Update, context: Context) -> None:
+        """In a group: say once that the bot works in private chat; keep nothing about anyone."""
+        chat = update.effective_chat
+        if chat is None or chat.id in self._told_groups:
+            return
+        self._told_groups[chat.id] = None
+        while len(self._told_groups) > 10_000:
+            self._told_groups.popitem(last=False)
+        user = update.effective_user
+        locale = pick_locale(user.language_code if user else None, self.default_locale)
+        text = Translator(locale, "Asia/Jakarta")._(PRIVATE_ONLY)
+        try:
+            await context.bot.send_message(chat.id, html.escape(text), parse_mode=ParseMode.HTML)
+        except Exception:
+            log.warning("could not answer group chat %s", chat.id)
+
+    async def on_my_chat_member(self, update: Update, context: Context) -> None:
+        """Blocked (kicked) in a private chat → unreachable; unblocked → reachable again."""
+        change = update.my_chat_member
+        assert change is not None
+        if change.chat.type != ChatType.PRIVATE:
+            return
+        status = change.new_chat_member.status
+        user_id = str(change.from_user.id)
+        if status == ChatMemberStatus.BANNED:
+            found = await self.store.set_unreachable(CHANNEL, user_id, True)
+            log.info("telegram user %s blocked the bot (known participant: %s)", user_id, found)
+        elif status == ChatMemberStatus.MEMBER:
+            await self.store.set_unreachable(CHANNEL, user_id, False)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """The one error path: log with the traceback, never the message text."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("error handling update %s", update_id, exc_info=context.error)

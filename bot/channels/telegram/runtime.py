@@ -1,0 +1,108 @@
+"""Building python-telegram-bot's Application from settings, and starting/stopping it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot.app import App
+from bot.channels.telegram.aiohttp_request import AiohttpRequest
+from bot.channels.telegram.commands import register_commands
+from bot.channels.telegram.inbound import ALLOWED_UPDATES, TelegramChannel
+from bot.channels.telegram.ordering import OrderedUpdateProcessor
+from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.webhook import webhook_path, webhook_routes
+
+log = logging.getLogger(__name__)
+
+TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    token: str,
+    *,
+    base_url: str | None = None,
+    polling: bool = True,
+    request: BaseRequest | None = None,
+) -> TelegramApplication:
+    """The Application: concurrent across users, in order per user; no Updater for webhooks
+    (our own aiohttp server receives them)."""
+    builder = ApplicationBuilder().token(token).concurrent_updates(OrderedUpdateProcessor())
+    if base_url:
+        builder = builder.base_url(base_url)
+    # Our aiohttp transport unless a test passes its own; getUpdates gets its own pool so a
+    # long poll never waits behind replies.
+    builder = builder.request(request or AiohttpRequest()).get_updates_request(
+        request or AiohttpRequest(pool_size=1, read_timeout=None)
+    )
+    if not polling:
+        builder = builder.updater(None)
+    return builder.build()
+
+
+class TelegramService:
+    """The Telegram channel inside `prakerja-bot run`: start, (web routes), go live, stop."""
+
+    def __init__(self, app: App, request: BaseRequest | None = None) -> None:
+        settings = app.settings
+        assert settings.telegram_bot_token is not None
+        self.webhook_url = settings.telegram_webhook_url
+        self.secret = (
+            settings.telegram_webhook_secret.get_secret_value()
+            if settings.telegram_webhook_secret
+            else None
+        )
+        self.application = build_application(
+            settings.telegram_bot_token.get_secret_value(),
+            base_url=settings.telegram_base_url,
+            polling=self.webhook_url is None,
+            request=request,
+        )
+        self.sender = TelegramSender(self.application.bot)
+        self.channel = TelegramChannel(
+            app.engine,
+            app.store,
+            app.clock,
+            self.sender,
+            default_locale=settings.prakerja_locale,
+        )
+        self.channel.install(self.application)
+
+    def routes(self) -> list[web.RouteDef]:
+        """The webhook route for the shared web server (none when polling)."""
+        if self.webhook_url is None or self.secret is None:
+            return []
+        return webhook_routes(self.application, self.secret, webhook_path(self.webhook_url))
+
+    async def start(self) -> None:
+        """Initialises the bot (getMe), registers the command menu, starts processing."""
+        await self.application.initialize()
+        await register_commands(self.application.bot)
+        await self.application.start()
+        log.info("telegram bot @%s started", self.application.bot.username)
+
+    async def go_live(self) -> None:
+        """Starts receiving: the webhook (once our server listens) or long polling."""
+        if self.webhook_url is not None:
+            await self.application.bot.set_webhook(
+                self.webhook_url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES
+            )
+            log.info("telegram webhook registered")
+        else:
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            log.info("telegram long polling started")
+
+    async def stop(self) -> None:
+        """Stops receiving, lets queued updates finish, releases the HTTP clients."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+        log.info("telegram stopped")
