@@ -100,6 +100,21 @@ class Settings(BaseSettings):
         """True when the WhatsApp channel is configured."""
         return self.whatsapp_token is not None
 
+    # The outbox: delivery job, leases, retries (see README "Reminders and the outbox").
+    outbox_interval: float = Field(5.0, gt=0, le=3600)
+    outbox_batch: int = Field(200, ge=1, le=10_000)
+    outbox_lease_seconds: float = Field(300.0, ge=5)
+    outbox_max_attempts: int = Field(5, ge=1, le=100)
+    outbox_backoff_seconds: float = Field(30.0, gt=0)
+    outbox_backoff_max_seconds: float = Field(3600.0, gt=0)
+    outbox_max_in_flight: int = Field(64, ge=1, le=1000)
+    outbox_housekeeping_seconds: float = Field(3600.0, ge=10)
+    # Platform limits (messages per second).
+    telegram_rate: float = Field(30.0, gt=0, le=10_000)
+    telegram_chat_rate: float = Field(1.0, gt=0, le=100)
+    telegram_paid_broadcast: bool = False
+    telegram_paid_rate: float = Field(1000.0, gt=0, le=10_000)
+    whatsapp_chat_rate: float = Field(1.0, gt=0, le=100)
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None

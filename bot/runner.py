@@ -13,7 +13,8 @@ from contextlib import AsyncExitStack
 from aiohttp import web
 
 from bot.app import App, open_app
-from bot.channels.console import ConsoleChannel
+from bot.channels.base import Sender
+from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.clock import Clock
 from bot.config import Settings
 from bot.web import build_web_app, serve
@@ -64,6 +65,7 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             await telegram.start()
             stack.push_async_callback(telegram.stop)
             routes += telegram.routes()
+        whatsapp = None
         if settings.whatsapp_enabled:
             from bot.channels.whatsapp import whatsapp_routes
             from bot.channels.whatsapp.runtime import build_whatsapp
@@ -73,6 +75,16 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             whatsapp = build_whatsapp(settings, app.engine, app.store, app.clock)
             stack.push_async_callback(whatsapp.close)  # after the web server stops
             routes += whatsapp_routes(whatsapp)
+        senders: dict[str, Sender] = {}
+        if telegram is not None:
+            senders[telegram.sender.channel] = telegram.sender
+        if whatsapp is not None:
+            senders[whatsapp.sender.channel] = whatsapp.sender
+        # Reminders and other outbox rows: stopped first (LIFO), so in-flight sends finish
+        # while the channels are still up.
+        outbox = app.outbox(senders)
+        await outbox.start()
+        stack.push_async_callback(outbox.stop)
         # Later features join here: routes += admin_routes(...)
         host, port = settings.web_host_port
         await stack.enter_async_context(serve(build_web_app(routes), host, port))
@@ -90,4 +102,15 @@ async def run(settings: Settings, clock: Clock) -> None:
             tune_gc()
             await run_services(app)
         else:
-            await ConsoleChannel(app.engine, clock, getpass.getuser()).run()
+            await terminal_chat(app, getpass.getuser())
+
+
+async def terminal_chat(app: App, user: str) -> None:
+    """The terminal chat as `user`, with reminders printed into it as they fall due."""
+    channel = ConsoleChannel(app.engine, app.clock, user)
+    outbox = app.outbox({ConsoleSender.channel: ConsoleSender(channel)})
+    await outbox.start()
+    try:
+        await channel.run()
+    finally:
+        await outbox.stop()

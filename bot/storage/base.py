@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from bot.domain import Participant
 
@@ -20,6 +21,12 @@ class Store(Protocol):
 
     async def delete_participant(self, participant_id: int) -> None:
         """Deletes every row about the participant."""
+        ...
+
+    async def upcoming(
+        self, participant_id: int, kind_prefix: str, now: datetime
+    ) -> list[tuple[str, datetime, dict[str, Any]]]:
+        """The participant's pending outbox rows of a kind still to come: (kind, due, payload)."""
         ...
 
     async def set_unreachable(self, channel: str, user_id: str, flag: bool) -> bool:

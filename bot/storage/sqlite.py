@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Collection
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -112,6 +114,24 @@ class SqliteStore(OutboxMixin, ReachabilityMixin, WhatsAppMixin):
 
     async def participant_by_id(self, participant_id: int) -> Participant | None:
         return await self._fetch_one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+
+    async def participants_by_ids(self, ids: Collection[int]) -> dict[int, Participant]:
+        """Many participants at once (two queries), by id; missing ids are left out."""
+        if not ids:
+            return {}
+        wanted = json.dumps(sorted(set(ids)))
+        progress: dict[int, dict[str, datetime]] = {}
+        async with self.db.execute(
+            "SELECT participant_id, item, done_at FROM progress"
+            " WHERE participant_id IN (SELECT value FROM json_each(?))",
+            (wanted,),
+        ) as cursor:
+            async for r in cursor:
+                progress.setdefault(r[0], {})[r[1]] = datetime.fromisoformat(r[2])
+        async with self.db.execute(
+            "SELECT * FROM participants WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
+        ) as cursor:
+            return {r["id"]: self._participant(r, progress.get(r["id"], {})) async for r in cursor}
 
     def _values(self, p: Participant, now: datetime) -> tuple[Any, ...]:
         return (
