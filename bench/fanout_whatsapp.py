@@ -86,7 +86,8 @@ async def seed(store: SqliteStore, n: int) -> None:
 
 async def deliver_with_worker(store: SqliteStore, sender: WhatsAppSender, rate: float) -> str:
     """The real outbox delivery worker; returns a description of the driver."""
-    from bot.delivery import ChannelLimit, DeliveryWorker, Policy
+    from bot.delivery import DeliveryWorker
+    from bot.sending_policy import ChannelLimit, Policy
 
     worker = DeliveryWorker(
         store,

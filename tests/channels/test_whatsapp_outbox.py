@@ -11,9 +11,10 @@ import pytest
 
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
 from bot.clock import FakeClock
-from bot.delivery import ChannelLimit, DeliveryWorker
+from bot.delivery import DeliveryWorker
 from bot.domain import Option, Participant, Reply
 from bot.program import Program
+from bot.sending_policy import ChannelLimit
 from bot.storage.sqlite import SqliteStore
 from handlers import notices
 from handlers.context import Context
