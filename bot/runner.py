@@ -52,7 +52,7 @@ def tune_gc() -> None:
 
 def channels_configured(settings: Settings) -> bool:
     """True when any platform channel is configured (else `run` is the terminal chat)."""
-    return settings.telegram_bot_token is not None
+    return settings.telegram_bot_token is not None or settings.whatsapp_enabled
 
 
 async def run_services(app: App, stopped: asyncio.Future[None] | None = None) -> None:
@@ -68,9 +68,21 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             await telegram.start()
             stack.push_async_callback(telegram.stop)
             routes += telegram.routes()
+        whatsapp = None
+        if settings.whatsapp_enabled:
+            from bot.channels.whatsapp import whatsapp_routes
+            from bot.channels.whatsapp.runtime import build_whatsapp
+            from bot.storage.sqlite import SqliteStore
+
+            assert isinstance(app.store, SqliteStore)
+            whatsapp = build_whatsapp(settings, app.engine, app.store, app.clock)
+            stack.push_async_callback(whatsapp.close)  # after the web server stops
+            routes += whatsapp_routes(whatsapp)
         senders: dict[str, Sender] = {}
         if telegram is not None:
             senders[telegram.sender.channel] = telegram.sender
+        if whatsapp is not None:
+            senders[whatsapp.sender.channel] = whatsapp.sender
         # Reminders and other outbox rows: stopped first (LIFO), so in-flight sends finish
         # while the channels are still up.
         outbox = app.outbox(senders)
@@ -78,7 +90,6 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
         stack.push_async_callback(outbox.stop)
         feed = cast(FeedStore, app.store)
         routes += admin_routes(feed, app.program, app.clock, settings.admin_api_token)
-        # Later features join here: routes += whatsapp_routes(...)
         host, port = settings.web_host_port
         await stack.enter_async_context(serve(build_web_app(routes), host, port))
         if telegram is not None:

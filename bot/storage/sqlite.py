@@ -17,6 +17,7 @@ from bot.storage.incentives import IncentivesMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
 from bot.storage.sqlite_base import from_ts, ts
+from bot.storage.whatsapp import WhatsAppMixin
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ _PARTICIPANT_COLUMNS = (
 )
 
 
-class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin):
+class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     @classmethod
