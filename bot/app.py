@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -34,7 +34,11 @@ class App:
     engine: Engine
     planner: ReminderPlanner
 
-    def outbox(self, senders: Mapping[str, Sender]) -> OutboxScheduler:
+    def outbox(
+        self,
+        senders: Mapping[str, Sender],
+        chores: Sequence[Callable[[], Awaitable[object]]] = (),
+    ) -> OutboxScheduler:
         """The delivery and housekeeping jobs for these channels' senders (`await .start()`,
         `await .stop()`); rows of a channel without a sender stay queued."""
         assert isinstance(self.store, SqliteStore)
@@ -51,6 +55,7 @@ class App:
             self.planner,
             interval=self.settings.outbox_interval,
             housekeeping_interval=self.settings.outbox_housekeeping_seconds,
+            chores=chores,
         )
 
 

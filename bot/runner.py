@@ -8,6 +8,7 @@ import gc
 import getpass
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import cast
 
@@ -20,6 +21,7 @@ from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.clock import Clock
 from bot.config import Settings
 from bot.status_feed import FeedStore
+from bot.storage.sqlite import SqliteStore
 from bot.web import build_web_app, serve
 
 log = logging.getLogger(__name__)
@@ -69,13 +71,15 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             stack.push_async_callback(telegram.stop)
             routes += telegram.routes()
         whatsapp = None
+        chores: list[Callable[[], Awaitable[object]]] = []
         if settings.whatsapp_enabled:
             from bot.channels.whatsapp import whatsapp_routes
-            from bot.channels.whatsapp.runtime import build_whatsapp
-            from bot.storage.sqlite import SqliteStore
+            from bot.channels.whatsapp.runtime import build_whatsapp, housekeeping
 
-            assert isinstance(app.store, SqliteStore)
-            whatsapp = build_whatsapp(settings, app.engine, app.store, app.clock)
+            store = app.store
+            assert isinstance(store, SqliteStore)
+            whatsapp = build_whatsapp(settings, app.engine, store, app.clock)
+            chores.append(lambda: housekeeping(store, app.clock))
             stack.push_async_callback(whatsapp.close)  # after the web server stops
             routes += whatsapp_routes(whatsapp)
         senders: dict[str, Sender] = {}
@@ -85,7 +89,7 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             senders[whatsapp.sender.channel] = whatsapp.sender
         # Reminders and other outbox rows: stopped first (LIFO), so in-flight sends finish
         # while the channels are still up.
-        outbox = app.outbox(senders)
+        outbox = app.outbox(senders, chores)
         await outbox.start()
         stack.push_async_callback(outbox.stop)
         feed = cast(FeedStore, app.store)

@@ -9,6 +9,7 @@ coroutine jobs on shutdown, so `stop()` first lets the delivery run finish its i
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -29,8 +30,10 @@ class OutboxScheduler:
         *,
         interval: float = 5.0,
         housekeeping_interval: float | None = 3600.0,
+        chores: Sequence[Callable[[], Awaitable[object]]] = (),
     ) -> None:
         self.worker = worker
+        self.chores = list(chores)
         self.planner = planner
         self.interval = interval
         self.housekeeping_interval = housekeeping_interval
@@ -44,11 +47,17 @@ class OutboxScheduler:
             log.exception("outbox delivery run failed")
 
     async def housekeeping(self) -> None:
-        """Re-plans reminders lost to a crash between saving a participant and planning."""
+        """Re-plans reminders lost to a crash between saving a participant and planning, then
+        runs the channels' chores (e.g. forgetting old WhatsApp message ids)."""
         try:
             await self.planner.replan_missing()
         except Exception:
             log.exception("outbox housekeeping failed")
+        for chore in self.chores:
+            try:
+                await chore()
+            except Exception:
+                log.exception("housekeeping chore failed")
 
     async def start(self) -> None:
         """Starts both jobs on the running loop; the first runs happen right away."""

@@ -30,3 +30,34 @@ async def test_scheduler_delivers_due_rows_and_stops(
     assert len(sender.sent) == 1
     assert worker.totals.sent == 1
     assert await worker.run_once() == type(worker.totals)()  # stopped: nothing more runs
+
+
+async def test_housekeeping_runs_every_chore_even_after_a_failure() -> None:
+    """A failing chore is logged; the planner and the other chores still run."""
+    from typing import Any, cast
+
+    from bot.delivery import DeliveryWorker
+    from bot.planner import ReminderPlanner
+    from bot.scheduler import OutboxScheduler
+
+    calls: list[str] = []
+
+    class Planner:
+        async def replan_missing(self) -> None:
+            calls.append("planner")
+
+    async def broken() -> None:
+        calls.append("broken")
+        raise RuntimeError("boom")
+
+    async def prune() -> int:
+        calls.append("prune")
+        return 0
+
+    scheduler = OutboxScheduler(
+        cast(DeliveryWorker, cast(Any, object())),
+        cast(ReminderPlanner, cast(Any, Planner())),
+        chores=(broken, prune),
+    )
+    await scheduler.housekeeping()
+    assert calls == ["planner", "broken", "prune"]
