@@ -79,9 +79,9 @@ async def seed(store: SqliteStore, n: int) -> None:
     await store.db.commit()
     async with store.db.execute("SELECT id FROM participants") as cursor:
         ids = [r[0] async for r in cursor]
-    for pid in ids:
-        await store.enqueue(pid, KIND, now, {}, f"{KIND}:{pid}", now=now, commit=False)
-    await store.db.commit()
+    async with store.transaction():
+        for pid in ids:
+            await store.enqueue(pid, KIND, now, {}, f"{KIND}:{pid}", now=now)
 
 
 async def deliver_with_worker(store: SqliteStore, sender: WhatsAppSender, rate: float) -> str:

@@ -60,18 +60,18 @@ class IncentivesMixin(OutboxMixin):
         """Stores the item's new state, its history row and its outbox rows in one transaction;
         False (nothing written) when the stored state is already the same, or when `expect` is
         given and the stored state is no longer that (someone else changed it meanwhile)."""
-        async with self.db.execute(
-            "SELECT * FROM benefit_items WHERE participant_id = ? AND item_key = ?",
-            (participant_id, item.key),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is not None and _item(row).same_state(item):
-            return False
-        if expect is not None and not (_item(row) if row else expect).same_state(expect):
-            return False
-        day = item.status_on.isoformat() if item.status_on else None
-        state = (item.status.value, day, item.partner, item.reason, item.note)
-        try:
+        async with self.transaction():
+            async with self.db.execute(
+                "SELECT * FROM benefit_items WHERE participant_id = ? AND item_key = ?",
+                (participant_id, item.key),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None and _item(row).same_state(item):
+                return False
+            if expect is not None and not (_item(row) if row else expect).same_state(expect):
+                return False
+            day = item.status_on.isoformat() if item.status_on else None
+            state = (item.status.value, day, item.partner, item.reason, item.note)
             await self.db.execute(
                 "INSERT INTO benefit_items (participant_id, item_key, kind, item_index, amount,"
                 " status, status_on, partner, reason, note, updated_at)"
@@ -89,12 +89,8 @@ class IncentivesMixin(OutboxMixin):
             )
             for push in pushes:
                 await self.enqueue(
-                    participant_id, "incentive", now, push.payload, push.key, now=now, commit=False
+                    participant_id, "incentive", now, push.payload, push.key, now=now
                 )
-        except BaseException:
-            await self.db.rollback()
-            raise
-        await self.db.commit()
         return True
 
     async def participants_by_phone(self, phone: str) -> list[int]:

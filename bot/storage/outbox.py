@@ -7,11 +7,8 @@ process that died: it is claimable again, so nothing claimed is ever lost.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sqlite3
-from collections.abc import AsyncIterator, Collection, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -73,37 +70,6 @@ class KindCount:
 class OutboxMixin(SqliteBase):
     """Outbox operations of the SQLite store."""
 
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[None]:
-        """One outbox write transaction: serialised, IMMEDIATE, committed or rolled back."""
-        async with self._write_lock():
-            await self._begin_write()
-            try:
-                yield
-            except BaseException:
-                await self.db.rollback()
-                raise
-            await self.db.commit()
-
-    def _write_lock(self) -> asyncio.Lock:
-        """Serialises the outbox's own write transactions on the shared connection."""
-        lock = self.__dict__.get("_outbox_write_lock")
-        if lock is None:
-            lock = self.__dict__["_outbox_write_lock"] = asyncio.Lock()
-        return lock
-
-    async def _begin_write(self) -> None:
-        """Takes the write lock up front, so a writer waits (busy_timeout) for another process
-        instead of failing at once when its read snapshot went stale (WAL, several processes).
-        If another statement on this connection already opened a transaction, joins it."""
-        if self.db.in_transaction:
-            return
-        try:
-            await self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            if not self.db.in_transaction:
-                raise
-
     async def enqueue(
         self,
         participant_id: int,
@@ -113,20 +79,18 @@ class OutboxMixin(SqliteBase):
         key: str,
         *,
         now: datetime,
-        commit: bool = True,
     ) -> bool:
         """Adds a pending row; False (and nothing changed) if `key` was already used."""
-        try:
-            await self.db.execute(
-                "INSERT INTO outbox (participant_id, channel, kind, due_at, payload,"
-                " idempotency_key, created_at)"
-                " SELECT id, channel, ?, ?, ?, ?, ? FROM participants WHERE id = ?",
-                (kind, _utc(due_at), json.dumps(payload), key, _utc(now), participant_id),
-            )
-        except aiosqlite.IntegrityError:
-            return False
-        if commit:
-            await self.db.commit()
+        async with self.transaction():
+            try:
+                await self.db.execute(
+                    "INSERT INTO outbox (participant_id, channel, kind, due_at, payload,"
+                    " idempotency_key, created_at)"
+                    " SELECT id, channel, ?, ?, ?, ?, ? FROM participants WHERE id = ?",
+                    (kind, _utc(due_at), json.dumps(payload), key, _utc(now), participant_id),
+                )
+            except aiosqlite.IntegrityError:
+                return False
         return True
 
     async def claim_due(
@@ -150,7 +114,7 @@ class OutboxMixin(SqliteBase):
             "limit": limit,
         }
         async with (
-            self._writing(),
+            self.transaction(),
             self.db.execute(
                 "UPDATE outbox SET state = 'sending', lease_until = :lease"
                 f" WHERE id IN ({CLAIM_SELECT})"
@@ -180,7 +144,7 @@ class OutboxMixin(SqliteBase):
         """Writes many attempts' results in one transaction (only rows still `sending`)."""
         if not outcomes:
             return
-        async with self._writing():
+        async with self.transaction():
             await self.db.executemany(
                 "UPDATE outbox SET state = ?, last_error = ?, lease_until = NULL,"
                 " attempts = attempts + ?, due_at = COALESCE(?, due_at),"
@@ -206,21 +170,22 @@ class OutboxMixin(SqliteBase):
         self, participant_id: int, kind_prefix: str = "", reason: str = "cancelled"
     ) -> int:
         """Cancels the participant's pending rows whose kind starts with `kind_prefix`."""
-        cursor = await self.db.execute(
-            "UPDATE outbox SET state = 'cancelled', last_error = ?"
-            " WHERE participant_id = ? AND state = 'pending' AND kind LIKE ? || '%'",
-            (reason, participant_id, kind_prefix),
-        )
-        await self.db.commit()
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "UPDATE outbox SET state = 'cancelled', last_error = ?"
+                " WHERE participant_id = ? AND state = 'pending' AND kind LIKE ? || '%'",
+                (reason, participant_id, kind_prefix),
+            )
         return cursor.rowcount
 
     async def clear_unsent(self, participant_id: int, kind_prefix: str) -> None:
         """Deletes pending and cancelled rows of a kind so they can be planned afresh."""
-        await self.db.execute(
-            "DELETE FROM outbox WHERE participant_id = ? AND state IN ('pending', 'cancelled')"
-            " AND kind LIKE ? || '%'",
-            (participant_id, kind_prefix),
-        )
+        async with self.transaction():
+            await self.db.execute(
+                "DELETE FROM outbox WHERE participant_id = ? AND state IN ('pending', 'cancelled')"
+                " AND kind LIKE ? || '%'",
+                (participant_id, kind_prefix),
+            )
 
     async def replace_pending(
         self,
@@ -232,26 +197,24 @@ class OutboxMixin(SqliteBase):
         """Replaces the participant's unsent rows of a kind by `rows` (kind, due, payload, key)
         in one transaction; a key already sent (or failed) is not planned again. Returns how
         many rows were added."""
-        await self.clear_unsent(participant_id, kind_prefix)
         added = 0
-        for kind, due_at, payload, key in rows:
-            added += await self.enqueue(
-                participant_id, kind, due_at, payload, key, now=now, commit=False
-            )
-        await self.db.commit()
+        async with self.transaction():
+            await self.clear_unsent(participant_id, kind_prefix)
+            for kind, due_at, payload, key in rows:
+                added += await self.enqueue(participant_id, kind, due_at, payload, key, now=now)
         return added
 
     async def mark_unreachable(self, participant_id: int) -> None:
         """Flags the participant unreachable and cancels all their pending rows."""
-        await self.db.execute(
-            "UPDATE participants SET unreachable = 1 WHERE id = ?", (participant_id,)
-        )
-        await self.db.execute(
-            "UPDATE outbox SET state = 'cancelled', last_error = 'unreachable'"
-            " WHERE participant_id = ? AND state = 'pending'",
-            (participant_id,),
-        )
-        await self.db.commit()
+        async with self.transaction():
+            await self.db.execute(
+                "UPDATE participants SET unreachable = 1 WHERE id = ?", (participant_id,)
+            )
+            await self.db.execute(
+                "UPDATE outbox SET state = 'cancelled', last_error = 'unreachable'"
+                " WHERE participant_id = ? AND state = 'pending'",
+                (participant_id,),
+            )
 
     async def upcoming(
         self, participant_id: int, kind_prefix: str, now: datetime

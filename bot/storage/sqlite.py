@@ -158,26 +158,31 @@ class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin
     async def save_participant(self, participant: Participant) -> Participant:
         now = participant.last_inbound_at or participant.created_at
         values = self._values(participant, now)
-        if participant.id is None:
-            placeholders = ", ".join("?" for _ in values)
-            cursor = await self.db.execute(
-                f"INSERT INTO participants ({_PARTICIPANT_COLUMNS}) VALUES ({placeholders})",
-                values,
-            )
-            participant.id = cursor.lastrowid
-        else:
-            assignments = ", ".join(f"{c.strip()} = ?" for c in _PARTICIPANT_COLUMNS.split(","))
+        async with self.transaction():
+            if participant.id is None:
+                placeholders = ", ".join("?" for _ in values)
+                cursor = await self.db.execute(
+                    f"INSERT INTO participants ({_PARTICIPANT_COLUMNS}) VALUES ({placeholders})",
+                    values,
+                )
+                participant.id = cursor.lastrowid
+            else:
+                assignments = ", ".join(
+                    f"{c.strip()} = ?" for c in _PARTICIPANT_COLUMNS.split(",")
+                )
+                await self.db.execute(
+                    f"UPDATE participants SET {assignments} WHERE id = ?",
+                    (*values, participant.id),
+                )
             await self.db.execute(
-                f"UPDATE participants SET {assignments} WHERE id = ?", (*values, participant.id)
+                "DELETE FROM progress WHERE participant_id = ?", (participant.id,)
             )
-        await self.db.execute("DELETE FROM progress WHERE participant_id = ?", (participant.id,))
-        await self.db.executemany(
-            "INSERT INTO progress (participant_id, item, done_at) VALUES (?, ?, ?)",
-            [(participant.id, item, ts(at)) for item, at in participant.progress.items()],
-        )
-        await self.db.commit()
+            await self.db.executemany(
+                "INSERT INTO progress (participant_id, item, done_at) VALUES (?, ?, ?)",
+                [(participant.id, item, ts(at)) for item, at in participant.progress.items()],
+            )
         return participant
 
     async def delete_participant(self, participant_id: int) -> None:
-        await self.db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
-        await self.db.commit()
+        async with self.transaction():
+            await self.db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
