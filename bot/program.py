@@ -239,7 +239,7 @@ class Program(_Strict):
         """The scheme in force on an announcement date (the default one otherwise)."""
         for key, scheme in self.schemes.items():
             lo, hi = scheme.announced_from, scheme.announced_until
-            if lo and hi and lo <= announced <= hi:
+            if lo and lo <= announced and (hi is None or announced <= hi):
                 return key
         return self.program.default_scheme
 
