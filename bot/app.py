@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.channels.base import Sender
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery import DeliveryWorker
 from bot.engine import Engine
 from bot.i18n import LOCALES
 from bot.nlu import classifier
+from bot.planner import ReminderPlanner
 from bot.program import Program, load_program
-from bot.storage import Store, open_store
+from bot.scheduler import OutboxScheduler
+from bot.sending_policy import limits_from_settings, policy_from_settings
+from bot.storage import SqliteStore, Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +32,31 @@ class App:
     program: Program
     store: Store
     engine: Engine
+    planner: ReminderPlanner
+
+    def outbox(
+        self,
+        senders: Mapping[str, Sender],
+        chores: Sequence[Callable[[], Awaitable[object]]] = (),
+    ) -> OutboxScheduler:
+        """The delivery and housekeeping jobs for these channels' senders (`await .start()`,
+        `await .stop()`); rows of a channel without a sender stay queued."""
+        assert isinstance(self.store, SqliteStore)
+        worker = DeliveryWorker(
+            self.store,
+            self.program,
+            self.clock,
+            senders,
+            limits_from_settings(self.settings),
+            policy_from_settings(self.settings),
+        )
+        return OutboxScheduler(
+            worker,
+            self.planner,
+            interval=self.settings.outbox_interval,
+            housekeeping_interval=self.settings.outbox_housekeeping_seconds,
+            chores=chores,
+        )
 
 
 @asynccontextmanager
@@ -37,14 +67,24 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
         classifier(locale)  # build the free-text models now: fail fast, no slow first reply
     store = await open_store(settings.database_url)
     try:
+        assert isinstance(store, SqliteStore)
+        planner = ReminderPlanner(store, program, clock)
         engine = Engine(
             store,
             program,
             clock,
             default_locale=settings.prakerja_locale,
             default_timezone=settings.prakerja_timezone,
+            observers=[planner],
         )
-        yield App(settings=settings, clock=clock, program=program, store=store, engine=engine)
+        yield App(
+            settings=settings,
+            clock=clock,
+            program=program,
+            store=store,
+            engine=engine,
+            planner=planner,
+        )
     finally:
         await store.close()
         log.info("store closed")

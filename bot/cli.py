@@ -14,11 +14,12 @@ import click
 
 from bot import runner
 from bot.app import open_app
-from bot.channels.console import ConsoleChannel
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.import_status import import_status
 from bot.nlu import KnowledgeError
 from bot.nlu.cli import classify
+from bot.outbox_cli import outbox_command
 from bot.program import ProgramError
 from bot.runner import channels_configured
 
@@ -71,7 +72,7 @@ def main() -> None:
 async def _chat(settings: Settings, clock: Clock, user: str) -> None:
     try:
         async with open_app(settings, clock) as app:
-            await ConsoleChannel(app.engine, clock, user).run()
+            await runner.terminal_chat(app, user)
     except (ProgramError, KnowledgeError) as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -101,4 +102,6 @@ def chat(user: str | None, now: str | None) -> None:
     asyncio.run(_chat(settings, clock, user or getpass.getuser()))
 
 
+main.add_command(import_status)
 main.add_command(classify)
+main.add_command(outbox_command)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("id", "en")
+
+# The Graph API version the WhatsApp Cloud API calls go to (Meta's newest at the time of writing).
+WHATSAPP_GRAPH_URL = "https://graph.facebook.com/v26.0"
+_WHATSAPP_REQUIRED = (
+    "whatsapp_token",
+    "whatsapp_phone_number_id",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+)
 
 
 class ConfigError(Exception):
@@ -26,7 +36,95 @@ class Settings(BaseSettings):
     prakerja_program_file: Path | None = None
     prakerja_locale: Literal["id", "en"] = "id"
     prakerja_timezone: str = "Asia/Jakarta"
+    admin_api_token: SecretStr | None = None
 
+    @field_validator("admin_api_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None  # unset or empty: the admin API is off
+        if len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. `openssl rand -hex 24`)")
+        return value
+
+    # WhatsApp Business Cloud API (all four of the first set, or none; see README "WhatsApp").
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base_url: str = WHATSAPP_GRAPH_URL
+    whatsapp_rate: float = Field(80.0, gt=0, le=10_000)
+    whatsapp_templates: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    whatsapp_template_language: str = "id"
+    whatsapp_default_template: str = "prakerja_update"
+    whatsapp_template_button: str = "menu:show"  # quick-reply payload; empty: no button
+
+    @field_validator("whatsapp_api_base_url")
+    @classmethod
+    def _graph_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("whatsapp_token", "whatsapp_app_secret", "whatsapp_verify_token")
+    @classmethod
+    def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("whatsapp_phone_number_id")
+    @classmethod
+    def _phone_number_id(cls, value: str | None) -> str | None:
+        if value is not None and not value.isdigit():
+            raise ValueError("the phone number ID is the number Meta shows (digits only)")
+        return value or None
+
+    @field_validator("whatsapp_templates", mode="before")
+    @classmethod
+    def _templates(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value) if value.strip() else {}
+            except json.JSONDecodeError as exc:
+                raise ValueError(f'not JSON like {{"reminder": "name"}}: {exc}') from None
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v for k, v in value.items()
+        ):
+            raise ValueError('expected a JSON object of names, like {"reminder": "name"}')
+        return value
+
+    @model_validator(mode="after")
+    def _whatsapp_all_or_nothing(self) -> Settings:
+        given = [name for name in _WHATSAPP_REQUIRED if getattr(self, name) is not None]
+        if given and len(given) < len(_WHATSAPP_REQUIRED):
+            missing = next(n for n in _WHATSAPP_REQUIRED if getattr(self, n) is None)
+            raise ValueError(
+                f"{missing.upper()} is required when {given[0].upper()} is set"
+                " (WhatsApp needs all four)"
+            )
+        return self
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        """True when the WhatsApp channel is configured."""
+        return self.whatsapp_token is not None
+
+    # The outbox: delivery job, leases, retries (see README "Reminders and the outbox").
+    outbox_interval: float = Field(5.0, gt=0, le=3600)
+    outbox_batch: int = Field(200, ge=1, le=10_000)
+    outbox_lease_seconds: float = Field(300.0, ge=5)
+    outbox_max_attempts: int = Field(5, ge=1, le=100)
+    outbox_backoff_seconds: float = Field(30.0, gt=0)
+    outbox_backoff_max_seconds: float = Field(3600.0, gt=0)
+    outbox_max_in_flight: int = Field(64, ge=1, le=1000)
+    outbox_housekeeping_seconds: float = Field(3600.0, ge=10)
+    # Platform limits (messages per second).
+    telegram_rate: float = Field(30.0, gt=0, le=10_000)
+    telegram_chat_rate: float = Field(1.0, gt=0, le=100)
+    telegram_paid_broadcast: bool = False
+    telegram_paid_rate: float = Field(1000.0, gt=0, le=10_000)
+    whatsapp_chat_rate: float = Field(1.0, gt=0, le=100)
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None

@@ -69,6 +69,8 @@ class Incoming:
     language_code: str | None = None
     phone: str | None = None
     message_id: str | None = None
+    # For a shared contact (kind CONTACT): whose contact it is, when the channel says so.
+    contact_user_id: str | None = None
 
 
 @dataclass

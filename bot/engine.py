@@ -9,9 +9,10 @@ from dataclasses import replace
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.domain import Incoming, Participant, Reply
+from bot.domain import Incoming, InputKind, Participant, Reply
 from bot.i18n import LOCALES, Translator
 from bot.locks import KeyedLocks
+from bot.phones import normalise_phone
 from bot.program import Program
 from bot.storage.base import Store
 from handlers.context import Context
@@ -86,6 +87,8 @@ class Engine:
             participant.chat_id = msg.chat_id
             participant.last_inbound_at = self.clock.now()
             participant.unreachable = False
+            if msg.phone and msg.kind != InputKind.CONTACT:  # the channel's own number (WhatsApp)
+                participant.phone = normalise_phone(msg.phone) or participant.phone
             ctx = Context(
                 participant=participant,
                 program=self.program,

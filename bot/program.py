@@ -130,7 +130,9 @@ class Partner(_Strict):
 
 
 class ReminderRule(_Strict):
-    """A reminder `before` the deadline, snapped to local time `at` on that day if given."""
+    """A reminder `before` the deadline (`7d`, `3h`, `90s`). With `at`, it goes at that local
+    time on the calendar day (in the deadline's zone) reached by going back `before`; without,
+    exactly `before` ahead of the deadline."""
 
     key: str = Field(pattern=r"^[a-z0-9_]{1,30}$")
     before: Duration
@@ -138,9 +140,20 @@ class ReminderRule(_Strict):
 
 
 class Reminders(_Strict):
+    """Deadline reminders: the schedule, the local quiet hours, and when one is too late."""
+
     quiet_start: ClockTime = time(21, 0)
     quiet_end: ClockTime = time(7, 0)
+    stale_after: Duration = timedelta(hours=6)
     schedule: tuple[ReminderRule, ...] = ()
+
+    @field_validator("schedule")
+    @classmethod
+    def _unique_keys(cls, value: tuple[ReminderRule, ...]) -> tuple[ReminderRule, ...]:
+        keys = [rule.key for rule in value]
+        if len(keys) != len(set(keys)):
+            raise ValueError("reminder keys must be unique")
+        return value
 
 
 class Timings(_Strict):
@@ -226,7 +239,7 @@ class Program(_Strict):
         """The scheme in force on an announcement date (the default one otherwise)."""
         for key, scheme in self.schemes.items():
             lo, hi = scheme.announced_from, scheme.announced_until
-            if lo and hi and lo <= announced <= hi:
+            if lo and lo <= announced and (hi is None or announced <= hi):
                 return key
         return self.program.default_scheme
 

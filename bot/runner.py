@@ -8,15 +8,20 @@ import gc
 import getpass
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
+from typing import cast
 
 from aiohttp import web
 
+from bot.admin_api import admin_routes
 from bot.app import App, open_app
-from bot.channels.console import ConsoleChannel
+from bot.channels.base import Sender
+from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.clock import Clock
 from bot.config import Settings
+from bot.status_feed import FeedStore
+from bot.storage.sqlite import SqliteStore
 from bot.web import build_web_app, serve
 
 log = logging.getLogger(__name__)
@@ -63,7 +68,7 @@ def loop_factory(settings: Settings) -> Callable[[], asyncio.AbstractEventLoop] 
 
 def channels_configured(settings: Settings) -> bool:
     """True when any platform channel is configured (else `run` is the terminal chat)."""
-    return settings.telegram_bot_token is not None
+    return settings.telegram_bot_token is not None or settings.whatsapp_enabled
 
 
 async def run_services(app: App, stopped: asyncio.Future[None] | None = None) -> None:
@@ -79,7 +84,30 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             await telegram.start()
             stack.push_async_callback(telegram.stop)
             routes += telegram.routes()
-        # Later features join here: routes += whatsapp_routes(...); routes += admin_routes(...)
+        whatsapp = None
+        chores: list[Callable[[], Awaitable[object]]] = []
+        if settings.whatsapp_enabled:
+            from bot.channels.whatsapp import whatsapp_routes
+            from bot.channels.whatsapp.runtime import build_whatsapp, housekeeping
+
+            store = app.store
+            assert isinstance(store, SqliteStore)
+            whatsapp = build_whatsapp(settings, app.engine, store, app.clock)
+            chores.append(lambda: housekeeping(store, app.clock))
+            stack.push_async_callback(whatsapp.close)  # after the web server stops
+            routes += whatsapp_routes(whatsapp)
+        senders: dict[str, Sender] = {}
+        if telegram is not None:
+            senders[telegram.sender.channel] = telegram.sender
+        if whatsapp is not None:
+            senders[whatsapp.sender.channel] = whatsapp.sender
+        # Reminders and other outbox rows: stopped first (LIFO), so in-flight sends finish
+        # while the channels are still up.
+        outbox = app.outbox(senders, chores)
+        await outbox.start()
+        stack.push_async_callback(outbox.stop)
+        feed = cast(FeedStore, app.store)
+        routes += admin_routes(feed, app.program, app.clock, settings.admin_api_token)
         host, port = settings.web_host_port
         await stack.enter_async_context(serve(build_web_app(routes), host, port))
         if telegram is not None:
@@ -96,4 +124,15 @@ async def run(settings: Settings, clock: Clock) -> None:
             tune_gc()
             await run_services(app)
         else:
-            await ConsoleChannel(app.engine, clock, getpass.getuser()).run()
+            await terminal_chat(app, getpass.getuser())
+
+
+async def terminal_chat(app: App, user: str) -> None:
+    """The terminal chat as `user`, with reminders printed into it as they fall due."""
+    channel = ConsoleChannel(app.engine, app.clock, user)
+    outbox = app.outbox({ConsoleSender.channel: ConsoleSender(channel)})
+    await outbox.start()
+    try:
+        await channel.run()
+    finally:
+        await outbox.stop()

@@ -24,6 +24,9 @@ CHECKLIST: tuple[tuple[str, str], ...] = (
     ("dashboard", N_("Dashboard checked")),
     ("platform", N_("Training platform chosen")),
     ("purchase", N_("First training bought")),
+    ("finished", N_("Training finished")),
+    ("certificate", N_("Certificate issued")),
+    ("review", N_("Rating and review given")),
     ("linking", N_("Bank account/e-wallet linked")),
 )
 

@@ -18,6 +18,8 @@ from handlers import (
     freetext,
     guard,
     help,
+    incentive_notices,
+    incentives,
     language,
     linking,
     menu,
@@ -32,6 +34,9 @@ from handlers import (
 )
 from handlers.common import MENU_ITEMS, menu_reply
 from handlers.context import Context, Handler
+
+# Modules that register outbox kinds in handlers/notices.py when imported.
+NOTICE_MODULES = (incentive_notices,)
 
 # Buttons: exact option ids.
 ACTIONS: dict[str, Handler] = {
@@ -167,6 +172,8 @@ async def route(ctx: Context, msg: Incoming) -> list[Reply]:
     if msg.kind == InputKind.CHOICE:
         _drop_question(ctx, msg.choice)
         return await _choice(ctx, msg)
+    if msg.kind == InputKind.CONTACT:
+        return await incentives.contact(ctx, msg)
     text = clean(msg.text)
     if issue := problem(text):
         return [guard.problem_reply(ctx, issue), *await prompt(ctx, msg)]

@@ -1,18 +1,17 @@
-"""Status: the checklist of the program's steps, the deadline and the days left."""
+"""Status: the checklist of the program's steps, the deadline, the incentive timeline and the
+participant's reference code."""
 
 from __future__ import annotations
 
 from bot.domain import Incoming, Reply, Step
-from handlers.common import CHECKLIST, deadline_line, menu_options
+from handlers import incentives
+from handlers.common import CHECKLIST, deadline_line
 from handlers.context import Context
 from handlers.onboarding import start
 
 
-async def show(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the menu step; shows done / not yet for each step and the deadline."""
-    if not ctx.participant.onboarded:
-        return await start(ctx, msg)
-    ctx.participant.step = Step.MENU
+def checklist(ctx: Context) -> Reply:
+    """Done / not yet for each of the program's steps."""
     t, progress = ctx.t, ctx.participant.progress
     rows = []
     for item, label in CHECKLIST:
@@ -21,14 +20,20 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
             rows.append("✅ " + t._("{step} ({date})").format(step=t._(label), date=when))
         else:
             rows.append("⬜ " + t._("{step}: not yet").format(step=t._(label)))
-    header = t._("Your progress:")
-    replies = [Reply(header + "\n" + "\n".join(rows))]
-    if "purchase" not in progress:
+    return Reply(t._("Your progress:") + "\n" + "\n".join(rows))
+
+
+async def show(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores the menu step (and what the participant's reports changed in their benefits);
+    shows the checklist, the deadline, the incentive timeline and the next thing to do."""
+    if not ctx.participant.onboarded:
+        return await start(ctx, msg)
+    ctx.participant.step = Step.MENU
+    t = ctx.t
+    replies = [checklist(ctx)]
+    if "purchase" not in ctx.participant.progress:
         replies.append(Reply(deadline_line(ctx)))
-    replies.append(
-        Reply(
-            t._("Your reference code: {code}").format(code=ctx.participant.ref_code),
-            menu_options(t),
-        )
-    )
-    return replies
+    replies.append(Reply(t._("Your reference code: {code}").format(code=ctx.participant.ref_code)))
+    if contact := incentives.ask_contact(ctx):
+        replies.append(contact)
+    return replies + await incentives.replies(ctx)

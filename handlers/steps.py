@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from bot.domain import Incoming, Reply, Step
+from bot.incentives import FINISHED, PREREQUISITES
+from handlers import incentives
 from handlers.common import CHECKLIST, mark_done, menu_reply
 from handlers.context import Context
 
@@ -14,7 +16,7 @@ _LABELS = dict(CHECKLIST)
 
 
 async def done(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the step named by the option as done and shows the menu."""
+    """Stores the step named by the option as done; shows the incentive's next step or the menu."""
     item = (msg.choice or "").removeprefix("done:")
     if item not in _LABELS:
         return [menu_reply(ctx, ctx.t._("That menu is outdated. Here is the current one."))]
@@ -22,4 +24,6 @@ async def done(ctx: Context, msg: Incoming) -> list[Reply]:
     if mark_done(ctx, item):
         log.info("participant %s marked %s done", ctx.participant.id, item)
     text = ctx.t._("Noted: “{step}” ✅").format(step=ctx.t._(_LABELS[item]))
+    if item in (*PREREQUISITES, FINISHED):
+        return [Reply(text), *await incentives.next_only(ctx)]
     return [menu_reply(ctx, text)]

@@ -6,6 +6,7 @@ import asyncio
 import sys
 from typing import TextIO
 
+from bot.channels.base import Delivery, Outbound, Outcome
 from bot.clock import Clock
 from bot.domain import Incoming, InputKind, Option, Reply
 from bot.engine import Engine
@@ -85,3 +86,18 @@ class ConsoleChannel:
             self.show(await self.engine.handle(self.message("halo")))
         while (line := await self._read()) is not None:
             self.show(await self.engine.handle(self.message(line)))
+
+
+class ConsoleSender:
+    """Prints reminders to the terminal chat, numbered like any reply (console channel)."""
+
+    channel = CHANNEL
+
+    def __init__(self, chat: ConsoleChannel) -> None:
+        self.chat = chat
+
+    async def send(self, message: Outbound) -> Delivery:
+        if message.chat_id != self.chat.user:
+            return Delivery(Outcome.TRANSIENT, error="that terminal user is not connected")
+        self.chat.show(list(message.replies))
+        return Delivery(Outcome.SENT, message_ids=(message.extra.get("outbox_id", ""),))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
 
 from bot.domain import Participant
+from bot.incentives import Item, Push, Source
 
 
 class Store(Protocol):
@@ -20,6 +23,30 @@ class Store(Protocol):
 
     async def delete_participant(self, participant_id: int) -> None:
         """Deletes every row about the participant."""
+        ...
+
+    async def benefit_items(self, participant_id: int, specs: Sequence[Item]) -> list[Item]:
+        """The participant's benefit items in the scheme's order (`specs` for unstored ones)."""
+        ...
+
+    async def change_benefit_item(
+        self,
+        participant_id: int,
+        item: Item,
+        source: Source,
+        now: datetime,
+        pushes: Sequence[Push] = (),
+        *,
+        expect: Item | None = None,
+    ) -> bool:
+        """Stores a new item state with its history and outbox rows, atomically; False if
+        nothing changed or the stored state is no longer `expect`."""
+        ...
+
+    async def upcoming(
+        self, participant_id: int, kind_prefix: str, now: datetime
+    ) -> list[tuple[str, datetime, dict[str, Any]]]:
+        """The participant's pending outbox rows of a kind still to come: (kind, due, payload)."""
         ...
 
     async def set_unreachable(self, channel: str, user_id: str, flag: bool) -> bool:

@@ -14,18 +14,18 @@ class ReachabilityMixin(SqliteBase):
         Marking unreachable also cancels their pending outbox rows in the same transaction:
         nothing queued for someone who blocked the bot can ever be delivered.
         """
-        cursor = await self.db.execute(
-            "UPDATE participants SET unreachable = ? WHERE channel = ? AND user_id = ?"
-            " RETURNING id",
-            (int(flag), channel, user_id),
-        )
-        row = await cursor.fetchone()
-        await cursor.close()
-        if row is not None and flag:
-            await self.db.execute(
-                "UPDATE outbox SET state = 'cancelled', last_error = 'unreachable'"
-                " WHERE participant_id = ? AND state = 'pending'",
-                (row[0],),
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "UPDATE participants SET unreachable = ? WHERE channel = ? AND user_id = ?"
+                " RETURNING id",
+                (int(flag), channel, user_id),
             )
-        await self.db.commit()
+            row = await cursor.fetchone()
+            await cursor.close()
+            if row is not None and flag:
+                await self.db.execute(
+                    "UPDATE outbox SET state = 'cancelled', last_error = 'unreachable'"
+                    " WHERE participant_id = ? AND state = 'pending'",
+                    (row[0],),
+                )
         return row is not None

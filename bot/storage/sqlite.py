@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from collections import OrderedDict
+from collections.abc import Collection
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -12,9 +15,11 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Participant, Step
+from bot.storage.incentives import IncentivesMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
 from bot.storage.sqlite_base import from_ts, ts
+from bot.storage.whatsapp import WhatsAppMixin
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +54,7 @@ _UPDATE_PARTICIPANT = (
 _REMEMBERED_PROGRESS = 100_000  # participants whose progress rows are known (see below)
 
 
-class SqliteStore(OutboxMixin, ReachabilityMixin):
+class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
@@ -133,9 +138,12 @@ class SqliteStore(OutboxMixin, ReachabilityMixin):
 
     def _remember_progress(self, participant: Participant) -> None:
         """What the progress rows of this participant hold now (so an unchanged progress is
-        not rewritten); bounded, and a forgotten participant's progress is simply rewritten."""
+        not rewritten); bounded, and a forgotten participant's progress is simply rewritten.
+        Inside a caller's transaction nothing is remembered (it may still roll back)."""
         assert participant.id is not None
         self._stored_progress.pop(participant.id, None)
+        if self._writer is not None and self._writer is asyncio.current_task():
+            return
         self._stored_progress[participant.id] = dict(participant.progress)
         while len(self._stored_progress) > _REMEMBERED_PROGRESS:
             self._stored_progress.popitem(last=False)
@@ -147,6 +155,24 @@ class SqliteStore(OutboxMixin, ReachabilityMixin):
 
     async def participant_by_id(self, participant_id: int) -> Participant | None:
         return await self._fetch_one("participants.id = ?", (participant_id,))
+
+    async def participants_by_ids(self, ids: Collection[int]) -> dict[int, Participant]:
+        """Many participants at once (two queries), by id; missing ids are left out."""
+        if not ids:
+            return {}
+        wanted = json.dumps(sorted(set(ids)))
+        progress: dict[int, dict[str, datetime]] = {}
+        async with self.db.execute(
+            "SELECT participant_id, item, done_at FROM progress"
+            " WHERE participant_id IN (SELECT value FROM json_each(?))",
+            (wanted,),
+        ) as cursor:
+            async for r in cursor:
+                progress.setdefault(r[0], {})[r[1]] = datetime.fromisoformat(r[2])
+        async with self.db.execute(
+            "SELECT * FROM participants WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
+        ) as cursor:
+            return {r["id"]: self._participant(r, progress.get(r["id"], {})) async for r in cursor}
 
     def _values(self, p: Participant, now: datetime) -> tuple[Any, ...]:
         return (
@@ -173,33 +199,37 @@ class SqliteStore(OutboxMixin, ReachabilityMixin):
         """One transaction; the progress rows are rewritten only when they changed."""
         now = participant.last_inbound_at or participant.created_at
         values = self._values(participant, now)
-        if participant.id is None:
-            placeholders = ", ".join("?" for _ in values)
-            cursor = await self.db.execute(
-                f"INSERT INTO participants ({_PARTICIPANT_COLUMNS}) VALUES ({placeholders})",
-                values,
-            )
-            participant.id = cursor.lastrowid
-            stored: dict[str, datetime] | None = {}
-        else:
-            await self.db.execute(
-                _UPDATE_PARTICIPANT, (*(values[i] for i in _UPDATED), participant.id)
-            )
-            stored = self._stored_progress.get(participant.id)
-        if participant.progress != stored:
-            await self.db.execute(
-                "DELETE FROM progress WHERE participant_id = ?", (participant.id,)
-            )
-            if participant.progress:
-                await self.db.executemany(
-                    "INSERT INTO progress (participant_id, item, done_at) VALUES (?, ?, ?)",
-                    [(participant.id, item, ts(at)) for item, at in participant.progress.items()],
+        nested = self._writer is not None and self._writer is asyncio.current_task()
+        async with self.transaction():
+            if participant.id is None:
+                placeholders = ", ".join("?" for _ in values)
+                cursor = await self.db.execute(
+                    f"INSERT INTO participants ({_PARTICIPANT_COLUMNS}) VALUES ({placeholders})",
+                    values,
                 )
-        await self.db.commit()
+                participant.id = cursor.lastrowid
+                stored: dict[str, datetime] | None = {}
+            else:
+                await self.db.execute(
+                    _UPDATE_PARTICIPANT, (*(values[i] for i in _UPDATED), participant.id)
+                )
+                stored = None if nested else self._stored_progress.get(participant.id)
+            if participant.progress != stored:
+                await self.db.execute(
+                    "DELETE FROM progress WHERE participant_id = ?", (participant.id,)
+                )
+                if participant.progress:
+                    await self.db.executemany(
+                        "INSERT INTO progress (participant_id, item, done_at) VALUES (?, ?, ?)",
+                        [
+                            (participant.id, item, ts(at))
+                            for item, at in participant.progress.items()
+                        ],
+                    )
         self._remember_progress(participant)
         return participant
 
     async def delete_participant(self, participant_id: int) -> None:
-        await self.db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
-        await self.db.commit()
+        async with self.transaction():
+            await self.db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
         self._stored_progress.pop(participant_id, None)

@@ -163,7 +163,7 @@ class BotApiState:
             "from": BOT_USER,
             "text": params.get("text", ""),
         }
-        if "reply_markup" in params:
+        if "inline_keyboard" in params.get("reply_markup", {}):  # Telegram echoes only these
             message["reply_markup"] = params["reply_markup"]
         return 200, {"ok": True, "result": message}
 

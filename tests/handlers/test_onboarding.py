@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from bot.clock import FakeClock
 from bot.domain import Step
+from bot.program import Program
 from bot.storage.sqlite import SqliteStore
 from tests.helpers import Chat
 
@@ -106,3 +107,22 @@ async def test_passed_deadline_explains_the_sanctions(chat: Chat, clock: FakeClo
     assert "kepesertaanmu dicabut" in chat.text
     assert "0800-150-3001" in chat.text
     assert "menu:dashboard" in chat.option_ids
+
+
+async def test_wave_of_the_2023_scheme_uses_its_own_window(chat: Chat, clock: FakeClock) -> None:
+    clock.set(datetime.fromisoformat("2023-06-10T10:00:00+07:00"))
+    await chat.send("/start")
+    await chat.send("50")
+    assert "belum punya batas waktu gelombang 50" in chat.text
+    await chat.send("3/6/2023")
+    await chat.press("tz:WIB")
+    assert "Minggu, 18 Juni 2023 pukul 23.59 WIB — 8 hari lagi" in chat.text  # 15 days
+
+
+def test_scheme_by_date_and_wave(program: Program) -> None:
+    assert program.scheme_for_wave(22) == "2021"
+    assert program.scheme_for_wave(30) == "2022"
+    assert program.scheme_for_wave(70) == "2024"
+    assert program.scheme_for_date(date(2022, 3, 1)) == "2022"
+    assert program.scheme_for_date(date(2026, 11, 1)) == "2024"  # the newest stays open
+    assert program.schemes["2023"].total == 4_200_000

@@ -1,0 +1,44 @@
+"""Building the WhatsApp channel from the settings, for `prakerja-bot run`.
+
+whatsapp = build_whatsapp(settings, engine, store, clock)
+routes += whatsapp_routes(whatsapp)          # GET/POST /whatsapp on the one web app
+senders["whatsapp"] = whatsapp.sender        # for the outbox delivery worker
+...
+await whatsapp.close()                       # on shutdown, before the store closes
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
+from bot.channels.whatsapp.webhook import WhatsAppService
+from bot.clock import Clock
+from bot.config import Settings
+from bot.engine import Engine
+from bot.storage.sqlite import SqliteStore
+
+# Meta retries a webhook delivery for a few days at most; processed ids older than this go.
+KEEP_PROCESSED_IDS = timedelta(days=14)
+
+
+def build_whatsapp(
+    settings: Settings, engine: Engine, store: SqliteStore, clock: Clock
+) -> WhatsAppService:
+    """The webhook service and its sender (requires `settings.whatsapp_enabled`)."""
+    assert settings.whatsapp_app_secret is not None
+    assert settings.whatsapp_verify_token is not None
+    sender = WhatsAppSender(WhatsAppConfig.from_settings(settings), store, clock)
+    return WhatsAppService(
+        engine,
+        store,
+        clock,
+        sender,
+        app_secret=settings.whatsapp_app_secret.get_secret_value(),
+        verify_token=settings.whatsapp_verify_token.get_secret_value(),
+    )
+
+
+async def housekeeping(store: SqliteStore, clock: Clock) -> int:
+    """Forgets old processed message ids; returns how many."""
+    return await store.whatsapp_prune_inbound(clock.now() - KEEP_PROCESSED_IDS)

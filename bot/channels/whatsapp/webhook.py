@@ -1,0 +1,232 @@
+"""The WhatsApp webhook: Meta's verification handshake, signed deliveries, and what each
+message and status does.
+
+`GET /whatsapp` echoes `hub.challenge` when `hub.verify_token` matches. `POST /whatsapp` checks
+`X-Hub-Signature-256` (HMAC-SHA256 of the raw body with the app secret, compared in constant
+time) before reading anything, answers 200 at once, and processes in the background: messages
+of one participant strictly in arrival order, different participants concurrently. A message id
+already processed (Meta retries) is ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from aiohttp import web
+
+from bot.channels.whatsapp.inbound import InboundMessage, StatusUpdate, WebhookBatch, parse_webhook
+from bot.channels.whatsapp.sender import (
+    _RATE_CODES,
+    CHANNEL,
+    PAIR_RATE,
+    REENGAGEMENT,
+    THROUGHPUT,
+    UNDELIVERABLE,
+    WhatsAppSender,
+)
+from bot.clock import Clock
+from bot.engine import Engine
+from bot.storage.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+
+PATH = "/whatsapp"
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def signature(app_secret: str, body: bytes) -> str:
+    """The `X-Hub-Signature-256` value Meta sends for `body`."""
+    digest = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def signature_ok(app_secret: str, body: bytes, header: str) -> bool:
+    """True if `header` signs exactly `body` (constant-time comparison)."""
+    return hmac.compare_digest(header.encode(), signature(app_secret, body).encode())
+
+
+class WhatsAppService:
+    """Turns webhook deliveries into engine calls and replies, and statuses into outbox state."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        store: SqliteStore,
+        clock: Clock,
+        sender: WhatsAppSender,
+        *,
+        app_secret: str,
+        verify_token: str,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.clock = clock
+        self.sender = sender
+        self._secret = app_secret
+        self._verify_token = verify_token
+        self._sleep = sleep
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._tails: dict[str, asyncio.Task[None]] = {}
+        self._rekeyed: set[str] = set()
+        self.processed = 0  # messages handled (not counting duplicates), for tests and logs
+        self.duplicates = 0
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get(PATH, self.verify), web.post(PATH, self.receive)]
+
+    # HTTP -----------------------------------------------------------------------------------
+
+    async def verify(self, request: web.Request) -> web.Response:
+        """Meta's subscription handshake: echo the challenge if the verify token matches."""
+        query = request.query
+        token = query.get("hub.verify_token", "")
+        if query.get("hub.mode") == "subscribe" and hmac.compare_digest(
+            token.encode(), self._verify_token.encode()
+        ):
+            return web.Response(text=query.get("hub.challenge", ""), content_type="text/plain")
+        log.warning("whatsapp webhook verification refused")
+        return web.Response(status=403, text="forbidden")
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """A signed delivery: checked, acknowledged at once, processed in the background."""
+        body = await request.read()
+        header = request.headers.get(SIGNATURE_HEADER)
+        if not header:
+            log.warning("whatsapp webhook without signature refused")
+            return web.Response(status=401, text="missing signature")
+        if not signature_ok(self._secret, body, header):
+            log.warning("whatsapp webhook with a wrong signature refused")
+            return web.Response(status=403, text="bad signature")
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return web.Response(status=400, text="not JSON")
+        self.dispatch(parse_webhook(payload))
+        return web.Response(text="ok")
+
+    # background -----------------------------------------------------------------------------
+
+    def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def dispatch(self, batch: WebhookBatch) -> None:
+        """Schedules a batch: each participant's messages in order, statuses alongside."""
+        for message in batch.messages:
+            key = message.user_id
+            task = self._spawn(self._after(self._tails.get(key), message))
+            self._tails[key] = task
+            task.add_done_callback(functools.partial(self._forget, key))
+        if batch.statuses:
+            self._spawn(self._statuses(batch.statuses))
+
+    def _forget(self, key: str, task: asyncio.Task[None]) -> None:
+        if self._tails.get(key) is task:
+            del self._tails[key]
+
+    async def _after(self, previous: asyncio.Task[None] | None, message: InboundMessage) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        try:
+            await self.handle_message(message)
+        except Exception:
+            log.exception("whatsapp message %s failed", message.wamid)
+
+    async def _statuses(self, statuses: list[StatusUpdate]) -> None:
+        for status in statuses:
+            try:
+                await self.handle_status(status)
+            except Exception:
+                log.exception("whatsapp status for %s failed", status.wamid)
+
+    async def drain(self) -> None:
+        """Waits until every scheduled message and status has been processed."""
+        while self._tasks:
+            await asyncio.wait(list(self._tasks))
+
+    async def close(self) -> None:
+        """Finishes what was scheduled, then closes the HTTP client."""
+        await self.drain()
+        await self.sender.close()
+
+    # one message ----------------------------------------------------------------------------
+
+    async def handle_message(self, message: InboundMessage) -> None:
+        """Runs one participant message through the engine and sends the replies back."""
+        if not await self.store.whatsapp_claim_inbound(message.wamid, self.clock.now()):
+            self.duplicates += 1
+            log.info("whatsapp message %s already processed; ignored", message.wamid)
+            return
+        if message.bsuid and message.wa_id and message.bsuid not in self._rekeyed:
+            # First message with a business-scoped id from someone known by phone: move them.
+            if await self.store.whatsapp_rekey(message.wa_id, message.bsuid):
+                log.info("whatsapp participant re-keyed to their business-scoped id")
+            self._rekeyed.add(message.bsuid)
+        replies = await self.engine.handle(message.incoming())
+        self.processed += 1
+        participant = await self.store.get_participant(CHANNEL, message.user_id)
+        if participant is not None and message.phone:
+            await self.store.whatsapp_remember_phone(message.user_id, message.phone)
+        if not replies:
+            return
+        locale = participant.locale if participant is not None else self.engine.default_locale
+        delivery = await self.sender.reply(message.chat_id, replies, locale)
+        if delivery.error:
+            log.warning(
+                "whatsapp reply to participant %s: %s",
+                participant.id if participant else None,
+                delivery.error,
+            )
+
+    # one status -----------------------------------------------------------------------------
+
+    async def handle_status(self, status: StatusUpdate) -> None:
+        """Records a delivery status; a failure WhatsApp reports later acts on the outbox row:
+        window closed → again as a template; rate limits → again after a pause;
+        undeliverable → participant unreachable."""
+        now = self.clock.now()
+        sent = await self.store.whatsapp_record_status(
+            status.wamid, status.status, now, status.error_code, status.error_title
+        )
+        if status.status != "failed":
+            return
+        code = status.error_code
+        error = f"whatsapp {code}: {status.error_title or ''}".strip()
+        outbox_id = sent.outbox_id if sent is not None else None
+        log.warning("whatsapp message for outbox row %s failed: %s", outbox_id, code)
+        if code == UNDELIVERABLE:
+            await self.store.whatsapp_mark_unreachable(status.recipient, outbox_id)
+            return
+        if outbox_id is None:
+            return
+        if code == REENGAGEMENT:
+            await self._requeue(outbox_id, timedelta(0), error, as_template=True)
+        elif code in (THROUGHPUT, PAIR_RATE):
+            await self._requeue(outbox_id, timedelta(seconds=_RATE_CODES[code]), error)
+        else:
+            await self.store.whatsapp_fail_row(outbox_id, error)
+
+    async def _requeue(
+        self, outbox_id: int, delay: timedelta, error: str, *, as_template: bool = False
+    ) -> None:
+        # The worker may not have written the row as sent yet: wait for it a little.
+        for _ in range(10):
+            state = await self.store.whatsapp_requeue(
+                outbox_id, self.clock.now() + delay, error, as_template=as_template
+            )
+            if state != "sending":
+                return
+            await self._sleep(0.5)
+        log.warning("outbox row %s still sending; status %s not applied", outbox_id, error)

@@ -1,0 +1,216 @@
+"""WhatsApp bookkeeping (SQL): processed inbound ids, sent message ids and their statuses, the
+24-hour window, and what a failed delivery does to its outbox row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.storage.sqlite_base import SqliteBase, from_ts, ts
+
+CHANNEL = "whatsapp"
+TEMPLATE_FLAG = "_whatsapp_template"  # set in an outbox row's payload: send it as a template
+
+_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
+
+
+@dataclass(frozen=True)
+class Window:
+    """What decides between a session message and a template for one send."""
+
+    last_inbound_at: datetime | None
+    force_template: bool = False
+
+
+@dataclass(frozen=True)
+class SentStatus:
+    """The latest delivery status of one message the bot sent."""
+
+    wamid: str
+    outbox_id: int | None
+    status: str
+    error_code: int | None
+    error_title: str | None
+
+
+class WhatsAppMixin(SqliteBase):
+    """WhatsApp operations of the SQLite store."""
+
+    async def whatsapp_claim_inbound(self, wamid: str, now: datetime) -> bool:
+        """Records an inbound message id; False if it was already processed (a retry)."""
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "INSERT OR IGNORE INTO whatsapp_inbound (wamid, received_at) VALUES (?, ?)",
+                (wamid, ts(now)),
+            )
+            claimed = cursor.rowcount == 1
+            await cursor.close()
+        return claimed
+
+    async def whatsapp_prune_inbound(self, before: datetime) -> int:
+        """Forgets processed inbound ids older than `before` (Meta stops retrying long before)."""
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "DELETE FROM whatsapp_inbound WHERE received_at < ?", (ts(before),)
+            )
+        return cursor.rowcount
+
+    async def whatsapp_record_sent(
+        self, wamids: Sequence[str], outbox_id: int | None, now: datetime
+    ) -> None:
+        """Remembers which outbox row (if any) each sent message id belongs to."""
+        async with self.transaction():
+            # One execute per id (usually one to three): aiosqlite's executemany interleaved with
+            # other tasks' commits raised "bad parameter or other API misuse" under load.
+            for wamid in wamids:
+                await self.db.execute(
+                    "INSERT OR IGNORE INTO whatsapp_sent (wamid, outbox_id, sent_at, updated_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (wamid, outbox_id, ts(now), ts(now)),
+                )
+
+    async def whatsapp_record_status(
+        self,
+        wamid: str,
+        status: str,
+        now: datetime,
+        error_code: int | None = None,
+        error_title: str | None = None,
+    ) -> SentStatus | None:
+        """Moves a sent message's status forward (statuses may arrive out of order; `failed`
+        always wins); returns the message's row, or None for an id the bot never recorded."""
+        async with self.transaction():
+            if status not in _RANK:
+                return None
+            await self.db.execute(
+                "UPDATE whatsapp_sent SET status = ?, error_code = ?, error_title = ?,"
+                " updated_at = ? WHERE wamid = ? AND (? = 'failed' OR"
+                " CASE status WHEN 'accepted' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2"
+                " WHEN 'read' THEN 3 ELSE 4 END < ?)",
+                (status, error_code, error_title, ts(now), wamid, status, _RANK[status]),
+            )
+        async with self.db.execute(
+            "SELECT wamid, outbox_id, status, error_code, error_title FROM whatsapp_sent"
+            " WHERE wamid = ?",
+            (wamid,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return SentStatus(row[0], row[1], row[2], row[3], row[4])
+
+    async def whatsapp_statuses(self, outbox_id: int) -> list[SentStatus]:
+        """Every message sent for an outbox row, with its latest status."""
+        async with self.db.execute(
+            "SELECT wamid, outbox_id, status, error_code, error_title FROM whatsapp_sent"
+            " WHERE outbox_id = ? ORDER BY sent_at, wamid",
+            (outbox_id,),
+        ) as cursor:
+            return [SentStatus(r[0], r[1], r[2], r[3], r[4]) async for r in cursor]
+
+    async def whatsapp_window(self, chat_id: str, outbox_id: int | None = None) -> Window:
+        """The participant's last inbound message time, and whether the row must be a template."""
+        if outbox_id is not None:
+            async with self.db.execute(
+                "SELECT p.last_inbound_at, json_extract(o.payload, ?) FROM outbox o"
+                " JOIN participants p ON p.id = o.participant_id WHERE o.id = ?",
+                (f"$.{TEMPLATE_FLAG}", outbox_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                return Window(from_ts(row[0]), bool(row[1]))
+        async with self.db.execute(
+            "SELECT last_inbound_at FROM participants WHERE channel = ? AND chat_id = ?"
+            " ORDER BY last_inbound_at DESC LIMIT 1",
+            (CHANNEL, chat_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return Window(from_ts(row[0]) if row else None)
+
+    async def whatsapp_requeue(
+        self,
+        outbox_id: int,
+        due_at: datetime,
+        error: str,
+        *,
+        as_template: bool = False,
+        max_attempts: int = 5,
+    ) -> str:
+        """Sends a row that WhatsApp failed after accepting it once more at `due_at` (as a
+        template when the window had closed). A row that already was a template, or that has
+        been tried `max_attempts` times, fails instead.
+
+        Returns "requeued", "failed", "sending" (the worker has not recorded the send yet:
+        try again shortly) or the row's other state ("missing" if there is none)."""
+        async with self.transaction():
+            async with self.db.execute(
+                "SELECT state, json_extract(payload, ?), attempts FROM outbox WHERE id = ?",
+                (f"$.{TEMPLATE_FLAG}", outbox_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return "missing"
+            state, was_template, attempts = str(row[0]), bool(row[1]), int(row[2])
+            if state != "sent":
+                return state
+            if (as_template and was_template) or attempts + 1 >= max_attempts:
+                await self.whatsapp_fail_row(outbox_id, error)
+                return "failed"
+            await self.db.execute(
+                "UPDATE outbox SET state = 'pending', due_at = ?, last_error = ?,"
+                " lease_until = NULL, attempts = attempts + 1,"
+                " payload = CASE WHEN ? THEN json_set(payload, ?, 1) ELSE payload END"
+                " WHERE id = ? AND state = 'sent'",
+                (ts(due_at), error, int(as_template), f"$.{TEMPLATE_FLAG}", outbox_id),
+            )
+        return "requeued"
+
+    async def whatsapp_fail_row(self, outbox_id: int, error: str) -> None:
+        """Marks an outbox row failed: WhatsApp gave up on its message after accepting it."""
+        async with self.transaction():
+            await self.db.execute(
+                "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?",
+                (error, outbox_id),
+            )
+
+    async def whatsapp_mark_unreachable(self, chat_id: str, outbox_id: int | None = None) -> None:
+        """Marks the participant undeliverable and cancels their pending rows."""
+        async with self.transaction():
+            args: tuple[object, ...]
+            if outbox_id is not None:
+                where, args = "id = (SELECT participant_id FROM outbox WHERE id = ?)", (outbox_id,)
+            else:
+                where, args = "channel = ? AND chat_id = ?", (CHANNEL, chat_id)
+            cursor = await self.db.execute(
+                f"UPDATE participants SET unreachable = 1 WHERE {where} RETURNING id", args
+            )
+            ids = [r[0] for r in await cursor.fetchall()]
+            await cursor.close()
+            for pid in ids:
+                await self.db.execute(
+                    "UPDATE outbox SET state = 'cancelled', last_error = 'unreachable'"
+                    " WHERE participant_id = ? AND state = 'pending'",
+                    (pid,),
+                )
+
+    async def whatsapp_rekey(self, old_user_id: str, new_user_id: str) -> bool:
+        """Moves a participant known by phone number to their business-scoped user id, unless
+        someone already has that id. True if a participant was moved."""
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "UPDATE participants SET user_id = ? WHERE channel = ? AND user_id = ?"
+                " AND NOT EXISTS (SELECT 1 FROM participants WHERE channel = ? AND user_id = ?)",
+                (new_user_id, CHANNEL, old_user_id, CHANNEL, new_user_id),
+            )
+        return cursor.rowcount == 1
+
+    async def whatsapp_remember_phone(self, user_id: str, phone: str) -> None:
+        """Keeps the participant's phone number (E.164) for the operator when WhatsApp gives it."""
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "UPDATE participants SET phone = ? WHERE channel = ? AND user_id = ?"
+                " AND phone IS NOT ?",
+                (phone, CHANNEL, user_id, phone),
+            )
+            await cursor.close()

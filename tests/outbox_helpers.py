@@ -1,0 +1,60 @@
+"""Shared pieces for the outbox tests: an engine that plans reminders, a worker factory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.channels.base import Delivery, RecordingSender
+from bot.clock import FakeClock
+from bot.delivery import DeliveryWorker
+from bot.engine import Engine
+from bot.planner import ReminderPlanner
+from bot.program import Program
+from bot.sending_policy import ChannelLimit, Policy
+from bot.storage.sqlite import SqliteStore
+
+
+def planning_engine(store: SqliteStore, program: Program, clock: FakeClock) -> Engine:
+    """The engine as the app builds it: with the reminder planner observing participants."""
+    return Engine(store, program, clock, observers=[ReminderPlanner(store, program, clock)])
+
+
+def make_worker(
+    store: SqliteStore,
+    program: Program,
+    clock: FakeClock,
+    outcomes: Sequence[Delivery] = (),
+    policy: Policy | None = None,
+) -> tuple[DeliveryWorker, RecordingSender]:
+    """A worker for the "test" channel whose sleeps move the fake clock instead of waiting."""
+    sender = RecordingSender("test", outcomes)
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(timedelta(seconds=seconds))
+
+    worker = DeliveryWorker(
+        store,
+        program,
+        clock,
+        {"test": sender},
+        {"test": ChannelLimit(rate=10_000.0)},
+        policy or Policy(flush_every=0.01),
+        sleep=sleep,
+    )
+    return worker, sender
+
+
+async def rows(store: SqliteStore, participant_id: int | None = None) -> list[dict[str, object]]:
+    """Every outbox row (or one participant's) as plain dicts, in due order."""
+    sql = "SELECT * FROM outbox"
+    params: tuple[object, ...] = ()
+    if participant_id is not None:
+        sql += " WHERE participant_id = ?"
+        params = (participant_id,)
+    async with store.db.execute(sql + " ORDER BY due_at, id", params) as cursor:
+        return [dict(r) async for r in cursor]
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text)

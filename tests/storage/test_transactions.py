@@ -1,0 +1,68 @@
+"""One connection, many coroutines: a change is committed whole or not at all."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.domain import Participant
+from bot.storage.sqlite import SqliteStore
+
+NOW = datetime(2021, 11, 20, 3, 0, tzinfo=UTC)
+
+
+def _person(user: str) -> Participant:
+    return Participant(
+        channel="test",
+        user_id=user,
+        chat_id=user,
+        locale="id",
+        timezone="Asia/Jakarta",
+        ref_code=f"PK-{user.upper():0>6}",
+        created_at=NOW,
+    )
+
+
+async def _count(store: SqliteStore) -> int:
+    async with store.db.execute("SELECT COUNT(*) FROM participants") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def test_another_commit_cannot_land_inside_a_change(store: SqliteStore) -> None:
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def half_done_then_fails() -> None:
+        async with store.transaction():
+            await store.db.execute(
+                "INSERT INTO participants (channel, user_id, chat_id, step, locale, timezone,"
+                " ref_code, created_at, updated_at) VALUES"
+                " ('test', 'ghost', 'ghost', 'new', 'id', 'Asia/Jakarta', 'PK-GHOST', '', '')"
+            )
+            inside.set()
+            await release.wait()
+            raise RuntimeError("the change fails half-way")
+
+    failing = asyncio.create_task(half_done_then_fails())
+    await inside.wait()
+    saving = asyncio.create_task(store.save_participant(_person("real")))
+    await asyncio.sleep(0.05)
+    assert not saving.done()  # waits for the other change instead of committing it
+    release.set()
+    with pytest.raises(RuntimeError):
+        await failing
+    await saving
+    assert await _count(store) == 1
+    assert await store.get_participant("test", "ghost") is None
+
+
+async def test_nested_transactions_join_the_outer_one(store: SqliteStore) -> None:
+    with pytest.raises(RuntimeError):
+        async with store.transaction():
+            await store.save_participant(_person("a"))  # nested: joins, does not commit
+            raise RuntimeError("roll everything back")
+    assert await _count(store) == 0
