@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -74,3 +76,33 @@ async def test_deleted_participant_gone_with_progress(store: SqliteStore) -> Non
     assert await store.get_participant("test", "u1") is None
     fresh = await store.save_participant(participant())
     assert (await reload(store)).progress == {} and fresh.id is not None
+
+
+async def test_concurrent_saves_committed_together(store: SqliteStore, db_path: Path) -> None:
+    saved = [await store.save_participant(participant(f"u{n}")) for n in range(20)]
+    loaded = [await reload(store, p.user_id) for p in saved]
+    for n, p in enumerate(loaded):
+        p.step = Step.MENU
+        p.last_inbound_at = T0 + timedelta(minutes=n)
+    await asyncio.gather(*(store.save_participant(p) for p in loaded))
+    other = await SqliteStore.open(str(db_path))  # what is committed, seen from elsewhere
+    try:
+        for n in range(20):
+            again = await reload(other, f"u{n}")
+            assert again.step == Step.MENU
+            assert again.last_inbound_at == T0 + timedelta(minutes=n)
+    finally:
+        await other.close()
+
+
+async def test_failed_group_commit_raises_to_every_saver(store: SqliteStore) -> None:
+    for user_id in ("u1", "u2"):
+        await store.save_participant(participant(user_id))
+    loaded = [await reload(store, "u1"), await reload(store, "u2")]
+    loaded[0].step = Step.MENU
+    loaded[1].chat_id = None  # type: ignore[assignment]  # NOT NULL: the transaction fails
+    results = await asyncio.gather(
+        *(store.save_participant(p) for p in loaded), return_exceptions=True
+    )
+    assert [type(r) for r in results] == [sqlite3.IntegrityError, sqlite3.IntegrityError]
+    assert (await reload(store, "u1")).step == Step.NEW  # rolled back together
