@@ -145,8 +145,11 @@ class Summary:
     bad: int = 0
     errors: list[str] = field(default_factory=list)
 
-    def count(self, result: Result) -> None:
+    def count(self, result: Result, where: str) -> None:
+        """Counts one row's result; an unmatched row is also listed (`where`: its line)."""
         setattr(self, result.value, getattr(self, result.value) + 1)
+        if result == Result.UNMATCHED:
+            self.errors.append(f"{where}: no participant has this phone or ref (unmatched)")
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -31,6 +31,15 @@ def _ask_wave(ctx: Context) -> Reply:
     )
 
 
+def _ask_announced(ctx: Context, wave: int) -> Reply:
+    return Reply(
+        ctx.t._(
+            "I don't have the deadline of wave {number}. On what date were you "
+            "announced as passing selection? (e.g. 1/11/2021)"
+        ).format(number=wave)
+    )
+
+
 def ask_timezone(ctx: Context) -> Reply:
     options = tuple(Option(f"tz:{label}", label) for label in ZONES)
     return Reply(
@@ -52,10 +61,17 @@ async def start(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 async def greet(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the menu step and greets a returning participant, or starts onboarding."""
+    """Stores the menu step and greets a returning participant, or resumes onboarding."""
+    step = ctx.participant.step
+    if step == Step.ASK_TIMEZONE and ctx.participant.deadline_utc is not None:
+        return [Reply(ctx.t._("Hi again!")), ask_timezone(ctx)]
+    if step == Step.ASK_ANNOUNCED and ctx.participant.wave is not None:
+        return [Reply(ctx.t._("Hi again!")), _ask_announced(ctx, ctx.participant.wave)]
     if not ctx.participant.onboarded:
         return await start(ctx, msg)
     ctx.participant.step = Step.MENU
+    if "purchase" in ctx.participant.progress:
+        return [Reply(ctx.t._("Hi again!")), menu_reply(ctx)]
     return [Reply(ctx.t._("Hi again!")), menu_reply(ctx, deadline_line(ctx))]
 
 
@@ -80,14 +96,7 @@ async def process_wave(ctx: Context, msg: Incoming, text: str | None = None) -> 
         deadline = ctx.program.deadline_for_wave(number)
         if deadline is None:
             ctx.participant.step = Step.ASK_ANNOUNCED
-            return [
-                Reply(
-                    ctx.t._(
-                        "I don't have the deadline of wave {number}. On what date were you "
-                        "announced as passing selection? (e.g. 1/11/2021)"
-                    ).format(number=number)
-                )
-            ]
+            return [_ask_announced(ctx, number)]
         ctx.participant.deadline_utc = deadline
         ctx.participant.announced_on = None
         ctx.participant.step = Step.ASK_TIMEZONE
