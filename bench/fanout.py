@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import logging
+import runpy
 import statistics
 import subprocess
 import sys
@@ -317,7 +318,22 @@ async def scale(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
+    chooser = argparse.ArgumentParser(add_help=False)
+    chooser.add_argument("--channel", choices=("telegram", "whatsapp"), default="telegram")
+    chosen, rest = chooser.parse_known_args()
+    if chosen.channel == "whatsapp":
+        # The WhatsApp mode: reminders through the fake Graph API at its limit.
+        script = Path(__file__).with_name("fanout_whatsapp.py")
+        sys.argv = [str(script), *rest]
+        runpy.run_path(str(script), run_name="__main__")
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--channel",
+        choices=("telegram", "whatsapp"),
+        default="telegram",
+        help="whatsapp: run bench/fanout_whatsapp.py with the other options",
+    )
     parser.add_argument("--participants", type=int, default=100_000)
     parser.add_argument("--limit", type=float, default=30.0, help="the Bot API limit (msg/s)")
     parser.add_argument("--paid", action="store_true", help="paid broadcast: 1,000/s")

@@ -79,7 +79,7 @@ def admin_routes(
                 summary.errors.append(f"update {number}: {exc}")
                 results.append("bad")
                 continue
-            summary.count(result)
+            summary.count(result, f"update {number}")
             results.append(result.value)
         log.info("admin API: %s applied, %s unchanged", summary.applied, summary.unchanged)
         return web.json_response({**summary.as_dict(), "results": results})

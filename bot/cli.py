@@ -49,11 +49,17 @@ def _settings() -> Settings:
 
 def _setup_logging(default: str) -> None:
     level = os.environ.get("LOG_LEVEL", default).upper()
+    if level not in logging.getLevelNamesMapping():
+        raise click.ClickException(
+            f"LOG_LEVEL: unknown level {level!r} (use DEBUG, INFO, WARNING, ERROR or CRITICAL)"
+        )
     logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
+        level=logging.getLevelNamesMapping()[level],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # APScheduler logs every 5-second delivery run at INFO; keep its warnings only.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
 
 
 now_option = click.option(

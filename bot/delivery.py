@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time as monotonic
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from bot.domain import Participant
 from bot.i18n import Translator
 from bot.program import Program
 from bot.sending_policy import ChannelLimit, Policy
+from bot.storage.base import StoreBusy
 from bot.storage.outbox import OutboxRow
 from bot.storage.outbox import Outcome as Written
 from bot.storage.sqlite import SqliteStore
@@ -207,7 +207,7 @@ class DeliveryWorker:
             try:
                 await self.store.record_outcomes(written, self.clock.now())
                 return
-            except sqlite3.OperationalError as exc:
+            except StoreBusy as exc:
                 self._written = written + self._written
                 log.warning("outbox: %d outcomes not written yet (%s)", len(written), exc)
                 if final:
@@ -284,6 +284,9 @@ class DeliveryWorker:
         )
         await self._wait_for_chat(channel, participant.chat_id)
         await channel.limiter.acquire()
+        if channel.paused_until is not None and channel.paused_until > self.clock.now():
+            self._release(row)  # a 429 arrived while this row waited for its turn
+            return
         delivery = await channel.sender.send(message)
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:
             # The platform's window is closed (WhatsApp): send the pre-approved template.

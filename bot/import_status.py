@@ -87,7 +87,7 @@ async def import_rows(
             if _EXTRA in row:
                 raise RowError("more fields than columns")
             update = parse_update(row, program)
-            summary.count(await apply_update(store, program, update, clock.now()))
+            summary.count(await apply_update(store, program, update, clock.now()), f"line {line}")
         except RowError as exc:
             summary.bad += 1
             summary.errors.append(f"line {line}: {exc}")

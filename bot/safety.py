@@ -57,12 +57,13 @@ _PASSWORD = re.compile(
     re.IGNORECASE,
 )
 _ACCOUNT = re.compile(
-    r"\b(?:no\.?\s*)?(?:rek|rekening|norek|account|acc)\b\.?\s*(?:saya|aku|ku|nya|no\.?)?"
-    r"\s*[:=]?\s*(?:\d[ \-.]?){8,17}\d",
+    r"\b(?:no\.?\s*)?(?:rek|rekening|norek|account|acc)\b\.?(?:\s+[a-z]{2,12})?"
+    r"\s*(?:saya|aku|ku|nya|no\.?)?\s*[:=]?\s*(?:\d[ \-.]?){8,17}\d",
     re.IGNORECASE,
 )
 _OTP_NEAR = re.compile(
-    r"\b(?:otp|kode|code|token)(?:nya|ku)?\b\D{0,15}\d{3,8}\b|\b\d{3,8}\b\s*(?:itu\s+)?(?:otp|kode)\b",
+    r"\b(?:otp|kode|code|token)(?:nya|ku)?\b\D{0,15}\d(?:[ \-]?\d){2,7}\b"
+    r"|\b\d{3,8}\b\s*(?:itu\s+)?(?:otp|kode)\b",
     re.IGNORECASE,
 )
 _CODE = re.compile(r"(?<![\d.,/])\d{4,8}(?![\d.,/])")
@@ -86,11 +87,13 @@ def _scrub(text: str, pattern: re.Pattern[str]) -> str:
 
 def scan(text: str) -> Scan:
     """Finds the most serious secret in `text` and returns a copy without any of them."""
-    harmless = _PHONE.sub(" ", _AMOUNTS.sub(" ", _DATES.sub(" ", text)))
     found: Secret | None = None
     redacted = text
+    if _IDENTITY.search(text):  # before dates are set aside: 32.01.12.3456.7890.12 is a NIK
+        found = Secret.IDENTITY
+        redacted = _scrub(text, _IDENTITY)
+    harmless = _PHONE.sub(" ", _AMOUNTS.sub(" ", _DATES.sub(" ", redacted)))
     for kind, pattern in (
-        (Secret.IDENTITY, _IDENTITY),
         (Secret.PASSWORD, _PASSWORD),
         (Secret.ACCOUNT, _ACCOUNT),
         (Secret.OTP, _OTP_NEAR),

@@ -23,6 +23,7 @@ from bot.incentives import (
 )
 from bot.phones import normalise_phone
 from bot.program import Program
+from bot.safety import scan
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,8 @@ def _partner(program: Program, text: str | None) -> str | None:
         if text.lower() in (partner.id, partner.name.lower()):
             return partner.name
     known = ", ".join(p.name for p in program.partners)
-    raise RowError(f"unknown partner {text!r} (one of: {known}; never an account number)")
+    # The text is not echoed: an operator may have put an account number there by mistake.
+    raise RowError(f"unknown partner (use one of: {known}; never an account number)")
 
 
 def parse_update(fields: Mapping[str, object], program: Program) -> StatusUpdate:
@@ -118,6 +120,9 @@ def parse_update(fields: Mapping[str, object], program: Program) -> StatusUpdate
         note, reason = note or reason, None  # free text: kept as the note
     if note is not None and len(note) > _MAX_NOTE:
         raise RowError(f"note is longer than {_MAX_NOTE} characters")
+    if note is not None and (secret := scan(note).secret) is not None:
+        # Notes are shown to the participant word for word: never an OTP, NIK or account.
+        raise RowError(f"note contains what looks like a {secret.value} number; remove it")
     partner = _partner(program, _text(fields, "partner"))
     if status == Status.PAID and (day is None or partner is None):
         raise RowError("status paid needs a date and a partner")
@@ -140,8 +145,11 @@ class Summary:
     bad: int = 0
     errors: list[str] = field(default_factory=list)
 
-    def count(self, result: Result) -> None:
+    def count(self, result: Result, where: str) -> None:
+        """Counts one row's result; an unmatched row is also listed (`where`: its line)."""
         setattr(self, result.value, getattr(self, result.value) + 1)
+        if result == Result.UNMATCHED:
+            self.errors.append(f"{where}: no participant has this phone or ref (unmatched)")
 
     def as_dict(self) -> dict[str, object]:
         return {

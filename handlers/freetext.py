@@ -157,7 +157,7 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
 
 
 async def after_secret(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Answers the rest of a message whose secret was redacted, when that rest is clear."""
+    """Stores nothing; answers the rest of a message whose secret was redacted, if clear."""
     if not ctx.participant.onboarded or ctx.participant.step != Step.MENU:
         return []
     result = understand(ctx, msg.text)

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 def secret_warning(ctx: Context, secret: Secret) -> Reply:
     """The warning for a secret that was sent by mistake (the secret itself is never repeated)."""
     t = ctx.t
-    log.warning("participant %s sent a %s; not stored", ctx.participant.id, secret.value)
+    log.info("participant %s sent a %s; not stored", ctx.participant.id, secret.value)
     texts = {
         Secret.OTP: t._("Never share an OTP code with anyone, including this bot."),
         Secret.IDENTITY: t._(

@@ -259,7 +259,7 @@ def ask_contact(ctx: Context) -> Reply | None:
     if ctx.participant.phone is not None or ctx.participant.channel != "telegram":
         return None
     return Reply(
-        ctx.t._("Share your phone number so your helper's status updates can reach you here."),
+        ctx.t._("Share your phone number so updates on your incentive can reach you here."),
         request_contact=True,
     )
 

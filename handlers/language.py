@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import Incoming, Option, Reply
+from handlers import onboarding
 from handlers.common import menu_reply
 from handlers.context import Context
 
@@ -20,7 +21,7 @@ async def ask(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the chosen language and shows the menu in it."""
+    """Stores the chosen language; shows the menu in it, or asks the onboarding question."""
     code = (msg.choice or "").removeprefix("lang:")
     if code not in _NAMES:
         return await ask(ctx, msg)
@@ -28,5 +29,5 @@ async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
     ctx.retranslate()
     text = ctx.t._("Language set to {language}.").format(language=_NAMES[code])
     if not ctx.participant.onboarded:
-        return [Reply(text)]
+        return [Reply(text), *await onboarding.start(ctx, msg)]
     return [menu_reply(ctx, text)]

@@ -31,6 +31,15 @@ def _ask_wave(ctx: Context) -> Reply:
     )
 
 
+def _ask_announced(ctx: Context, wave: int) -> Reply:
+    return Reply(
+        ctx.t._(
+            "I don't have the deadline of wave {number}. On what date were you "
+            "announced as passing selection? (e.g. 1/11/2021)"
+        ).format(number=wave)
+    )
+
+
 def ask_timezone(ctx: Context) -> Reply:
     options = tuple(Option(f"tz:{label}", label) for label in ZONES)
     return Reply(
@@ -52,10 +61,17 @@ async def start(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 async def greet(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores nothing; greets a returning participant with the menu, or starts onboarding."""
+    """Stores the menu step and greets a returning participant, or resumes onboarding."""
+    step = ctx.participant.step
+    if step == Step.ASK_TIMEZONE and ctx.participant.deadline_utc is not None:
+        return [Reply(ctx.t._("Hi again!")), ask_timezone(ctx)]
+    if step == Step.ASK_ANNOUNCED and ctx.participant.wave is not None:
+        return [Reply(ctx.t._("Hi again!")), _ask_announced(ctx, ctx.participant.wave)]
     if not ctx.participant.onboarded:
         return await start(ctx, msg)
     ctx.participant.step = Step.MENU
+    if "purchase" in ctx.participant.progress:
+        return [Reply(ctx.t._("Hi again!")), menu_reply(ctx)]
     return [Reply(ctx.t._("Hi again!")), menu_reply(ctx, deadline_line(ctx))]
 
 
@@ -80,29 +96,24 @@ async def process_wave(ctx: Context, msg: Incoming, text: str | None = None) -> 
         deadline = ctx.program.deadline_for_wave(number)
         if deadline is None:
             ctx.participant.step = Step.ASK_ANNOUNCED
-            return [
-                Reply(
-                    ctx.t._(
-                        "I don't have the deadline of wave {number}. On what date were you "
-                        "announced as passing selection? (e.g. 1/11/2021)"
-                    ).format(number=number)
-                )
-            ]
+            return [_ask_announced(ctx, number)]
         ctx.participant.deadline_utc = deadline
         ctx.participant.announced_on = None
         ctx.participant.step = Step.ASK_TIMEZONE
         log.info("participant %s chose wave %s", ctx.participant.id, number)
         return [ask_timezone(ctx)]
-    return await _process_date(ctx, answer, retry=_ask_wave(ctx))
+    return await _process_date(ctx, answer, retry=_ask_wave(ctx), for_wave=False)
 
 
 async def process_announced(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores the announcement date for a wave without a known deadline; asks the time zone."""
     retry = Reply(ctx.t._("Please type the date like 1/11/2021 or 1 November 2021."))
-    return await _process_date(ctx, msg.text.strip(), retry=retry)
+    return await _process_date(ctx, msg.text.strip(), retry=retry, for_wave=True)
 
 
-async def _process_date(ctx: Context, answer: str, retry: Reply) -> list[Reply]:
+async def _process_date(ctx: Context, answer: str, retry: Reply, *, for_wave: bool) -> list[Reply]:
+    """Sets the deadline from an announcement date: for the wave just given (`for_wave`), or
+    on its own, when the date alone decides the scheme and any earlier wave is dropped."""
     today = ctx.t.local(ctx.now()).date()
     try:
         announced = parse_date(answer, today)
@@ -114,7 +125,11 @@ async def _process_date(ctx: Context, answer: str, retry: Reply) -> list[Reply]:
         return [Reply(ctx.t._("That date is in the future. Please check it.")), retry]
     if announced < ctx.program.program.started_on:
         return [Reply(ctx.t._("That date is before the program began. Please check it.")), retry]
-    scheme = ctx.participant.scheme or ctx.program.scheme_for_date(announced)
+    if for_wave and ctx.participant.scheme:
+        scheme = ctx.participant.scheme
+    else:
+        scheme = ctx.program.scheme_for_date(announced)
+        ctx.participant.wave = None
     ctx.participant.scheme = scheme
     ctx.participant.announced_on = announced
     ctx.participant.deadline_utc = ctx.program.deadline_for_announcement(announced, scheme)

@@ -5,12 +5,20 @@ from __future__ import annotations
 import logging
 
 from bot.domain import Incoming, Option, Reply, Step
+from bot.nlu import classifier
 from handlers.context import Context
 
 log = logging.getLogger(__name__)
 
-_YES = {"ya", "iya", "y", "yes", "ok", "oke", "hapus", "yakin"}
-_NO = {"tidak", "tdk", "ga", "gak", "nggak", "enggak", "no", "n", "batal", "jangan"}
+
+def _decision(ctx: Context, msg: Incoming) -> bool | None:
+    """Yes (delete), no (keep), or None when the answer is neither."""
+    if msg.choice:
+        return {"delete:yes": True, "delete:no": False}.get(msg.choice)
+    text = msg.text.strip().lower()
+    if text in ("hapus", "delete"):
+        return True
+    return classifier(ctx.t.locale).yes_no(text)
 
 
 async def ask_delete(ctx: Context, msg: Incoming) -> list[Reply]:
@@ -30,10 +38,10 @@ async def ask_delete(ctx: Context, msg: Incoming) -> list[Reply]:
 
 async def confirm(ctx: Context, msg: Incoming) -> list[Reply]:
     """Deletes every row about the participant on yes; stores the menu step on no."""
-    answer = (msg.choice or "").removeprefix("delete:") or msg.text.strip().lower()
     if ctx.participant.step != Step.CONFIRM_DELETE:
         return [Reply(ctx.t._("That question has expired. Send /hapus to delete your data."))]
-    if answer in _YES or answer == "yes":
+    answer = _decision(ctx, msg)
+    if answer is True:
         if ctx.participant.id is not None:
             await ctx.store.delete_participant(ctx.participant.id)
         log.info("participant %s deleted their data", ctx.participant.id)
@@ -45,7 +53,7 @@ async def confirm(ctx: Context, msg: Incoming) -> list[Reply]:
                 )
             )
         ]
-    if answer in _NO or answer == "no":
+    if answer is False:
         ctx.participant.step = Step.MENU if ctx.participant.onboarded else Step.NEW
         return [Reply(ctx.t._("Okay, nothing was deleted."))]
     return [Reply(ctx.t._("Please answer yes or no.")), *await ask_delete(ctx, msg)]

@@ -92,9 +92,15 @@ def _schedule_lines(ctx: Context, moments: list[datetime]) -> str:
 
 
 async def show(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores nothing; lists the upcoming reminders (in the participant's zone) and offers to
-    turn them off, or says they are off and offers to turn them on."""
+    """Stores nothing; lists the upcoming reminders and offers to turn them off (or on)."""
     t, p = ctx.t, ctx.participant
+    if "purchase" in p.progress:
+        return [
+            Reply(
+                t._("You've bought your first training, so there are no deadline reminders."),
+                (back_option(t),),
+            )
+        ]
     if not p.reminders_enabled:
         return [
             Reply(

@@ -138,7 +138,7 @@ def _command(text: str) -> Handler | None:
 
 
 async def prompt(ctx: Context, msg: Incoming) -> list[Reply]:
-    """The question the current step is waiting for, asked again."""
+    """Stores nothing; asks again the question the current step is waiting for."""
     step = ctx.participant.step
     if step in (Step.NEW, Step.ASK_WAVE):
         return (await onboarding.start(ctx, msg))[1:]
@@ -156,6 +156,7 @@ async def prompt(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 async def _choice(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Sends a button press to its action; an unknown (old) button gets the current menu."""
     choice = msg.choice or ""
     if choice in ACTIONS:
         return await ACTIONS[choice](ctx, msg)

@@ -24,8 +24,7 @@ def checklist(ctx: Context) -> Reply:
 
 
 async def show(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the menu step (and what the participant's reports changed in their benefits);
-    shows the checklist, the deadline, the incentive timeline and the next thing to do."""
+    """Stores the menu step and benefit changes; shows progress, benefits and the next step."""
     if not ctx.participant.onboarded:
         return await start(ctx, msg)
     ctx.participant.step = Step.MENU

@@ -122,3 +122,9 @@ def test_program_file_not_toml(tmp_path: Path) -> None:
     broken.write_text("this is = = not toml")
     with pytest.raises(ProgramError, match="not valid TOML"):
         load_program(broken)
+
+
+def test_invalid_log_level_is_refused(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "LOUD")
+    result = CliRunner().invoke(main, ["chat"], input="")
+    assert result.exit_code != 0 and "LOG_LEVEL" in result.output

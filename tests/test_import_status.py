@@ -44,14 +44,16 @@ async def test_import_applies_good_rows_and_reports_the_rest(
     summary = await import_rows(store, program, clock, read_rows(path))
     assert (summary.applied, summary.unchanged, summary.unmatched, summary.bad) == (3, 1, 1, 5)
     assert [e.split(":")[0] for e in summary.errors] == [
+        "line 5",
         "line 6",
         "line 7",
         "line 8",
         "line 9",
         "line 10",
     ]
-    assert "incentive.9" in summary.errors[0] and "lunas" in summary.errors[1]
-    assert "never an account number" in summary.errors[3]
+    assert "unmatched" in summary.errors[0]  # an operator can find the row that matched no one
+    assert "incentive.9" in summary.errors[1] and "lunas" in summary.errors[2]
+    assert "never an account number" in summary.errors[4]
     keys = [k for _, _, k in await outbox(store)]
     assert keys == [
         "incentive:1:incentive.1:paid:2021-12-12",

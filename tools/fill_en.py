@@ -18,11 +18,12 @@ def fill(path: Path) -> int:
     for message in catalog:
         if not message.id:
             continue
+        stale = message.fuzzy  # pybabel's guess from a similar old msgid
         if isinstance(message.id, tuple):
-            if not all(message.string):
+            if stale or not all(message.string):
                 message.string = message.id
                 filled += 1
-        elif not message.string:
+        elif stale or not message.string:
             message.string = message.id
             filled += 1
         message.flags.discard("fuzzy")

@@ -10,6 +10,10 @@ from bot.domain import Participant
 from bot.incentives import Item, Push, Source
 
 
+class StoreBusy(Exception):
+    """The database is busy (another process holds the write lock); try again later."""
+
+
 class Store(Protocol):
     """Participant state, persisted."""
 

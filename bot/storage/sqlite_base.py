@@ -10,6 +10,8 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.storage.base import StoreBusy
+
 
 def ts(moment: datetime | None) -> str | None:
     """A UTC moment as stored text."""
@@ -46,10 +48,14 @@ class SqliteBase:
                 await self._begin_write()
                 try:
                     yield
+                    await self.db.commit()
                 except BaseException:
                     await self.db.rollback()
                     raise
-                await self.db.commit()
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise StoreBusy(str(exc)) from exc
+                raise
             finally:
                 self._writer = None
 

@@ -144,3 +144,44 @@ async def test_unknown_text_gets_menu(chat: Chat) -> None:
     await chat.send("blablabla qwerty")
     assert "belum paham" in chat.text
     assert "menu:dashboard" in chat.option_ids
+
+
+async def test_language_before_onboarding_goes_on_to_the_question(chat: Chat) -> None:
+    await chat.send("/bahasa")
+    await chat.press("lang:en")
+    assert "Language set to English." in chat.text
+    assert "Which wave (gelombang) are you in?" in chat.text
+
+
+async def test_delete_understands_typed_answers(chat: Chat, store: SqliteStore) -> None:
+    await onboard(chat)
+    await chat.send("/hapus")
+    await chat.send("gak jadi")
+    assert "tidak ada yang dihapus" in chat.text
+    await chat.send("/hapus")
+    await chat.send("iya hapus aja")
+    assert "sudah dihapus" in chat.text
+    assert await store.get_participant("test", "u1") is None
+
+
+async def test_greeting_resumes_onboarding_where_it_was(chat: Chat) -> None:
+    await chat.send("/start")
+    await chat.send("22")
+    await chat.send("halo")  # e.g. the terminal chat started again
+    assert chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]
+    await chat.send("/start")
+    await chat.send("gelombang 21")
+    await chat.send("halo")
+    assert "belum punya batas waktu gelombang 21" in chat.text
+
+
+async def test_greeting_after_purchase_does_not_repeat_the_deadline(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await onboard(chat)
+    await chat.press("menu:purchase")
+    await chat.press("purchase:done")
+    clock.advance(timedelta(days=20))
+    await chat.send("halo")
+    assert "sudah lewat" not in chat.text and "Batas beli" not in chat.text
+    assert "menu:dashboard" in chat.option_ids

@@ -10,6 +10,7 @@ from bot.clock import FakeClock
 from bot.domain import Step
 from bot.program import Program
 from bot.storage.sqlite import SqliteStore
+from tests.conftest import onboard
 from tests.helpers import Chat
 
 
@@ -126,3 +127,17 @@ def test_scheme_by_date_and_wave(program: Program) -> None:
     assert program.scheme_for_date(date(2022, 3, 1)) == "2022"
     assert program.scheme_for_date(date(2026, 11, 1)) == "2024"  # the newest stays open
     assert program.schemes["2023"].total == 4_200_000
+
+
+async def test_restarting_with_a_date_drops_the_old_wave(
+    chat: Chat, clock: FakeClock, store: SqliteStore
+) -> None:
+    await onboard(chat)  # wave 22, 2021 scheme
+    clock.set(datetime.fromisoformat("2023-06-10T10:00:00+07:00"))
+    await chat.send("/start")
+    await chat.send("1/6/2023")
+    await chat.press("tz:WIB")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None
+    assert (saved.wave, saved.scheme) == (None, "2023")
+    assert "Jumat, 16 Juni 2023 pukul 23.59 WIB" in chat.text  # 15 days, not 30

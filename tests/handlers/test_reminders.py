@@ -37,3 +37,12 @@ async def test_nothing_left_on_the_last_day(chat: Chat, clock: FakeClock) -> Non
     await onboard(chat)
     await chat.send("/pengingat")
     assert "Tidak ada pengingat lagi sebelum batas waktumu." in chat.text
+
+
+async def test_reminders_page_after_purchase_says_they_are_done(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.press("menu:purchase")
+    await chat.press("purchase:done")
+    await chat.send("/pengingat")
+    assert "tidak ada pengingat batas waktu lagi" in chat.text
+    assert "reminders:off" not in chat.option_ids

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain import Participant
+from bot.storage.base import StoreBusy
 from bot.storage.sqlite import SqliteStore
 
 NOW = datetime(2021, 11, 20, 3, 0, tzinfo=UTC)
@@ -66,3 +67,19 @@ async def test_nested_transactions_join_the_outer_one(store: SqliteStore) -> Non
             await store.save_participant(_person("a"))  # nested: joins, does not commit
             raise RuntimeError("roll everything back")
     assert await _count(store) == 0
+
+
+async def test_a_busy_database_is_reported_as_store_busy(
+    store: SqliteStore, db_path: object
+) -> None:
+    other = await SqliteStore.open(str(db_path))  # another process on the same file
+    try:
+        await other.db.execute("PRAGMA busy_timeout=50")
+        await store.db.execute("BEGIN IMMEDIATE")  # this one holds the write lock
+        with pytest.raises(StoreBusy):
+            await other.save_participant(_person("b"))
+        await store.db.rollback()
+        await other.save_participant(_person("b"))  # nothing lost: it works once free
+        assert await other.get_participant("test", "b") is not None
+    finally:
+        await other.close()

@@ -39,7 +39,7 @@ REENGAGEMENT = 131047  # more than 24 hours since the participant's last message
 THROUGHPUT = 130429  # the phone number's messages-per-second limit
 PAIR_RATE = 131056  # too many messages to the same participant in a short time
 UNDELIVERABLE = 131026  # not on WhatsApp, old app, blocked the business, …
-_RATE_CODES = {THROUGHPUT: 1.0, PAIR_RATE: 6.0, 4: 60.0, 80007: 60.0}  # code → pause (s)
+RATE_PAUSE_SECONDS = {THROUGHPUT: 1.0, PAIR_RATE: 6.0, 4: 60.0, 80007: 60.0}  # code → pause (s)
 _TRANSIENT_CODES = {1, 2, 131000, 131016, 133004}
 
 FALLBACK_PARAM_MAX = 800
@@ -106,8 +106,8 @@ def outcome_for(status: int, payload: Any, retry_after: str | None = None) -> De
     text = f"{code or status} {error.get('message') or ''}".strip()
     if code == REENGAGEMENT:
         return Delivery(Outcome.NEEDS_TEMPLATE, error=text)
-    if code in _RATE_CODES or (code is None and status == 429):
-        pause = _RATE_CODES.get(code or 0, 1.0)
+    if code in RATE_PAUSE_SECONDS or (code is None and status == 429):
+        pause = RATE_PAUSE_SECONDS.get(code or 0, 1.0)
         if retry_after and retry_after.isdigit():
             pause = max(pause, float(retry_after))
         return Delivery(Outcome.RETRY_AFTER, retry_after=pause, error=text)

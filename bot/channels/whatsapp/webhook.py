@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -23,9 +24,9 @@ from aiohttp import web
 
 from bot.channels.whatsapp.inbound import InboundMessage, StatusUpdate, WebhookBatch, parse_webhook
 from bot.channels.whatsapp.sender import (
-    _RATE_CODES,
     CHANNEL,
     PAIR_RATE,
+    RATE_PAUSE_SECONDS,
     REENGAGEMENT,
     THROUGHPUT,
     UNDELIVERABLE,
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 PATH = "/whatsapp"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+_REKEYED_CACHE = 10_000
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -77,7 +79,8 @@ class WhatsAppService:
         self._sleep = sleep
         self._tasks: set[asyncio.Task[None]] = set()
         self._tails: dict[str, asyncio.Task[None]] = {}
-        self._rekeyed: set[str] = set()
+        # Ids already re-keyed in this process (a cache: the store is the truth), bounded.
+        self._rekeyed: OrderedDict[str, None] = OrderedDict()
         self.processed = 0  # messages handled (not counting duplicates), for tests and logs
         self.duplicates = 0
 
@@ -164,7 +167,11 @@ class WhatsAppService:
     # one message ----------------------------------------------------------------------------
 
     async def handle_message(self, message: InboundMessage) -> None:
-        """Runs one participant message through the engine and sends the replies back."""
+        """Runs one participant message through the engine and sends the replies back.
+
+        The message id is claimed first, so Meta's retries are never answered twice. The price:
+        a crash between the claim and the reply loses that one message (the participant sees
+        no answer and writes again); answering twice was judged worse for anxious users."""
         if not await self.store.whatsapp_claim_inbound(message.wamid, self.clock.now()):
             self.duplicates += 1
             log.info("whatsapp message %s already processed; ignored", message.wamid)
@@ -173,7 +180,9 @@ class WhatsAppService:
             # First message with a business-scoped id from someone known by phone: move them.
             if await self.store.whatsapp_rekey(message.wa_id, message.bsuid):
                 log.info("whatsapp participant re-keyed to their business-scoped id")
-            self._rekeyed.add(message.bsuid)
+            self._rekeyed[message.bsuid] = None
+            if len(self._rekeyed) > _REKEYED_CACHE:
+                self._rekeyed.popitem(last=False)
         replies = await self.engine.handle(message.incoming())
         self.processed += 1
         participant = await self.store.get_participant(CHANNEL, message.user_id)
@@ -214,7 +223,7 @@ class WhatsAppService:
         if code == REENGAGEMENT:
             await self._requeue(outbox_id, timedelta(0), error, as_template=True)
         elif code in (THROUGHPUT, PAIR_RATE):
-            await self._requeue(outbox_id, timedelta(seconds=_RATE_CODES[code]), error)
+            await self._requeue(outbox_id, timedelta(seconds=RATE_PAUSE_SECONDS[code]), error)
         else:
             await self.store.whatsapp_fail_row(outbox_id, error)
 
