@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import datetime
 
 from bot.clock import FakeClock
@@ -59,3 +60,10 @@ class Chat:
     @property
     def option_ids(self) -> list[str]:
         return [o.id for r in self.replies for o in r.options]
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now (for a bot started in a test)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -6,7 +6,6 @@ even when the operator posts it again."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 
 import aiohttp
@@ -18,19 +17,14 @@ from bot.runner import run_services
 from bot.storage.sqlite import SqliteStore
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.fakes.telegram_updates import message_json, text_json
+from tests.helpers import free_port
 
 ADMIN = "admin-token-for-the-e2e-test"
 USER = 77
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_pushed_update_reaches_telegram_once(tmp_path: Path, clock: FakeClock) -> None:
-    port = _free_port()
+    port = free_port()
     async with FakeBotApi() as api:
         settings = load_settings(
             database_url=f"sqlite:///{tmp_path / 'bot.db'}",

@@ -4,7 +4,6 @@ participant, through the webhook and the loopback fake Bot API; the reminder arr
 from __future__ import annotations
 
 import asyncio
-import socket
 from datetime import datetime
 from pathlib import Path
 
@@ -17,18 +16,13 @@ from bot.config import load_settings
 from bot.runner import run_services
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.fakes.telegram_updates import text_json
+from tests.helpers import free_port
 
 SECRET = "s3cret-Token_1"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_h7_reminder_arrives_through_telegram(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     # The participant onboards a few seconds before 09:00 WIB on 23 November 2021 (H-7).
     clock = ShiftedClock(datetime.fromisoformat("2021-11-23T08:59:57+07:00"))
     async with FakeBotApi() as api:

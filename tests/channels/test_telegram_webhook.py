@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from bot.web import build_web_app
 from tests.channels.telegram_support import TelegramDriver
 from tests.fakes.bot_api import TOKEN, BotApiState, FakeBotApi, RecordingRequest
 from tests.fakes.telegram_updates import my_chat_member_json, text_json
+from tests.helpers import free_port
 
 SECRET = "s3cret-Token_1"
 Client = TestClient[web.Request, web.Application]
@@ -190,15 +190,9 @@ def test_webhook_url_without_secret_refuses_to_start() -> None:
         load_settings(telegram_bot_token=TOKEN, telegram_webhook_url="https://x.example/tg")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_run_in_webhook_mode_end_to_end(tmp_path: Path, clock: FakeClock) -> None:
     """`prakerja-bot run` with a token and a webhook URL, against a loopback fake Bot API."""
-    port = _free_port()
+    port = free_port()
     async with FakeBotApi() as api:
         settings = load_settings(
             database_url=f"sqlite:///{tmp_path / 'bot.db'}",
@@ -240,7 +234,7 @@ async def test_run_in_webhook_mode_end_to_end(tmp_path: Path, clock: FakeClock) 
 
 async def test_run_in_polling_mode_end_to_end(tmp_path: Path, clock: FakeClock) -> None:
     """Without a webhook URL the bot long-polls; the web server still offers /healthz."""
-    port = _free_port()
+    port = free_port()
     async with FakeBotApi() as api:
         settings = load_settings(
             database_url=f"sqlite:///{tmp_path / 'bot.db'}",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 
 import aiohttp
@@ -24,16 +23,11 @@ from tests.channels.whatsapp_support import (
     value,
 )
 from tests.fakes.graph_api import FakeGraphApi
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.helpers import free_port
 
 
 async def test_run_serves_the_whatsapp_webhook(tmp_path: Path, clock: FakeClock) -> None:
-    port = _free_port()
+    port = free_port()
     async with FakeGraphApi(PHONE_NUMBER_ID, TOKEN) as graph:
         settings = load_settings(
             database_url=f"sqlite:///{tmp_path / 'bot.db'}",
