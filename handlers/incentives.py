@@ -267,7 +267,7 @@ def ask_contact(ctx: Context) -> Reply | None:
 async def contact(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores the participant's own phone number (E.164) from a shared contact; shows the menu."""
     t = ctx.t
-    if msg.contact_user_id is not None and msg.contact_user_id != msg.user_id:
+    if msg.contact_user_id != msg.user_id:  # the channel must say whose contact it is
         return [menu_reply(ctx, t._("Please share your own contact, not someone else's."))]
     phone = normalise_phone(msg.phone or "")
     if phone is None:

@@ -92,7 +92,16 @@ class TelegramChannel:
 
     # turning updates into domain messages ---------------------------------------------------
 
-    def _incoming(self, update: Update, kind: InputKind, **fields: str | None) -> Incoming:
+    def _incoming(
+        self,
+        update: Update,
+        kind: InputKind,
+        *,
+        text: str = "",
+        choice: str | None = None,
+        phone: str | None = None,
+        contact_user_id: str | None = None,
+    ) -> Incoming:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         message = update.effective_message
@@ -104,7 +113,10 @@ class TelegramChannel:
             kind=kind,
             language_code=user.language_code,
             message_id=str(message.message_id) if message is not None else None,
-            **fields,  # type: ignore[arg-type]
+            text=text,
+            choice=choice,
+            phone=phone,
+            contact_user_id=contact_user_id,
         )
 
     async def _answer(self, update: Update, msg: Incoming) -> None:
@@ -128,7 +140,7 @@ class TelegramChannel:
         """A typed message (or command) goes to the engine as TEXT."""
         assert update.message is not None
         await self._answer(
-            update, self._incoming(update, InputKind.TEXT, text=update.message.text)
+            update, self._incoming(update, InputKind.TEXT, text=update.message.text or "")
         )
 
     async def on_callback(self, update: Update, context: Context) -> None:
@@ -157,7 +169,13 @@ class TelegramChannel:
             await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
             return
         await self._answer(
-            update, self._incoming(update, InputKind.CONTACT, phone=contact.phone_number)
+            update,
+            self._incoming(
+                update,
+                InputKind.CONTACT,
+                phone=contact.phone_number,
+                contact_user_id=str(contact.user_id),
+            ),
         )
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
