@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
+
 from bot.clock import FakeClock
 from bot.domain import InputKind
 from bot.engine import Engine
@@ -132,11 +134,12 @@ async def test_own_contact_is_stored_in_e164(
     assert saved is not None and saved.phone == "+6281234567890"
 
 
+@pytest.mark.parametrize("owner", ["u9", None])  # someone else's, or a channel that can't tell
 async def test_someone_elses_contact_is_refused(
-    engine: Engine, chat: Chat, store: SqliteStore
+    engine: Engine, chat: Chat, store: SqliteStore, owner: str | None
 ) -> None:
     await onboard(chat)
-    msg = make_text("", kind=InputKind.CONTACT, phone="+6281234567890", contact_user_id="u9")
+    msg = make_text("", kind=InputKind.CONTACT, phone="+6281234567890", contact_user_id=owner)
     replies = await engine.handle(msg)
     assert "kontakmu sendiri" in replies[0].text
     saved = await store.get_participant("test", "u1")
