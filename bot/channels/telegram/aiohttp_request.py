@@ -106,8 +106,10 @@ class AiohttpRequest(BaseRequest):
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
-            raise TimedOut(f"Timed out: {exc!r}") from exc
+            raise TimedOut(f"Timed out: {type(exc).__name__}") from None
         except asyncio.TimeoutError as exc:  # noqa: UP041 - aiohttp may raise either name
-            raise TimedOut(f"Timed out: {exc!r}") from exc
+            raise TimedOut(f"Timed out: {type(exc).__name__}") from None
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp error: {exc!r}") from exc
+            # The type only, and no chained exception: aiohttp errors may quote the request URL,
+            # which carries the bot token (/bot<TOKEN>/...), into logs and tracebacks.
+            raise NetworkError(f"aiohttp error: {type(exc).__name__}") from None
