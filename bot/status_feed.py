@@ -4,7 +4,7 @@ reading one update, finding its participant by phone or reference code, applying
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -13,8 +13,6 @@ from typing import Protocol
 from bot.domain import Participant
 from bot.incentives import (
     STATUS_ALIASES,
-    Item,
-    Push,
     Reason,
     Source,
     Status,
@@ -24,6 +22,7 @@ from bot.incentives import (
 from bot.phones import normalise_phone
 from bot.program import Program
 from bot.safety import scan
+from bot.storage.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -36,27 +35,14 @@ class RowError(ValueError):
     """Why one update cannot be used (the message is shown to the operator)."""
 
 
-class FeedStore(Protocol):
-    """What the feed needs from the store."""
+class FeedStore(Store, Protocol):
+    """What the feed needs from the store beyond `Store`: finding participants."""
 
     async def participants_by_phone(self, phone: str) -> list[int]: ...
 
     async def participant_by_ref(self, ref_code: str) -> int | None: ...
 
     async def participant_by_id(self, participant_id: int) -> Participant | None: ...
-
-    async def benefit_items(self, participant_id: int, specs: Sequence[Item]) -> list[Item]: ...
-
-    async def change_benefit_item(
-        self,
-        participant_id: int,
-        item: Item,
-        source: Source,
-        now: datetime,
-        pushes: Sequence[Push] = (),
-        *,
-        expect: Item | None = None,
-    ) -> bool: ...
 
 
 @dataclass(frozen=True)
