@@ -33,14 +33,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.channels.base import Delivery, Outbound, Outcome, Sender  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.config import load_settings  # noqa: E402
-from bot.delivery import DeliveryWorker  # noqa: E402
-from bot.planner import ReminderPlanner  # noqa: E402
-from bot.program import load_program  # noqa: E402
-from bot.scheduler import OutboxScheduler  # noqa: E402
-from bot.sending_policy import limits_from_settings, policy_from_settings  # noqa: E402
+from bot.core.clock import SystemClock  # noqa: E402
+from bot.core.config import load_settings  # noqa: E402
+from bot.core.outbound import Delivery, Outbound, Outcome, Sender  # noqa: E402
+from bot.core.program import load_program  # noqa: E402
+from bot.outbox.delivery import DeliveryWorker  # noqa: E402
+from bot.outbox.jobs import OutboxScheduler  # noqa: E402
+from bot.outbox.planner import ReminderPlanner  # noqa: E402
+from bot.outbox.policy import limits_from_settings, policy_from_settings  # noqa: E402
 from bot.storage import bulk  # noqa: E402
 from bot.storage.outbox import Outcome as Written  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402

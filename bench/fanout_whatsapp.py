@@ -28,11 +28,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.channels.base import Outbound, Outcome  # noqa: E402
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.domain import Option, Participant, Reply  # noqa: E402
-from bot.program import load_program  # noqa: E402
+from bot.core.clock import SystemClock  # noqa: E402
+from bot.core.domain import Option, Participant, Reply  # noqa: E402
+from bot.core.outbound import Outbound, Outcome  # noqa: E402
+from bot.core.program import load_program  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
 from handlers import notices  # noqa: E402
 from handlers.context import Context  # noqa: E402
@@ -86,8 +86,8 @@ async def seed(store: SqliteStore, n: int) -> None:
 
 async def deliver_with_worker(store: SqliteStore, sender: WhatsAppSender, rate: float) -> str:
     """The real outbox delivery worker; returns a description of the driver."""
-    from bot.delivery import DeliveryWorker
-    from bot.sending_policy import ChannelLimit, Policy
+    from bot.outbox.delivery import DeliveryWorker
+    from bot.outbox.policy import ChannelLimit, Policy
 
     worker = DeliveryWorker(
         store,
@@ -166,7 +166,7 @@ async def main(args: argparse.Namespace) -> None:
         sender = WhatsAppSender(config, store, SystemClock())
         started = time.monotonic()
         try:
-            import bot.delivery  # noqa: F401
+            import bot.outbox.delivery  # noqa: F401
 
             driver = await deliver_with_worker(store, sender, args.rate)
         except ImportError:

@@ -1,1 +1,5 @@
-"""The conversation, one topic per module. Nothing here imports a platform library or SQL."""
+"""The conversation, one topic per module. Nothing here imports a platform library or SQL.
+
+May import: the capabilities (`bot.nlu`, `bot.outbox`, `bot.incentives`), `bot.core`, the
+`Store` interface. Imported by: `bot.app` (which hands `handlers.router.route` to the engine).
+"""

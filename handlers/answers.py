@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain import Incoming, Option, Reply
+from bot.core.domain import Incoming, Option, Reply
+from bot.core.program import Scheme
 from bot.nlu.entities import find_date
-from bot.program import Scheme
 from handlers.common import back_option, deadline_line, menu_options, official_help
 from handlers.context import Context
 from handlers.purchase import sanctions as sanctions_reply

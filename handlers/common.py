@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain import Option, Reply
-from bot.i18n import N_, Translator
+from bot.core.domain import Option, Reply
+from bot.core.i18n import N_, Translator
 from handlers.context import Context
 
 MENU_ITEMS: tuple[tuple[str, str], ...] = (

@@ -6,10 +6,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.clock import Clock
-from bot.domain import Incoming, Participant, Reply
-from bot.i18n import Translator
-from bot.program import Program
+from bot.core.clock import Clock
+from bot.core.domain import Incoming, Participant, Reply
+from bot.core.i18n import Translator
+from bot.core.program import Program
 from bot.storage.base import Store
 
 

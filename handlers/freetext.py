@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain import Incoming, Option, Reply, Step
-from bot.i18n import N_
+from bot.core.domain import Incoming, Option, Reply, Step
+from bot.core.i18n import N_
 from bot.nlu import UNKNOWN, Result, classifier
 from handlers import (
     answers,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain import Reply
-from bot.safety import MAX_LENGTH, Problem, Secret
+from bot.core.domain import Reply
+from bot.core.safety import MAX_LENGTH, Problem, Secret
 from handlers.context import Context
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import Incoming, Option, Reply
+from bot.core.domain import Incoming, Option, Reply
 from handlers import onboarding
 from handlers.common import menu_reply
 from handlers.context import Context

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import Incoming, Option, Reply
+from bot.core.domain import Incoming, Option, Reply
 from handlers.common import back_option
 from handlers.context import Context
 

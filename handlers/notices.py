@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.channels.base import Template
-from bot.domain import Participant, Reply
+from bot.core.domain import Participant, Reply
+from bot.core.outbound import Template
 from handlers.context import Context
 
 Payload = dict[str, Any]

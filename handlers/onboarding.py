@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.dates import DateError, parse_date
-from bot.domain import Incoming, Option, Reply, Step
-from bot.zones import ZONES
+from bot.core.dates import DateError, parse_date
+from bot.core.domain import Incoming, Option, Reply, Step
+from bot.core.zones import ZONES
 from handlers.common import deadline_line, menu_reply, official_help
 from handlers.context import Context
 from handlers.purchase import sanctions

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import Incoming, Reply
+from bot.core.domain import Incoming, Reply
 from handlers.common import back_option, official_help
 from handlers.context import Context
 

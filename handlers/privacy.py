@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain import Incoming, Option, Reply, Step
+from bot.core.domain import Incoming, Option, Reply, Step
 from bot.nlu import classifier
 from handlers.context import Context
 

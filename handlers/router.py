@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-from bot.domain import Incoming, InputKind, Reply, Step
-from bot.i18n import LOCALES, Translator
-from bot.safety import clean, problem, scan
+from bot.core.domain import Incoming, InputKind, Reply, Step
+from bot.core.i18n import LOCALES, Translator
+from bot.core.safety import clean, problem, scan
 from handlers import (
     dashboard,
     freetext,

@@ -3,7 +3,7 @@ participant's reference code."""
 
 from __future__ import annotations
 
-from bot.domain import Incoming, Reply, Step
+from bot.core.domain import Incoming, Reply, Step
 from handlers import incentives
 from handlers.common import CHECKLIST, deadline_line
 from handlers.context import Context

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain import Incoming, Reply, Step
-from bot.incentives import FINISHED, PREREQUISITES
+from bot.core.benefits import FINISHED, PREREQUISITES
+from bot.core.domain import Incoming, Reply, Step
 from handlers import incentives
 from handlers.common import CHECKLIST, mark_done, menu_reply
 from handlers.context import Context

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.engine import Engine
-from bot.program import Program, load_program
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.program import Program, load_program
 from bot.storage.sqlite import SqliteStore
 from tests.helpers import WIB_START, Chat
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.channels.base import Delivery, RecordingSender
-from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker
-from bot.engine import Engine
-from bot.planner import ReminderPlanner
-from bot.program import Program
-from bot.sending_policy import ChannelLimit, Policy
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.outbound import Delivery, RecordingSender
+from bot.core.program import Program
+from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.planner import ReminderPlanner
+from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage.sqlite import SqliteStore
 
 

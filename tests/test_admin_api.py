@@ -10,11 +10,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
-from bot.admin_api import admin_routes
-from bot.clock import FakeClock
-from bot.config import ConfigError, load_settings
-from bot.engine import Engine
-from bot.program import Program
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.config import ConfigError, load_settings
+from bot.core.program import Program
+from bot.incentives.api import admin_routes
 from bot.storage.sqlite import SqliteStore
 from tests.feed import outbox, participant
 

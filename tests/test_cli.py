@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
-from bot.program import ProgramError, load_program
+from bot.app.cli import main
+from bot.core.program import ProgramError, load_program
 
 SCRIPT = "/start\n22\n1\n/status\n"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import WHATSAPP_GRAPH_URL, ConfigError, load_settings
+from bot.core.config import WHATSAPP_GRAPH_URL, ConfigError, load_settings
 
 FOUR = {
     "whatsapp_token": "EAAGtokenvalue",

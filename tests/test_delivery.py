@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.base import Delivery, Outbound, Outcome, RecordingSender
-from bot.clock import FakeClock
-from bot.domain import Reply
-from bot.planner import REMINDER
-from bot.program import Program
-from bot.sending_policy import ChannelLimit, Policy
+from bot.core.clock import FakeClock
+from bot.core.domain import Reply
+from bot.core.outbound import Delivery, Outbound, Outcome, RecordingSender
+from bot.core.program import Program
+from bot.outbox.planner import REMINDER
+from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage import bulk
 from bot.storage.sqlite import SqliteStore
 from handlers.notices import NOTICES, Notice

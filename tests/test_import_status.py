@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
-from bot.clock import FakeClock
-from bot.engine import Engine
-from bot.import_status import FileError, import_rows, read_rows
-from bot.program import Program
+from bot.app.cli import main
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.program import Program
+from bot.incentives.csv_import import FileError, import_rows, read_rows
 from bot.storage.sqlite import SqliteStore
 from tests.feed import outbox, participant
 from tests.helpers import WIB_START

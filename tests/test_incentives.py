@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.incentives import (
-    PREREQUISITES,
-    Item,
+from bot.core.benefits import PREREQUISITES, Item, Status
+from bot.core.program import Program
+from bot.incentives.tracker import (
     Next,
-    Status,
     add_working_days,
     eligible_since,
     item_specs,
@@ -22,7 +21,6 @@ from bot.incentives import (
     reconcile,
     totals,
 )
-from bot.program import Program
 
 WIB = ZoneInfo("Asia/Jakarta")
 START = datetime(2021, 11, 1, 3, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.phones import normalise_phone
+from bot.core.phones import normalise_phone
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain import Participant
-from bot.engine import Engine
-from bot.planner import PASSED, REMINDER, ReminderPlanner, plan
-from bot.program import Program, ReminderRule, Reminders
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.domain import Participant
+from bot.core.program import Program, ReminderRule, Reminders
+from bot.outbox.planner import PASSED, REMINDER, ReminderPlanner, plan
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat

@@ -6,8 +6,8 @@ import asyncio
 
 import uvloop
 
-from bot.config import load_settings
-from bot.runner import loop_factory
+from bot.app.runner import loop_factory
+from bot.core.config import load_settings
 from tests.fakes.bot_api import TOKEN
 
 

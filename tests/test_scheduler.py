@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.clock import FakeClock
-from bot.planner import ReminderPlanner
-from bot.program import Program
-from bot.scheduler import OutboxScheduler
+from bot.core.clock import FakeClock
+from bot.core.program import Program
+from bot.outbox.jobs import OutboxScheduler
+from bot.outbox.planner import ReminderPlanner
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat
@@ -36,9 +36,9 @@ async def test_housekeeping_runs_every_chore_even_after_a_failure() -> None:
     """A failing chore is logged; the planner and the other chores still run."""
     from typing import Any, cast
 
-    from bot.delivery import DeliveryWorker
-    from bot.planner import ReminderPlanner
-    from bot.scheduler import OutboxScheduler
+    from bot.outbox.delivery import DeliveryWorker
+    from bot.outbox.jobs import OutboxScheduler
+    from bot.outbox.planner import ReminderPlanner
 
     calls: list[str] = []
 

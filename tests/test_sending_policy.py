@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.config import ConfigError, load_settings
-from bot.program import Program
-from bot.sending_policy import ChannelLimit, Policy, limits_from_settings, policy_from_settings
+from bot.core.clock import FakeClock
+from bot.core.config import ConfigError, load_settings
+from bot.core.program import Program
+from bot.outbox.policy import ChannelLimit, Policy, limits_from_settings, policy_from_settings
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat

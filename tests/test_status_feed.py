@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.program import Program
-from bot.status_feed import RowError, parse_update
+from bot.core.program import Program
+from bot.incentives.feed import RowError, parse_update
 
 BASE = {"ref": "PK-ABCDEF", "item": "incentive.1", "status": "gagal", "date": "2021-12-12"}
 

@@ -1,4 +1,10 @@
-"""Understanding free text: normalising informal Indonesian and classifying it into intents."""
+"""Understanding free text: normalising informal Indonesian and classifying it into intents.
+
+Owns the per-locale knowledge data (bot/data/nlu), the normaliser, the entity finders, the
+classifier and its evaluation and `classify` CLI.
+May import: `bot.core`.
+Imported by: `bot.app`, `handlers`.
+"""
 
 from __future__ import annotations
 

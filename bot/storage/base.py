@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.domain import Participant
-from bot.incentives import Item, Push, Source
+from bot.core.benefits import Item, Push, Source
+from bot.core.domain import Participant
 
 
 class StoreBusy(Exception):

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain import Participant, Step
+from bot.core.domain import Participant, Step
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin

@@ -12,9 +12,9 @@ import pytest
 from bot.channels.telegram.inbound import TelegramChannel
 from bot.channels.telegram.runtime import build_application
 from bot.channels.telegram.sender import TelegramSender
-from bot.clock import FakeClock
-from bot.engine import Engine
-from bot.program import Program, load_program
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.program import Program, load_program
 from bot.storage.sqlite import SqliteStore
 from tests.channels.telegram_support import TelegramDriver, buttons, joined
 from tests.fakes.bot_api import TOKEN, BotApiState, RecordingRequest

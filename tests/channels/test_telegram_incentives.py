@@ -10,10 +10,10 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.app import open_app
-from bot.clock import FakeClock
-from bot.config import load_settings
-from bot.runner import run_services
+from bot.app.runner import run_services
+from bot.app.wiring import open_app
+from bot.core.clock import FakeClock
+from bot.core.config import load_settings
 from bot.storage.sqlite import SqliteStore
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.fakes.telegram_updates import message_json, text_json

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
-from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker
-from bot.domain import Option, Participant, Reply
-from bot.program import Program
-from bot.sending_policy import ChannelLimit
+from bot.core.clock import FakeClock
+from bot.core.domain import Option, Participant, Reply
+from bot.core.program import Program
+from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.policy import ChannelLimit
 from bot.storage.sqlite import SqliteStore
 from handlers import notices
 from handlers.context import Context

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import FakeClock
-from bot.domain import Step
-from bot.engine import Engine
-from bot.program import Program
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.domain import Step
+from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat, make_text

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import InputKind
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.core.domain import InputKind
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat, make_choice

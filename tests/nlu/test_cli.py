@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.app.cli import main
 from bot.nlu import INTENTS
 
 

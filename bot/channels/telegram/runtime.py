@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot.app import App
+from bot.app.wiring import App
 from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.commands import register_commands
 from bot.channels.telegram.inbound import ALLOWED_UPDATES, TelegramChannel

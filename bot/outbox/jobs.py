@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.delivery import DeliveryWorker
-from bot.planner import ReminderPlanner
+from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.planner import ReminderPlanner
 
 log = logging.getLogger(__name__)
 

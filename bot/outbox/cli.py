@@ -8,7 +8,7 @@ from collections import defaultdict
 
 import click
 
-from bot.config import ConfigError, load_settings
+from bot.core.config import ConfigError, load_settings
 from bot.storage.sqlite import SqliteStore
 
 STATES = ("pending", "sending", "sent", "failed", "cancelled")

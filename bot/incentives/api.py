@@ -10,9 +10,16 @@ from typing import Any
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.clock import Clock
-from bot.program import Program
-from bot.status_feed import FeedStore, RowError, StatusUpdate, Summary, apply_update, parse_update
+from bot.core.clock import Clock
+from bot.core.program import Program
+from bot.incentives.feed import (
+    FeedStore,
+    RowError,
+    StatusUpdate,
+    Summary,
+    apply_update,
+    parse_update,
+)
 
 log = logging.getLogger(__name__)
 

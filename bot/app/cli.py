@@ -12,16 +12,16 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bot import runner
-from bot.app import open_app
-from bot.clock import Clock, ShiftedClock, SystemClock
-from bot.config import ConfigError, Settings, load_settings
-from bot.import_status import import_status
+from bot.app import runner
+from bot.app.runner import channels_configured
+from bot.app.wiring import open_app
+from bot.core.clock import Clock, ShiftedClock, SystemClock
+from bot.core.config import ConfigError, Settings, load_settings
+from bot.core.program import ProgramError
+from bot.incentives.csv_import import import_status
 from bot.nlu import KnowledgeError
 from bot.nlu.cli import classify
-from bot.outbox_cli import outbox_command
-from bot.program import ProgramError
-from bot.runner import channels_configured
+from bot.outbox.cli import outbox_command
 
 log = logging.getLogger("bot")
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from aiolimiter import AsyncLimiter
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 
 @dataclass(frozen=True)

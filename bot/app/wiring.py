@@ -7,17 +7,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from bot.channels.base import Sender
-from bot.clock import Clock
-from bot.config import Settings
-from bot.delivery import DeliveryWorker
-from bot.engine import Engine
-from bot.i18n import LOCALES
+from bot.conversation.engine import Engine
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.i18n import LOCALES
+from bot.core.outbound import Sender
+from bot.core.program import Program, load_program
 from bot.nlu import classifier
-from bot.planner import ReminderPlanner
-from bot.program import Program, load_program
-from bot.scheduler import OutboxScheduler
-from bot.sending_policy import limits_from_settings, policy_from_settings
+from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.jobs import OutboxScheduler
+from bot.outbox.planner import ReminderPlanner
+from bot.outbox.policy import limits_from_settings, policy_from_settings
 from bot.storage import SqliteStore, Store, open_store
 
 log = logging.getLogger(__name__)

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from bot.clock import Clock
-from bot.domain import Incoming, InputKind, Participant, Reply
-from bot.i18n import LOCALES, Translator
-from bot.locks import KeyedLocks
-from bot.phones import normalise_phone
-from bot.program import Program
+from bot.core.clock import Clock
+from bot.core.domain import Incoming, InputKind, Participant, Reply
+from bot.core.i18n import LOCALES, Translator
+from bot.core.locks import KeyedLocks
+from bot.core.phones import normalise_phone
+from bot.core.program import Program
 from bot.storage.base import Store
 from handlers.context import Context
 from handlers.router import route

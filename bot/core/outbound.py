@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from bot.domain import Reply
+from bot.core.domain import Reply
 
 
 class Outcome(StrEnum):

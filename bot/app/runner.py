@@ -14,15 +14,15 @@ from typing import cast
 
 from aiohttp import web
 
-from bot.admin_api import admin_routes
-from bot.app import App, open_app
-from bot.channels.base import Sender
+from bot.app.web import build_web_app, serve
+from bot.app.wiring import App, open_app
 from bot.channels.console import ConsoleChannel, ConsoleSender
-from bot.clock import Clock
-from bot.config import Settings
-from bot.status_feed import FeedStore
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.outbound import Sender
+from bot.incentives.api import admin_routes
+from bot.incentives.feed import FeedStore
 from bot.storage.sqlite import SqliteStore
-from bot.web import build_web_app, serve
 
 log = logging.getLogger(__name__)
 

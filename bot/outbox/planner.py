@@ -13,9 +13,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
-from bot.domain import Participant
-from bot.program import Program, Reminders
+from bot.core.clock import Clock
+from bot.core.domain import Participant
+from bot.core.program import Program, Reminders
 
 if TYPE_CHECKING:
     from bot.storage.sqlite import SqliteStore

@@ -10,18 +10,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from bot.domain import Participant
-from bot.incentives import (
-    STATUS_ALIASES,
-    Reason,
-    Source,
-    Status,
-    item_specs,
-    pushes,
-)
-from bot.phones import normalise_phone
-from bot.program import Program
-from bot.safety import scan
+from bot.core.benefits import STATUS_ALIASES, Reason, Source, Status
+from bot.core.domain import Participant
+from bot.core.phones import normalise_phone
+from bot.core.program import Program
+from bot.core.safety import scan
+from bot.incentives.tracker import item_specs, pushes
 from bot.storage.base import Store
 
 log = logging.getLogger(__name__)

@@ -20,12 +20,12 @@ from datetime import datetime, timedelta
 from aiolimiter import AsyncLimiter
 
 import handlers.router  # noqa: F401  (imports every topic module, so their notices register)
-from bot.channels.base import Delivery, Outbound, Outcome, Sender
-from bot.clock import Clock
-from bot.domain import Participant
-from bot.i18n import Translator
-from bot.program import Program
-from bot.sending_policy import ChannelLimit, Policy
+from bot.core.clock import Clock
+from bot.core.domain import Participant
+from bot.core.i18n import Translator
+from bot.core.outbound import Delivery, Outbound, Outcome, Sender
+from bot.core.program import Program
+from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage.base import StoreBusy
 from bot.storage.outbox import OutboxRow
 from bot.storage.outbox import Outcome as Written

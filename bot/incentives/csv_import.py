@@ -12,10 +12,10 @@ from typing import cast
 import click
 from tqdm import tqdm
 
-from bot.clock import Clock, SystemClock
-from bot.config import ConfigError, load_settings
-from bot.program import Program, ProgramError, load_program
-from bot.status_feed import (
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import ConfigError, load_settings
+from bot.core.program import Program, ProgramError, load_program
+from bot.incentives.feed import (
     COLUMNS,
     REQUIRED,
     FeedStore,

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
-from bot.zones import zone_label
+from bot.core.zones import zone_label
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
 LOCALES = ("id", "en")
 
