@@ -44,6 +44,7 @@ from bot.outbox.policy import limits_from_settings, policy_from_settings  # noqa
 from bot.storage import bulk  # noqa: E402
 from bot.storage.outbox import Outcome as Written  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
+from handlers.notices import NoticeRegistry  # noqa: E402
 
 
 def rss() -> str:
@@ -151,6 +152,7 @@ async def deliver(path: str, sender: Sender, args: argparse.Namespace, limit: fl
         store,
         program,
         clock,
+        NoticeRegistry(program, clock, store),
         {"telegram": sender},
         limits_from_settings(settings),
         policy_from_settings(settings),
@@ -308,6 +310,7 @@ async def scale(args: argparse.Namespace) -> None:
             store,
             program,
             clock,
+            NoticeRegistry(program, clock, store),
             {"telegram": memory},
             limits_from_settings(settings),
             policy_from_settings(settings),

@@ -29,13 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender  # noqa: E402
+from bot.conversation.context import Context  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
 from bot.core.domain import Option, Participant, Reply  # noqa: E402
 from bot.core.outbound import Outbound, Outcome  # noqa: E402
 from bot.core.program import load_program  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
 from handlers import notices  # noqa: E402
-from handlers.context import Context  # noqa: E402
+from handlers.notices import NoticeRegistry  # noqa: E402
 from tests.fakes.graph_api import FakeGraphApi  # noqa: E402
 
 KIND = "benchwa"
@@ -89,10 +90,12 @@ async def deliver_with_worker(store: SqliteStore, sender: WhatsAppSender, rate: 
     from bot.outbox.delivery import DeliveryWorker
     from bot.outbox.policy import ChannelLimit, Policy
 
+    program, clock = load_program(), SystemClock()
     worker = DeliveryWorker(
         store,
-        load_program(),
-        SystemClock(),
+        program,
+        clock,
+        NoticeRegistry(program, clock, store),
         {"whatsapp": sender},
         {"whatsapp": ChannelLimit(rate=rate)},
         Policy(max_in_flight=64),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
 from bot.core.program import Scheme
 from bot.nlu.entities import find_date
 from handlers.common import back_option, deadline_line, menu_options, official_help
-from handlers.context import Context
 from handlers.purchase import sanctions as sanctions_reply
 
 

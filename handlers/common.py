@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.conversation.context import Context
 from bot.core.domain import Option, Reply
 from bot.core.i18n import N_, Translator
-from handlers.context import Context
 
 MENU_ITEMS: tuple[tuple[str, str], ...] = (
     ("menu:dashboard", N_("Check dashboard")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.nlu import UNKNOWN, Result, classifier
@@ -28,7 +29,6 @@ from handlers import (
     status,
 )
 from handlers.common import deadline_line, menu_reply
-from handlers.context import Context, Handler
 
 log = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from bot.conversation.context import Context
 from bot.core.domain import Reply
 from bot.core.safety import MAX_LENGTH, Problem, Secret
-from handlers.context import Context
 
 log = logging.getLogger(__name__)
 

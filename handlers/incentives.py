@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 from zoneinfo import ZoneInfo
 
+from bot.conversation.context import Context
 from bot.core.benefits import REASONS, STATUS_LABELS, Item, Reason, Source, Status
 from bot.core.domain import Incoming, Option, Reply
 from bot.core.i18n import N_, Translator
 from bot.core.phones import normalise_phone
 from bot.incentives.tracker import Next, NextStep, item_specs, next_step, reconcile, totals
 from handlers.common import CHECKLIST, back_option, menu_options, menu_reply, official_help
-from handlers.context import Context
 
 log = logging.getLogger(__name__)
 

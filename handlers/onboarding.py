@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import re
 
+from bot.conversation.context import Context
 from bot.core.dates import DateError, parse_date
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.zones import ZONES
 from handlers.common import deadline_line, menu_reply, official_help
-from handlers.context import Context
 from handlers.purchase import sanctions
 
 log = logging.getLogger(__name__)

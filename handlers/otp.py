@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.conversation.context import Context
 from bot.core.domain import Incoming, Reply
 from handlers.common import back_option, official_help
-from handlers.context import Context
 
 
 def warning(ctx: Context) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
+from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, InputKind, Reply, Step
 from bot.core.i18n import LOCALES, Translator
 from bot.core.safety import clean, problem, scan
@@ -33,7 +34,6 @@ from handlers import (
     steps,
 )
 from handlers.common import MENU_ITEMS, menu_reply
-from handlers.context import Context, Handler
 
 # Modules that register outbox kinds in handlers/notices.py when imported.
 NOTICE_MODULES = (incentive_notices,)

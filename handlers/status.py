@@ -3,10 +3,10 @@ participant's reference code."""
 
 from __future__ import annotations
 
+from bot.conversation.context import Context
 from bot.core.domain import Incoming, Reply, Step
 from handlers import incentives
 from handlers.common import CHECKLIST, deadline_line
-from handlers.context import Context
 from handlers.onboarding import start
 
 

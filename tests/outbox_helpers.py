@@ -13,11 +13,13 @@ from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.planner import ReminderPlanner
 from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage.sqlite import SqliteStore
+from handlers.notices import NoticeRegistry
+from handlers.router import route
 
 
 def planning_engine(store: SqliteStore, program: Program, clock: FakeClock) -> Engine:
     """The engine as the app builds it: with the reminder planner observing participants."""
-    return Engine(store, program, clock, observers=[ReminderPlanner(store, program, clock)])
+    return Engine(store, program, clock, route, observers=[ReminderPlanner(store, program, clock)])
 
 
 def make_worker(
@@ -37,6 +39,7 @@ def make_worker(
         store,
         program,
         clock,
+        NoticeRegistry(program, clock, store),
         {"test": sender},
         {"test": ChannelLimit(rate=10_000.0)},
         policy or Policy(flush_every=0.01),

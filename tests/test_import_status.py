@@ -14,6 +14,7 @@ from bot.core.clock import FakeClock
 from bot.core.program import Program
 from bot.incentives.csv_import import FileError, import_rows, read_rows
 from bot.storage.sqlite import SqliteStore
+from handlers.router import route
 from tests.feed import outbox, participant
 from tests.helpers import WIB_START
 
@@ -107,7 +108,7 @@ def test_cli_prints_errors_and_a_summary(
 
     async def setup() -> str:
         store = await SqliteStore.open(str(db))
-        engine = Engine(store, program, FakeClock(WIB_START))
+        engine = Engine(store, program, FakeClock(WIB_START), route)
         ref = await participant(engine, store, "u1", "+6281234567890")
         await store.close()
         return ref

@@ -12,6 +12,7 @@ from bot.core.domain import Participant
 from bot.core.program import Program, ReminderRule, Reminders
 from bot.outbox.planner import PASSED, REMINDER, ReminderPlanner, plan
 from bot.storage.sqlite import SqliteStore
+from handlers.router import route
 from tests.conftest import onboard
 from tests.helpers import Chat
 from tests.outbox_helpers import planning_engine, rows, utc
@@ -157,7 +158,7 @@ async def test_housekeeping_plans_what_a_crash_lost(
     store: SqliteStore, program: Program, clock: FakeClock
 ) -> None:
     # Saved by an engine without the planner: as if the process died before planning.
-    await onboard(Chat(Engine(store, program, clock), clock))
+    await onboard(Chat(Engine(store, program, clock, route), clock))
     assert await rows(store) == []
     planner = ReminderPlanner(store, program, clock)
     assert await planner.replan_missing() == 1

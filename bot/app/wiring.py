@@ -19,6 +19,8 @@ from bot.outbox.jobs import OutboxScheduler
 from bot.outbox.planner import ReminderPlanner
 from bot.outbox.policy import limits_from_settings, policy_from_settings
 from bot.storage import SqliteStore, Store, open_store
+from handlers.notices import NoticeRegistry
+from handlers.router import route
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class App:
             self.store,
             self.program,
             self.clock,
+            NoticeRegistry(self.program, self.clock, self.store),
             senders,
             limits_from_settings(self.settings),
             policy_from_settings(self.settings),
@@ -73,6 +76,7 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
             store,
             program,
             clock,
+            route,
             default_locale=settings.prakerja_locale,
             default_timezone=settings.prakerja_timezone,
             observers=[planner],

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
+from bot.conversation.context import Context, Handler
 from bot.core.clock import Clock
 from bot.core.domain import Incoming, InputKind, Participant, Reply
 from bot.core.i18n import LOCALES, Translator
@@ -15,8 +16,6 @@ from bot.core.locks import KeyedLocks
 from bot.core.phones import normalise_phone
 from bot.core.program import Program
 from bot.storage.base import Store
-from handlers.context import Context
-from handlers.router import route
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +52,7 @@ class Engine:
         store: Store,
         program: Program,
         clock: Clock,
+        router: Handler,
         *,
         default_locale: str = "id",
         default_timezone: str = "Asia/Jakarta",
@@ -61,6 +61,7 @@ class Engine:
         self.store = store
         self.program = program
         self.clock = clock
+        self.router = router  # the conversation (handlers.router.route), handed in by the app
         self.default_locale = default_locale
         self.default_timezone = default_timezone
         self.observers = list(observers)
@@ -97,7 +98,7 @@ class Engine:
                 t=Translator(participant.locale, participant.timezone),
             )
             try:
-                replies = await route(ctx, msg)
+                replies = await self.router(ctx, msg)
             except Exception:
                 log.exception("handling failed for participant %s", participant.id)
                 return [

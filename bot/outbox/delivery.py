@@ -19,19 +19,16 @@ from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
 
-import handlers.router  # noqa: F401  (imports every topic module, so their notices register)
 from bot.core.clock import Clock
 from bot.core.domain import Participant
-from bot.core.i18n import Translator
 from bot.core.outbound import Delivery, Outbound, Outcome, Sender
 from bot.core.program import Program
+from bot.outbox.notices import NoticeBook
 from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage.base import StoreBusy
 from bot.storage.outbox import OutboxRow
 from bot.storage.outbox import Outcome as Written
 from bot.storage.sqlite import SqliteStore
-from handlers.context import Context
-from handlers.notices import lookup
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +71,7 @@ class DeliveryWorker:
         store: SqliteStore,
         program: Program,
         clock: Clock,
+        notices: NoticeBook,
         senders: Mapping[str, Sender],
         limits: Mapping[str, ChannelLimit] | None = None,
         policy: Policy | None = None,
@@ -83,6 +81,7 @@ class DeliveryWorker:
         self.store = store
         self.program = program
         self.clock = clock
+        self.notices = notices
         self.policy = policy or Policy()
         self.sleep = sleep
         limits = limits or {}
@@ -233,15 +232,6 @@ class DeliveryWorker:
         due = self.clock.now() + self.policy.backoff(attempt)
         self._write(Written(row.id, "pending", error, due_at=due))
 
-    def _context(self, participant: Participant) -> Context:
-        return Context(
-            participant=participant,
-            program=self.program,
-            clock=self.clock,
-            store=self.store,
-            t=Translator(participant.locale, participant.timezone),
-        )
-
     async def _wait_for_chat(self, channel: _Channel, chat_id: str) -> None:
         """Keeps to the per-chat limit by reserving the chat's next free slot."""
         if not channel.limit.per_chat:
@@ -264,21 +254,22 @@ class DeliveryWorker:
         ):
             self._release(row)
             return
-        notice = lookup(row.kind)
-        if notice is None:
+        if not self.notices.knows(row.kind):
             stats.failed += 1
             self._write(Written(row.id, "failed", f"unknown kind {row.kind}"))
             return
-        if participant is None or not notice.applies(participant, row.payload, self.clock.now()):
+        if participant is None or not self.notices.applies(
+            row.kind, participant, row.payload, self.clock.now()
+        ):
             stats.cancelled += 1
             reason = "participant gone" if participant is None else "no longer applies"
             self._write(Written(row.id, "cancelled", reason, count_attempt=False))
             return
-        ctx = self._context(participant)
+        rendered = self.notices.render(row.kind, participant, row.payload)
         message = Outbound(
             chat_id=participant.chat_id,
-            replies=tuple(notice.render(ctx, row.payload)),
-            locale=ctx.t.locale,
+            replies=tuple(rendered.replies),
+            locale=rendered.locale,
             paid_broadcast=channel.limit.paid_broadcast,
             extra={"outbox_id": str(row.id), "kind": row.kind},
         )
@@ -296,7 +287,7 @@ class DeliveryWorker:
                     chat_id=message.chat_id,
                     replies=message.replies,
                     locale=message.locale,
-                    template=notice.template(ctx, row.payload) if notice.template else None,
+                    template=rendered.template(),
                     force_template=True,
                     paid_broadcast=message.paid_broadcast,
                     extra=message.extra,
