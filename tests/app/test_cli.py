@@ -85,7 +85,7 @@ def test_bad_now_is_refused(env: Path) -> None:
 
 
 def test_bad_program_file_names_the_key(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shipped = Path(__file__).resolve().parent.parent / "bot/data/program.toml"
+    shipped = Path(__file__).resolve().parents[2] / "bot/data/program.toml"
     broken = env / "program.toml"
     broken.write_text(
         shipped.read_text("utf-8").replace(
@@ -110,7 +110,7 @@ def test_bad_program_file_names_the_key(env: Path, monkeypatch: pytest.MonkeyPat
     ],
 )
 def test_program_validation(tmp_path: Path, old: str, new: str, key: str) -> None:
-    shipped = Path(__file__).resolve().parent.parent / "bot/data/program.toml"
+    shipped = Path(__file__).resolve().parents[2] / "bot/data/program.toml"
     broken = tmp_path / "program.toml"
     broken.write_text(shipped.read_text("utf-8").replace(old, new, 1))
     with pytest.raises(ProgramError, match=key.replace(".", r"\.")):
