@@ -5,7 +5,7 @@ answers error 130429 above its messages-per-second limit.
     .venv/bin/python bench/fanout_whatsapp.py                         # 2,000 at 80/s
     .venv/bin/python bench/fanout_whatsapp.py --participants 800 --rate 120   # above the limit
 
-The rows are real outbox rows delivered by the outbox delivery worker (bot/delivery.py) when
+The rows are real outbox rows delivered by the outbox delivery worker (bot/outbox/delivery.py) when
 this tree has it; otherwise a minimal paced loop stands in for it (said in the output).
 Prints achieved messages/s, the ratio to the limit, errors (130429s and failed rows),
 duplicates (a participant reached twice) and losses (a participant never reached).
@@ -104,7 +104,7 @@ async def deliver_with_worker(store: SqliteStore, sender: WhatsAppSender, rate: 
     while await pending(store) and time.monotonic() < deadline:
         await worker.run_once()
         await asyncio.sleep(0.05)
-    return "outbox delivery worker (bot/delivery.py)"
+    return "outbox delivery worker (bot/outbox/delivery.py)"
 
 
 async def deliver_paced(store: SqliteStore, sender: WhatsAppSender, rate: float) -> str:
@@ -145,7 +145,7 @@ async def deliver_paced(store: SqliteStore, sender: WhatsAppSender, rate: float)
 
     await asyncio.gather(*(one(i, c) for i, c in rows))
     await store.db.commit()
-    return "a minimal paced loop (bot/delivery.py is not in this tree yet)"
+    return "a minimal paced loop (bot/outbox/delivery.py is not in this tree yet)"
 
 
 async def pending(store: SqliteStore) -> int:

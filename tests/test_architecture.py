@@ -78,9 +78,7 @@ def _violations() -> list[str]:
         for target, line in _imports(path):
             top = target.split(".", 1)[0]
             allowed = ONLY_IN.get(top)
-            if allowed and not any(
-                module == a or module.startswith(a + ".") for a in allowed
-            ):
+            if allowed and not any(module == a or module.startswith(a + ".") for a in allowed):
                 found.append(f"{where}:{line}: {module} may not import {target}")
             if own is None or top not in ("bot", "handlers"):
                 continue
@@ -110,3 +108,12 @@ def test_an_upward_import_is_caught(module: str, target: str) -> None:
     own, theirs = _package(module), _package(target)
     assert own is not None and theirs is not None
     assert _layer(theirs) <= _layer(own)
+
+
+def test_no_module_over_400_lines() -> None:
+    long = {
+        str(path.relative_to(ROOT)): n
+        for _, path in _modules()
+        if (n := len(path.read_text("utf-8").splitlines())) > 400
+    }
+    assert long == {}
