@@ -12,7 +12,6 @@ from typing import Any
 from bot.conversation.context import Context
 from bot.core.clock import Clock
 from bot.core.domain import Participant, Reply
-from bot.core.i18n import Translator
 from bot.core.outbound import Template
 from bot.core.program import Program
 from bot.outbox.notices import Rendered
@@ -68,13 +67,7 @@ class NoticeRegistry:
         notice = lookup(kind)
         if notice is None:
             raise KeyError(kind)
-        ctx = Context(
-            participant=participant,
-            program=self.program,
-            clock=self.clock,
-            store=self.store,
-            t=Translator(participant.locale, participant.timezone),
-        )
+        ctx = Context.of(participant, self.program, self.clock, self.store)
         template = notice.template
 
         def platform_template() -> Template | None:

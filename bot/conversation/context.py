@@ -25,6 +25,17 @@ class Context:
     deleted: bool = False
     extras: dict[str, object] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, participant: Participant, program: Program, clock: Clock, store: Store) -> Context:
+        """The turn of this participant, with a translator for their locale and zone."""
+        return cls(
+            participant,
+            program,
+            clock,
+            store,
+            Translator(participant.locale, participant.timezone),
+        )
+
     def now(self) -> datetime:
         return self.clock.now()
 

@@ -11,7 +11,7 @@ from typing import Protocol
 from bot.conversation.context import Context, Handler
 from bot.core.clock import Clock
 from bot.core.domain import Incoming, InputKind, Participant, Reply
-from bot.core.i18n import LOCALES, Translator
+from bot.core.i18n import LOCALES
 from bot.core.locks import KeyedLocks
 from bot.core.phones import normalise_phone
 from bot.core.program import Program
@@ -90,13 +90,7 @@ class Engine:
             participant.unreachable = False
             if msg.phone and msg.kind != InputKind.CONTACT:  # the channel's own number (WhatsApp)
                 participant.phone = normalise_phone(msg.phone) or participant.phone
-            ctx = Context(
-                participant=participant,
-                program=self.program,
-                clock=self.clock,
-                store=self.store,
-                t=Translator(participant.locale, participant.timezone),
-            )
+            ctx = Context.of(participant, self.program, self.clock, self.store)
             try:
                 replies = await self.router(ctx, msg)
             except Exception:
