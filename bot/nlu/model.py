@@ -13,10 +13,11 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.nlu.knowledge import INTENTS, UNKNOWN, Knowledge
 from bot.nlu.normalize import Normalizer
+from bot.nlu.reading import Reading, read
 
 _CHAR_WEIGHT = 0.25  # character n-grams count less than whole words
 _SHORT = 5  # words up to this long also get 3-grams (longer ones: 4- and 5-grams only, faster)
@@ -127,7 +128,10 @@ class Classifier:
 
     def scores(self, text: str) -> dict[str, float]:
         """Each intent's score for `text` (roughly 0 to 1.2; higher is likelier)."""
-        tokens = self.normalizer.tokens(text)
+        return self.token_scores(self.normalizer.tokens(text))
+
+    def token_scores(self, tokens: list[str]) -> dict[str, float]:
+        """Each intent's score for already normalised words."""
         if not tokens:
             return {name: 0.0 for name in INTENTS}
         query = self._weigh(_features(tokens))
@@ -163,8 +167,21 @@ class Classifier:
         return yes if yes != no else None
 
     def classify(self, text: str) -> Result:
-        """The intent of `text` with a confidence between 0 and 1."""
-        scores = self.scores(text)
+        """The main intent of a post (read as bot/nlu/reading.py says), confidence 0 to 1."""
+        return read(self, text).result
+
+    def read(self, text: str) -> Reading:
+        """The whole reading of a post: main topic, other topics, statuses, framing."""
+        return read(self, text)
+
+    def result_for(self, intent: str, base: Result) -> Result:
+        """`base` with another main intent (a more urgent topic found in one clause)."""
+        score = dict(base.ranked).get(intent, base.confidence)
+        return replace(base, intent=intent, confidence=round(min(1.0, max(score, 0.0)), 3))
+
+    def classify_tokens(self, tokens: list[str]) -> Result:
+        """The intent of already normalised words, with a confidence between 0 and 1."""
+        scores = self.token_scores(tokens)
         ranked = tuple(sorted(((n, scores[n]) for n in _SCOPE), key=lambda p: -p[1]))
         best_name, best = ranked[0]
         runner_up = ranked[1][1]
