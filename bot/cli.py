@@ -19,6 +19,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.import_status import import_status
 from bot.nlu import KnowledgeError
 from bot.nlu.cli import classify
+from bot.nlu.unknown_cli import unknown_command
 from bot.outbox_cli import outbox_command
 from bot.program import ProgramError
 from bot.runner import channels_configured
@@ -111,3 +112,4 @@ def chat(user: str | None, now: str | None) -> None:
 main.add_command(import_status)
 main.add_command(classify)
 main.add_command(outbox_command)
+main.add_command(unknown_command)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import Incoming, Option, Reply, Step
@@ -103,16 +103,28 @@ async def offer_purchase(ctx: Context, text: str) -> list[Reply] | None:
 def _past_date(text: str, today: date) -> date | None:
     """A date written in the text, read as the latest such day not after today."""
     found = find_date(text, today)
-    if found is None:
-        return None
-    if found > today:  # "tgl 25" written on the 28th: the 25th just gone
-        month = today.month - 1 or 12
-        year = today.year - (today.month == 1)
+    for _ in range(2):  # "tgl 18" on the 20th: the 18th just gone, not next month's
+        if found is None or found <= today:
+            return found
+        first = found.replace(day=1) - timedelta(days=1)
         try:
-            found = found.replace(year=year, month=month) if found.day > today.day else found
+            found = first.replace(day=found.day)
         except ValueError:
             return None
-    return found if found <= today else None
+    return None
+
+
+_CLAIM = re.compile(
+    r"\b(?:udah|udh|sudah|sdh|dah|uda|telah|baru)\s+(?:saya\s+|aku\s+|ku\s+)?"
+    r"(?:beli|bayar|membeli|checkout|ambil)\b|\b(?:kebeli|terbeli|sudah dibeli|udah dibeli)\b"
+    r"|\b(?:bought|paid)\b",
+    re.IGNORECASE,
+)
+
+
+def claims_purchase(text: str) -> bool:
+    """ "Sudah beli", "udh bayar kelas": the participant says they bought it."""
+    return bool(_CLAIM.search(text))
 
 
 async def pending(ctx: Context) -> bool:
@@ -131,13 +143,14 @@ async def answer(ctx: Context, msg: Incoming) -> list[Reply]:
         yes = classifier(ctx.t.locale).yes_no(msg.text)
     if yes is None:
         return []
-    kind = memory.data.get("kind")
+    data = dict(memory.data)
+    kind = data.get("kind")
     await remember(ctx, memory.topic)
     if not yes:
         return [menu_reply(ctx, ctx.t._("Okay, nothing changed."))]
     p, t = ctx.participant, ctx.t
     if kind == "wave":
-        wave = int(memory.data["wave"])
+        wave = int(data["wave"])
         deadline = ctx.program.deadline_for_wave(wave)
         scheme = ctx.program.scheme_for_wave(wave)
         if deadline is None or scheme is None:
@@ -149,7 +162,7 @@ async def answer(ctx: Context, msg: Incoming) -> list[Reply]:
                 ctx, t._("Done: wave {number}.").format(number=wave) + "\n" + deadline_line(ctx)
             )
         ]
-    day = date.fromisoformat(str(memory.data["day"]))
+    day = date.fromisoformat(str(data["day"]))
     if mark_done(ctx, "purchase"):
         p.progress["purchase"] = _local_noon(ctx, day)
         p.progress.setdefault("platform", p.progress["purchase"])

@@ -21,7 +21,8 @@ from handlers.memory import remember
 log = logging.getLogger(__name__)
 
 _DATE_TOPICS = ("deadline", "purchased", "sanctions", "buy_training")
-_AGAIN_LIMIT = 2  # the third report of the same problem goes to a person
+_TO_PERSON = 2  # repeats: the first report is answered, the second gets the next step, the
+# third goes to a person
 _SHORT = 5  # a follow-up is short; a longer message is read on its own
 
 
@@ -61,7 +62,7 @@ def acknowledge(ctx: Context, memory: Memory, thanked: bool) -> list[Reply]:
     """A short reply to "ok" / "makasih" / 👍 that keeps the thread."""
     t = ctx.t
     text = t._("You're welcome!") if thanked else t._("Okay!")
-    if memory.topic:
+    if memory.topic and troubleshooting.step_count(memory.topic):
         text += " " + t._("If it still doesn't work, just tell me: I'll go on from there.")
     else:
         text += " " + t._("Anything else I can help with?")
@@ -74,7 +75,7 @@ async def again(ctx: Context, memory: Memory, topic: str) -> list[Reply]:
     index = int(memory.data.get("step", -1)) + 1 if memory.topic == topic else 0
     log.info("participant %s: %s reported again (%s)", ctx.participant.id, topic, repeats)
     reply = troubleshooting.step(ctx, topic, index)
-    if repeats >= _AGAIN_LIMIT + 1 or reply is None:
+    if repeats >= _TO_PERSON or reply is None:
         await remember(ctx, topic, question="escalated", repeats=repeats, step=index)
         return await escalate(ctx, topic)
     await remember(ctx, topic, repeats=repeats, step=index)

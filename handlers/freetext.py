@@ -207,14 +207,16 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         result.intent == "thanks" and reading.framing_only
     ):
         return followup.acknowledge(ctx, memory, thanked=result.intent == "thanks")
+    if (wave := facts.own_wave(text)) is not None and (asked := await facts.offer_wave(ctx, wave)):
+        return asked
+    if (result.intent == "purchased" or facts.claims_purchase(text)) and (
+        asked := await facts.offer_purchase(ctx, text)
+    ):
+        return asked
     if (
         context := await followup.in_context(ctx, msg, text, reading, memory, INTENTS)
     ) is not None:
         return context
-    if (wave := facts.own_wave(text)) is not None and (asked := await facts.offer_wave(ctx, wave)):
-        return asked
-    if result.intent == "purchased" and (asked := await facts.offer_purchase(ctx, text)):
-        return asked
     if result.intent == UNKNOWN and not reading.statuses:
         return await _unknown(ctx, text, result)
     if not result.clear and not reading.statuses and len(reading.topics) < 2:

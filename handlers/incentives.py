@@ -263,7 +263,15 @@ async def replies(ctx: Context) -> list[Reply]:
     reports changed)."""
     items = await sync(ctx)
     step = next_step(items, ctx.participant.progress, ctx.now(), _zone(ctx), ctx.program)
-    parts = _ending(ctx, [timeline(ctx, items), *_next_replies(ctx, step)])
+    shown = timeline(ctx, items)
+    if deadline_missed(ctx):  # the benefits won't come: no list of them
+        received, _, total = totals(items)
+        shown = Reply(
+            ctx.t._("Received {received} of {total}.").format(
+                received=ctx.t.money(received), total=ctx.t.money(total)
+            )
+        )
+    parts = _ending(ctx, [shown, *_next_replies(ctx, step)])
     return [Reply("\n\n".join(r.text for r in parts), parts[-1].options)]
 
 

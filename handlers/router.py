@@ -12,6 +12,7 @@ from functools import cache
 
 from bot.domain import Incoming, InputKind, Reply, Step
 from bot.i18n import LOCALES, Translator
+from bot.nlu import classifier
 from bot.safety import Problem, clean, problem, scan
 from handlers import (
     brevity,
@@ -189,6 +190,40 @@ async def _emoji(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     return [guard.problem_reply(ctx, Problem.EMOJI_ONLY), *await prompt(ctx, msg)]
 
 
+# Questions answered in the middle of onboarding (their answers store nothing and need no
+# deadline); onboarding then asks its question again.
+ASIDES = (
+    "dashboard",
+    "platforms",
+    "buy_training",
+    "link_account",
+    "otp",
+    "incentive_info",
+    "certificate",
+    "survey",
+    "sanctions",
+    "human",
+    "next_wave",
+    "selection",
+    "account_access",
+    "training_problem",
+    "help",
+)
+
+
+async def _aside(ctx: Context, msg: Incoming, unread: list[Reply]) -> list[Reply]:
+    """A question typed at an onboarding question: answered, then the question again."""
+    reading = classifier(ctx.t.locale).read(msg.text)
+    if reading.result.intent not in ASIDES or not reading.result.clear:
+        return unread
+    answer = await freetext.answer(ctx, msg, reading)
+    text = "\n\n".join(r.text for r in answer)
+    if len(text) > brevity.MAX_CHARS:
+        text = answer[0].text
+    again = await prompt(ctx, msg)
+    return [Reply(text), Reply("\n\n".join(r.text for r in again), again[-1].options)]
+
+
 async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     """Sends one message to its handler (see the module docstring for the order)."""
     if msg.kind == InputKind.UNSUPPORTED:
@@ -214,7 +249,10 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
         _drop_question(ctx, None)
         return await handler(ctx, msg)
     if handler := STEP_TEXT.get(ctx.participant.step):
-        return await handler(ctx, msg)
+        replies = await handler(ctx, msg)
+        if ctx.extras.pop(onboarding.UNREAD, False):  # not an answer: a question, perhaps
+            return await _aside(ctx, msg, replies)
+        return replies
     if action := _labels().get(text.lower()):
         return await ACTIONS[action](ctx, replace(msg, kind=InputKind.CHOICE, choice=action))
     if not ctx.participant.onboarded:
