@@ -26,6 +26,8 @@ _JOINERS = re.compile(
 )
 _SOCIAL = ("greeting", "thanks", "help")
 _MIN_CLAUSE_WORDS = 2
+_STRONG_SHARE = 0.7  # a clause's topic competes on urgency at this share of the best score
+_CONTEXT_ONLY = ("purchased",)  # "udah beli" in a clause is context, not the question
 _STATUS_TOPICS = {
     "not_selected": "selection",
     "no_wave": "selection",
@@ -46,8 +48,12 @@ class Reading:
 
 
 def _phrases(classifier: Classifier, items: tuple[str, ...]) -> list[list[str]]:
-    found = [classifier.normalizer.tokens(p) for p in items]
-    return sorted((p for p in found if p), key=len, reverse=True)
+    """The phrases normalised like messages, longest first (worked out once per model)."""
+    cache = classifier.phrase_cache
+    if items not in cache:
+        found = [classifier.normalizer.tokens(p) for p in items]
+        cache[items] = sorted((p for p in found if p), key=len, reverse=True)
+    return cache[items]
 
 
 def _strip(tokens: list[str], phrases: list[list[str]]) -> tuple[list[str], bool]:
@@ -82,20 +88,29 @@ def read(classifier: Classifier, text: str) -> Reading:
     questions: list[list[str]] = []
     thanked = False
     for clause in clauses(text):
-        tokens = classifier.normalizer.tokens(clause)
-        tokens, _ = _strip(tokens, thank_words)
-        thanked = thanked or len(tokens) < len(classifier.normalizer.tokens(clause))
+        said = classifier.normalizer.tokens(clause)
+        tokens, _ = _strip(said, thank_words)
+        thanked = thanked or len(tokens) < len(said)
         rest, _ = _strip(tokens, frame)
         if rest:
             questions.append(rest)
     statuses = tuple((entry, label) for _, entry, label in find_statuses(text))
-    whole = classifier.classify_tokens([t for q in questions for t in q])
+    memo: dict[tuple[str, ...], Result] = {}
+
+    def classify(tokens: list[str]) -> Result:
+        key = tuple(tokens)
+        if key not in memo:
+            memo[key] = classifier.classify_tokens(tokens)
+        return memo[key]
+
+    everything = classifier.normalizer.tokens(text)
+    whole = classify([t for q in questions for t in q])
     if not questions or (whole.intent == "unknown" and not statuses):
-        plain = classifier.classify_tokens(classifier.normalizer.tokens(text))
+        plain = classify(everything)
         if not questions or plain.intent != "unknown":
             return Reading(plain, (plain.intent,), statuses, thanked, not questions, "")
     if len(questions) == 1 and not statuses:
-        plain = classifier.classify_tokens(classifier.normalizer.tokens(text))
+        plain = classify(everything)
         if (
             plain.clear
             and plain.intent != "unknown"
@@ -110,16 +125,22 @@ def read(classifier: Classifier, text: str) -> Reading:
         for clause_tokens in questions:
             if len(clause_tokens) < _MIN_CLAUSE_WORDS:
                 continue
-            part = classifier.classify_tokens(clause_tokens)
-            if part.intent not in ("unknown", *_SOCIAL) and part.confidence >= limits.confident:
+            part = classify(clause_tokens)
+            skip = ("unknown", *_SOCIAL, *_CONTEXT_ONLY)
+            if part.intent not in skip and part.confidence >= limits.confident:
                 found[part.intent] = max(found.get(part.intent, 0.0), part.confidence)
     for entry, _ in statuses:
         name = _STATUS_TOPICS.get(entry.meaning, "incentive_status")
         found[name] = max(found.get(name, 0.0), 1.0)
     if len(found) > 1:
-        for social in _SOCIAL:
-            found.pop(social, None)
-    ranked = sorted(found, key=lambda n: (topics().rank(n), -found[n]))
+        for name in (*_SOCIAL, *_CONTEXT_ONLY):
+            if len(found) > 1:
+                found.pop(name, None)
+    # The most urgent of the topics found about as strongly as the strongest one.
+    best = max(found.values(), default=0.0)
+    strong = [n for n in found if found[n] >= best * _STRONG_SHARE]
+    ranked = sorted(strong, key=lambda n: (topics().rank(n), -found[n]))
+    ranked += sorted((n for n in found if n not in strong), key=lambda n: -found[n])
     main = whole
     if ranked and ranked[0] != whole.intent:
         main = classifier.result_for(ranked[0], whole)

@@ -9,12 +9,14 @@ from functools import cache
 from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlu.knowledge import INTENTS, KnowledgeError
 
 _PUNCT = re.compile(r"[^\w\s-]+")
 _STATUS_SIMILARITY = 0.85  # a typo or two in a pasted label still counts
+_PARTIAL = 80  # rapidfuzz partial_ratio below this: the label is nowhere near the text
 
 
 class _Strict(BaseModel):
@@ -100,7 +102,8 @@ def topics() -> Topics:
 def find_statuses(text: str) -> list[tuple[int, StatusEntry, str]]:
     """The dashboard statuses quoted in `text`: (position, entry, label as written), in the
     order written; a label that is a common word counts only next to its context words."""
-    words = plain(text).split()
+    joined = plain(text)
+    words = joined.split()
     found: list[tuple[int, StatusEntry, str]] = []
     taken: set[int] = set()
     entries = sorted(
@@ -111,6 +114,9 @@ def find_statuses(text: str) -> list[tuple[int, StatusEntry, str]]:
         size = len(label.split())
         if entry.context and not any(c in words for c in entry.context):
             continue
+        exact = label in joined
+        if not exact and (len(label) < 8 or fuzz.partial_ratio(label, joined) < _PARTIAL):
+            continue  # neither written nor misspelt anywhere: skip the word-by-word look
         for start in range(len(words) - size + 1):
             span = range(start, start + size)
             if taken.intersection(span):
