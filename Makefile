@@ -35,9 +35,12 @@ extract: $(STAMP)
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --omit-header --ignore-obsolete
 	$(BIN)/python tools/fill_en.py
 
-# Accuracy and the confusion per intent of the free-text classifier (Indonesian, then English).
+# Accuracy and the confusion per intent of the free-text classifier: the team's Indonesian set,
+# the real-style long posts (docs/understanding.md), then English.
 eval: $(STAMP)
 	$(BIN)/python -m bot.nlu.eval tests/data/nlu_eval.tsv --locale id
+	@echo
+	$(BIN)/python -m bot.nlu.eval tests/data/nlu_eval_real.tsv --locale id
 	@echo
 	$(BIN)/python -m bot.nlu.eval tests/data/nlu_eval_en.tsv --locale en
 

@@ -21,6 +21,7 @@ from bot.core.program import ProgramError
 from bot.incentives.csv_import import import_status
 from bot.nlu import KnowledgeError
 from bot.nlu.cli import classify
+from bot.nlu.unknown_cli import unknown_command
 from bot.outbox.cli import outbox_command
 
 log = logging.getLogger("bot")
@@ -111,3 +112,4 @@ def chat(user: str | None, now: str | None) -> None:
 main.add_command(import_status)
 main.add_command(classify)
 main.add_command(outbox_command)
+main.add_command(unknown_command)

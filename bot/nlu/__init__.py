@@ -12,6 +12,7 @@ from functools import cache
 
 from bot.nlu.knowledge import INTENTS, UNKNOWN, Knowledge, KnowledgeError, load_knowledge
 from bot.nlu.model import Classifier, Result
+from bot.nlu.reading import Reading
 
 __all__ = [
     "INTENTS",
@@ -19,6 +20,7 @@ __all__ = [
     "Classifier",
     "Knowledge",
     "KnowledgeError",
+    "Reading",
     "Result",
     "classifier",
 ]

@@ -41,7 +41,7 @@ async def test_pushed_update_reaches_telegram_once(tmp_path: Path, clock: FakeCl
             api.state.updates.append(text_json("/start 22", user_id=USER))
             api.state.updates.append(text_json("WIB", user_id=USER))
             api.state.updates.append(text_json("/status", user_id=USER))
-            await api.state.wait_sent(USER, 10)  # intro, zone; deadline, menu; /status: 6
+            await api.state.wait_sent(USER, 6)  # intro, zone; deadline, menu; /status: 2
             asking = [
                 p for p in api.state.of("sendMessage") if "keyboard" in p.get("reply_markup", {})
             ]

@@ -161,7 +161,7 @@ async def test_outdated_topic_button(chat: Chat) -> None:
         (
             "nik aku 3201234567890123 kok ga bisa login dashboard",
             "3201234567890123",
-            "Login di www.prakerja.go.id",
+            "“Lupa Password”",
         ),
     ],
 )
