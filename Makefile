@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MO := locales/id/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint typecheck pytest catalogs extract eval bench bench-classify clean
+.PHONY: run test catalogs extract eval bench-classify clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -2,6 +2,7 @@
 
 Owns turning a platform's update into an `Incoming`, rendering `Reply`s, the senders, webhooks
 and each platform's runtime.
-May import: `bot.conversation`, the capabilities, `bot.core`, `bot.storage`; never `bot.app`.
-Imported by: `bot.app`.
+Each channel (telegram, whatsapp, console) may import `bot.channels.parts`, `handlers`,
+`bot.conversation`, the capabilities, `bot.core` and `bot.storage`; never another channel or
+`bot.app`. Imported by: `bot.app`.
 """

@@ -4,5 +4,5 @@ Owns loading and saving the participant around a message, per-participant orderi
 observers that react to a change. The router (the `handlers` package) is injected by the app.
 May import: `bot.core`, `bot.storage` and the capabilities
 (`bot.nlu`, `bot.outbox`, `bot.incentives`).
-Imported by: `bot.app`, `bot.channels`.
+Imported by: `handlers` (the `Context`), `bot.app`, `bot.channels`.
 """

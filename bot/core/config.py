@@ -47,7 +47,7 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 16 characters (e.g. `openssl rand -hex 24`)")
         return value
 
-    # WhatsApp Business Cloud API (all four of the first set, or none; see README "WhatsApp").
+    # WhatsApp Business Cloud API (all four of the first set, or none; see docs/whatsapp.md).
     whatsapp_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None
     whatsapp_app_secret: SecretStr | None = None
@@ -110,7 +110,7 @@ class Settings(BaseSettings):
         """True when the WhatsApp channel is configured."""
         return self.whatsapp_token is not None
 
-    # The outbox: delivery job, leases, retries (see README "Reminders and the outbox").
+    # The outbox: delivery job, leases, retries (see docs/operating.md).
     outbox_interval: float = Field(5.0, gt=0, le=3600)
     outbox_batch: int = Field(200, ge=1, le=10_000)
     outbox_lease_seconds: float = Field(300.0, ge=5)

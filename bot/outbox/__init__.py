@@ -4,5 +4,5 @@ Owns the reminder planner, the delivery worker, the sending policy (rate limits,
 scheduler jobs and the `outbox` CLI. Notices are worded by the conversation, which the app
 hands to the delivery worker as a `NoticeBook`; nothing here imports `handlers`.
 May import: `bot.core`, `bot.storage`.
-Imported by: `bot.app`, `bot.channels`, `handlers` (the reminder settings).
+Imported by: `bot.app`, `handlers` (the reminder settings, the notice registry).
 """
