@@ -169,11 +169,10 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///PATH is supported (e.g. sqlite:///data/prakerja.db)")
-        if value == "sqlite:///":
-            raise ValueError("the SQLite URL needs a file path")
-        return value
+        from bot.storage.urls import parse_database_url  # sqlite:/// or postgresql://
+
+        parse_database_url(value)
+        return value.strip()
 
     @field_validator("prakerja_timezone")
     @classmethod

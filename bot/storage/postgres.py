@@ -1,0 +1,112 @@
+"""The PostgreSQL store: the SQLite store's mixins and participant code over a psycopg pool.
+
+Every statement the mixins write is portable (see bot/storage/pg.py for how it is run); what
+differs is here: how the store opens and migrates, what a transaction is (one pooled
+connection in BEGIN … COMMIT, many at once, no process-wide write lock), and the advisory
+locks several instances need (bot/storage/locking.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import cast
+
+import aiosqlite
+import psycopg
+
+from bot.storage.base import StoreBusy
+from bot.storage.pg import PgDatabase
+from bot.storage.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+
+MIGRATION_LOCK = 7_215_001  # advisory lock key: one instance migrates at a time
+
+
+def pg_migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every PostgreSQL migration, in order."""
+    folder = resources.files("bot.storage.migrations").joinpath("postgres")
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text("utf-8")))
+    return sorted(found)
+
+
+class PostgresStore(SqliteStore):
+    """The same Store over PostgreSQL, shared by any number of instances."""
+
+    dialect = "postgres"
+
+    def __init__(self, pg: PgDatabase) -> None:
+        # The mixins are typed against aiosqlite's connection; PgDatabase provides the subset
+        # they use (execute, executemany, execute_fetchall, rows by name and index, rowcount).
+        super().__init__(cast(aiosqlite.Connection, pg))
+        self.pg = pg
+
+    @classmethod
+    async def connect(
+        cls,
+        url: str,
+        *,
+        schema: str | None = None,
+        min_size: int = 2,
+        max_size: int = 10,
+        migrate: bool = True,
+    ) -> PostgresStore:
+        """Opens a pool on `url` (in `schema`, if given: tests use one schema per run)."""
+        options = f"-c search_path={schema}" if schema else ""
+        pg = await PgDatabase.connect(url, min_size=min_size, max_size=max_size, options=options)
+        store = cls(pg)
+        if migrate:
+            try:
+                await store.migrate()
+            except BaseException:
+                await pg.close()
+                raise
+        return store
+
+    async def schema_version(self) -> int:
+        await self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+        )
+        async with self.db.execute("SELECT MAX(version) FROM schema_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    async def migrate(self) -> None:
+        """Applies every migration newer than `schema_version`, each in its own transaction,
+        under an advisory lock so instances starting together do not race."""
+        await self.schema_version()
+        for version, name, sql in pg_migrations():
+            async with self.pg.transaction() as conn:
+                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+                cursor = await conn.execute("SELECT MAX(version) FROM schema_version")
+                row = await cursor.fetchone()
+                current = int(row[0]) if row and row[0] is not None else 0
+                if version <= current:
+                    continue
+                log.info("applying migration %s", name)
+                await conn.execute(sql.encode())
+                await conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+
+    async def close(self) -> None:
+        await self.pg.close()
+
+    def _in_transaction(self) -> bool:
+        return self.pg.in_transaction
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """One transaction on one pooled connection; nested use joins the outer one. Many run
+        at once (PostgreSQL locks rows, not the database)."""
+        try:
+            async with self.pg.transaction():
+                yield
+        except psycopg.errors.LockNotAvailable as exc:
+            raise StoreBusy(str(exc)) from exc
+        except psycopg.OperationalError as exc:
+            raise StoreBusy(str(exc)) from exc
