@@ -16,6 +16,7 @@ from bot import runner
 from bot.app import open_app
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.db_cli import db_group
 from bot.import_status import import_status
 from bot.nlu import KnowledgeError
 from bot.nlu.cli import classify
@@ -111,3 +112,4 @@ def chat(user: str | None, now: str | None) -> None:
 main.add_command(import_status)
 main.add_command(classify)
 main.add_command(outbox_command)
+main.add_command(db_group)

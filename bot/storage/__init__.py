@@ -14,7 +14,9 @@ async def open_store(database_url: str, *, pool_size: int = 10) -> SqliteStore:
     if url.kind == "postgres":
         from bot.storage.postgres import PostgresStore  # psycopg only when asked for
 
-        return await PostgresStore.connect(url.target, max_size=pool_size)
+        return await PostgresStore.connect(
+            url.target, min_size=min(2, pool_size), max_size=pool_size
+        )
     return await SqliteStore.open(url.target)
 
 
