@@ -130,6 +130,10 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_base_url: str | None = None
     web_listen: str = "0.0.0.0:8080"
+    # Several instances on PostgreSQL (see docs/deploying.md). INSTANCE_ID names this instance
+    # (default host:port of WEB_LISTEN); never share one between two running processes.
+    instance_id: str = Field("", max_length=200, pattern=r"^[A-Za-z0-9_.:@-]*$")
+    database_pool_size: int = Field(10, ge=2, le=500)
 
     @field_validator("telegram_webhook_url", "telegram_base_url")
     @classmethod

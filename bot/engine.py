@@ -11,7 +11,6 @@ from typing import Protocol
 from bot.clock import Clock
 from bot.domain import Incoming, InputKind, Participant, Reply
 from bot.i18n import LOCALES, Translator
-from bot.locks import KeyedLocks
 from bot.phones import normalise_phone
 from bot.program import Program
 from bot.storage.base import Store
@@ -64,7 +63,6 @@ class Engine:
         self.default_locale = default_locale
         self.default_timezone = default_timezone
         self.observers = list(observers)
-        self._locks = KeyedLocks()
 
     def _new_participant(self, msg: Incoming) -> Participant:
         return Participant(
@@ -79,7 +77,7 @@ class Engine:
 
     async def handle(self, msg: Incoming) -> list[Reply]:
         """Processes one message; messages of one participant are handled strictly in order."""
-        async with self._locks.hold((msg.channel, msg.user_id)):
+        async with self.store.participant_lock(msg.channel, msg.user_id):
             stored = await self.store.get_participant(msg.channel, msg.user_id)
             participant = stored or self._new_participant(msg)
             # the state before this message, for observers (fields are immutable but progress)

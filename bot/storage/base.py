@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -55,6 +56,11 @@ class Store(Protocol):
 
     async def set_unreachable(self, channel: str, user_id: str, flag: bool) -> bool:
         """Marks the participant (un)reachable; True if they exist. Cancels pending outbox rows."""
+        ...
+
+    def participant_lock(self, channel: str, user_id: str) -> AbstractAsyncContextManager[None]:
+        """Held while one message of the participant is handled: one participant's messages
+        are handled strictly in order, across every instance sharing the database."""
         ...
 
     async def close(self) -> None: ...

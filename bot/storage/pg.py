@@ -148,8 +148,15 @@ class PgDatabase:
 
     dialect = "postgres"
 
-    def __init__(self, pool: AsyncConnectionPool[Conn]) -> None:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Conn],
+        conninfo: str = "",
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
         self.pool = pool
+        self.conninfo = conninfo
+        self.kwargs = kwargs or {}
         self._current: contextvars.ContextVar[Conn | None] = contextvars.ContextVar(
             f"pg_tx_{id(self)}", default=None
         )
@@ -175,7 +182,11 @@ class PgDatabase:
             name="prakerja",
         )
         await pool.open(wait=True, timeout=30.0)
-        return cls(pool)
+        return cls(pool, conninfo, kwargs)
+
+    async def dedicated(self) -> Conn:
+        """A connection of its own, outside the pool (for session advisory locks)."""
+        return await psycopg.AsyncConnection.connect(self.conninfo, **self.kwargs)
 
     @property
     def in_transaction(self) -> bool:

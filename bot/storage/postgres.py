@@ -8,11 +8,12 @@ locks several instances need (bot/storage/locking.py).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import cast
+from typing import Any, cast
 
 import aiosqlite
 import psycopg
@@ -24,6 +25,9 @@ from bot.storage.sqlite import SqliteStore
 log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 7_215_001  # advisory lock key: one instance migrates at a time
+# Two-key advisory locks (a key space apart from the one-key MIGRATION_LOCK): (kind, hash).
+PARTICIPANT_LOCKS = 1
+LEADERSHIPS = 2
 
 
 def pg_migrations() -> list[tuple[int, str, str]]:
@@ -46,6 +50,10 @@ class PostgresStore(SqliteStore):
         # they use (execute, executemany, execute_fetchall, rows by name and index, rowcount).
         super().__init__(cast(aiosqlite.Connection, pg))
         self.pg = pg
+        # Each participant lock holds a pooled connection while the message is handled; at most
+        # half the pool, so the handlers' own statements always find a connection.
+        self._lock_slots = asyncio.Semaphore(max(1, pg.pool.max_size // 2))
+        self._leaders: dict[str, psycopg.AsyncConnection[Any]] = {}
 
     @classmethod
     async def connect(
@@ -94,6 +102,8 @@ class PostgresStore(SqliteStore):
                 await conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
 
     async def close(self) -> None:
+        for name in list(self._leaders):
+            await self.release_lead(name)
         await self.pg.close()
 
     def _in_transaction(self) -> bool:
@@ -110,3 +120,62 @@ class PostgresStore(SqliteStore):
             raise StoreBusy(str(exc)) from exc
         except psycopg.OperationalError as exc:
             raise StoreBusy(str(exc)) from exc
+
+    # several instances --------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def participant_lock(self, channel: str, user_id: str) -> AsyncIterator[None]:
+        """One participant's messages strictly in order across every instance: a
+        transaction-level advisory lock on the participant, held on a pooled connection while
+        the message is handled (released by COMMIT, or by PostgreSQL if the instance dies).
+        The in-process lock first, so one instance waits in memory, not on a connection."""
+        async with (
+            self._participant_locks.hold((channel, user_id)),
+            self._lock_slots,
+            self.pg.pool.connection() as conn,
+            conn.transaction(),
+        ):
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                (PARTICIPANT_LOCKS, f"{channel}:{user_id}"),
+            )
+            yield
+
+    async def try_lead(self, name: str) -> bool:
+        """Takes the leadership `name` if no instance holds it: a session advisory lock on a
+        connection of its own, held until `release_lead` or until that connection drops (the
+        instance died: PostgreSQL frees the lock and another instance takes over)."""
+        if name in self._leaders:
+            return False
+        conn = await self.pg.dedicated()
+        try:
+            cursor = await conn.execute(
+                "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (LEADERSHIPS, name)
+            )
+            row = await cursor.fetchone()
+        except BaseException:
+            await conn.close()
+            raise
+        if row is None or not row[0]:
+            await conn.close()
+            return False
+        self._leaders[name] = conn
+        return True
+
+    async def still_leading(self, name: str) -> bool:
+        """Whether the leadership's connection (and so its lock) is still alive."""
+        conn = self._leaders.get(name)
+        if conn is None:
+            return False
+        try:
+            await asyncio.wait_for(conn.execute("SELECT 1"), timeout=5.0)
+        except (psycopg.Error, TimeoutError):
+            log.warning("leadership %s lost (its connection failed)", name)
+            await self.release_lead(name)
+            return False
+        return True
+
+    async def release_lead(self, name: str) -> None:
+        conn = self._leaders.pop(name, None)
+        if conn is not None:
+            await conn.close()  # the session ends: its advisory lock goes with it

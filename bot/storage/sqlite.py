@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.domain import Participant, Step
 from bot.storage.incentives import IncentivesMixin
+from bot.storage.instances import InstancesMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
 from bot.storage.sqlite_base import from_ts, ts
@@ -53,7 +54,7 @@ _UPDATE_PARTICIPANT = (
 _REMEMBERED_PROGRESS = 100_000  # participants whose progress rows are known (see below)
 
 
-class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin):
+class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin, InstancesMixin):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.locks import KeyedLocks
 from bot.storage.base import StoreBusy
 
 
@@ -44,6 +45,8 @@ class SqliteBase:
         self._writer: asyncio.Task[object] | None = None
         # what this run's outbox claims carry in `claimed_by` (set by bot/storage/instances.py)
         self.instance_token: str | None = None
+        self.instance_id: str | None = None
+        self._participant_locks = KeyedLocks()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
