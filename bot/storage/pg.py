@@ -160,6 +160,7 @@ class PgDatabase:
         self._current: contextvars.ContextVar[Conn | None] = contextvars.ContextVar(
             f"pg_tx_{id(self)}", default=None
         )
+        self._failed: set[int] = set()  # transactions a nested part of failed in
 
     @classmethod
     async def connect(
@@ -205,17 +206,25 @@ class PgDatabase:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
         """One transaction on one connection; statements meanwhile (in this task and the tasks
-        it starts) run on it. Nested use joins the outer transaction."""
+        it starts) run on it. Nested use joins the outer transaction; if a nested one fails,
+        the outer one rolls back at its end even if the error was caught in between."""
         current = self._current.get()
         if current is not None:
-            yield current
+            try:
+                yield current
+            except BaseException:
+                self._failed.add(id(current))
+                raise
             return
         async with self.pool.connection() as conn, conn.transaction():
             token = self._current.set(conn)
             try:
                 yield conn
+                if id(conn) in self._failed:
+                    raise psycopg.Rollback()
             finally:
                 self._current.reset(token)
+                self._failed.discard(id(conn))
 
     async def _run(self, sql: str, params: Any) -> Cursor:
         async with self.connection() as conn:

@@ -50,9 +50,9 @@ class PostgresStore(SqliteStore):
         # they use (execute, executemany, execute_fetchall, rows by name and index, rowcount).
         super().__init__(cast(aiosqlite.Connection, pg))
         self.pg = pg
-        # Each participant lock holds a pooled connection while the message is handled; at most
-        # half the pool, so the handlers' own statements always find a connection.
-        self._lock_slots = asyncio.Semaphore(max(1, pg.pool.max_size // 2))
+        # Each message handled holds a pooled connection (its transaction); two are always left
+        # for the delivery worker, the heartbeat and the group commit.
+        self._lock_slots = asyncio.Semaphore(max(1, pg.pool.max_size - 2))
         self._leaders: dict[str, psycopg.AsyncConnection[Any]] = {}
 
     @classmethod
@@ -125,18 +125,19 @@ class PostgresStore(SqliteStore):
 
     @asynccontextmanager
     async def participant_lock(self, channel: str, user_id: str) -> AsyncIterator[None]:
-        """One participant's messages strictly in order across every instance: a
-        transaction-level advisory lock on the participant, held on a pooled connection while
-        the message is handled (released by COMMIT, or by PostgreSQL if the instance dies).
-        The in-process lock first, so one instance waits in memory, not on a connection."""
+        """One participant's messages strictly in order across every instance: the message
+        is handled in one transaction that first takes a transaction-level advisory lock on
+        the participant (released by COMMIT or ROLLBACK, or by PostgreSQL if the instance
+        dies). Every statement of the handling runs in it, so it commits as a whole; if a
+        part failed (and the engine answered with an apology) nothing of it is kept. The
+        in-process lock comes first, so one instance queues in memory, not on connections."""
         async with (
             self._participant_locks.hold((channel, user_id)),
             self._lock_slots,
-            self.pg.pool.connection() as conn,
-            conn.transaction(),
+            self.transaction(),
         ):
-            await conn.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+            await self.db.execute(
+                "SELECT pg_advisory_xact_lock(?, hashtext(?))",
                 (PARTICIPANT_LOCKS, f"{channel}:{user_id}"),
             )
             yield

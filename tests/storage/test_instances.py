@@ -161,3 +161,21 @@ async def test_leadership_fails_over_when_the_leader_dies(
     assert await second.try_lead("telegram-poll:1")
     await second.release_lead("telegram-poll:1")
     assert await first.try_lead("telegram-poll:1")
+
+
+async def test_a_message_handled_on_postgresql_commits_whole_or_not_at_all(
+    two_pg: tuple[SqliteStore, SqliteStore],
+) -> None:
+    first, second = two_pg
+    person = Participant("test", "u9", "u9", "id", "Asia/Jakarta", "PK-U9", NOW)
+    async with first.participant_lock("test", "u9"):
+        saved = await first.save_participant(person)
+        assert await second.get_participant("test", "u9") is None  # not committed yet
+    assert await second.get_participant("test", "u9") is not None
+    assert saved.id is not None
+    async with first.participant_lock("test", "u9"):
+        await first.enqueue(saved.id, "reminder", NOW, {}, "kept?", now=NOW)
+        with pytest.raises(RuntimeError):
+            async with first.transaction():
+                raise RuntimeError("a handler fails; the engine answers with an apology")
+    assert await second.upcoming(saved.id, "reminder", NOW - timedelta(days=1)) == []
