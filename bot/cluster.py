@@ -37,6 +37,7 @@ class InstanceStore(Protocol):
     async def register_instance(self, instance_id: str, now: datetime) -> str: ...
     async def beat_instance(self, now: datetime) -> bool: ...
     async def retire_instance(self) -> None: ...
+    async def forget_instances(self, before: datetime) -> int: ...
 
 
 def default_instance_id(port: int | None) -> str:
@@ -64,10 +65,14 @@ class Heartbeat:
         self._task = asyncio.create_task(self._beat())
 
     async def _beat(self) -> None:
+        beats = 0
         while True:
             await asyncio.sleep(self.every)
+            beats += 1
             try:
                 await self.store.beat_instance(self.clock.now())
+                if beats % 720 == 1:  # about hourly: instances gone for a day leave the registry
+                    await self.store.forget_instances(self.clock.now() - FORGET_AFTER)
             except Exception:
                 log.exception("heartbeat failed")
 

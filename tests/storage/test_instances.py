@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import psycopg
 import pytest
@@ -179,3 +180,34 @@ async def test_a_message_handled_on_postgresql_commits_whole_or_not_at_all(
             async with first.transaction():
                 raise RuntimeError("a handler fails; the engine answers with an apology")
     assert await second.upcoming(saved.id, "reminder", NOW - timedelta(days=1)) == []
+
+
+async def test_a_standby_instance_takes_the_role_when_the_leader_stops(
+    two_pg: tuple[SqliteStore, SqliteStore],
+) -> None:
+    from bot.cluster import Leadership
+
+    events: list[str] = []
+
+    def hooks(name: str) -> dict[str, Any]:
+        async def gain() -> None:
+            events.append(f"{name} gains")
+
+        async def loss() -> None:
+            events.append(f"{name} loses")
+
+        return {"on_gain": gain, "on_loss": loss}
+
+    first, second = two_pg
+    leader = Leadership(first, "telegram-poll:1", retry=0.02, **hooks("first"))
+    standby = Leadership(second, "telegram-poll:1", retry=0.02, **hooks("second"))
+    await leader.start()
+    await standby.start()
+    assert leader.held and not standby.held
+    await leader.stop()
+    for _ in range(200):
+        if standby.held:
+            break
+        await asyncio.sleep(0.01)
+    await standby.stop()
+    assert events == ["first gains", "first loses", "second gains", "second loses"]
