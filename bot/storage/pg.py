@@ -12,6 +12,7 @@ off (`prepare_threshold=None`), so PgBouncer in transaction mode works.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
@@ -52,9 +53,13 @@ class Row(Sequence[Any]):
 
 
 def row_factory(cursor: psycopg.AsyncCursor[Any]) -> RowMaker[Row]:
-    """psycopg's row factory protocol: names from the description, once per result."""
-    names = [c.name for c in cursor.description or ()]
-    index = {name: i for i, name in enumerate(names)}
+    """psycopg's row factory protocol: column names once per result, read from the result
+    itself (`cursor.description` builds a Column object per column: a sixth of the CPU of a
+    message's statements)."""
+    result = cursor.pgresult
+    fields = result.nfields if result is not None else 0
+    assert result is not None or not fields
+    index = {(result.fname(i) or b"").decode(): i for i in range(fields)} if result else {}
 
     def make(values: Sequence[Any]) -> Row:
         return Row(values, index)
@@ -63,6 +68,13 @@ def row_factory(cursor: psycopg.AsyncCursor[Any]) -> RowMaker[Row]:
 
 
 _translated: dict[str, str] = {}
+
+
+def literal(text: str) -> str:
+    """A string as an SQL literal (standard_conforming_strings, PostgreSQL's default)."""
+    if "\x00" in text:
+        raise ValueError("NUL in an SQL literal")
+    return "'" + text.replace("'", "''") + "'"
 
 
 def translate(sql: str) -> str:
@@ -204,10 +216,13 @@ class PgDatabase:
             yield conn
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Conn]:
+    async def transaction(self, opening: str = "") -> AsyncIterator[Conn]:
         """One transaction on one connection; statements meanwhile (in this task and the tasks
         it starts) run on it. Nested use joins the outer transaction; if a nested one fails,
-        the outer one rolls back at its end even if the error was caught in between."""
+        the outer one rolls back at its end even if the error was caught in between.
+
+        `opening`: SQL without parameters sent with the BEGIN in the same round trip (e.g. an
+        advisory lock)."""
         current = self._current.get()
         if current is not None:
             try:
@@ -216,22 +231,35 @@ class PgDatabase:
                 self._failed.add(id(current))
                 raise
             return
-        async with self.pool.connection() as conn, conn.transaction():
+        async with self.pool.connection() as conn:
+            await conn.execute(f"BEGIN;{opening}".encode())  # no parameters: one round trip
             token = self._current.set(conn)
             try:
                 yield conn
-                if id(conn) in self._failed:
-                    raise psycopg.Rollback()
+            except BaseException:
+                with contextlib.suppress(psycopg.Error):  # a broken connection: the pool drops it
+                    await conn.execute(b"ROLLBACK")
+                raise
+            else:
+                await conn.execute(b"ROLLBACK" if id(conn) in self._failed else b"COMMIT")
             finally:
                 self._current.reset(token)
                 self._failed.discard(id(conn))
 
     async def _run(self, sql: str, params: Any) -> Cursor:
-        async with self.connection() as conn:
-            cursor = conn.cursor()
-            await cursor.execute(translate(sql), params or None)
-            rows = await cursor.fetchall() if cursor.description is not None else []
-            return Cursor(rows, cursor.rowcount)
+        conn = self._current.get()
+        if conn is not None:
+            return await self._on(conn, sql, params)
+        async with self.pool.connection() as borrowed:
+            return await self._on(borrowed, sql, params)
+
+    @staticmethod
+    async def _on(conn: Conn, sql: str, params: Any) -> Cursor:
+        cursor = conn.cursor()
+        await cursor.execute(translate(sql), params or None)
+        result = cursor.pgresult
+        rows = await cursor.fetchall() if result is not None and result.nfields else []
+        return Cursor(rows, cursor.rowcount)
 
     def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _Result:
         return _Result(self, sql, None if parameters is None else tuple(parameters))

@@ -19,7 +19,7 @@ import aiosqlite
 import psycopg
 
 from bot.storage.base import StoreBusy
-from bot.storage.pg import PgDatabase
+from bot.storage.pg import PgDatabase, literal
 from bot.storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -131,16 +131,16 @@ class PostgresStore(SqliteStore):
         dies). Every statement of the handling runs in it, so it commits as a whole; if a
         part failed (and the engine answered with an apology) nothing of it is kept. The
         in-process lock comes first, so one instance queues in memory, not on connections."""
-        async with (
-            self._participant_locks.hold((channel, user_id)),
-            self._lock_slots,
-            self.transaction(),
-        ):
-            await self.db.execute(
-                "SELECT pg_advisory_xact_lock(?, hashtext(?))",
-                (PARTICIPANT_LOCKS, f"{channel}:{user_id}"),
-            )
-            yield
+        lock = (
+            f"SELECT pg_advisory_xact_lock({PARTICIPANT_LOCKS},"
+            f" hashtext({literal(f'{channel}:{user_id}')}))"
+        )
+        async with self._participant_locks.hold((channel, user_id)), self._lock_slots:
+            try:
+                async with self.pg.transaction(opening=lock):  # BEGIN and the lock: one trip
+                    yield
+            except psycopg.OperationalError as exc:
+                raise StoreBusy(str(exc)) from exc
 
     async def try_lead(self, name: str) -> bool:
         """Takes the leadership `name` if no instance holds it: a session advisory lock on a
