@@ -55,6 +55,27 @@ SECRET = inbound.SECRET
 LIMIT = 1000.0  # paid broadcast
 
 
+def postgres_cpu() -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL server process on this machine."""
+    found: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() == "postgres":
+                found[int(entry.name)] = inbound.cpu_seconds(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def postgres_cpu_since(before: dict[int, float]) -> float:
+    """CPU seconds PostgreSQL used since `before` (new processes count whole; processes that
+    ended meanwhile are missed, so run this while the instances still hold their pools)."""
+    now = postgres_cpu()
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
+
+
 def fresh_database(server: str, name: str) -> str:
     """Drops and creates database `name` on `server` (a postgresql:// URL); its URL."""
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
@@ -132,14 +153,18 @@ async def inbound_run(
             gc.freeze()
             gc.disable()
             cpu = sum(inbound.cpu_seconds(b.pid) for b in bots)
+            pg_cpu, own = postgres_cpu(), time.process_time()
             done, took = await inbound.saturate(load, people, args.duration)
             cpu = sum(inbound.cpu_seconds(b.pid) for b in bots) - cpu
+            pg_cpu, own = postgres_cpu_since(pg_cpu), time.process_time() - own
             gc.enable()
             rate = done / took
+            per = 1000 / done
             print(
-                f"  {label:<28} {rate:>7,.0f} updates/s  (bot CPU {cpu / done * 1000:.2f} ms per"
-                f" update, {cpu / took:.0%} of a core in all; replies missing: {load.lost},"
-                f" webhook errors: {load.errors})",
+                f"  {label:<28} {rate:>7,.0f} updates/s; CPU per update: bot {cpu * per:.2f} ms"
+                f" ({cpu / took:.0%} of a core in all), PostgreSQL {pg_cpu * per:.2f} ms,"
+                f" load generator + fake Bot API {own * per:.2f} ms; replies missing:"
+                f" {load.lost}, webhook errors: {load.errors}",
                 flush=True,
             )
             await load.session.close()

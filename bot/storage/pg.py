@@ -249,7 +249,11 @@ class PgDatabase:
     async def _run(self, sql: str, params: Any) -> Cursor:
         conn = self._current.get()
         if conn is not None:
-            return await self._on(conn, sql, params)
+            try:
+                return await self._on(conn, sql, params)
+            except psycopg.Error:
+                self._failed.add(id(conn))  # the transaction is aborted: it can only roll back
+                raise
         async with self.pool.connection() as borrowed:
             return await self._on(borrowed, sql, params)
 
