@@ -173,6 +173,10 @@ class PgDatabase:
             f"pg_tx_{id(self)}", default=None
         )
         self._failed: set[int] = set()  # transactions a nested part of failed in
+        self._serial: contextvars.ContextVar[int] = contextvars.ContextVar(
+            f"pg_unit_{id(self)}", default=0
+        )
+        self._units = 0
 
     @classmethod
     async def connect(
@@ -205,6 +209,11 @@ class PgDatabase:
     def in_transaction(self) -> bool:
         return self._current.get() is not None
 
+    @property
+    def unit(self) -> int:
+        """A number naming the current (outer) transaction; 0 outside one."""
+        return self._serial.get() if self._current.get() is not None else 0
+
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Conn]:
         """The current transaction's connection, or one borrowed from the pool meanwhile."""
@@ -234,6 +243,8 @@ class PgDatabase:
         async with self.pool.connection() as conn:
             await conn.execute(f"BEGIN;{opening}".encode())  # no parameters: one round trip
             token = self._current.set(conn)
+            self._units += 1
+            serial = self._serial.set(self._units)
             try:
                 yield conn
             except BaseException:
@@ -244,6 +255,7 @@ class PgDatabase:
                 await conn.execute(b"ROLLBACK" if id(conn) in self._failed else b"COMMIT")
             finally:
                 self._current.reset(token)
+                self._serial.reset(serial)
                 self._failed.discard(id(conn))
 
     async def _run(self, sql: str, params: Any) -> Cursor:

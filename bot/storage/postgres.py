@@ -12,12 +12,14 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from importlib import resources
 from typing import Any, cast
 
 import aiosqlite
 import psycopg
 
+from bot.domain import Participant
 from bot.storage.base import StoreBusy
 from bot.storage.pg import PgDatabase, literal
 from bot.storage.sqlite import SqliteStore
@@ -54,6 +56,8 @@ class PostgresStore(SqliteStore):
         # for the delivery worker, the heartbeat and the group commit.
         self._lock_slots = asyncio.Semaphore(max(1, pg.pool.max_size - 2))
         self._leaders: dict[str, psycopg.AsyncConnection[Any]] = {}
+        # participant id -> (transaction, progress rows read or written in it); see below
+        self._unit_progress: dict[int, tuple[int, dict[str, datetime]]] = {}
 
     @classmethod
     async def connect(
@@ -108,6 +112,25 @@ class PostgresStore(SqliteStore):
 
     def _in_transaction(self) -> bool:
         return self.pg.in_transaction
+
+    # Progress rows: other instances change them, so a process-wide memory of them (as on
+    # SQLite) could be stale. What was read or written in the current transaction is exact
+    # (the participant's advisory lock is held), which spares rewriting unchanged progress
+    # rows when a message is handled.
+    def _remember_progress(self, participant: Participant) -> None:
+        assert participant.id is not None
+        unit = self.pg.unit
+        if unit:
+            if len(self._unit_progress) > 10_000:
+                self._unit_progress.clear()
+            self._unit_progress[participant.id] = (unit, dict(participant.progress))
+        else:
+            self._unit_progress.pop(participant.id, None)
+
+    def _progress_known(self, participant_id: int, nested: bool) -> dict[str, datetime] | None:
+        known = self._unit_progress.get(participant_id)
+        unit = self.pg.unit
+        return known[1] if known is not None and unit and known[0] == unit else None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

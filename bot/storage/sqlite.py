@@ -151,6 +151,10 @@ class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin
         while len(self._stored_progress) > _REMEMBERED_PROGRESS:
             self._stored_progress.popitem(last=False)
 
+    def _progress_known(self, participant_id: int, nested: bool) -> dict[str, datetime] | None:
+        """The participant's stored progress rows if this store knows them for sure."""
+        return None if nested else self._stored_progress.get(participant_id)
+
     async def get_participant(self, channel: str, user_id: str) -> Participant | None:
         return await self._fetch_one(
             "participants.channel = ? AND participants.user_id = ?", (channel, user_id)
@@ -227,7 +231,7 @@ class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin
                 await self.db.execute(
                     _UPDATE_PARTICIPANT, (*(values[i] for i in _UPDATED), participant.id)
                 )
-                stored = None if nested else self._stored_progress.get(participant.id)
+                stored = self._progress_known(participant.id, nested)
             if participant.progress != stored:
                 await self.db.execute(
                     "DELETE FROM progress WHERE participant_id = ?", (participant.id,)
