@@ -1,23 +1,20 @@
 """Several instances on PostgreSQL, in one run: inbound updates/s, and reminder fan-out with
-fail-over.
+fail-over (figures in docs/benchmarks.md).
 
-    .venv/bin/python bench/scaleout.py                      # everything (about 5 minutes)
+    .venv/bin/python bench/scaleout.py                      # everything (about 6 minutes)
     .venv/bin/python bench/scaleout.py --only inbound --participants 300 --duration 10
     .venv/bin/python bench/scaleout.py --only fanout --reminders 20000
 
 1. Inbound: the real bot (`python -m bot run`, webhook mode) as 1 instance on SQLite, then 1, 2
-   and 4 instances sharing one PostgreSQL database (a fresh database each time). This process
-   plays Telegram and a round-robin load balancer: consecutive updates of one participant go
-   to different instances (so the per-participant advisory lock is exercised), and it plays
-   the Bot API (tests/fakes/bot_api.py). Prints updates/s at saturation and the ratios to
-   SQLite. The machine's cores are shared by the instances, PostgreSQL and this process.
-2. Fan-out: --reminders participants with one reminder due now, on PostgreSQL (seeded in SQLite
-   and moved with `db copy`), delivered by 2 instances (delivery processes with heartbeats and
-   the delivery leadership) through the real TelegramSender to the fake Bot API in a child
-   process that answers 429 above 1,000/s (paid broadcast). Prints the share of the limit
-   reached, 429s, duplicates and losses. Then the same with the delivering instance killed
-   (SIGKILL) half way: the other takes the leadership and, once the dead one's heartbeat is
-   stale, its claimed rows.
+   and 4 instances on one PostgreSQL database (fresh each time). This process plays Telegram,
+   a round-robin load balancer (one participant's consecutive updates reach different
+   instances) and the Bot API (tests/fakes/bot_api.py). Prints updates/s at saturation, CPU
+   per update (bot, PostgreSQL, this process) and the ratios to SQLite.
+2. Fan-out: --reminders reminders due now on PostgreSQL (seeded in SQLite, moved with `db
+   copy`), delivered by 2 instances (heartbeat, delivery leadership, the real worker and
+   TelegramSender) to the fake Bot API in a child process answering 429 above 1,000/s (paid
+   broadcast): share of the limit, 429s, duplicates, losses. Then the same with the delivering
+   instance killed (SIGKILL) half way.
 """
 
 from __future__ import annotations
@@ -70,8 +67,7 @@ def postgres_cpu() -> dict[int, float]:
 
 
 def postgres_cpu_since(before: dict[int, float]) -> float:
-    """CPU seconds PostgreSQL used since `before` (new processes count whole; processes that
-    ended meanwhile are missed, so run this while the instances still hold their pools)."""
+    """CPU seconds PostgreSQL used since `before` (processes that ended meanwhile are missed)."""
     now = postgres_cpu()
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
 
@@ -93,8 +89,7 @@ class BalancedLoad(inbound.Load):
     def __init__(self, api: FakeBotApi, urls: list[str], counts: Any) -> None:
         self.api = api
         self.urls = urls
-        self.url = urls[0]
-        self._next = 0
+        self.url, self._next = urls[0], 0
         self.onboarding_counts, self.cycle_counts = counts
         self.connections = 100  # what Telegram opens to one webhook URL at most
         self.session = aiohttp.ClientSession(
@@ -102,8 +97,7 @@ class BalancedLoad(inbound.Load):
             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
         )
         self.latencies: list[float] = []
-        self.errors = 0
-        self.lost = 0
+        self.errors = self.lost = 0
 
     async def post(self, update: dict[str, Any]) -> None:
         url = self.urls[self._next % len(self.urls)]
@@ -208,7 +202,6 @@ async def child(args: argparse.Namespace) -> None:
     TelegramSender; exits when nothing is left to send."""
     from fanout import telegram_sender
 
-    from bot.app import App  # noqa: F401  (the same imports as `run`)
     from bot.cluster import Heartbeat
     from bot.config import load_settings
     from bot.delivery import DeliveryWorker
@@ -267,13 +260,8 @@ async def child(args: argparse.Namespace) -> None:
 def pg_counts(url: str) -> tuple[dict[str, int], Counter[str]]:
     with psycopg.connect(url) as conn:
         states = dict(conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
-        recorded = Counter(
-            r[0]
-            for r in conn.execute(
-                "SELECT p.chat_id FROM outbox o JOIN participants p ON p.id = o.participant_id"
-                " WHERE o.state = 'sent'"
-            )
-        )
+        sql = "SELECT p.chat_id FROM outbox o JOIN participants p ON p.id = o.participant_id"
+        recorded = Counter(r[0] for r in conn.execute(f"{sql} WHERE o.state = 'sent'"))
     return states, recorded
 
 
