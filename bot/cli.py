@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bot import runner
+from bot import log_privacy, runner
 from bot.app import open_app
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
@@ -53,6 +53,7 @@ def _setup_logging(default: str) -> None:
         raise click.ClickException(
             f"LOG_LEVEL: unknown level {level!r} (use DEBUG, INFO, WARNING, ERROR or CRITICAL)"
         )
+    log_privacy.install()  # libraries' records never carry message text (bot/log_privacy.py)
     logging.basicConfig(
         level=logging.getLevelNamesMapping()[level],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

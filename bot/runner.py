@@ -10,10 +10,12 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from typing import cast
 
 from aiohttp import web
 
+from bot import log_privacy
 from bot.admin_api import admin_routes
 from bot.app import App, open_app
 from bot.channels.base import Sender
@@ -25,6 +27,8 @@ from bot.storage.sqlite import SqliteStore
 from bot.web import build_web_app, serve
 
 log = logging.getLogger(__name__)
+
+UPDATE_IDS_KEPT = timedelta(days=1)  # Telegram and Meta retry for far less than this
 
 
 async def wait_for_stop_signal() -> None:
@@ -74,6 +78,7 @@ def channels_configured(settings: Settings) -> bool:
 async def run_services(app: App, stopped: asyncio.Future[None] | None = None) -> None:
     """Starts the channels and the web server, waits for a stop signal, stops them in reverse."""
     settings = app.settings
+    log_privacy.install()
     routes: list[web.RouteDef] = []
     async with AsyncExitStack() as stack:
         telegram = None
@@ -96,6 +101,7 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             chores.append(lambda: housekeeping(store, app.clock))
             stack.push_async_callback(whatsapp.close)  # after the web server stops
             routes += whatsapp_routes(whatsapp)
+        chores.append(lambda: app.store.prune_updates(app.clock.now() - UPDATE_IDS_KEPT))
         senders: dict[str, Sender] = {}
         if telegram is not None:
             senders[telegram.sender.channel] = telegram.sender

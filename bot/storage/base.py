@@ -57,4 +57,18 @@ class Store(Protocol):
         """Marks the participant (un)reachable; True if they exist. Cancels pending outbox rows."""
         ...
 
+    async def claim_update(
+        self, channel: str, update_id: str, user_id: str | None, now: datetime
+    ) -> bool:
+        """Records an update id; False if it was already processed."""
+        ...
+
+    async def release_update(self, channel: str, update_id: str) -> None:
+        """Forgets a claimed update whose handling failed (its retry is handled)."""
+        ...
+
+    async def prune_updates(self, before: datetime) -> int:
+        """Forgets processed update ids (and applied statuses) older than `before`."""
+        ...
+
     async def close(self) -> None: ...

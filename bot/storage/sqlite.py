@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Participant, Step
+from bot.storage.inbound import InboundMixin
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
@@ -54,7 +55,7 @@ _UPDATE_PARTICIPANT = (
 _REMEMBERED_PROGRESS = 100_000  # participants whose progress rows are known (see below)
 
 
-class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin):
+class SqliteStore(InboundMixin, IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
@@ -75,6 +76,9 @@ class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin
         await db.execute("PRAGMA synchronous=NORMAL")
         await db.execute("PRAGMA foreign_keys=ON")
         await db.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows are overwritten with zeros, so /hapus leaves no phone number or user id
+        # in the file's free space (see delete_participant).
+        await db.execute("PRAGMA secure_delete=ON")
         store = cls(db)
         await store.migrate()
         return store
@@ -275,6 +279,29 @@ class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin
                     future.set_result(None)
 
     async def delete_participant(self, participant_id: int) -> None:
+        """Every row naming the participant (their own rows cascade; the update and message id
+        rows are keyed by their platform ids), then a WAL checkpoint so the WAL file does not
+        keep old copies of those rows either."""
         async with self.transaction():
+            rows = await self.db.execute_fetchall(
+                "SELECT channel, user_id, chat_id FROM participants WHERE id = ?",
+                (participant_id,),
+            )
+            for row in rows:
+                await self._delete_inbound_rows(str(row[0]), {str(row[1]), str(row[2])})
             await self.db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
         self._stored_progress.pop(participant_id, None)
+        await self.checkpoint()
+
+    async def checkpoint(self) -> None:
+        """Copies the WAL into the database file and truncates it (best effort: a reader in
+        another process can hold it back; the next checkpoint finishes the job)."""
+        try:
+            async with self._write_lock:
+                rows = await self.db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as exc:
+            log.warning("WAL checkpoint failed: %s", type(exc).__name__)
+            return
+        for row in rows:
+            if row[0]:
+                log.warning("WAL checkpoint incomplete (a reader is busy)")

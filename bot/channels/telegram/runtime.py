@@ -15,6 +15,7 @@ from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.commands import register_commands
 from bot.channels.telegram.inbound import ALLOWED_UPDATES, TelegramChannel
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
+from bot.channels.telegram.polling import TolerantBot
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.webhook import WebhookAnswers, webhook_path, webhook_routes
 
@@ -43,14 +44,15 @@ def build_application(
     processor = OrderedUpdateProcessor(finished=finished if answers is not None else None)
     if answers is not None:
         answers.queued = processor.queued_behind
-    builder = ApplicationBuilder().token(token).concurrent_updates(processor)
-    if base_url:
-        builder = builder.base_url(base_url)
     # Our aiohttp transport unless a test passes its own; getUpdates gets its own pool so a
-    # long poll never waits behind replies.
-    builder = builder.request(request or AiohttpRequest()).get_updates_request(
-        request or AiohttpRequest(pool_size=1, read_timeout=None)
+    # long poll never waits behind replies. The bot skips updates it cannot parse (polling).
+    bot = TolerantBot(
+        token,
+        base_url=base_url or "https://api.telegram.org/bot",
+        request=request or AiohttpRequest(),
+        get_updates_request=request or AiohttpRequest(pool_size=1, read_timeout=None),
     )
+    builder = ApplicationBuilder().bot(bot).concurrent_updates(processor)
     if not polling:
         builder = builder.updater(None)
     return builder.build()
