@@ -266,7 +266,8 @@ class WhatsAppMixin(SqliteBase):
                     if list(taken):
                         continue
                 await self.db.execute(
-                    "UPDATE participants SET user_id = ?, chat_id = ?, phone = ? WHERE id = ?",
+                    "UPDATE participants SET user_id = ?, chat_id = ?, phone = COALESCE(?, phone)"
+                    " WHERE id = ?",
                     (
                         key,
                         new_wa_id or chat_id,

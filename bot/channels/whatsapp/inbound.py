@@ -197,7 +197,11 @@ def _number_change(message: Mapping[str, Any]) -> NumberChange | None:
     system = message.get("system")
     if message.get("type") != "system" or not isinstance(system, Mapping):
         return None
-    if system.get("type") not in ("user_changed_number", "customer_changed_number"):
+    if system.get("type") not in (
+        "user_changed_number",
+        "customer_changed_number",
+        "user_changed_user_id",
+    ):
         return None
     wamid = _str(message.get("id")) or ""
     old = [
