@@ -22,6 +22,7 @@ from bot.nlu.cli import classify
 from bot.outbox_cli import outbox_command
 from bot.program import ProgramError
 from bot.runner import channels_configured
+from bot.storage.base import StoreUnusable
 
 log = logging.getLogger("bot")
 
@@ -80,7 +81,7 @@ async def _chat(settings: Settings, clock: Clock, user: str) -> None:
     try:
         async with open_app(settings, clock) as app:
             await runner.terminal_chat(app, user)
-    except (ProgramError, KnowledgeError) as exc:
+    except (ProgramError, KnowledgeError, StoreUnusable) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -94,7 +95,7 @@ def run(now: str | None) -> None:
     try:
         with asyncio.Runner(loop_factory=runner.loop_factory(settings)) as event_loop:
             event_loop.run(runner.run(settings, clock))
-    except ProgramError as exc:
+    except (ProgramError, runner.StartupError, StoreUnusable) as exc:
         raise click.ClickException(str(exc)) from None
 
 

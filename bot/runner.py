@@ -11,7 +11,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import timedelta
-from typing import cast
+from typing import Protocol, cast
 
 from aiohttp import web
 
@@ -28,7 +28,18 @@ from bot.web import build_web_app, serve
 
 log = logging.getLogger(__name__)
 
+
+class TelegramServiceLike(Protocol):
+    async def start(self) -> None: ...
+
+    async def abort(self) -> None: ...
+
+
 UPDATE_IDS_KEPT = timedelta(days=1)  # Telegram and Meta retry for far less than this
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message is one line naming the cause."""
 
 
 async def wait_for_stop_signal() -> None:
@@ -86,7 +97,7 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             from bot.channels.telegram.runtime import TelegramService
 
             telegram = TelegramService(app)
-            await telegram.start()
+            await _start_telegram(telegram, settings)
             stack.push_async_callback(telegram.stop)
             routes += telegram.routes()
         whatsapp = None
@@ -115,12 +126,37 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
         feed = cast(FeedStore, app.store)
         routes += admin_routes(feed, app.program, app.clock, settings.admin_api_token)
         host, port = settings.web_host_port
-        await stack.enter_async_context(serve(build_web_app(routes), host, port))
+        try:
+            await stack.enter_async_context(serve(build_web_app(routes), host, port))
+        except OSError as exc:
+            raise StartupError(
+                f"WEB_LISTEN: cannot listen on {host}:{port}: {exc.strerror or exc}"
+                " (is another process using the port?)"
+            ) from None
         if telegram is not None:
             await telegram.go_live()
         log.info("running; stop with Ctrl+C or SIGTERM")
         await (stopped if stopped is not None else wait_for_stop_signal())
         log.info("stopping")
+
+
+async def _start_telegram(telegram: TelegramServiceLike, settings: Settings) -> None:
+    """Starts the Telegram channel; an unreachable Bot API or a refused token is one line."""
+    from telegram.error import InvalidToken, TelegramError
+
+    try:
+        try:
+            await telegram.start()
+        except BaseException:
+            await telegram.abort()
+            raise
+    except InvalidToken:
+        raise StartupError("TELEGRAM_BOT_TOKEN: Telegram refused the token") from None
+    except TelegramError as exc:
+        where = settings.telegram_base_url or "https://api.telegram.org"
+        raise StartupError(
+            f"Telegram Bot API at {where} is unreachable ({type(exc).__name__})"
+        ) from None
 
 
 async def run(settings: Settings, clock: Clock) -> None:

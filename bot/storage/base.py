@@ -14,6 +14,10 @@ class StoreBusy(Exception):
     """The database is busy (another process holds the write lock); try again later."""
 
 
+class StoreUnusable(Exception):
+    """The database cannot be opened (not a database, no permission, …); one line says why."""
+
+
 class Store(Protocol):
     """Participant state, persisted."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Collection
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Participant, Step
+from bot.storage.base import StoreUnusable
 from bot.storage.inbound import InboundMixin
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.outbox import OutboxMixin
@@ -70,7 +72,20 @@ class SqliteStore(InboundMixin, IncentivesMixin, OutboxMixin, ReachabilityMixin,
     async def open(cls, path: str) -> SqliteStore:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path)
+        try:
+            db = await aiosqlite.connect(path)
+        except sqlite3.Error as exc:
+            raise StoreUnusable(f"DATABASE_URL: cannot open {path}: {exc}") from None
+        try:
+            return await cls._prepare(db)
+        except sqlite3.DatabaseError as exc:
+            await db.close()  # else aiosqlite's thread keeps the process alive
+            raise StoreUnusable(
+                f"DATABASE_URL: {path} is not a usable SQLite database ({exc})"
+            ) from None
+
+    @classmethod
+    async def _prepare(cls, db: aiosqlite.Connection) -> SqliteStore:
         db.row_factory = aiosqlite.Row
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")

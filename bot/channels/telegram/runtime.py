@@ -105,6 +105,11 @@ class TelegramService:
         await self.application.start()
         log.info("telegram bot @%s started", self.application.bot.username)
 
+    async def abort(self) -> None:
+        """After a failed start: closes the HTTP clients the Bot API calls opened."""
+        for request in self.application.bot._request:  # (getUpdates, everything else)
+            await request.shutdown()
+
     async def go_live(self) -> None:
         """Starts receiving: the webhook (once our server listens) or long polling."""
         if self.webhook_url is not None:
