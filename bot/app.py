@@ -14,6 +14,7 @@ from bot.delivery import DeliveryWorker
 from bot.engine import Engine
 from bot.i18n import LOCALES
 from bot.nlu import classifier
+from bot.pacing import Pacer
 from bot.planner import ReminderPlanner
 from bot.program import Program, load_program
 from bot.scheduler import OutboxScheduler
@@ -38,6 +39,7 @@ class App:
         self,
         senders: Mapping[str, Sender],
         chores: Sequence[Callable[[], Awaitable[object]]] = (),
+        pacers: Mapping[str, Pacer] | None = None,
     ) -> OutboxScheduler:
         """The delivery and housekeeping jobs for these channels' senders (`await .start()`,
         `await .stop()`); rows of a channel without a sender stay queued."""
@@ -49,6 +51,7 @@ class App:
             senders,
             limits_from_settings(self.settings),
             policy_from_settings(self.settings),
+            pacers=pacers,
         )
         return OutboxScheduler(
             worker,

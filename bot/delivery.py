@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time as monotonic
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from aiolimiter import AsyncLimiter
-
+import handlers.reply_later
 import handlers.router  # noqa: F401  (imports every topic module, so their notices register)
 from bot.channels.base import Delivery, Outbound, Outcome, Sender
 from bot.clock import Clock
 from bot.domain import Participant
 from bot.i18n import Translator
+from bot.pacing import BROADCAST, Pacer
 from bot.program import Program
 from bot.sending_policy import ChannelLimit, Policy
 from bot.storage.base import StoreBusy
@@ -60,10 +59,16 @@ class RunStats:
 @dataclass
 class _Channel:
     sender: Sender
-    limit: ChannelLimit
-    limiter: AsyncLimiter
+    pacer: Pacer  # shared with the channel's replies (bot/pacing.py)
     paused_until: datetime | None = None
-    chat_slots: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def limit(self) -> ChannelLimit:
+        return self.pacer.limit
+
+    @limit.setter
+    def limit(self, value: ChannelLimit) -> None:
+        self.pacer.set_limit(value)
 
 
 class DeliveryWorker:
@@ -79,6 +84,7 @@ class DeliveryWorker:
         policy: Policy | None = None,
         *,
         sleep: Sleep = asyncio.sleep,
+        pacers: Mapping[str, Pacer] | None = None,
     ) -> None:
         self.store = store
         self.program = program
@@ -88,8 +94,10 @@ class DeliveryWorker:
         limits = limits or {}
         self.channels: dict[str, _Channel] = {}
         for name, sender in senders.items():
-            limit = limits.get(name, ChannelLimit(rate=30.0))
-            self.channels[name] = _Channel(sender, limit, limit.limiter())
+            pacer = (pacers or {}).get(name)
+            if pacer is None:
+                pacer = Pacer(limits.get(name, ChannelLimit(rate=30.0)), sleep=sleep)
+            self.channels[name] = _Channel(sender, pacer)
         self.totals = RunStats()
         self._stopping = False
         self._written: list[Written] = []
@@ -242,19 +250,6 @@ class DeliveryWorker:
             t=Translator(participant.locale, participant.timezone),
         )
 
-    async def _wait_for_chat(self, channel: _Channel, chat_id: str) -> None:
-        """Keeps to the per-chat limit by reserving the chat's next free slot."""
-        if not channel.limit.per_chat:
-            return
-        gap = 1.0 / channel.limit.per_chat
-        now = monotonic.monotonic()
-        slot = max(now, channel.chat_slots.get(chat_id, 0.0) + gap)
-        channel.chat_slots[chat_id] = slot
-        if len(channel.chat_slots) > 10_000:
-            channel.chat_slots = {k: v for k, v in channel.chat_slots.items() if v > now - gap}
-        if slot > now:
-            await self.sleep(slot - now)
-
     async def _deliver(
         self, row: OutboxRow, participant: Participant | None, stats: RunStats
     ) -> None:
@@ -282,15 +277,14 @@ class DeliveryWorker:
             paid_broadcast=channel.limit.paid_broadcast,
             extra={"outbox_id": str(row.id), "kind": row.kind},
         )
-        await self._wait_for_chat(channel, participant.chat_id)
-        await channel.limiter.acquire()
+        await channel.pacer.turn(participant.chat_id, BROADCAST)  # replies go first
         if channel.paused_until is not None and channel.paused_until > self.clock.now():
             self._release(row)  # a 429 arrived while this row waited for its turn
             return
         delivery = await channel.sender.send(message)
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:
             # The platform's window is closed (WhatsApp): send the pre-approved template.
-            await channel.limiter.acquire()
+            await channel.pacer.turn(None, BROADCAST)
             delivery = await channel.sender.send(
                 Outbound(
                     chat_id=message.chat_id,
@@ -321,6 +315,7 @@ class DeliveryWorker:
                 stats.rate_limited += 1
                 wait = timedelta(seconds=delivery.retry_after or 1.0)
                 until = self.clock.now() + wait
+                channel.pacer.pause(wait.total_seconds())  # replies wait it out too
                 if channel.paused_until is None or channel.paused_until < until:
                     channel.paused_until = until
                     log.warning(

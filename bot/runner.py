@@ -22,6 +22,8 @@ from bot.channels.base import Sender
 from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.clock import Clock
 from bot.config import Settings
+from bot.pacing import pacers_for
+from bot.sending_policy import limits_from_settings
 from bot.status_feed import FeedStore
 from bot.storage.sqlite import SqliteStore
 from bot.web import build_web_app, serve
@@ -90,13 +92,15 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
     """Starts the channels and the web server, waits for a stop signal, stops them in reverse."""
     settings = app.settings
     log_privacy.install()
+    # One pace per channel for replies and the outbox alike (replies first; bot/pacing.py).
+    pacers = pacers_for(limits_from_settings(settings))
     routes: list[web.RouteDef] = []
     async with AsyncExitStack() as stack:
         telegram = None
         if settings.telegram_bot_token is not None:
             from bot.channels.telegram.runtime import TelegramService
 
-            telegram = TelegramService(app)
+            telegram = TelegramService(app, pacer=pacers.get("telegram"))
             await _start_telegram(telegram, settings)
             stack.push_async_callback(telegram.stop)
             routes += telegram.routes()
@@ -120,7 +124,7 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             senders[whatsapp.sender.channel] = whatsapp.sender
         # Reminders and other outbox rows: stopped first (LIFO), so in-flight sends finish
         # while the channels are still up.
-        outbox = app.outbox(senders, chores)
+        outbox = app.outbox(senders, chores, pacers)
         await outbox.start()
         stack.push_async_callback(outbox.stop)
         feed = cast(FeedStore, app.store)

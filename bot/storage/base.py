@@ -61,6 +61,19 @@ class Store(Protocol):
         """Marks the participant (un)reachable; True if they exist. Cancels pending outbox rows."""
         ...
 
+    async def enqueue(
+        self,
+        participant_id: int,
+        kind: str,
+        due_at: datetime,
+        payload: dict[str, Any],
+        key: str,
+        *,
+        now: datetime,
+    ) -> bool:
+        """Adds a pending outbox row; False (and nothing changed) if `key` was already used."""
+        ...
+
     async def claim_update(
         self, channel: str, update_id: str, user_id: str | None, now: datetime
     ) -> bool:

@@ -21,6 +21,7 @@ import asyncio
 import html
 import logging
 from collections import OrderedDict
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -37,7 +38,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.base import Outbound, Outcome
+from bot.channels.base import Delivery, Outbound, Outcome
 from bot.channels.telegram.render import CallbackIds
 from bot.channels.telegram.sender import CHANNEL, TelegramSender
 from bot.channels.telegram.webhook import WebhookAnswers
@@ -47,6 +48,8 @@ from bot.engine import Engine, pick_locale
 from bot.i18n import N_, Translator
 from bot.storage.base import Store
 from bot.storage.retry import retry_busy
+from handlers.reply_later import KIND as REPLY_KIND
+from handlers.reply_later import payload_of
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,7 @@ PRIVATE_ONLY = N_(
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 Context = ContextTypes.DEFAULT_TYPE
+REPLY_RETRY_SECONDS = 5.0  # a reply kept in the outbox goes again this soon
 
 
 class TelegramChannel:
@@ -165,13 +169,46 @@ class TelegramChannel:
             participant = await self.store.get_participant(CHANNEL, msg.user_id)
             locale = participant.locale if participant else locale
         slot = self.answers.slot(update) if self.answers is not None else None
-        delivery = await self.sender.send(
-            Outbound(msg.chat_id, tuple(replies), locale=locale), answer=slot
-        )
+        outbound = Outbound(msg.chat_id, tuple(replies), locale=locale)
+        delivery = await self.sender.send(outbound, answer=slot, reply=True)
         if delivery.outcome == Outcome.UNREACHABLE:
             await self.store.set_unreachable(CHANNEL, msg.user_id, True)
         elif delivery.outcome != Outcome.SENT:
+            await self._keep_for_later(update, msg, outbound, delivery)
+
+    async def _keep_for_later(
+        self, update: Update, msg: Incoming, outbound: Outbound, delivery: Delivery
+    ) -> None:
+        """The part of a reply that still could not go out after its retries goes to the
+        outbox (kind "reply"), from the first reply not wholly sent; never dropped."""
+        sent, left = len(delivery.message_ids), list(outbound.replies)
+        for group in self.sender.parts(outbound):
+            if sent < len(group):
+                break
+            sent -= len(group)
+            left.pop(0)
+        participant = await self.store.get_participant(CHANNEL, msg.user_id)
+        if not left or participant is None or participant.id is None:
             log.warning("reply to user %s not sent: %s", msg.user_id, delivery.outcome.value)
+            return
+        wait = timedelta(seconds=delivery.retry_after or REPLY_RETRY_SECONDS)
+        await retry_busy(
+            lambda: self.store.enqueue(
+                participant.id,  # type: ignore[arg-type]
+                REPLY_KIND,
+                self.clock.now() + wait,
+                payload_of(left),
+                f"reply:{CHANNEL}:{update.update_id}",
+                now=self.clock.now(),
+            ),
+            what="reply kept for later",
+        )
+        log.warning(
+            "reply to user %s: %d message(s) kept in the outbox (%s)",
+            msg.user_id,
+            len(left),
+            delivery.outcome.value,
+        )
 
     # the handlers ------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.polling import TolerantBot
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.webhook import WebhookAnswers, webhook_path, webhook_routes
+from bot.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,9 @@ def build_application(
 class TelegramService:
     """The Telegram channel inside `prakerja-bot run`: start, (web routes), go live, stop."""
 
-    def __init__(self, app: App, request: BaseRequest | None = None) -> None:
+    def __init__(
+        self, app: App, request: BaseRequest | None = None, pacer: Pacer | None = None
+    ) -> None:
         settings = app.settings
         assert settings.telegram_bot_token is not None
         self.webhook_url = settings.telegram_webhook_url
@@ -79,7 +82,7 @@ class TelegramService:
             request=request,
             answers=self.answers,
         )
-        self.sender = TelegramSender(self.application.bot)
+        self.sender = TelegramSender(self.application.bot, pacer=pacer)
         self.channel = TelegramChannel(
             app.engine,
             app.store,
