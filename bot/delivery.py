@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import handlers.reply_later
 import handlers.router  # noqa: F401  (imports every topic module, so their notices register)
@@ -23,6 +24,7 @@ from bot.clock import Clock
 from bot.domain import Participant
 from bot.i18n import Translator
 from bot.pacing import BROADCAST, Pacer
+from bot.planner import leave_quiet
 from bot.program import Program
 from bot.sending_policy import ChannelLimit, Policy
 from bot.storage.base import StoreBusy
@@ -31,8 +33,31 @@ from bot.storage.outbox import Outcome as Written
 from bot.storage.sqlite import SqliteStore
 from handlers.context import Context
 from handlers.notices import lookup
+from handlers.reply_later import KIND as REPLY_KIND
 
 log = logging.getLogger(__name__)
+
+# A row is worded as of its due time, so a copy sent again after a crash is identical to the
+# first ("7 hari lagi" stays "7 hari lagi"); one sent much later is worded as of now.
+RENDER_FROM_DUE_WITHIN = timedelta(hours=1)
+
+
+class FixedClock:
+    """A clock stopped at one moment (the wording of a row as of its due time)."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def rendered_at(due_at: datetime, now: datetime) -> datetime | None:
+    """The moment a row is worded for: its due time, unless that is long past (then now)."""
+    if due_at <= now and now - due_at <= RENDER_FROM_DUE_WITHIN:
+        return due_at
+    return None
+
 
 Sleep = Callable[[float], Awaitable[None]]
 # Claimed rows with their participant (None: deleted), then one None per sender task.
@@ -241,11 +266,11 @@ class DeliveryWorker:
         due = self.clock.now() + self.policy.backoff(attempt)
         self._write(Written(row.id, "pending", error, due_at=due))
 
-    def _context(self, participant: Participant) -> Context:
+    def _context(self, participant: Participant, at: datetime | None = None) -> Context:
         return Context(
             participant=participant,
             program=self.program,
-            clock=self.clock,
+            clock=self.clock if at is None else FixedClock(at),
             store=self.store,
             t=Translator(participant.locale, participant.timezone),
         )
@@ -269,11 +294,21 @@ class DeliveryWorker:
             reason = "participant gone" if participant is None else "no longer applies"
             self._write(Written(row.id, "cancelled", reason, count_attempt=False))
             return
-        ctx = self._context(participant)
+        now = self.clock.now()
+        if row.kind != REPLY_KIND:  # what the bot starts waits for the end of quiet hours
+            wake = leave_quiet(now, ZoneInfo(participant.timezone), self.program.reminders)
+            if wake > now:
+                self._write(
+                    Written(row.id, "pending", "quiet hours", due_at=wake, count_attempt=False)
+                )
+                return
+        ctx = self._context(participant, rendered_at(row.due_at, now))
         message = Outbound(
             chat_id=participant.chat_id,
             replies=tuple(notice.render(ctx, row.payload)),
             locale=ctx.t.locale,
+            # the notice's own template, for when the platform's window is closed (WhatsApp)
+            template=notice.template(ctx, row.payload) if notice.template else None,
             paid_broadcast=channel.limit.paid_broadcast,
             extra={"outbox_id": str(row.id), "kind": row.kind},
         )
@@ -290,7 +325,7 @@ class DeliveryWorker:
                     chat_id=message.chat_id,
                     replies=message.replies,
                     locale=message.locale,
-                    template=notice.template(ctx, row.payload) if notice.template else None,
+                    template=message.template,
                     force_template=True,
                     paid_broadcast=message.paid_broadcast,
                     extra=message.extra,
