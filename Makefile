@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d locales -D messages -l $* --statistics
+	$(BIN)/pybabel compile -d locales -D messages -l $* --statistics
 
 catalogs: $(MO)
 

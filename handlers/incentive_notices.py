@@ -8,6 +8,7 @@ from datetime import date, datetime
 from bot.conversation.context import Context
 from bot.core.benefits import Item, Status
 from bot.core.domain import Participant, Reply
+from bot.core.outbound import Template
 from bot.incentives.tracker import NOTICE_KIND
 from handlers.common import official_help
 from handlers.incentives import item_name, reason_text
@@ -107,4 +108,16 @@ def applies(participant: Participant, payload: Payload, now: datetime) -> bool:
     return True
 
 
-register(NOTICE_KIND, Notice(render=render, applies=applies))
+TEMPLATE = "prakerja_incentive_update"
+TEMPLATE_TEXT_MAX = 800  # {{1}} stays well under a template body's 1,024 characters
+
+
+def template(ctx: Context, payload: Payload) -> Template:
+    """The pre-approved WhatsApp template: {{1}} is the update's text (its first message)."""
+    text = " ".join(r.text for r in render(ctx, payload)[:1])
+    if len(text) > TEMPLATE_TEXT_MAX:
+        text = text[: TEMPLATE_TEXT_MAX - 1].rstrip() + "…"
+    return Template(TEMPLATE, (text,))
+
+
+register(NOTICE_KIND, Notice(render=render, applies=applies, template=template))

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.conversation.context import Context
-from bot.core.clock import Clock
+from bot.core.clock import Clock, FixedClock
 from bot.core.domain import Participant, Reply
 from bot.core.outbound import Template
 from bot.core.program import Program
@@ -27,6 +27,7 @@ class Notice:
     render: Callable[[Context, Payload], list[Reply]]
     applies: Callable[[Participant, Payload, datetime], bool]
     template: Callable[[Context, Payload], Template] | None = None
+    quiet: bool = True  # waits out quiet hours (False: an answer the participant awaits)
 
 
 NOTICES: dict[str, Notice] = {}
@@ -48,7 +49,8 @@ class NoticeRegistry:
     """The outbox's `NoticeBook`: words each registered kind in the participant's language."""
 
     def __init__(self, program: Program, clock: Clock, store: Store) -> None:
-        import handlers.router  # noqa: F401  (every topic module registers its kinds on import)
+        import handlers.reply_later
+        import handlers.router  # noqa: F401
 
         self.program = program
         self.clock = clock
@@ -57,17 +59,24 @@ class NoticeRegistry:
     def knows(self, kind: str) -> bool:
         return lookup(kind) is not None
 
+    def waits_out_quiet_hours(self, kind: str) -> bool:
+        notice = lookup(kind)
+        return notice is None or notice.quiet
+
     def applies(
         self, kind: str, participant: Participant, payload: Payload, now: datetime
     ) -> bool:
         notice = lookup(kind)
         return notice is not None and notice.applies(participant, payload, now)
 
-    def render(self, kind: str, participant: Participant, payload: Payload) -> Rendered:
+    def render(
+        self, kind: str, participant: Participant, payload: Payload, at: datetime | None = None
+    ) -> Rendered:
         notice = lookup(kind)
         if notice is None:
             raise KeyError(kind)
-        ctx = Context.of(participant, self.program, self.clock, self.store)
+        clock = self.clock if at is None else FixedClock(at)
+        ctx = Context.of(participant, self.program, clock, self.store)
         template = notice.template
 
         def platform_template() -> Template | None:

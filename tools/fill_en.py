@@ -1,6 +1,7 @@
 """Fills the English catalog from the msgids (English is the source language of the code).
 
-Run by `make extract` after `pybabel update`; translations already in the catalog are kept.
+Run by `make extract` after `pybabel update`; every msgstr is
+set to its msgid (pybabel's fuzzy guesses from a neighbouring message are overwritten).
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ def fill(path: Path) -> int:
     with path.open("rb") as handle:
         catalog = read_po(handle, locale="en")
     filled = 0
+    catalog.fuzzy = False  # a fuzzy header makes pybabel compile skip the whole catalog
     for message in catalog:
         if not message.id:
             continue
-        stale = message.fuzzy  # pybabel's guess from a similar old msgid
-        if isinstance(message.id, tuple):
-            if stale or not all(message.string):
-                message.string = message.id
-                filled += 1
-        elif stale or not message.string:
-            message.string = message.id
+        # English is the source language: every msgstr is its msgid, always. Keeping an
+        # existing msgstr let pybabel's fuzzy guesses (another message's text) survive.
+        wanted = message.id
+        if message.string != wanted:
+            message.string = wanted
             filled += 1
         message.flags.discard("fuzzy")
     with path.open("wb") as handle:

@@ -15,14 +15,16 @@ import click
 from bot.app import runner
 from bot.app.runner import channels_configured
 from bot.app.wiring import open_app
+from bot.core import log_privacy
 from bot.core.clock import Clock, ShiftedClock, SystemClock
-from bot.core.config import ConfigError, Settings, load_settings
+from bot.core.config import ConfigError, Settings, StartupError, load_settings
 from bot.core.program import ProgramError
 from bot.incentives.csv_import import import_status
 from bot.nlu import KnowledgeError
 from bot.nlu.cli import classify
 from bot.nlu.unknown_cli import unknown_command
 from bot.outbox.cli import outbox_command
+from bot.storage.base import StoreUnusable
 from bot.storage.cli import db_group
 
 log = logging.getLogger("bot")
@@ -55,6 +57,7 @@ def _setup_logging(default: str) -> None:
         raise click.ClickException(
             f"LOG_LEVEL: unknown level {level!r} (use DEBUG, INFO, WARNING, ERROR or CRITICAL)"
         )
+    log_privacy.install()  # libraries' records never carry message text (bot/log_privacy.py)
     logging.basicConfig(
         level=logging.getLevelNamesMapping()[level],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -81,7 +84,7 @@ async def _chat(settings: Settings, clock: Clock, user: str) -> None:
     try:
         async with open_app(settings, clock) as app:
             await runner.terminal_chat(app, user)
-    except (ProgramError, KnowledgeError) as exc:
+    except (ProgramError, KnowledgeError, StoreUnusable) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -95,7 +98,7 @@ def run(now: str | None) -> None:
     try:
         with asyncio.Runner(loop_factory=runner.loop_factory(settings)) as event_loop:
             event_loop.run(runner.run(settings, clock))
-    except ProgramError as exc:
+    except (ProgramError, StartupError, StoreUnusable) as exc:
         raise click.ClickException(str(exc)) from None
 
 

@@ -10,21 +10,34 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
-from typing import cast
+from datetime import timedelta
+from typing import Protocol, cast
 
 from aiohttp import web
 
 from bot.app.web import build_web_app, serve
 from bot.app.wiring import App, open_app
 from bot.channels.console import ConsoleChannel, ConsoleSender
+from bot.core import log_privacy
 from bot.core.clock import Clock
-from bot.core.config import Settings
+from bot.core.config import Settings, StartupError
 from bot.core.outbound import Sender
 from bot.incentives.api import admin_routes
 from bot.incentives.feed import FeedStore
+from bot.outbox.pacing import pacers_for
+from bot.outbox.policy import limits_from_settings
 from bot.storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
+
+
+class TelegramServiceLike(Protocol):
+    async def start(self) -> None: ...
+
+    async def abort(self) -> None: ...
+
+
+UPDATE_IDS_KEPT = timedelta(days=1)  # Telegram and Meta retry for far less than this
 
 
 async def wait_for_stop_signal() -> None:
@@ -74,14 +87,17 @@ def channels_configured(settings: Settings) -> bool:
 async def run_services(app: App, stopped: asyncio.Future[None] | None = None) -> None:
     """Starts the channels and the web server, waits for a stop signal, stops them in reverse."""
     settings = app.settings
+    log_privacy.install()
+    # One pace per channel for replies and the outbox alike (replies first; bot/pacing.py).
+    pacers = pacers_for(limits_from_settings(settings))
     routes: list[web.RouteDef] = []
     async with AsyncExitStack() as stack:
         telegram = None
         if settings.telegram_bot_token is not None:
-            from bot.channels.telegram.runtime import TelegramService
+            from bot.channels.telegram.runtime import TelegramService, start_telegram
 
-            telegram = TelegramService(app)
-            await telegram.start()
+            telegram = TelegramService(app, pacer=pacers.get("telegram"))
+            await start_telegram(telegram, settings.telegram_base_url)
             stack.push_async_callback(telegram.stop)
             routes += telegram.routes()
         whatsapp = None
@@ -96,6 +112,7 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             chores.append(lambda: housekeeping(store, app.clock))
             stack.push_async_callback(whatsapp.close)  # after the web server stops
             routes += whatsapp_routes(whatsapp)
+        chores.append(lambda: app.store.prune_updates(app.clock.now() - UPDATE_IDS_KEPT))
         senders: dict[str, Sender] = {}
         if telegram is not None:
             senders[telegram.sender.channel] = telegram.sender
@@ -103,13 +120,19 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
             senders[whatsapp.sender.channel] = whatsapp.sender
         # Reminders and other outbox rows: stopped first (LIFO), so in-flight sends finish
         # while the channels are still up.
-        outbox = app.outbox(senders, chores)
+        outbox = app.outbox(senders, chores, pacers)
         await outbox.start()
         stack.push_async_callback(outbox.stop)
         feed = cast(FeedStore, app.store)
         routes += admin_routes(feed, app.program, app.clock, settings.admin_api_token)
         host, port = settings.web_host_port
-        await stack.enter_async_context(serve(build_web_app(routes), host, port))
+        try:
+            await stack.enter_async_context(serve(build_web_app(routes), host, port))
+        except OSError as exc:
+            raise StartupError(
+                f"WEB_LISTEN: cannot listen on {host}:{port}: {exc.strerror or exc}"
+                " (is another process using the port?)"
+            ) from None
         if telegram is not None:
             await telegram.go_live()
         log.info("running; stop with Ctrl+C or SIGTERM")

@@ -15,6 +15,10 @@ from aiohttp import web
 
 log = logging.getLogger(__name__)
 
+# Meta's webhook bodies may reach 3 MB (a batch of messages and statuses); answering 413 makes
+# Meta retry the same body for days.
+MAX_BODY = 3 * 1024 * 1024
+
 
 async def healthz(request: web.Request) -> web.Response:
     """Liveness for load balancers and container health checks."""
@@ -23,7 +27,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 def build_web_app(routes: Iterable[web.RouteDef] = ()) -> web.Application:
     """The aiohttp application with `GET /healthz` and every feature's routes."""
-    app = web.Application(client_max_size=1024**2)
+    app = web.Application(client_max_size=MAX_BODY)
     app.add_routes([web.get("/healthz", healthz), *routes])
     return app
 

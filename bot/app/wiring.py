@@ -17,6 +17,7 @@ from bot.core.program import Program, load_program
 from bot.nlu import classifier
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.jobs import OutboxScheduler
+from bot.outbox.pacing import Pacer
 from bot.outbox.planner import ReminderPlanner
 from bot.outbox.policy import limits_from_settings, policy_from_settings
 from bot.storage import SqliteStore, Store, open_store
@@ -41,6 +42,7 @@ class App:
         self,
         senders: Mapping[str, Sender],
         chores: Sequence[Callable[[], Awaitable[object]]] = (),
+        pacers: Mapping[str, Pacer] | None = None,
     ) -> OutboxScheduler:
         """The delivery and housekeeping jobs for these channels' senders (`await .start()`,
         `await .stop()`); rows of a channel without a sender stay queued."""
@@ -53,6 +55,7 @@ class App:
             senders,
             limits_from_settings(self.settings),
             policy_from_settings(self.settings),
+            pacers=pacers,
         )
         return OutboxScheduler(
             worker,

@@ -14,7 +14,8 @@ from bot.core.domain import Incoming, InputKind, Participant, Reply
 from bot.core.i18n import LOCALES
 from bot.core.phones import normalise_phone
 from bot.core.program import Program
-from bot.storage.base import Store
+from bot.storage.base import Store, StoreBusy
+from bot.storage.retry import retry_busy
 
 log = logging.getLogger(__name__)
 
@@ -77,31 +78,36 @@ class Engine:
         )
 
     async def handle(self, msg: Incoming) -> list[Reply]:
-        """Processes one message; messages of one participant are handled strictly in order."""
+        """Processes one message; messages of one participant are handled strictly in order.
+        A busy database (an import or the delivery job writing) is waited for within a bound
+        and the whole message handled again from the stored state, never dropped."""
         async with self.store.participant_lock(msg.channel, msg.user_id):
-            stored = await self.store.get_participant(msg.channel, msg.user_id)
-            participant = stored or self._new_participant(msg)
-            # the state before this message, for observers (fields are immutable but progress)
-            before = replace(stored, progress=dict(stored.progress)) if stored else None
-            participant.chat_id = msg.chat_id
-            participant.last_inbound_at = self.clock.now()
-            participant.unreachable = False
-            if msg.phone and msg.kind != InputKind.CONTACT:  # the channel's own number (WhatsApp)
-                participant.phone = normalise_phone(msg.phone) or participant.phone
-            ctx = Context.of(participant, self.program, self.clock, self.store)
-            try:
-                replies = await self.router(ctx, msg)
-            except Exception:
-                log.exception("handling failed for participant %s", participant.id)
-                return [
-                    Reply(ctx.t._("Sorry, something went wrong on my side. Please try again."))
-                ]
-            if ctx.deleted:
-                for observer in self.observers:
-                    await observer.participant_deleted(participant)
-                return replies
-            await self.store.save_participant(participant)
-            log.info("participant %s at step %s", participant.id, participant.step.value)
+            return await retry_busy(lambda: self._handle_once(msg), what="inbound message")
+
+    async def _handle_once(self, msg: Incoming) -> list[Reply]:
+        stored = await self.store.get_participant(msg.channel, msg.user_id)
+        participant = stored or self._new_participant(msg)
+        # the state before this message, for observers (fields are immutable but progress)
+        before = replace(stored, progress=dict(stored.progress)) if stored else None
+        participant.chat_id = msg.chat_id
+        participant.last_inbound_at = self.clock.now()
+        participant.unreachable = False
+        if msg.phone and msg.kind != InputKind.CONTACT:  # the channel's own number (WhatsApp)
+            participant.phone = normalise_phone(msg.phone) or participant.phone
+        ctx = Context.of(participant, self.program, self.clock, self.store)
+        try:
+            replies = await self.router(ctx, msg)
+        except StoreBusy:
+            raise  # handled again by `handle`
+        except Exception:
+            log.exception("handling failed for participant %s", participant.id)
+            return [Reply(ctx.t._("Sorry, something went wrong on my side. Please try again."))]
+        if ctx.deleted:
             for observer in self.observers:
-                await observer.participant_saved(before, participant)
+                await observer.participant_deleted(participant)
             return replies
+        await self.store.save_participant(participant)
+        log.info("participant %s at step %s", participant.id, participant.step.value)
+        for observer in self.observers:
+            await observer.participant_saved(before, participant)
+        return replies

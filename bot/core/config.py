@@ -25,6 +25,10 @@ _WHATSAPP_REQUIRED = (
 )
 
 
+class StartupError(Exception):
+    """The bot cannot start; the message is one line naming the cause."""
+
+
 class ConfigError(Exception):
     """A setting is missing or invalid; the message names the variable."""
 
@@ -32,7 +36,9 @@ class ConfigError(Exception):
 class Settings(BaseSettings):
     """Everything the operator configures. Secrets are `SecretStr`."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", frozen=True, allow_inf_nan=False
+    )
 
     database_url: str = "sqlite:///data/prakerja.db"
     prakerja_program_file: Path | None = None
@@ -45,6 +51,8 @@ class Settings(BaseSettings):
     def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value():
             return None  # unset or empty: the admin API is off
+        if not value.get_secret_value().strip() or re.search(r"\s", value.get_secret_value()):
+            raise ValueError("must not be blank or contain spaces")
         if len(value.get_secret_value()) < 16:
             raise ValueError("must be at least 16 characters (e.g. `openssl rand -hex 24`)")
         return value
@@ -115,12 +123,12 @@ class Settings(BaseSettings):
     # The outbox: delivery job, leases, retries (see docs/operating.md).
     outbox_interval: float = Field(5.0, gt=0, le=3600)
     outbox_batch: int = Field(200, ge=1, le=10_000)
-    outbox_lease_seconds: float = Field(300.0, ge=5)
+    outbox_lease_seconds: float = Field(300.0, ge=5, le=86_400)
     outbox_max_attempts: int = Field(5, ge=1, le=100)
-    outbox_backoff_seconds: float = Field(30.0, gt=0)
-    outbox_backoff_max_seconds: float = Field(3600.0, gt=0)
+    outbox_backoff_seconds: float = Field(30.0, gt=0, le=86_400)
+    outbox_backoff_max_seconds: float = Field(3600.0, gt=0, le=7 * 86_400)
     outbox_max_in_flight: int = Field(64, ge=1, le=1000)
-    outbox_housekeeping_seconds: float = Field(3600.0, ge=10)
+    outbox_housekeeping_seconds: float = Field(3600.0, ge=10, le=86_400)
     # Platform limits (messages per second).
     telegram_rate: float = Field(30.0, gt=0, le=10_000)
     telegram_chat_rate: float = Field(1.0, gt=0, le=100)
@@ -143,6 +151,15 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("https://", "http://")):
             raise ValueError(f"not an http(s) URL: {value!r}")
         return value or None
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", value.get_secret_value()):
+            raise ValueError("not a bot token like 123456:ABC-def (from @BotFather)")
+        return value
 
     @field_validator("telegram_webhook_secret")
     @classmethod

@@ -38,11 +38,14 @@ def parse_duration(text: str) -> timedelta:
 
 
 def _parse_clock(value: object) -> object:
+    """ "21:00" (or a TOML local time); a bare number like 42 is refused, not read as 00:00:42."""
     if isinstance(value, str):
         try:
             return time.fromisoformat(value)
         except ValueError:
             raise ValueError(f"not a time like 09:00: {value!r}") from None
+    if not isinstance(value, time):
+        raise ValueError(f'not a time like "09:00": {value!r}')
     return value
 
 
@@ -53,7 +56,7 @@ Duration = Annotated[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Benefit(_Strict):

@@ -67,6 +67,17 @@ _OTP_NEAR = re.compile(
     re.IGNORECASE,
 )
 _CODE = re.compile(r"(?<![\d.,/])\d{4,8}(?![\d.,/])")
+# A code typed in groups: "483 921", "483-921", "48 39 27", "4 8 3 9 2 7" (4 to 8 digits).
+_SPACED_CODE = re.compile(
+    r"(?<![\d.,/])(?:\d{3}[ \-]\d{3}|\d{2}[ \-]\d{2}[ \-]\d{2}|(?:\d[ \-]){3,7}\d)"
+    r"(?![\d.,/]|[ \-]\d)"
+)
+# A card's security code: "cvv 987", "CVC: 1234", "kode keamanan 987".
+_CVV = re.compile(
+    r"\b(?:cvv2?|cvc2?|cid|kode\s+(?:keamanan|cvv))(?:nya|ku)?\b\s*(?:saya|aku|adalah|is)?"
+    r"\s*[:=]?\s*(?P<value>\d{3,4})\b",
+    re.IGNORECASE,
+)
 _DIGITS = re.compile(r"\d(?:[ \-.]?\d)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -92,8 +103,13 @@ def scan(text: str) -> Scan:
     if _IDENTITY.search(text):  # before dates are set aside: 32.01.12.3456.7890.12 is a NIK
         found = Secret.IDENTITY
         redacted = _scrub(text, _IDENTITY)
+    # grouped codes before dates are set aside: "4-8-3-9-2-7" is no date
+    for code in _SPACED_CODE.findall(_PHONE.sub(" ", _AMOUNTS.sub(" ", redacted))):
+        found = found or Secret.OTP
+        redacted = redacted.replace(code, REDACTED)
     harmless = _PHONE.sub(" ", _AMOUNTS.sub(" ", _DATES.sub(" ", redacted)))
     for kind, pattern in (
+        (Secret.PASSWORD, _CVV),
         (Secret.PASSWORD, _PASSWORD),
         (Secret.ACCOUNT, _ACCOUNT),
         (Secret.OTP, _OTP_NEAR),

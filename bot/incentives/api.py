@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from typing import Any
 
 from aiohttp import web
@@ -18,12 +19,16 @@ from bot.incentives.feed import (
     StatusUpdate,
     Summary,
     apply_update,
+    conflicting,
     parse_update,
 )
+from bot.storage.base import StoreBusy
+from bot.storage.retry import retry_busy
 
 log = logging.getLogger(__name__)
 
 MAX_UPDATES = 10_000
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate cannot be stored as UTF-8
 
 
 def _error(status: int, reason: str) -> web.Response:
@@ -48,10 +53,18 @@ def _parse(body: Any, program: Program) -> list[StatusUpdate]:
     for number, obj in enumerate(objects):
         if not isinstance(obj, dict):
             raise RowError(f"update {number}: must be a JSON object")
+        for name, field_value in obj.items():
+            if not isinstance(field_value, str | int | float | bool) and field_value is not None:
+                raise RowError(f"update {number}: {name[:40]!r} must be a string or a number")
+            if _SURROGATE.search(f"{name}{field_value}"):
+                raise RowError(f"update {number}: {name[:40]!r} holds an invalid character")
         try:
             updates.append(parse_update(obj, program))
         except RowError as exc:
             raise RowError(f"update {number}: {exc}") from None
+    clashes = conflicting([(f"update {n}", u) for n, u in enumerate(updates)])
+    if clashes:
+        raise RowError("; ".join(f"{where}: {error}" for where, error in clashes.items()))
     return updates
 
 
@@ -69,18 +82,30 @@ def admin_routes(
             log.warning("admin API: refused a request without a valid token")
             return _error(401, "missing or wrong bearer token")
         try:
-            body = json.loads(await request.text())
+            body = json.loads(await request.read())
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             return _error(400, f"body is not JSON: {exc}")
+        except RecursionError:
+            return _error(400, "body is nested too deeply")
         try:
             updates = _parse(body, program)
         except RowError as exc:
             return _error(400, str(exc))
+        # Every update was validated above: nothing is applied from a request that has a bad one.
         summary = Summary()
         results = []
         for number, update in enumerate(updates):
             try:
-                result = await apply_update(store, program, update, clock.now())
+                result = await retry_busy(
+                    lambda update=update: apply_update(store, program, update, clock.now()),  # type: ignore[misc]
+                    what="admin status",
+                )
+            except StoreBusy:
+                return _error(
+                    503,
+                    "the database is busy; nothing after update "
+                    f"{number - 1} was applied, send the rest again",
+                )
             except RowError as exc:
                 summary.bad += 1
                 summary.errors.append(f"update {number}: {exc}")

@@ -20,14 +20,20 @@ from bot.incentives.feed import (
     REQUIRED,
     FeedStore,
     RowError,
+    StatusUpdate,
     Summary,
     apply_update,
+    conflicting,
     parse_update,
 )
 from bot.storage import open_store
+from bot.storage.base import StoreUnusable
+from bot.storage.retry import retry_busy
 
 # Files shorter than this get no progress bar.
 PROGRESS_FROM = 200
+YIELD_EVERY = 50  # rows between pauses
+YIELD_SECONDS = 0.02
 _EXTRA = "_extra"
 
 
@@ -80,18 +86,44 @@ async def import_rows(
 ) -> Summary:
     """Applies every good row (each atomically) and counts the rest; bad rows keep their line."""
     summary = Summary()
-    for line, row in tqdm(
-        rows, desc="import-status", unit="row", file=sys.stderr, disable=not progress
-    ):
+    parsed: list[tuple[int, StatusUpdate]] = []
+    for line, row in rows:  # the whole file is checked before anything is applied
         try:
             if _EXTRA in row:
                 raise RowError("more fields than columns")
-            update = parse_update(row, program)
-            summary.count(await apply_update(store, program, update, clock.now()), f"line {line}")
+            parsed.append((line, parse_update(row, program)))
         except RowError as exc:
             summary.bad += 1
             summary.errors.append(f"line {line}: {exc}")
+    clashes = conflicting([(f"line {line}", update) for line, update in parsed])
+    for line, update in tqdm(
+        parsed, desc="import-status", unit="row", file=sys.stderr, disable=not progress
+    ):
+        where = f"line {line}"
+        if where in clashes:
+            summary.bad += 1
+            summary.errors.append(f"{where}: {clashes[where]}")
+            continue
+        try:
+            result = await retry_busy(
+                lambda update=update: apply_update(store, program, update, clock.now()),  # type: ignore[misc]
+                what="status import",
+            )
+            summary.count(result, where)
+        except RowError as exc:
+            summary.bad += 1
+            summary.errors.append(f"{where}: {exc}")
+        # Each row is its own short transaction; a pause now and then lets the bot's writes
+        # (another process, waiting on SQLite's lock) in between, so chatting never fails.
+        if line % YIELD_EVERY == 0:
+            await asyncio.sleep(YIELD_SECONDS)
+    summary.errors.sort(key=_line_number)
     return summary
+
+
+def _line_number(error: str) -> int:
+    number = error.removeprefix("line ").split(":", 1)[0]
+    return int(number) if number.isdigit() else 0
 
 
 async def _run(path: Path, clock: Clock) -> Summary:
@@ -113,7 +145,7 @@ def import_status(file: Path) -> None:
     reason, note, partner). Re-importing the same file changes and sends nothing."""
     try:
         summary = asyncio.run(_run(file, SystemClock()))
-    except (FileError, ConfigError, ProgramError) as exc:
+    except (FileError, ConfigError, ProgramError, StoreUnusable) as exc:
         raise click.ClickException(str(exc)) from None
     for error in summary.errors:
         click.echo(error, err=True)

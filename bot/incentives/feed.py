@@ -4,7 +4,7 @@ reading one update, finding its participant by phone or reference code, applying
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -187,3 +187,20 @@ async def apply_update(
             changed = True
             log.info("participant %s: %s set to %s by operator", pid, after.key, after.status)
     return Result.APPLIED if changed else Result.UNCHANGED
+
+
+def conflicting(updates: Sequence[tuple[str, StatusUpdate]]) -> dict[str, str]:
+    """Rows of one file or request that give one item of one participant different states:
+    {where: error}. None of them is applied (the operator must say which one holds); exact
+    repeats are not conflicts (applied once, the rest unchanged)."""
+    groups: dict[tuple[str, str], list[tuple[str, StatusUpdate]]] = {}
+    for where, update in updates:
+        who = f"phone {update.phone}" if update.phone else f"ref {update.ref}"
+        groups.setdefault((who, update.item), []).append((where, update))
+    errors: dict[str, str] = {}
+    for (who, item), rows in groups.items():
+        if len({update for _, update in rows}) > 1:
+            places = ", ".join(where for where, _ in rows)
+            for where, _ in rows:
+                errors[where] = f"conflicts with the other rows for {item} of {who} ({places})"
+    return errors

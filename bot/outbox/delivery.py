@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time as monotonic
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from aiolimiter import AsyncLimiter
+from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
 from bot.core.domain import Participant
 from bot.core.outbound import Delivery, Outbound, Outcome, Sender
 from bot.core.program import Program
 from bot.outbox.notices import NoticeBook
+from bot.outbox.pacing import BROADCAST, Pacer
+from bot.outbox.planner import leave_quiet
 from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage.base import StoreBusy
 from bot.storage.outbox import OutboxRow
@@ -31,6 +31,18 @@ from bot.storage.outbox import Outcome as Written
 from bot.storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
+
+# A row is worded as of its due time, so a copy sent again after a crash is identical to the
+# first ("7 hari lagi" stays "7 hari lagi"); one sent much later is worded as of now.
+RENDER_FROM_DUE_WITHIN = timedelta(hours=1)
+
+
+def rendered_at(due_at: datetime, now: datetime) -> datetime | None:
+    """The moment a row is worded for: its due time, unless that is long past (then now)."""
+    if due_at <= now and now - due_at <= RENDER_FROM_DUE_WITHIN:
+        return due_at
+    return None
+
 
 Sleep = Callable[[float], Awaitable[None]]
 # Claimed rows with their participant (None: deleted), then one None per sender task.
@@ -57,10 +69,16 @@ class RunStats:
 @dataclass
 class _Channel:
     sender: Sender
-    limit: ChannelLimit
-    limiter: AsyncLimiter
+    pacer: Pacer  # shared with the channel's replies (bot/pacing.py)
     paused_until: datetime | None = None
-    chat_slots: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def limit(self) -> ChannelLimit:
+        return self.pacer.limit
+
+    @limit.setter
+    def limit(self, value: ChannelLimit) -> None:
+        self.pacer.set_limit(value)
 
 
 class DeliveryWorker:
@@ -77,6 +95,7 @@ class DeliveryWorker:
         policy: Policy | None = None,
         *,
         sleep: Sleep = asyncio.sleep,
+        pacers: Mapping[str, Pacer] | None = None,
     ) -> None:
         self.store = store
         self.program = program
@@ -87,8 +106,10 @@ class DeliveryWorker:
         limits = limits or {}
         self.channels: dict[str, _Channel] = {}
         for name, sender in senders.items():
-            limit = limits.get(name, ChannelLimit(rate=30.0))
-            self.channels[name] = _Channel(sender, limit, limit.limiter())
+            pacer = (pacers or {}).get(name)
+            if pacer is None:
+                pacer = Pacer(limits.get(name, ChannelLimit(rate=30.0)), sleep=sleep)
+            self.channels[name] = _Channel(sender, pacer)
         self.totals = RunStats()
         self._stopping = False
         self._written: list[Written] = []
@@ -237,19 +258,6 @@ class DeliveryWorker:
         due = self.clock.now() + self.policy.backoff(attempt)
         self._write(Written(row.id, "pending", error, due_at=due))
 
-    async def _wait_for_chat(self, channel: _Channel, chat_id: str) -> None:
-        """Keeps to the per-chat limit by reserving the chat's next free slot."""
-        if not channel.limit.per_chat:
-            return
-        gap = 1.0 / channel.limit.per_chat
-        now = monotonic.monotonic()
-        slot = max(now, channel.chat_slots.get(chat_id, 0.0) + gap)
-        channel.chat_slots[chat_id] = slot
-        if len(channel.chat_slots) > 10_000:
-            channel.chat_slots = {k: v for k, v in channel.chat_slots.items() if v > now - gap}
-        if slot > now:
-            await self.sleep(slot - now)
-
     async def _deliver(
         self, row: OutboxRow, participant: Participant | None, stats: RunStats
     ) -> None:
@@ -270,29 +278,39 @@ class DeliveryWorker:
             reason = "participant gone" if participant is None else "no longer applies"
             self._write(Written(row.id, "cancelled", reason, count_attempt=False))
             return
-        rendered = self.notices.render(row.kind, participant, row.payload)
+        now = self.clock.now()
+        if self.notices.waits_out_quiet_hours(row.kind):  # what the bot starts waits
+            wake = leave_quiet(now, ZoneInfo(participant.timezone), self.program.reminders)
+            if wake > now:
+                self._write(
+                    Written(row.id, "pending", "quiet hours", due_at=wake, count_attempt=False)
+                )
+                return
+        at = rendered_at(row.due_at, now)
+        rendered = self.notices.render(row.kind, participant, row.payload, at)
         message = Outbound(
             chat_id=participant.chat_id,
             replies=tuple(rendered.replies),
             locale=rendered.locale,
+            # the notice's own template, for when the platform's window is closed (WhatsApp)
+            template=rendered.template(),
             paid_broadcast=channel.limit.paid_broadcast,
             extra={"outbox_id": str(row.id), "kind": row.kind},
         )
-        await self._wait_for_chat(channel, participant.chat_id)
-        await channel.limiter.acquire()
+        await channel.pacer.turn(participant.chat_id, BROADCAST)  # replies go first
         if channel.paused_until is not None and channel.paused_until > self.clock.now():
             self._release(row)  # a 429 arrived while this row waited for its turn
             return
         delivery = await channel.sender.send(message)
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:
             # The platform's window is closed (WhatsApp): send the pre-approved template.
-            await channel.limiter.acquire()
+            await channel.pacer.turn(None, BROADCAST)
             delivery = await channel.sender.send(
                 Outbound(
                     chat_id=message.chat_id,
                     replies=message.replies,
                     locale=message.locale,
-                    template=rendered.template(),
+                    template=message.template,
                     force_template=True,
                     paid_broadcast=message.paid_broadcast,
                     extra=message.extra,
@@ -317,6 +335,7 @@ class DeliveryWorker:
                 stats.rate_limited += 1
                 wait = timedelta(seconds=delivery.retry_after or 1.0)
                 until = self.clock.now() + wait
+                channel.pacer.pause(wait.total_seconds())  # replies wait it out too
                 if channel.paused_until is None or channel.paused_until < until:
                     channel.paused_until = until
                     log.warning(

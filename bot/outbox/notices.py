@@ -24,13 +24,29 @@ class Rendered:
     template: Callable[[], Template | None]
 
 
+# A participant's reply that could not go out at once, kept in the outbox (handlers.reply_later).
+REPLY_KIND = "reply"
+
+
 class NoticeBook(Protocol):
     """The kinds of outbox rows the conversation knows how to word."""
 
     def knows(self, kind: str) -> bool: ...
 
+    def waits_out_quiet_hours(self, kind: str) -> bool:
+        """True for what the bot starts on its own; False for answers a participant awaits."""
+        ...
+
     def applies(
         self, kind: str, participant: Participant, payload: dict[str, Any], now: datetime
     ) -> bool: ...
 
-    def render(self, kind: str, participant: Participant, payload: dict[str, Any]) -> Rendered: ...
+    def render(
+        self,
+        kind: str,
+        participant: Participant,
+        payload: dict[str, Any],
+        at: datetime | None = None,
+    ) -> Rendered:
+        """The row in words, as of `at` (its due time, so a re-sent copy is identical) or now."""
+        ...

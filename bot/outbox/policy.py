@@ -10,6 +10,8 @@ from aiolimiter import AsyncLimiter
 
 from bot.core.config import Settings
 
+TELEGRAM_CHAT_BURST = 6
+
 
 @dataclass(frozen=True)
 class ChannelLimit:
@@ -20,6 +22,7 @@ class ChannelLimit:
     paid_broadcast: bool = False  # Telegram: send with allow_paid_broadcast (up to 1,000/s)
     headroom: float = 0.97  # pace at this share of `rate`: network jitter must not cause 429s
     burst_seconds: float = 0.01  # the limiter admits at most this many seconds' worth at once
+    chat_burst: int = 1  # messages one chat may get at once before `per_chat` paces it
 
     def limiter(self) -> AsyncLimiter:
         """A leaky bucket: `rate × headroom` per second, small bursts only. A capacity a little
@@ -55,6 +58,9 @@ def limits_from_settings(settings: Settings) -> dict[str, ChannelLimit]:
             rate=settings.telegram_paid_rate if paid else settings.telegram_rate,
             per_chat=settings.telegram_chat_rate,
             paid_broadcast=paid,
+            # Telegram: "avoid more than one message per second in a chat … short bursts are
+            # allowed": a whole reply (up to ~6 messages) goes at once, then 1/s.
+            chat_burst=TELEGRAM_CHAT_BURST,
         ),
         "whatsapp": ChannelLimit(
             rate=settings.whatsapp_rate, per_chat=settings.whatsapp_chat_rate

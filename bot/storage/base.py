@@ -41,6 +41,10 @@ class UnknownMessage:
     label: str | None = None
 
 
+class StoreUnusable(Exception):
+    """The database cannot be opened (not a database, no permission, …); one line says why."""
+
+
 class Store(Protocol):
     """Participant state, persisted."""
 
@@ -119,6 +123,32 @@ class Store(Protocol):
     def participant_lock(self, channel: str, user_id: str) -> AbstractAsyncContextManager[None]:
         """Held while one message of the participant is handled: one participant's messages
         are handled strictly in order, across every instance sharing the database."""
+
+    async def enqueue(
+        self,
+        participant_id: int,
+        kind: str,
+        due_at: datetime,
+        payload: dict[str, Any],
+        key: str,
+        *,
+        now: datetime,
+    ) -> bool:
+        """Adds a pending outbox row; False (and nothing changed) if `key` was already used."""
+        ...
+
+    async def claim_update(
+        self, channel: str, update_id: str, user_id: str | None, now: datetime
+    ) -> bool:
+        """Records an update id; False if it was already processed."""
+        ...
+
+    async def release_update(self, channel: str, update_id: str) -> None:
+        """Forgets a claimed update whose handling failed (its retry is handled)."""
+        ...
+
+    async def prune_updates(self, before: datetime) -> int:
+        """Forgets processed update ids (and applied statuses) older than `before`."""
         ...
 
     async def close(self) -> None: ...

@@ -174,7 +174,8 @@ class PostgresStore(SqliteStore):
         conn = await self.pg.dedicated()
         try:
             cursor = await conn.execute(
-                "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (LEADERSHIPS, name)
+                "SELECT pg_try_advisory_lock(%s, hashtext(current_schema() || ':' || %s))",
+                (LEADERSHIPS, name),
             )
             row = await cursor.fetchone()
         except BaseException:

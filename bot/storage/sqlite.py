@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Collection
 from datetime import date, datetime
@@ -14,6 +15,8 @@ from typing import Any
 import aiosqlite
 
 from bot.core.domain import Participant, Step
+from bot.storage.base import StoreUnusable
+from bot.storage.inbound import InboundMixin
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.instances import InstancesMixin
 from bot.storage.memory import MemoryMixin
@@ -56,7 +59,13 @@ _REMEMBERED_PROGRESS = 100_000  # participants whose progress rows are known (se
 
 
 class SqliteStore(
-    IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin, InstancesMixin, MemoryMixin
+    InboundMixin,
+    IncentivesMixin,
+    OutboxMixin,
+    ReachabilityMixin,
+    WhatsAppMixin,
+    InstancesMixin,
+    MemoryMixin,
 ):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
@@ -72,12 +81,28 @@ class SqliteStore(
     async def open(cls, path: str) -> SqliteStore:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path)
+        try:
+            db = await aiosqlite.connect(path)
+        except sqlite3.Error as exc:
+            raise StoreUnusable(f"DATABASE_URL: cannot open {path}: {exc}") from None
+        try:
+            return await cls._prepare(db)
+        except sqlite3.DatabaseError as exc:
+            await db.close()  # else aiosqlite's thread keeps the process alive
+            raise StoreUnusable(
+                f"DATABASE_URL: {path} is not a usable SQLite database ({exc})"
+            ) from None
+
+    @classmethod
+    async def _prepare(cls, db: aiosqlite.Connection) -> SqliteStore:
         db.row_factory = aiosqlite.Row
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")
         await db.execute("PRAGMA foreign_keys=ON")
         await db.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows are overwritten with zeros, so /hapus leaves no phone number or user id
+        # in the file's free space (see delete_participant).
+        await db.execute("PRAGMA secure_delete=ON")
         store = cls(db)
         await store.migrate()
         return store
@@ -285,6 +310,29 @@ class SqliteStore(
                     future.set_result(None)
 
     async def delete_participant(self, participant_id: int) -> None:
+        """Every row naming the participant (their own rows cascade; the update and message id
+        rows are keyed by their platform ids), then a WAL checkpoint so the WAL file does not
+        keep old copies of those rows either."""
         async with self.transaction():
+            rows = await self.db.execute_fetchall(
+                "SELECT channel, user_id, chat_id FROM participants WHERE id = ?",
+                (participant_id,),
+            )
+            for row in rows:
+                await self._delete_inbound_rows(str(row[0]), {str(row[1]), str(row[2])})
             await self.db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
         self._stored_progress.pop(participant_id, None)
+        await self.checkpoint()
+
+    async def checkpoint(self) -> None:
+        """Copies the WAL into the database file and truncates it (best effort: a reader in
+        another process can hold it back; the next checkpoint finishes the job)."""
+        try:
+            async with self._write_lock:
+                rows = await self.db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as exc:
+            log.warning("WAL checkpoint failed: %s", type(exc).__name__)
+            return
+        for row in rows:
+            if row[0]:
+                log.warning("WAL checkpoint incomplete (a reader is busy)")

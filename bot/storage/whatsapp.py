@@ -37,15 +37,18 @@ class SentStatus:
 class WhatsAppMixin(SqliteBase):
     """WhatsApp operations of the SQLite store."""
 
-    async def whatsapp_claim_inbound(self, wamid: str, now: datetime) -> bool:
-        """Records an inbound message id; False if it was already processed (a retry)."""
+    async def whatsapp_claim_inbound(
+        self, wamid: str, now: datetime, user_id: str | None = None
+    ) -> bool:
+        """Records an inbound message id (and whose it is, for /hapus); False if it was
+        already processed (a retry)."""
         async with self.transaction():
             cursor = await self.db.execute(
-                "INSERT INTO whatsapp_inbound (wamid, received_at) VALUES (?, ?)"
-                " ON CONFLICT (wamid) DO NOTHING",
-                (wamid, ts(now)),
+                "INSERT INTO whatsapp_inbound (wamid, received_at, user_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (wamid) DO NOTHING RETURNING wamid",
+                (wamid, ts(now), user_id),
             )
-            claimed = cursor.rowcount == 1
+            claimed = await cursor.fetchone() is not None
             await cursor.close()
         return claimed
 
@@ -58,17 +61,21 @@ class WhatsAppMixin(SqliteBase):
         return cursor.rowcount
 
     async def whatsapp_record_sent(
-        self, wamids: Sequence[str], outbox_id: int | None, now: datetime
+        self,
+        wamids: Sequence[str],
+        outbox_id: int | None,
+        now: datetime,
+        recipient: str | None = None,
     ) -> None:
-        """Remembers which outbox row (if any) each sent message id belongs to."""
+        """Remembers which outbox row (if any) and recipient each sent message id belongs to."""
         async with self.transaction():
             # One execute per id (usually one to three): aiosqlite's executemany interleaved with
             # other tasks' commits raised "bad parameter or other API misuse" under load.
             for wamid in wamids:
                 await self.db.execute(
-                    "INSERT INTO whatsapp_sent (wamid, outbox_id, sent_at, updated_at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING",
-                    (wamid, outbox_id, ts(now), ts(now)),
+                    "INSERT INTO whatsapp_sent (wamid, outbox_id, sent_at, updated_at, user_id)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING",
+                    (wamid, outbox_id, ts(now), ts(now), recipient),
                 )
 
     async def whatsapp_record_status(
@@ -222,3 +229,65 @@ class WhatsAppMixin(SqliteBase):
                 (phone, CHANNEL, user_id, phone),
             )
             await cursor.close()
+
+    async def whatsapp_resolve_user(self, wa_id: str) -> str | None:
+        """The key of the participant a message from `wa_id` alone belongs to: a participant
+        known by their business-scoped id whose number is this one (else None)."""
+        rows = await self.db.execute_fetchall(
+            "SELECT user_id FROM participants WHERE channel = ? AND user_id = ?",
+            (CHANNEL, wa_id),
+        )
+        if list(rows):
+            return None
+        rows = await self.db.execute_fetchall(
+            "SELECT user_id FROM participants WHERE channel = ? AND (phone = ? OR chat_id = ?)"
+            " ORDER BY last_inbound_at DESC LIMIT 1",
+            (CHANNEL, f"+{wa_id}", wa_id),
+        )
+        found = list(rows)
+        return str(found[0][0]) if found else None
+
+    async def whatsapp_change_number(
+        self, old_ids: Sequence[str], new_wa_id: str | None, new_user_id: str | None
+    ) -> int:
+        """Moves the participant known by any of `old_ids` to the new number (and new
+        business-scoped id): replies and pending reminders then go to the new number. Not if
+        someone is already known by the new key. Returns how many participants moved."""
+        moved = 0
+        async with self.transaction():
+            wanted = list(old_ids)
+            marks = ", ".join("?" for _ in wanted)
+            rows = await self.db.execute_fetchall(
+                f"SELECT id, user_id, chat_id FROM participants WHERE channel = ?"
+                f" AND (user_id IN ({marks}) OR chat_id IN ({marks}))",
+                (CHANNEL, *wanted, *wanted),
+            )
+            for pid, user_id, chat_id in [tuple(r) for r in rows]:
+                by_number = str(user_id).isdigit()
+                key = (new_wa_id if by_number else new_user_id) or str(user_id)
+                if key != user_id:
+                    taken = await self.db.execute_fetchall(
+                        "SELECT 1 FROM participants WHERE channel = ? AND user_id = ?",
+                        (CHANNEL, key),
+                    )
+                    if list(taken):
+                        continue
+                await self.db.execute(
+                    "UPDATE participants SET user_id = ?, chat_id = ?, phone = COALESCE(?, phone)"
+                    " WHERE id = ?",
+                    (
+                        key,
+                        new_wa_id or chat_id,
+                        f"+{new_wa_id}" if new_wa_id and new_wa_id.isdigit() else None,
+                        pid,
+                    ),
+                )
+                moved += 1
+        return moved
+
+    async def whatsapp_known(self, wamid: str) -> bool:
+        """True if `wamid` is the id of a message the bot recorded as sent."""
+        rows = await self.db.execute_fetchall(
+            "SELECT 1 FROM whatsapp_sent WHERE wamid = ?", (wamid,)
+        )
+        return bool(list(rows))

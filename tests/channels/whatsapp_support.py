@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.app.web import build_web_app
 from bot.channels.whatsapp import WhatsAppConfig, WhatsAppSender, WhatsAppService, whatsapp_routes
 from bot.channels.whatsapp.webhook import signature
 from bot.conversation.engine import Engine
@@ -130,7 +131,6 @@ UNSUPPORTED: dict[str, dict[str, Any]] = {
         "animated": False,
     },
     "location": {"latitude": -6.2, "longitude": 106.8, "name": "Monas", "address": "Jakarta"},
-    "reaction": {"message_id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0", "emoji": "👍"},
     "unsupported": {},
 }
 
@@ -202,8 +202,7 @@ async def whatsapp_rig(engine: Engine, store: SqliteStore, clock: FakeClock) -> 
         service = WhatsAppService(
             engine, store, clock, sender, app_secret=APP_SECRET, verify_token=VERIFY_TOKEN
         )
-        app = web.Application()
-        app.add_routes(whatsapp_routes(service))
+        app = build_web_app(whatsapp_routes(service))  # the server the bot runs (body limit)
         async with TestClient(TestServer(app, host="127.0.0.1")) as client:
             yield Rig(service, sender, graph, client, store, clock)
         await service.close()

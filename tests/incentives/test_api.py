@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -140,3 +141,38 @@ def test_admin_token_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ADMIN_API_TOKEN", TOKEN)
     token = load_settings(_env_file=None).admin_api_token
     assert token is not None and token.get_secret_value() == TOKEN and TOKEN not in repr(token)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        {**PAID, "item": "incentive.2", "note": "rusak \ud800 di sini"},
+        {**PAID, "item": "incentive.2", "note": {"deep": [[[["x"]]]]}},
+        {**PAID, "item": "incentive.1", "status": "failed", "reason": "inactive_account"},
+    ],
+    ids=["lone-surrogate", "nested-field", "conflicting-row"],
+)
+async def test_a_bad_update_in_a_list_applies_nothing_and_is_400(
+    client: TestClient[web.Request, web.Application],
+    engine: Engine,
+    store: SqliteStore,
+    second: dict[str, Any],
+) -> None:
+    await participant(engine, store, "u1", "+6281234567890")
+    raw = json.dumps([PAID, second])  # ensure_ascii keeps the lone surrogate as \\ud800
+    response = await client.post(
+        "/admin/status", data=raw, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert "update" in (await response.json())["error"]
+    assert await outbox(store) == []
+
+
+async def test_deep_nesting_is_400_not_500(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    raw = "[" * 100_000 + "]" * 100_000
+    response = await client.post(
+        "/admin/status", data=raw, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert response.status == 400

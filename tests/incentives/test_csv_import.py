@@ -126,3 +126,25 @@ def test_cli_prints_errors_and_a_summary(
     bad = runner.invoke(main, ["import-status", str(tmp_path / "missing.csv")])
     assert bad.exit_code == 1 and "cannot read" in bad.output
     assert "Traceback" not in bad.output
+
+
+async def test_conflicting_rows_for_one_item_are_errors_not_five_messages(
+    engine: Engine, store: SqliteStore, program: Program, clock: FakeClock, tmp_path: Path
+) -> None:
+    ref = await participant(engine, store, "u1", None)
+    path = tmp_path / "status.csv"
+    lines = [
+        "ref,item,status,date,partner,reason",
+        f"{ref},incentive.1,diproses,,,",
+        f"{ref},incentive.1,paid,2021-12-12,dana,",
+        f"{ref},incentive.1,failed,,,inactive_account",
+        f"{ref},survey.1,diproses,,,",
+        f"{ref},survey.1,diproses,,,",  # an exact repeat: applied once
+    ]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    summary = await import_rows(store, program, clock, read_rows(path))
+    assert (summary.applied, summary.unchanged, summary.bad) == (1, 1, 3)
+    assert [e.split(":")[0] for e in summary.errors] == ["line 2", "line 3", "line 4"]
+    assert all("conflicts with" in e for e in summary.errors)
+    kinds = [k for _, _, k in await outbox(store)]
+    assert not any("incentive.1" in k for k in kinds)

@@ -154,10 +154,8 @@ async def test_leadership_fails_over_when_the_leader_dies(
     assert await first.still_leading("telegram-poll:1")
     async with await psycopg.AsyncConnection.connect(PG_URL, autocommit=True) as admin:
         # the leader's session dies as with kill -9: PostgreSQL frees its advisory locks
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
-            " AND classid = 2 AND objid = (hashtext('telegram-poll:1')::bigint & 4294967295)"
-        )
+        leader = first._leaders["telegram-poll:1"]  # type: ignore[attr-defined]
+        await admin.execute("SELECT pg_terminate_backend(%s)", (leader.info.backend_pid,))
     assert not await first.still_leading("telegram-poll:1")
     assert await second.try_lead("telegram-poll:1")
     await second.release_lead("telegram-poll:1")

@@ -1,6 +1,12 @@
 """Telegram updates in, domain messages to the engine, replies back out.
 
-Handlers, in order (the first that matches wins; order matters!):
+First, for every update (group -1, `on_any`): an update of a shape the bot does not handle
+(edited_message, business_message, channel posts, a message without `from` in a private chat,
+any update type Telegram adds later) is ignored with one WARNING line of ids; an `update_id`
+already processed (Telegram's retry, or a re-fetch after a restart) is ignored too (claimed
+in the store, pruned after a day).
+
+Then, in order (the first that matches wins; order matters!):
 1. my_chat_member: the participant blocked (kicked) or unblocked the bot.
 2. anything from a group, supergroup or channel: answer once that the bot is private-only.
 3. callback queries (inline buttons): answered at once, then routed as a CHOICE.
@@ -15,17 +21,20 @@ import asyncio
 import html
 import logging
 from collections import OrderedDict
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -36,8 +45,11 @@ from bot.conversation.engine import Engine, pick_locale
 from bot.core.clock import Clock
 from bot.core.domain import Incoming, InputKind
 from bot.core.i18n import N_, Translator
-from bot.core.outbound import Outbound, Outcome
+from bot.core.outbound import Delivery, Outbound, Outcome
 from bot.storage.base import Store
+from bot.storage.retry import retry_busy
+from handlers.reply_later import KIND as REPLY_KIND
+from handlers.reply_later import payload_of
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +62,7 @@ PRIVATE_ONLY = N_(
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 Context = ContextTypes.DEFAULT_TYPE
+REPLY_RETRY_SECONDS = 5.0  # a reply kept in the outbox goes again this soon
 
 
 class TelegramChannel:
@@ -87,8 +100,38 @@ class TelegramChannel:
         ]
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.add_handler(TypeHandler(object, self.on_any), group=-1)
         application.add_handlers(self.handlers())
         application.add_error_handler(self.on_error)
+
+    # the gate every update passes first -------------------------------------------------------
+
+    async def on_any(self, update: object, context: Context) -> None:
+        """Ignores shapes the bot does not handle and updates already processed."""
+        if not isinstance(update, Update):
+            log.warning("telegram: ignored an update of type %s", type(update).__name__)
+            raise ApplicationHandlerStop
+        reason = unhandled(update)
+        if reason is not None:
+            chat, user = update.effective_chat, update.effective_user
+            log.warning(
+                "telegram update %s ignored (%s; chat %s, user %s)",
+                update.update_id,
+                reason,
+                chat.id if chat else None,
+                user.id if user else None,
+            )
+            raise ApplicationHandlerStop
+        user = update.effective_user
+        claimed = await retry_busy(
+            lambda: self.store.claim_update(
+                CHANNEL, str(update.update_id), str(user.id) if user else None, self.clock.now()
+            ),
+            what="update claim",
+        )
+        if not claimed:
+            log.info("telegram update %s already processed; ignored", update.update_id)
+            raise ApplicationHandlerStop
 
     # turning updates into domain messages ---------------------------------------------------
 
@@ -126,13 +169,46 @@ class TelegramChannel:
             participant = await self.store.get_participant(CHANNEL, msg.user_id)
             locale = participant.locale if participant else locale
         slot = self.answers.slot(update) if self.answers is not None else None
-        delivery = await self.sender.send(
-            Outbound(msg.chat_id, tuple(replies), locale=locale), answer=slot
-        )
+        outbound = Outbound(msg.chat_id, tuple(replies), locale=locale)
+        delivery = await self.sender.send(outbound, answer=slot, reply=True)
         if delivery.outcome == Outcome.UNREACHABLE:
             await self.store.set_unreachable(CHANNEL, msg.user_id, True)
         elif delivery.outcome != Outcome.SENT:
+            await self._keep_for_later(update, msg, outbound, delivery)
+
+    async def _keep_for_later(
+        self, update: Update, msg: Incoming, outbound: Outbound, delivery: Delivery
+    ) -> None:
+        """The part of a reply that still could not go out after its retries goes to the
+        outbox (kind "reply"), from the first reply not wholly sent; never dropped."""
+        sent, left = len(delivery.message_ids), list(outbound.replies)
+        for group in self.sender.parts(outbound):
+            if sent < len(group):
+                break
+            sent -= len(group)
+            left.pop(0)
+        participant = await self.store.get_participant(CHANNEL, msg.user_id)
+        if not left or participant is None or participant.id is None:
             log.warning("reply to user %s not sent: %s", msg.user_id, delivery.outcome.value)
+            return
+        wait = timedelta(seconds=delivery.retry_after or REPLY_RETRY_SECONDS)
+        await retry_busy(
+            lambda: self.store.enqueue(
+                participant.id,  # type: ignore[arg-type]
+                REPLY_KIND,
+                self.clock.now() + wait,
+                payload_of(left),
+                f"reply:{CHANNEL}:{update.update_id}",
+                now=self.clock.now(),
+            ),
+            what="reply kept for later",
+        )
+        log.warning(
+            "reply to user %s: %d message(s) kept in the outbox (%s)",
+            msg.user_id,
+            len(left),
+            delivery.outcome.value,
+        )
 
     # the handlers ------------------------------------------------------------------------------
 
@@ -213,6 +289,37 @@ class TelegramChannel:
             await self.store.set_unreachable(CHANNEL, user_id, False)
 
     async def on_error(self, update: object, context: Context) -> None:
-        """The one error path: log with the traceback, never the message text."""
+        """The one error path: log with the traceback, never the message text; the update's
+        claim is released so Telegram's retry of it is handled."""
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("error handling update %s", update_id, exc_info=context.error)
+        if update_id is not None:
+            try:
+                await self.store.release_update(CHANNEL, str(update_id))
+            except Exception:
+                log.warning("could not release update %s", update_id)
+
+
+_HANDLED = ("message", "callback_query", "my_chat_member")
+
+
+def update_kind(update: Update) -> str:
+    """The update's type: the field it carries (for an unknown one, its first unknown key)."""
+    for kind in Update.ALL_TYPES:
+        if getattr(update, kind, None) is not None:
+            return str(kind)
+    extra = [key for key in update.api_kwargs if key != "update_id"]
+    return str(extra[0])[:40] if extra else "empty"
+
+
+def unhandled(update: Update) -> str | None:
+    """Why the bot ignores this update, or None when a handler takes it."""
+    kind = update_kind(update)
+    if kind not in _HANDLED:
+        return kind
+    message = update.message
+    if message is not None and message.from_user is None and message.chat.type == "private":
+        return "message without from"
+    if message is not None and message.from_user is not None and message.from_user.is_bot:
+        return "message from a bot"
+    return None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -15,9 +16,12 @@ from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.commands import register_commands
 from bot.channels.telegram.inbound import ALLOWED_UPDATES, TelegramChannel
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
+from bot.channels.telegram.polling import TolerantBot
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.webhook import WebhookAnswers, webhook_path, webhook_routes
 from bot.core.cluster import Leadership, LeaderStore
+from bot.core.config import StartupError
+from bot.outbox.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +48,15 @@ def build_application(
     processor = OrderedUpdateProcessor(finished=finished if answers is not None else None)
     if answers is not None:
         answers.queued = processor.queued_behind
-    builder = ApplicationBuilder().token(token).concurrent_updates(processor)
-    if base_url:
-        builder = builder.base_url(base_url)
     # Our aiohttp transport unless a test passes its own; getUpdates gets its own pool so a
-    # long poll never waits behind replies.
-    builder = builder.request(request or AiohttpRequest()).get_updates_request(
-        request or AiohttpRequest(pool_size=1, read_timeout=None)
+    # long poll never waits behind replies. The bot skips updates it cannot parse (polling).
+    bot = TolerantBot(
+        token,
+        base_url=base_url or "https://api.telegram.org/bot",
+        request=request or AiohttpRequest(),
+        get_updates_request=request or AiohttpRequest(pool_size=1, read_timeout=None),
     )
+    builder = ApplicationBuilder().bot(bot).concurrent_updates(processor)
     if not polling:
         builder = builder.updater(None)
     return builder.build()
@@ -60,7 +65,9 @@ def build_application(
 class TelegramService:
     """The Telegram channel inside `prakerja-bot run`: start, (web routes), go live, stop."""
 
-    def __init__(self, app: Parts, request: BaseRequest | None = None) -> None:
+    def __init__(
+        self, app: Parts, request: BaseRequest | None = None, pacer: Pacer | None = None
+    ) -> None:
         settings = app.settings
         assert settings.telegram_bot_token is not None
         self.webhook_url = settings.telegram_webhook_url
@@ -78,7 +85,7 @@ class TelegramService:
             request=request,
             answers=self.answers,
         )
-        self.sender = TelegramSender(self.application.bot)
+        self.sender = TelegramSender(self.application.bot, pacer=pacer)
         self.channel = TelegramChannel(
             app.engine,
             app.store,
@@ -107,6 +114,11 @@ class TelegramService:
         await register_commands(self.application.bot)
         await self.application.start()
         log.info("telegram bot @%s started", self.application.bot.username)
+
+    async def abort(self) -> None:
+        """After a failed start: closes the HTTP clients the Bot API calls opened."""
+        for request in self.application.bot._request:  # (getUpdates, everything else)
+            await request.shutdown()
 
     async def go_live(self) -> None:
         """Starts receiving: the webhook (once our server listens) or long polling."""
@@ -151,3 +163,26 @@ class TelegramService:
             await self.application.stop()
         await self.application.shutdown()
         log.info("telegram stopped")
+
+
+class Startable(Protocol):
+    async def start(self) -> None: ...
+
+    async def abort(self) -> None: ...
+
+
+async def start_telegram(telegram: Startable, base_url: str | None) -> None:
+    """Starts the Telegram channel; an unreachable Bot API or a refused token is one line."""
+    try:
+        try:
+            await telegram.start()
+        except BaseException:
+            await telegram.abort()
+            raise
+    except InvalidToken:
+        raise StartupError("TELEGRAM_BOT_TOKEN: Telegram refused the token") from None
+    except TelegramError as exc:
+        where = base_url or "https://api.telegram.org"
+        raise StartupError(
+            f"Telegram Bot API at {where} is unreachable ({type(exc).__name__})"
+        ) from None

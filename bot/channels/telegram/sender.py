@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -14,11 +15,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.channels.telegram.render import CallbackIds, Message, messages
 from bot.core.i18n import N_, Translator
 from bot.core.outbound import Delivery, Outbound, Outcome
+from bot.outbox.pacing import BROADCAST, REPLY, Pacer
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 CONTACT_LABEL = N_("📱 Share my phone number")
+REPLY_ATTEMPTS = 5  # a reply's part: sent again after a 429 (retry_after) or a network error
 
 
 def _seconds(value: int | float | timedelta) -> float:
@@ -67,19 +70,64 @@ class TelegramSender:
 
     channel = CHANNEL
 
-    def __init__(self, bot: Bot, ids: CallbackIds | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        ids: CallbackIds | None = None,
+        pacer: Pacer | None = None,
+        *,
+        reply_attempts: int = REPLY_ATTEMPTS,
+    ) -> None:
         self.bot = bot
         self.ids = ids or CallbackIds()
+        self.pacer = pacer  # shared with the outbox worker (bot/pacing.py)
+        self.reply_attempts = reply_attempts
 
-    async def send(self, message: Outbound, answer: AnswerSlot | None = None) -> Delivery:
+    def parts(self, message: Outbound) -> list[list[Message]]:
+        """The Bot API messages of each reply (a long reply becomes several)."""
+        contact_label = Translator(message.locale, "Asia/Jakarta")._(CONTACT_LABEL)
+        return [messages(reply, self.ids, contact_label) for reply in message.replies]
+
+    async def _send_part(
+        self, chat_id: str, part: Message, paid: bool, reply: bool
+    ) -> tuple[str | None, Exception | None]:
+        """One part: a reply waits its turn (ahead of broadcasts) and a 429 is waited out and
+        the part sent again, a few times; an outbox row's part goes once (the worker retries)."""
+        attempts = self.reply_attempts if reply else 1
+        for attempt in range(1, attempts + 1):
+            if reply and self.pacer is not None:
+                await self.pacer.turn(chat_id, REPLY)
+            try:
+                return await send_message_id(self.bot, chat_id, part, paid), None
+            except RetryAfter as exc:
+                wait = _seconds(exc.retry_after)
+                if self.pacer is not None:
+                    self.pacer.pause(wait)
+                if attempt == attempts:
+                    return None, exc
+                log.info("telegram 429 for chat %s: waiting %.1fs", chat_id, wait)
+                if self.pacer is None:
+                    await asyncio.sleep(wait)
+            except (NetworkError, TelegramError) as exc:
+                if isinstance(exc, BadRequest | Forbidden) or attempt == attempts:
+                    return None, exc
+                await asyncio.sleep(min(2.0**attempt, 8.0) * 0.25)
+            except Exception as exc:
+                return None, exc
+        raise AssertionError("unreachable")
+
+    async def send(
+        self, message: Outbound, answer: AnswerSlot | None = None, *, reply: bool = False
+    ) -> Delivery:
         """Sends every part in order; stops at the first failure (ids sent so far kept).
 
         With `answer` (a reply to a webhook update), the last part is offered to it once all
         earlier parts are confirmed, so the order holds; a part sent that way has no id and
-        its failure is not seen (Telegram does not report on webhook answers).
+        its failure is not seen (Telegram does not report on webhook answers). With `reply`,
+        each part waits for the channel's pacer (replies first) and a 429 is honoured and the
+        part retried (see `_send_part`).
         """
-        contact_label = Translator(message.locale, "Asia/Jakarta")._(CONTACT_LABEL)
-        parts = [p for reply in message.replies for p in messages(reply, self.ids, contact_label)]
+        parts = [p for group in self.parts(message) for p in group]
         sent: list[str] = []
         for index, part in enumerate(parts):
             if (
@@ -89,11 +137,15 @@ class TelegramSender:
                 and answer(part.params(message.chat_id))
             ):
                 break
-            try:
-                sent.append(
-                    await send_message_id(self.bot, message.chat_id, part, message.paid_broadcast)
-                )
-            except Exception as exc:  # a sender never raises
+            if index > 0 and not reply and self.pacer is not None:
+                await self.pacer.turn(message.chat_id, BROADCAST)  # the row's later parts
+            message_id, exc = await self._send_part(
+                message.chat_id, part, message.paid_broadcast, reply
+            )
+            if message_id is not None:
+                sent.append(message_id)
+            else:  # a sender never raises
+                assert exc is not None
                 delivery = outcome_of(exc)
                 log.warning(
                     "telegram send to chat %s: %s (%s)",

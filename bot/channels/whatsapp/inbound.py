@@ -19,8 +19,10 @@ from bot.core.domain import Incoming, InputKind
 log = logging.getLogger(__name__)
 
 CHANNEL = "whatsapp"
-# Message types the participant can answer with; everything else is "please send text".
-_IGNORED = {"system", "request_welcome", "ephemeral"}
+OBJECT = "whatsapp_business_account"
+# Message types that need no answer: service messages, a reaction to a message, a deletion
+# ("revoke"); everything else the bot cannot read is "please send text".
+_IGNORED = {"system", "request_welcome", "ephemeral", "reaction", "revoke"}
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,24 @@ class StatusUpdate:
         return self.errors[0][1] if self.errors else None
 
 
+@dataclass(frozen=True)
+class NumberChange:
+    """A `user_changed_number` system message: the participant now writes from a new number."""
+
+    wamid: str
+    old_ids: tuple[str, ...]  # the old WhatsApp id and, when given, the old business-scoped id
+    new_wa_id: str | None
+    new_user_id: str | None
+
+
 @dataclass
 class WebhookBatch:
     """Everything one webhook POST carried, in order."""
 
     messages: list[InboundMessage] = field(default_factory=list)
     statuses: list[StatusUpdate] = field(default_factory=list)
+    number_changes: list[NumberChange] = field(default_factory=list)
+    skipped: int = 0  # malformed messages or statuses left out
 
 
 def _moment(value: Any) -> datetime:
@@ -101,13 +115,24 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _content(message: Mapping[str, Any]) -> tuple[InputKind, str, str | None] | None:
-    """(kind, text, choice) for a message; None for service messages that need no answer."""
+def _content(
+    message: Mapping[str, Any], depth: int = 0
+) -> tuple[InputKind, str, str | None] | None:
+    """(kind, text, choice) for a message; None for service messages that need no answer.
+    An edit ("edit", the new version in `edit.message`) is taken as a new message."""
     kind = message.get("type")
     if kind in _IGNORED:
         return None
     body = message.get(kind) if isinstance(kind, str) else None
     body = body if isinstance(body, Mapping) else {}
+    if kind == "edit":
+        edited = body.get("message")
+        if depth == 0 and isinstance(edited, Mapping):
+            if "type" not in edited:  # some versions omit it: the content key tells
+                found = next((k for k in ("text", "image", "video") if k in edited), None)
+                edited = {**edited, "type": found}
+            return _content(edited, depth + 1)
+        return InputKind.UNSUPPORTED, "", None
     if kind == "text":
         return InputKind.TEXT, str(body.get("body") or ""), None
     if kind == "interactive":
@@ -128,18 +153,20 @@ def _content(message: Mapping[str, Any]) -> tuple[InputKind, str, str | None] | 
 def _message(
     message: Mapping[str, Any], contacts: list[Mapping[str, Any]]
 ) -> InboundMessage | None:
+    """The sender is the message's own `from` / `from_user_id`: a contact is only used to add
+    the other id of that same sender, never to stand in for a missing one."""
     wamid = _str(message.get("id"))
     if wamid is None or message.get("group_id"):
         return None
     wa_id = _str(message.get("from"))
-    bsuid = _str(message.get("from_user_id"))
+    bsuid = _str(message.get("from_user_id")) or _str(message.get("user_id"))
     contact = next(
         (
             c
             for c in contacts
             if (wa_id and c.get("wa_id") == wa_id) or (bsuid and c.get("user_id") == bsuid)
         ),
-        contacts[0] if len(contacts) == 1 else None,
+        None,
     )
     if contact is not None:
         wa_id = wa_id or _str(contact.get("wa_id"))
@@ -158,7 +185,7 @@ def _message(
         chat_id=wa_id or user_id,
         at=_moment(message.get("timestamp")),
         kind=kind,
-        type=str(message.get("type")),
+        type=str(message.get("type"))[:40],
         text=text,
         choice=choice,
         wa_id=wa_id,
@@ -166,12 +193,43 @@ def _message(
     )
 
 
+def _number_change(message: Mapping[str, Any]) -> NumberChange | None:
+    system = message.get("system")
+    if message.get("type") != "system" or not isinstance(system, Mapping):
+        return None
+    if system.get("type") not in (
+        "user_changed_number",
+        "customer_changed_number",
+        "user_changed_user_id",
+    ):
+        return None
+    wamid = _str(message.get("id")) or ""
+    old = [
+        _str(message.get("from")),
+        _str(message.get("from_user_id")),
+        _str(system.get("previous_user_id")),
+    ]
+    new_wa_id = _str(system.get("wa_id")) or _str(system.get("new_wa_id"))
+    new_user_id = _str(system.get("user_id"))
+    old_ids = tuple(i for i in old if i and i not in (new_wa_id, new_user_id))
+    if not old_ids or not (new_wa_id or new_user_id):
+        return None
+    return NumberChange(wamid, old_ids, new_wa_id, new_user_id)
+
+
+def _code(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
 def _status(status: Mapping[str, Any]) -> StatusUpdate | None:
     wamid, state = _str(status.get("id")), _str(status.get("status"))
     if wamid is None or state is None:
         return None
     errors = tuple(
-        (int(e.get("code") or 0), str(e.get("title") or e.get("message") or ""))
+        (_code(e.get("code")), str(e.get("title") or e.get("message") or "")[:200])
         for e in _dicts(status.get("errors"))
     )
     recipient = _str(status.get("recipient_id")) or _str(status.get("recipient_user_id")) or ""
@@ -179,10 +237,13 @@ def _status(status: Mapping[str, Any]) -> StatusUpdate | None:
 
 
 def parse_webhook(body: Any) -> WebhookBatch:
-    """Every message and status in one webhook body (several entries and changes allowed);
-    anything malformed is skipped, never raised."""
+    """Every message and status in one webhook body (several entries and changes allowed).
+    Only `object: whatsapp_business_account` is read (an Instagram or Page body is not
+    WhatsApp); anything malformed is skipped per message or status, never raised."""
     batch = WebhookBatch()
-    if not isinstance(body, Mapping):
+    if not isinstance(body, Mapping) or body.get("object") != OBJECT:
+        kind = body.get("object") if isinstance(body, Mapping) else type(body).__name__
+        log.warning("whatsapp webhook for object %r ignored", str(kind)[:40])
         return batch
     for entry in _dicts(body.get("entry")):
         for change in _dicts(entry.get("changes")):
@@ -191,9 +252,19 @@ def parse_webhook(body: Any) -> WebhookBatch:
                 continue
             contacts = list(_dicts(value.get("contacts")))
             for raw in _dicts(value.get("messages")):
-                if (message := _message(raw, contacts)) is not None:
-                    batch.messages.append(message)
+                try:
+                    if (moved := _number_change(raw)) is not None:
+                        batch.number_changes.append(moved)
+                    elif (message := _message(raw, contacts)) is not None:
+                        batch.messages.append(message)
+                except Exception as exc:
+                    batch.skipped += 1
+                    log.warning("whatsapp message skipped: malformed (%s)", type(exc).__name__)
             for raw in _dicts(value.get("statuses")):
-                if (status := _status(raw)) is not None:
-                    batch.statuses.append(status)
+                try:
+                    if (status := _status(raw)) is not None:
+                        batch.statuses.append(status)
+                except Exception as exc:
+                    batch.skipped += 1
+                    log.warning("whatsapp status skipped: malformed (%s)", type(exc).__name__)
     return batch

@@ -53,7 +53,11 @@ class WindowStore(Protocol):
     async def whatsapp_window(self, chat_id: str, outbox_id: int | None = None) -> Window: ...
 
     async def whatsapp_record_sent(
-        self, wamids: Sequence[str], outbox_id: int | None, now: datetime
+        self,
+        wamids: Sequence[str],
+        outbox_id: int | None,
+        now: datetime,
+        recipient: str | None = None,
     ) -> None: ...
 
 
@@ -253,8 +257,10 @@ class WhatsAppSender:
                 break
             assert wamid is not None
             sent.append(wamid)
-        if sent:
-            await self.store.whatsapp_record_sent(sent, outbox_id, self.clock.now())
+        if sent and outbox_id is not None:
+            # Only outbox rows need their message ids (statuses act on the row); a direct
+            # reply's ids are not kept: after /hapus its goodbye must leave no row behind.
+            await self.store.whatsapp_record_sent(sent, outbox_id, self.clock.now(), chat_id)
         if failure is not None:
             log.warning(
                 "whatsapp send to outbox row %s failed after %d of %d: %s",

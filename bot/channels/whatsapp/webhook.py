@@ -18,11 +18,18 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from aiohttp import web
 
-from bot.channels.whatsapp.inbound import InboundMessage, StatusUpdate, WebhookBatch, parse_webhook
+from bot.channels.whatsapp.inbound import (
+    InboundMessage,
+    NumberChange,
+    StatusUpdate,
+    WebhookBatch,
+    parse_webhook,
+)
 from bot.channels.whatsapp.sender import (
     CHANNEL,
     PAIR_RATE,
@@ -112,8 +119,9 @@ class WhatsAppService:
             return web.Response(status=403, text="bad signature")
         try:
             payload = json.loads(body)
-        except ValueError:
-            return web.Response(status=400, text="not JSON")
+        except ValueError:  # signed but unreadable: Meta would retry it for days
+            log.warning("whatsapp webhook: signed body is not JSON; ignored")
+            return web.Response(text="ok")
         self.dispatch(parse_webhook(payload))
         return web.Response(text="ok")
 
@@ -127,6 +135,11 @@ class WhatsAppService:
 
     def dispatch(self, batch: WebhookBatch) -> None:
         """Schedules a batch: each participant's messages in order, statuses alongside."""
+        for change in batch.number_changes:
+            key = change.old_ids[0]
+            task = self._spawn(self._changed(self._tails.get(key), change))
+            self._tails[key] = task
+            task.add_done_callback(functools.partial(self._forget, key))
         for message in batch.messages:
             key = message.user_id
             task = self._spawn(self._after(self._tails.get(key), message))
@@ -146,6 +159,17 @@ class WhatsAppService:
             await self.handle_message(message)
         except Exception:
             log.exception("whatsapp message %s failed", message.wamid)
+
+    async def _changed(self, previous: asyncio.Task[None] | None, change: NumberChange) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        try:
+            moved = await self.store.whatsapp_change_number(
+                change.old_ids, change.new_wa_id, change.new_user_id
+            )
+            log.info("whatsapp number change %s: %d participant(s) moved", change.wamid, moved)
+        except Exception:
+            log.exception("whatsapp number change %s failed", change.wamid)
 
     async def _statuses(self, statuses: list[StatusUpdate]) -> None:
         for status in statuses:
@@ -172,7 +196,15 @@ class WhatsAppService:
         The message id is claimed first, so Meta's retries are never answered twice. The price:
         a crash between the claim and the reply loses that one message (the participant sees
         no answer and writes again); answering twice was judged worse for anxious users."""
-        if not await self.store.whatsapp_claim_inbound(message.wamid, self.clock.now()):
+        if message.bsuid is None and message.wa_id:
+            # Known by their business-scoped id, now writing with only their number: the same
+            # participant, not a second one.
+            known = await self.store.whatsapp_resolve_user(message.wa_id)
+            if known is not None and known != message.user_id:
+                message = replace(message, user_id=known, bsuid=known)
+        if not await self.store.whatsapp_claim_inbound(
+            message.wamid, self.clock.now(), message.user_id
+        ):
             self.duplicates += 1
             log.info("whatsapp message %s already processed; ignored", message.wamid)
             return
@@ -206,6 +238,16 @@ class WhatsAppService:
         window closed → again as a template; rate limits → again after a pause;
         undeliverable → participant unreachable."""
         now = self.clock.now()
+        if not await self.store.whatsapp_known(status.wamid):
+            # Not an outbox row's message (a direct reply): only an undeliverable number acts.
+            if status.status == "failed" and status.error_code == UNDELIVERABLE:
+                await self.store.whatsapp_mark_unreachable(status.recipient, None)
+            return
+        if not await self.store.claim_status(
+            status.wamid, status.status, status.at, status.recipient or None, now
+        ):
+            log.info("whatsapp status %s of %s already applied", status.status, status.wamid)
+            return
         sent = await self.store.whatsapp_record_status(
             status.wamid, status.status, now, status.error_code, status.error_title
         )

@@ -1,0 +1,73 @@
+"""Inbound bookkeeping (SQL): update ids already processed, WhatsApp statuses already applied,
+and deleting every such row of one participant (/hapus)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.storage.sqlite_base import SqliteBase, ts
+
+
+class InboundMixin(SqliteBase):
+    """Portable SQL: the PostgreSQL store can share these statements."""
+
+    async def claim_update(
+        self, channel: str, update_id: str, user_id: str | None, now: datetime
+    ) -> bool:
+        """Records an update id; False if it was already processed (a platform retry)."""
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "INSERT INTO inbound_updates (channel, update_id, user_id, received_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (channel, update_id) DO NOTHING"
+                " RETURNING update_id",
+                (channel, update_id, user_id, ts(now)),
+            )
+            claimed = await cursor.fetchone() is not None
+            await cursor.close()
+        return claimed
+
+    async def release_update(self, channel: str, update_id: str) -> None:
+        """Forgets a claimed update whose handling failed, so the platform's retry is handled."""
+        async with self.transaction():
+            await self.db.execute(
+                "DELETE FROM inbound_updates WHERE channel = ? AND update_id = ?",
+                (channel, update_id),
+            )
+
+    async def prune_updates(self, before: datetime) -> int:
+        """Forgets processed update ids and applied statuses older than `before` (a day)."""
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "DELETE FROM inbound_updates WHERE received_at < ?", (ts(before),)
+            )
+            pruned = cursor.rowcount
+            cursor = await self.db.execute(
+                "DELETE FROM whatsapp_statuses_seen WHERE received_at < ?", (ts(before),)
+            )
+        return pruned + cursor.rowcount
+
+    async def claim_status(
+        self, wamid: str, status: str, at: datetime, user_id: str | None, now: datetime
+    ) -> bool:
+        """Records one delivery status (message id + status + timestamp); False for a replay."""
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "INSERT INTO whatsapp_statuses_seen (wamid, status, at, user_id, received_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (wamid, status, at) DO NOTHING"
+                " RETURNING wamid",
+                (wamid, status, ts(at), user_id, ts(now)),
+            )
+            claimed = await cursor.fetchone() is not None
+            await cursor.close()
+        return claimed
+
+    async def _delete_inbound_rows(self, channel: str, user_ids: set[str]) -> None:
+        """Inside the caller's transaction: every id row naming one of `user_ids`."""
+        for user_id in user_ids:
+            await self.db.execute(
+                "DELETE FROM inbound_updates WHERE channel = ? AND user_id = ?",
+                (channel, user_id),
+            )
+            if channel == "whatsapp":
+                for table in ("whatsapp_inbound", "whatsapp_sent", "whatsapp_statuses_seen"):
+                    await self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))

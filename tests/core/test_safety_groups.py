@@ -1,0 +1,31 @@
+"""The secret detector catches codes typed in groups and card security codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.safety import Secret, scan
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["483 921", "kodenya 483 921 kak", "4 8 3 9 2 7", "kode 4-8-3-9-2-7", "483-921", "48 39 27"],
+)
+def test_grouped_codes_are_secrets(text: str) -> None:
+    found = scan(text)
+    assert found.secret == Secret.OTP
+    assert not any(ch.isdigit() for ch in found.redacted)
+
+
+@pytest.mark.parametrize("text", ["cvv 987", "CVV: 987", "cvc saya 1234", "kode keamanan 987"])
+def test_card_security_codes_are_secrets(text: str) -> None:
+    found = scan(text)
+    assert found.secret == Secret.PASSWORD
+    assert "987" not in found.redacted and "1234" not in found.redacted
+
+
+@pytest.mark.parametrize(
+    "text", ["jam 10 30", "1 2 3", "gelombang 22", "lulus 4-8-21", "tgl 1-8-2021", "rp 50.000"]
+)
+def test_harmless_numbers_are_not(text: str) -> None:
+    assert scan(text).secret is None
