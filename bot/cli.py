@@ -23,6 +23,7 @@ from bot.nlu.cli import classify
 from bot.outbox_cli import outbox_command
 from bot.program import ProgramError
 from bot.runner import channels_configured
+from bot.storage.base import StoreUnavailable
 
 log = logging.getLogger("bot")
 
@@ -94,7 +95,7 @@ def run(now: str | None) -> None:
     try:
         with asyncio.Runner(loop_factory=runner.loop_factory(settings)) as event_loop:
             event_loop.run(runner.run(settings, clock))
-    except ProgramError as exc:
+    except (ProgramError, StoreUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
 
 

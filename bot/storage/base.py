@@ -15,6 +15,10 @@ class StoreBusy(Exception):
     """The database is busy (another process holds the write lock); try again later."""
 
 
+class StoreUnavailable(Exception):
+    """The database cannot be reached or opened (the message says why, without a password)."""
+
+
 class Store(Protocol):
     """Participant state, persisted."""
 
