@@ -391,6 +391,9 @@ def main() -> None:
         asyncio.run(inbound_bench(args))
     if args.only != "inbound":
         asyncio.run(fanout_bench(args))
+    with psycopg.connect(f"{args.server}/postgres", autocommit=True) as conn:
+        for name in ("prakerja_scaleout", "prakerja_fanout"):
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 if __name__ == "__main__":

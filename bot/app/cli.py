@@ -24,7 +24,7 @@ from bot.nlu import KnowledgeError
 from bot.nlu.cli import classify
 from bot.nlu.unknown_cli import unknown_command
 from bot.outbox.cli import outbox_command
-from bot.storage.base import StoreUnusable
+from bot.storage.base import StoreUnavailable
 from bot.storage.cli import db_group
 
 log = logging.getLogger("bot")
@@ -84,7 +84,7 @@ async def _chat(settings: Settings, clock: Clock, user: str) -> None:
     try:
         async with open_app(settings, clock) as app:
             await runner.terminal_chat(app, user)
-    except (ProgramError, KnowledgeError, StoreUnusable) as exc:
+    except (ProgramError, KnowledgeError, StoreUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -98,7 +98,7 @@ def run(now: str | None) -> None:
     try:
         with asyncio.Runner(loop_factory=runner.loop_factory(settings)) as event_loop:
             event_loop.run(runner.run(settings, clock))
-    except (ProgramError, StartupError, StoreUnusable) as exc:
+    except (ProgramError, StartupError, StoreUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
 
 

@@ -27,7 +27,7 @@ from bot.incentives.feed import (
     parse_update,
 )
 from bot.storage import open_store
-from bot.storage.base import StoreUnusable
+from bot.storage.base import StoreUnavailable
 from bot.storage.retry import retry_busy
 
 # Files shorter than this get no progress bar.
@@ -145,7 +145,7 @@ def import_status(file: Path) -> None:
     reason, note, partner). Re-importing the same file changes and sends nothing."""
     try:
         summary = asyncio.run(_run(file, SystemClock()))
-    except (FileError, ConfigError, ProgramError, StoreUnusable) as exc:
+    except (FileError, ConfigError, ProgramError, StoreUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
     for error in summary.errors:
         click.echo(error, err=True)

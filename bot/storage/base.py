@@ -41,8 +41,8 @@ class UnknownMessage:
     label: str | None = None
 
 
-class StoreUnusable(Exception):
-    """The database cannot be opened (not a database, no permission, …); one line says why."""
+class StoreUnavailable(Exception):
+    """The database cannot be reached or opened (the message says why, without a password)."""
 
 
 class Store(Protocol):

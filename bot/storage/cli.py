@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from bot.core.config import ConfigError, load_settings
 from bot.core.database_url import parse_database_url
+from bot.storage.base import StoreUnavailable
 from bot.storage.copy import CopyError, copy_database, upgrade
 
 
@@ -35,8 +36,8 @@ def upgrade_command() -> None:
         raise click.ClickException(str(exc)) from None
     try:
         asyncio.run(upgrade(settings.database_url))
-    except Exception as exc:
-        raise click.ClickException(f"upgrade failed: {type(exc).__name__}: {exc}") from None
+    except StoreUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"{parse_database_url(settings.database_url).safe}: schema up to date")
 
 
@@ -72,7 +73,7 @@ def copy_command(source_url: str, target_url: str, resume: bool, batch: int) -> 
             report = copy_database(
                 source_url, target_url, resume=resume, batch=batch, progress=progress
             )
-        except CopyError as exc:
+        except (CopyError, StoreUnavailable) as exc:
             raise click.ClickException(str(exc)) from None
     for table, count in report.tables.items():
         click.echo(f"{table:<24} {count:>10} rows")

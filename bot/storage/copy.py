@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
@@ -235,6 +236,8 @@ def copy_database(
     source_at, target_at = parse_database_url(source_url), parse_database_url(target_url)
     if source_at == target_at:
         raise CopyError("source and target are the same database")
+    if source_at.kind == "sqlite" and not Path(source_at.target).is_file():
+        raise CopyError(f"no SQLite database at {source_at.target}")
     asyncio.run(upgrade(source_url))
     asyncio.run(upgrade(target_url))
     with closing(_open(source_at)) as source, closing(_open(target_at)) as target:

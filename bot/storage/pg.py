@@ -22,6 +22,8 @@ import psycopg
 from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool
 
+from bot.storage.base import StoreUnavailable
+
 Conn = psycopg.AsyncConnection[Any]
 
 
@@ -189,6 +191,12 @@ class PgDatabase:
         }
         if options:
             kwargs["options"] = options
+        try:  # one plain attempt first: its error says why (refused, no such database, auth)
+            probe = await psycopg.AsyncConnection.connect(conninfo, connect_timeout=10, **kwargs)
+        except psycopg.Error as exc:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StoreUnavailable(f"cannot connect to PostgreSQL: {reason}") from None
+        await probe.close()
         pool: AsyncConnectionPool[Conn] = AsyncConnectionPool(
             conninfo,
             min_size=min_size,

@@ -15,7 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.domain import Participant, Step
-from bot.storage.base import StoreUnusable
+from bot.storage.base import StoreUnavailable
 from bot.storage.inbound import InboundMixin
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.instances import InstancesMixin
@@ -84,12 +84,12 @@ class SqliteStore(
         try:
             db = await aiosqlite.connect(path)
         except sqlite3.Error as exc:
-            raise StoreUnusable(f"DATABASE_URL: cannot open {path}: {exc}") from None
+            raise StoreUnavailable(f"DATABASE_URL: cannot open {path}: {exc}") from None
         try:
             return await cls._prepare(db)
         except sqlite3.DatabaseError as exc:
             await db.close()  # else aiosqlite's thread keeps the process alive
-            raise StoreUnusable(
+            raise StoreUnavailable(
                 f"DATABASE_URL: {path} is not a usable SQLite database ({exc})"
             ) from None
 

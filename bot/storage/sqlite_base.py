@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -75,6 +75,16 @@ class SqliteBase:
     def _in_transaction(self) -> bool:
         """Whether the current task is inside `transaction()`."""
         return self._writer is not None and self._writer is asyncio.current_task()
+
+    async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        """The first row of a portable query, on either store (rows by name and index)."""
+        async with self.db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        """Every row of a portable query, on either store."""
+        async with self.db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
 
     def _in_list(self, column: str, values: Collection[Any]) -> tuple[str, Any]:
         """`column IN (values)` as SQL with one parameter, and that parameter."""

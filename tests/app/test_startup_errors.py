@@ -14,7 +14,7 @@ from bot.app.wiring import open_app
 from bot.core.clock import FakeClock
 from bot.core.config import ConfigError, StartupError, load_settings
 from bot.core.program import ProgramError, load_program
-from bot.storage.base import StoreUnusable
+from bot.storage.base import StoreUnavailable
 from bot.storage.sqlite import SqliteStore
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.helpers import free_port
@@ -48,7 +48,7 @@ def test_quiet_start_as_a_bare_number_is_refused(tmp_path: Path) -> None:
 async def test_a_file_that_is_not_sqlite_is_one_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("this is not a database\n" * 100)
-    with pytest.raises(StoreUnusable, match="not a usable SQLite database"):
+    with pytest.raises(StoreUnavailable, match="not a usable SQLite database"):
         await SqliteStore.open(str(path))
 
 

@@ -38,3 +38,22 @@ def test_instance_settings() -> None:
     assert settings.instance_id == "web-1:8081" and settings.database_pool_size == 10
     with pytest.raises(ConfigError, match="INSTANCE_ID"):
         load_settings(instance_id="two words")
+
+
+async def test_an_unreachable_postgresql_is_named_not_a_traceback() -> None:
+    from bot.storage import open_store
+    from bot.storage.base import StoreUnavailable
+
+    with pytest.raises(StoreUnavailable, match=r"cannot connect to PostgreSQL: .*refused"):
+        await open_store("postgresql://postgres@127.0.0.1:1/prakerja")
+
+
+def test_copy_needs_an_existing_source(tmp_path: object) -> None:
+    from click.testing import CliRunner
+
+    from bot.app.cli import main
+
+    result = CliRunner().invoke(
+        main, ["db", "copy", f"sqlite:///{tmp_path}/missing.db", f"sqlite:///{tmp_path}/b.db"]
+    )
+    assert result.exit_code != 0 and "no SQLite database at" in result.output

@@ -11,7 +11,9 @@ from typing import Any
 import psycopg
 import pytest
 
+from bot.core.clock import FakeClock
 from bot.core.domain import Participant
+from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
 from tests.outbox_helpers import utc
 from tests.pg import PG_URL, pg_schema, pg_store
@@ -209,3 +211,35 @@ async def test_a_standby_instance_takes_the_role_when_the_leader_stops(
         await asyncio.sleep(0.01)
     await standby.stop()
     assert events == ["first gains", "first loses", "second gains", "second loses"]
+
+
+async def test_only_the_delivery_leader_sends(
+    two_pg: tuple[SqliteStore, SqliteStore], program: Program, clock: FakeClock
+) -> None:
+    """Two instances run the delivery job; one leads and sends, so the platform's limit is
+    the leader's (in aggregate), and each row is sent once."""
+    from bot.outbox.jobs import OutboxScheduler
+    from bot.outbox.planner import ReminderPlanner
+    from tests.conftest import onboard
+    from tests.helpers import Chat
+    from tests.outbox_helpers import make_worker, planning_engine
+
+    first, second = two_pg
+    await onboard(Chat(planning_engine(first, program, clock), clock))
+    clock.set(utc("2021-11-23T09:00+07:00"))  # the H-7 reminder is due
+    jobs = []
+    for store in (first, second):
+        worker, sender = make_worker(store, program, clock)
+        scheduler = OutboxScheduler(worker, ReminderPlanner(store, program, clock), interval=0.05)
+        await scheduler.start()
+        jobs.append((scheduler, sender))
+    for _ in range(300):
+        if any(sender.sent for _, sender in jobs):
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)  # more runs of both: nothing more is sent
+    for scheduler, _ in jobs:
+        await scheduler.stop()
+    leaders = [s.leader is not None and s.leader.held for s, _ in jobs]
+    assert [len(sender.sent) for _, sender in jobs] == [1, 0]
+    assert leaders == [False, False]  # released at stop

@@ -86,3 +86,12 @@ async def test_a_busy_database_is_reported_as_store_busy(
         assert await other.get_participant("test", "b") is not None
     finally:
         await other.close()
+
+
+async def test_fetch_helpers_read_rows_by_name_and_index(store: SqliteStore) -> None:
+    await store.save_participant(_person("a"))
+    row = await store._fetchone("SELECT user_id, step FROM participants WHERE user_id = ?", ["a"])
+    assert row is not None and row["user_id"] == row[0] == "a" and row["step"] == "new"
+    rows = await store._fetchall("SELECT user_id FROM participants ORDER BY user_id")
+    assert [r[0] for r in rows] == ["a"]
+    assert await store._fetchone("SELECT id FROM participants WHERE user_id = ?", ["b"]) is None
