@@ -111,3 +111,13 @@ def chat(user: str | None, now: str | None) -> None:
 main.add_command(import_status)
 main.add_command(classify)
 main.add_command(outbox_command)
+
+
+def _console_commands() -> None:
+    from bot.console.cli import console_command, operator_command
+
+    main.add_command(operator_command)
+    main.add_command(console_command)
+
+
+_console_commands()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -57,6 +57,7 @@ class Engine:
         default_locale: str = "id",
         default_timezone: str = "Asia/Jakarta",
         observers: Sequence[ParticipantObserver] = (),
+        extras: Mapping[str, object] | None = None,
     ) -> None:
         self.store = store
         self.program = program
@@ -64,6 +65,7 @@ class Engine:
         self.default_locale = default_locale
         self.default_timezone = default_timezone
         self.observers = list(observers)
+        self.extras = dict(extras or {})  # settings handlers read (Context.extras)
         self._locks = KeyedLocks()
 
     def _new_participant(self, msg: Incoming) -> Participant:
@@ -95,6 +97,7 @@ class Engine:
                 clock=self.clock,
                 store=self.store,
                 t=Translator(participant.locale, participant.timezone),
+                extras=dict(self.extras),
             )
             try:
                 replies = await route(ctx, msg)

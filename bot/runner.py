@@ -20,6 +20,7 @@ from bot.channels.base import Sender
 from bot.channels.console import ConsoleChannel, ConsoleSender
 from bot.clock import Clock
 from bot.config import Settings
+from bot.console.serve import build_console, console_routes
 from bot.status_feed import FeedStore
 from bot.storage.sqlite import SqliteStore
 from bot.web import build_web_app, serve
@@ -109,6 +110,9 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
         feed = cast(FeedStore, app.store)
         routes += admin_routes(feed, app.program, app.clock, settings.admin_api_token)
         host, port = settings.web_host_port
+        console = build_console(app, host)  # the operator console, under /console/
+        await stack.enter_async_context(console.running())
+        routes += console_routes(console, app)
         await stack.enter_async_context(serve(build_web_app(routes), host, port))
         if telegram is not None:
             await telegram.go_live()

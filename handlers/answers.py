@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain import Incoming, Option, Reply
 from bot.nlu.entities import find_date
 from bot.program import Scheme
+from handlers import handoff
 from handlers.common import back_option, deadline_line, menu_options, official_help
 from handlers.context import Context
 from handlers.purchase import sanctions as sanctions_reply
@@ -210,7 +211,10 @@ async def next_wave(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 async def human(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores nothing; says it is a bot and gives the official help channels."""
+    """Stores a handoff to a person (handlers/handoff.py) and says when one usually answers;
+    gives the official help channels when no handoff can be opened."""
+    if ctx.participant.id is not None and ctx.participant.onboarded:
+        return await handoff.open_handoff(ctx, "asked for a person")
     t, help_ = ctx.t, ctx.program.official_help
     return [
         Reply(t._("I'm a bot, not a person, and not the official program.")),

@@ -14,9 +14,11 @@ from bot.domain import Incoming, InputKind, Reply, Step
 from bot.i18n import LOCALES, Translator
 from bot.safety import clean, problem, scan
 from handlers import (
+    broadcasts,
     dashboard,
     freetext,
     guard,
+    handoff,
     help,
     incentive_notices,
     incentives,
@@ -36,7 +38,7 @@ from handlers.common import MENU_ITEMS, menu_reply
 from handlers.context import Context, Handler
 
 # Modules that register outbox kinds in handlers/notices.py when imported.
-NOTICE_MODULES = (incentive_notices,)
+NOTICE_MODULES = (incentive_notices, handoff, broadcasts)
 
 # Buttons: exact option ids.
 ACTIONS: dict[str, Handler] = {
@@ -101,6 +103,7 @@ STEP_TEXT: dict[Step, Handler] = {
     Step.CONFIRM_DELETE: privacy.confirm,
     Step.CONFIRM_PURCHASE: freetext.confirm_purchase,
     Step.CONFIRM_STOP: freetext.confirm_stop,
+    Step.HANDOFF: handoff.relay,  # while talking to a person, typed text goes to the inbox
 }
 
 
@@ -152,6 +155,8 @@ async def prompt(ctx: Context, msg: Incoming) -> list[Reply]:
         return await freetext.ask_purchase(ctx, msg)
     if step == Step.CONFIRM_STOP:
         return await freetext.ask_stop(ctx, msg)
+    if step == Step.HANDOFF:
+        return handoff.waiting(ctx)
     return [menu_reply(ctx)]
 
 

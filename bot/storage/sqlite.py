@@ -15,6 +15,9 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Participant, Step
+from bot.storage.broadcasts import BroadcastMixin
+from bot.storage.console import ConsoleMixin
+from bot.storage.handoffs import HandoffMixin
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
@@ -54,7 +57,15 @@ _UPDATE_PARTICIPANT = (
 _REMEMBERED_PROGRESS = 100_000  # participants whose progress rows are known (see below)
 
 
-class SqliteStore(IncentivesMixin, OutboxMixin, ReachabilityMixin, WhatsAppMixin):
+class SqliteStore(
+    IncentivesMixin,
+    OutboxMixin,
+    ReachabilityMixin,
+    WhatsAppMixin,
+    ConsoleMixin,
+    HandoffMixin,
+    BroadcastMixin,
+):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:

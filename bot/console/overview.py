@@ -1,0 +1,66 @@
+"""The overview page: the funnel of the program's steps (filterable by wave and scheme),
+deadlines passed without a purchase, open handoffs, messages not understood today."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from bot.console.auth import Session
+from bot.console.chart import funnel_svg
+from bot.console.render import translator
+from bot.console.segments import SegmentError, parse_segment
+from bot.i18n import N_
+from bot.storage.segments import FUNNEL, Segment
+
+if TYPE_CHECKING:
+    from bot.console.app import Console
+
+STEP_LABELS = {
+    "onboarded": N_("Onboarded"),
+    "dashboard": N_("Dashboard checked"),
+    "platform": N_("Training platform chosen"),
+    "purchase": N_("First training bought"),
+    "certificate": N_("Certificate issued"),
+    "review": N_("Rating and review given"),
+    "linking": N_("Bank account/e-wallet linked"),
+    "incentive_paid": N_("First incentive paid"),
+}
+
+
+async def overview(console: Console, request: web.Request, session: Session) -> web.Response:
+    t = translator(request)
+    values = {k: v for k, v in request.query.items() if k in ("wave", "scheme")}
+    error = ""
+    try:
+        segment = parse_segment(values, console.program, t)
+    except SegmentError as exc:
+        segment, error = Segment(), str(exc)
+    now = console.clock.now()
+    counts = await console.store.funnel(segment, now)
+    rows = [(t._(STEP_LABELS[step]), counts.get(step, 0)) for step in FUNNEL]
+    unknown_today = await unknown_count(console)
+    return console.page(
+        request,
+        session,
+        "overview.html",
+        counts=counts,
+        rows=rows,
+        chart=funnel_svg(rows, t._("Participants per step")),
+        handoffs_open=await console.store.count_active_handoffs(),
+        unknown_today=unknown_today,
+        values=values,
+        schemes=list(console.program.schemes),
+        error=error,
+    )
+
+
+async def unknown_count(console: Console) -> int | None:
+    """Messages not understood today, once the store keeps them (issue 11); else None."""
+    counter = getattr(console.store, "count_unknown_since", None)
+    if counter is None:
+        return None
+    now = console.clock.now()
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return int(await counter(start))
