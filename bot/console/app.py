@@ -28,6 +28,11 @@ STATIC = {"console.css": "text/css", "console.js": "text/javascript"}
 PREFIX = "/console"
 
 
+def see_other(location: str) -> web.Response:
+    """A 303 redirect that can carry cookies."""
+    return web.Response(status=303, headers={"Location": location})
+
+
 class Console:
     """Everything the console's pages share; `routes()` for the bot's one web server."""
 
@@ -149,7 +154,7 @@ class Console:
             return await self.login_form(request, error, status=401)
         await self.store.audit(result.operator.name, "login", now)
         landing = "/" if result.operator.role == "admin" else "/handoffs"
-        response = web.HTTPSeeOther(PREFIX + landing)
+        response = see_other(PREFIX + landing)
         self._cookie(response, COOKIE, result.token)
         response.del_cookie(LOGIN_CSRF_COOKIE, path=PREFIX)
         return response
@@ -157,7 +162,7 @@ class Console:
     async def logout(self, request: web.Request, session: Session) -> web.StreamResponse:
         await self.audit(session, "logout")
         await self.auth.logout(session)
-        response = web.HTTPSeeOther(f"{PREFIX}/login")
+        response = see_other(f"{PREFIX}/login")
         response.del_cookie(COOKIE, path=PREFIX)
         return response
 
@@ -165,7 +170,7 @@ class Console:
         lang = request.match_info["lang"]
         back = request.headers.get("Referer", "")
         target = back if back.startswith(str(request.url.origin()) + PREFIX) else PREFIX + "/"
-        response = web.HTTPSeeOther(target)
+        response = see_other(target)
         if lang in ("id", "en"):
             self._cookie(response, LANG_COOKIE, lang, max_age=365 * 24 * 3600)
         return response

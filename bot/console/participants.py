@@ -115,6 +115,9 @@ def routes(console: Console) -> list[web.RouteDef]:
         if error:
             return console.page(request, session, "error.html", 400, message=error)
         now = console.clock.now()
+        filters = {k: v for k, v in segment.as_dict().items() if k != "query"}
+        rows = await store.count_segment(segment, now)
+        await console.audit(session, "participants_export", {"segment": filters, "rows": rows})
         response = web.StreamResponse(
             headers={
                 "Content-Type": "text/csv; charset=utf-8",
@@ -126,7 +129,6 @@ def routes(console: Console) -> list[web.RouteDef]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(EXPORT_COLUMNS)
-        count = 0
         async for p in store.iter_segment(segment, now):
             writer.writerow(
                 [
@@ -141,16 +143,12 @@ def routes(console: Console) -> list[web.RouteDef]:
                     " ".join(s for s in FUNNEL if s in p.steps),
                 ]
             )
-            count += 1
             if buffer.tell() > 64 * 1024:
                 await response.write(buffer.getvalue().encode())
                 buffer.seek(0)
                 buffer.truncate()
         await response.write(buffer.getvalue().encode())
         await response.write_eof()
-        await console.audit(
-            session, "participants_export", {"segment": segment.as_dict(), "rows": count}
-        )
         return response
 
     return [
