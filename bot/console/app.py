@@ -7,7 +7,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -57,6 +57,7 @@ class Console:
         self.env = environment()
         self.broadcasts = BroadcastJob(store, program, clock, rates or {})
         self.imports: dict[str, tuple[str, Any]] = {}  # token -> (operator, rows) for apply
+        self.funnel_cache: dict[str, tuple[dict[str, int], datetime]] = {}
 
     # rendering -----------------------------------------------------------------------------
 

@@ -278,8 +278,8 @@ class ConsoleMixin(SqliteBase):
         found["incentive_paid"] = int(row[0]) if row else 0
         async with self.db.execute(
             f"SELECT COUNT(*) FROM participants p WHERE {where} AND p.deadline_utc <= ?"
-            " AND NOT EXISTS (SELECT 1 FROM progress g WHERE g.participant_id = p.id"
-            " AND g.item = 'purchase')",
+            " AND p.id NOT IN (SELECT g.participant_id FROM progress g"
+            " WHERE g.item = 'purchase')",  # one pass over progress_item: 3x a probe per row
             [*params, stamp],
         ) as cursor:
             row = await cursor.fetchone()

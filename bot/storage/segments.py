@@ -27,10 +27,13 @@ INCENTIVE_STATUSES = ("not_eligible", "waiting", "processing", "paid", "failed")
 _ONBOARDED = "p.deadline_utc IS NOT NULL AND p.step NOT IN ({})".format(
     ", ".join(f"'{s}'" for s in ONBOARDING_STEPS)
 )
-_DONE = "EXISTS (SELECT 1 FROM progress g WHERE g.participant_id = p.id AND g.item = ?)"
+# Positive conditions as `p.id IN (…)`: the planner can drive the search from the index of
+# the subquery (progress_item, benefit_items_status) instead of scanning every participant.
+_DONE = "p.id IN (SELECT g.participant_id FROM progress g WHERE g.item = ?)"
+_NOT_DONE = "NOT EXISTS (SELECT 1 FROM progress g WHERE g.participant_id = p.id AND g.item = ?)"
 _INCENTIVE = (
-    "EXISTS (SELECT 1 FROM benefit_items b WHERE b.kind = 'incentive' AND b.status = ?"
-    " AND b.participant_id = p.id)"
+    "p.id IN (SELECT b.participant_id FROM benefit_items b WHERE b.kind = 'incentive'"
+    " AND b.status = ?)"
 )
 
 
@@ -90,7 +93,7 @@ class Segment:
             parts.append("p.deadline_utc <= ?" if self.deadline_passed else "p.deadline_utc > ?")
             params.append(stamp)
         if self.purchased is not None:
-            parts.append(_DONE if self.purchased else f"NOT {_DONE}")
+            parts.append(_DONE if self.purchased else _NOT_DONE)
             params.append("purchase")
         if self.incentive_status is not None:
             parts.append(_INCENTIVE)

@@ -78,11 +78,11 @@ CREATE TABLE broadcasts (
     cancelled_at   TEXT
 );
 
--- What the segments filter on.
+-- What the segments filter on. Every participant UPDATE sets wave and deadline_utc, and each
+-- index on such a column costs ~10-20 us per update (see docs/console.md), so only the two
+-- selective filters are indexed; scheme and zone (3 values) are filtered while scanning.
 CREATE INDEX participants_wave ON participants (wave, scheme);
-CREATE INDEX participants_scheme ON participants (scheme);
 CREATE INDEX participants_deadline ON participants (deadline_utc);
-CREATE INDEX participants_channel ON participants (channel);
-CREATE INDEX participants_timezone ON participants (timezone);
+CREATE INDEX participants_channel ON participants (channel);  -- fixed at creation: free
 CREATE INDEX progress_item ON progress (item, participant_id);
 CREATE INDEX benefit_items_status ON benefit_items (kind, status, participant_id);
