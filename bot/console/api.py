@@ -60,7 +60,7 @@ def api_routes(console: Console, token: SecretStr | None) -> list[web.RouteDef]:
 
     async def stats(request: web.Request) -> web.StreamResponse:
         now = console.clock.now()
-        counts = await store.funnel(Segment(), now)
+        counts = await console.reader.funnel(Segment(), now)
         return web.json_response(
             {
                 "participants": counts["participants"],

@@ -46,16 +46,23 @@ class Console:
         rates: Mapping[str, float] | None = None,
         idle: timedelta = timedelta(minutes=60),
         lifetime: timedelta = timedelta(hours=12),
+        reader_path: str | None = None,
     ) -> None:
         from bot.console.sending import BroadcastJob
 
         self.store = store
+        # The big reads (funnel, lists, exports, counts) go through a connection of their own
+        # when the database is a file: a second's count on 1,000,000 participants must not hold
+        # up the bot's own queries, which share the store's one connection (WAL: readers and
+        # the writer do not block each other).
+        self.reader = store
+        self._reader_path = reader_path
         self.program = program
         self.clock = clock
         self.secure = secure_cookies
         self.auth = Auth(store, clock, idle=idle, lifetime=lifetime)
         self.env = environment()
-        self.broadcasts = BroadcastJob(store, program, clock, rates or {})
+        self.broadcasts = BroadcastJob(store, program, clock, rates or {}, reader=self)
         self.imports: dict[str, tuple[str, Any]] = {}  # token -> (operator, rows) for apply
         self.funnel_cache: dict[str, tuple[dict[str, int], datetime]] = {}
 
@@ -215,9 +222,16 @@ class Console:
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Console]:
-        """Resumes enqueueing unfinished broadcasts while the server runs."""
-        await self.broadcasts.start()
+        """Opens the read connection; resumes enqueueing unfinished broadcasts meanwhile."""
+        if self._reader_path is not None and self._reader_path != ":memory:":
+            self.reader = await SqliteStore.open(self._reader_path)
         try:
-            yield self
+            await self.broadcasts.start()
+            try:
+                yield self
+            finally:
+                await self.broadcasts.stop()
         finally:
-            await self.broadcasts.stop()
+            if self.reader is not self.store:
+                await self.reader.close()
+                self.reader = self.store

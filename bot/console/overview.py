@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.console.auth import Session
 from bot.console.chart import funnel_svg
-from bot.console.render import translator
+from bot.console.render import ZONE, translator
 from bot.console.segments import SegmentError, parse_segment
 from bot.i18n import N_
 from bot.storage.segments import FUNNEL, Segment
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from bot.console.app import Console
 
 CACHE_FOR = timedelta(seconds=60)
+UNKNOWN_AT_MOST = 10_000
 STEP_LABELS = {
     "onboarded": N_("Onboarded"),
     "dashboard": N_("Dashboard checked"),
@@ -67,7 +69,7 @@ async def cached_funnel(console: Console, segment: Segment) -> tuple[dict[str, i
     hit = console.funnel_cache.get(key)
     if hit is not None and now - hit[1] < CACHE_FOR:
         return hit
-    counts = await console.store.funnel(segment, now)
+    counts = await console.reader.funnel(segment, now)
     if len(console.funnel_cache) > 100:
         console.funnel_cache.clear()
     console.funnel_cache[key] = (counts, now)
@@ -75,10 +77,11 @@ async def cached_funnel(console: Console, segment: Segment) -> tuple[dict[str, i
 
 
 async def unknown_count(console: Console) -> int | None:
-    """Messages not understood today, once the store keeps them (issue 11); else None."""
-    counter = getattr(console.store, "count_unknown_since", None)
-    if counter is None:
+    """Messages not understood since midnight WIB, once the store keeps them (issue 11's
+    `list_unknown`); None before that."""
+    lister = getattr(console.store, "list_unknown", None)
+    if lister is None:
         return None
-    now = console.clock.now()
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return int(await counter(start))
+    local = console.clock.now().astimezone(ZoneInfo(ZONE))
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return len(await lister(UNKNOWN_AT_MOST, since=midnight))

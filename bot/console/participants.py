@@ -65,8 +65,12 @@ def routes(console: Console) -> list[web.RouteDef]:
             after = max(0, int(request.query.get("after", "0")))
         except ValueError:
             after = 0
-        rows = [] if error else await store.list_segment(segment, now, after_id=after, limit=PAGE)
-        total = 0 if error else await store.count_segment(segment, now)
+        rows = (
+            []
+            if error
+            else await console.reader.list_segment(segment, now, after_id=after, limit=PAGE)
+        )
+        total = 0 if error else await console.reader.count_segment(segment, now)
         query = as_query(segment)
         more = urlencode({**query, "after": rows[-1].id}) if len(rows) == PAGE else ""
         if segment.query is not None:
@@ -116,7 +120,7 @@ def routes(console: Console) -> list[web.RouteDef]:
             return console.page(request, session, "error.html", 400, message=error)
         now = console.clock.now()
         filters = {k: v for k, v in segment.as_dict().items() if k != "query"}
-        rows = await store.count_segment(segment, now)
+        rows = await console.reader.count_segment(segment, now)
         await console.audit(session, "participants_export", {"segment": filters, "rows": rows})
         response = web.StreamResponse(
             headers={
@@ -129,7 +133,7 @@ def routes(console: Console) -> list[web.RouteDef]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(EXPORT_COLUMNS)
-        async for p in store.iter_segment(segment, now):
+        async for p in console.reader.iter_segment(segment, now):
             writer.writerow(
                 [
                     p.ref_code,

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -29,6 +30,10 @@ SHARE = 0.8
 DEFAULT_RATE = 30.0
 
 
+class HasReader(Protocol):
+    reader: SqliteStore
+
+
 class BroadcastJob:
     """Creates broadcasts and enqueues their rows (resuming unfinished ones at start)."""
 
@@ -40,17 +45,24 @@ class BroadcastJob:
         rates: Mapping[str, float],
         *,
         batch: int = BATCH,
+        reader: HasReader | None = None,
     ) -> None:
         self.store = store
+        self._reader = reader
         self.program = program
         self.clock = clock
         self.rates = dict(rates)
         self.batch = batch
         self._tasks: dict[int, asyncio.Task[None]] = {}
 
+    @property
+    def reads(self) -> SqliteStore:
+        """Where the segment queries go (the console's read connection, if it has one)."""
+        return self._reader.reader if self._reader is not None else self.store
+
     async def recipients(self, segment: Segment, notice: bool) -> int:
         """How many participants a broadcast to the segment reaches now."""
-        return await self.store.count_segment(segment, self.clock.now(), reachable(notice))
+        return await self.reads.count_segment(segment, self.clock.now(), reachable(notice))
 
     async def create(
         self,
@@ -117,7 +129,7 @@ class BroadcastJob:
         total = found.enqueued
         after = found.after_id
         while True:
-            batch = await self.store.broadcast_candidates(
+            batch = await self.reads.broadcast_candidates(
                 segment, found.program_notice, found.created_at, after, self.batch
             )
             rows = []

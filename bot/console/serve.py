@@ -35,6 +35,7 @@ def build_console(app: App, host: str) -> Console:
         rates=rates,
         idle=timedelta(minutes=settings.console_idle_minutes),
         lifetime=timedelta(hours=settings.console_session_hours),
+        reader_path=settings.sqlite_path,
     )
 
 

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -11,6 +17,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.console.auth import verify_password
 from bot.storage.sqlite import SqliteStore
+from tests.helpers import free_port
 
 
 @pytest.fixture
@@ -65,3 +72,38 @@ def test_short_passwords_and_bad_roles_are_refused(db: Path) -> None:
     assert short.exit_code != 0 and "at least 12 characters" in short.output
     role = runner.invoke(main, ["operator", "add", "ana", "--role", "boss"], input="x" * 20)
     assert role.exit_code != 0 and "boss" in role.output
+
+
+def test_console_command_serves_the_console_alone(db: Path) -> None:
+    """`prakerja-bot console` on a loopback port: the login page, then a clean stop."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--listen", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/console/login") as page:
+                    assert page.status == 200
+                    assert "Masuk" in page.read().decode()
+                    break
+            except OSError:
+                assert process.poll() is None, process.communicate()
+                assert time.monotonic() < deadline, "the console did not start"
+                time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert f"http://127.0.0.1:{port}/console/" in out.decode()
+
+
+def test_console_command_checks_listen() -> None:
+    result = CliRunner().invoke(main, ["console", "--listen", "nowhere"])
+    assert result.exit_code != 0 and "HOST:PORT" in result.output
