@@ -52,9 +52,11 @@ def check_text(text: str, t: Translator) -> str:
     return text.strip()
 
 
-def read_form(
-    console: Console, form: Mapping[str, Any], t: Translator
-) -> tuple[Segment, str, str | None, bool, datetime | None]:
+Form = tuple[Segment, str, str | None, bool, datetime | None]
+Posted = tuple[dict[str, Any], Form]
+
+
+def read_form(console: Console, form: Mapping[str, Any], t: Translator) -> Form:
     segment = parse_segment({k: v for k, v in form.items() if k in FIELDS}, console.program, t)
     text = check_text(str(form.get("text", "")), t)
     text_en = str(form.get("text_en", "")).strip() or None
@@ -97,12 +99,12 @@ def routes(console: Console) -> list[web.RouteDef]:
             **filter_choices(console),
         )
 
-    async def preview(request: web.Request, session: Session) -> web.StreamResponse:
-        t = translator(request)
+    async def posted(request: web.Request, session: Session) -> Posted | web.Response:
+        """The form's broadcast, or the form again with what is wrong (400)."""
         form = dict((await request.post()).items())
         form.pop("csrf", None)
         try:
-            segment, text, text_en, notice, at = read_form(console, form, t)
+            return form, read_form(console, form, translator(request))
         except (SegmentError, BroadcastError) as exc:
             return console.page(
                 request,
@@ -113,6 +115,12 @@ def routes(console: Console) -> list[web.RouteDef]:
                 error=str(exc),
                 **filter_choices(console),
             )
+
+    async def preview(request: web.Request, session: Session) -> web.StreamResponse:
+        found = await posted(request, session)
+        if isinstance(found, web.Response):
+            return found
+        form, (segment, text, text_en, notice, at) = found
         return console.page(
             request,
             session,
@@ -127,21 +135,10 @@ def routes(console: Console) -> list[web.RouteDef]:
         )
 
     async def create(request: web.Request, session: Session) -> web.StreamResponse:
-        t = translator(request)
-        form = dict((await request.post()).items())
-        form.pop("csrf", None)
-        try:
-            segment, text, text_en, notice, at = read_form(console, form, t)
-        except (SegmentError, BroadcastError) as exc:
-            return console.page(
-                request,
-                session,
-                "broadcast_new.html",
-                400,
-                values=form,
-                error=str(exc),
-                **filter_choices(console),
-            )
+        found = await posted(request, session)
+        if isinstance(found, web.Response):
+            return found
+        _, (segment, text, text_en, notice, at) = found
         bid, count = await job.create(session.operator.name, segment, text, text_en, notice, at)
         await console.audit(
             session, "broadcast_create", {"broadcast": bid, "recipients": count, "notice": notice}

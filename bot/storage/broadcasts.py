@@ -9,19 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.storage.segments import Segment
-from bot.storage.sqlite_base import SqliteBase, from_ts, ts
+from bot.storage.sqlite_base import SqliteBase, from_ts, utc_ts
 
 KIND = "broadcast"
-
-
-def _t(moment: datetime) -> str:
-    text = ts(moment.astimezone(UTC))
-    assert text is not None
-    return text
 
 
 def _keys(broadcast_id: int) -> tuple[str, str]:
@@ -92,12 +86,12 @@ class BroadcastMixin(SqliteBase):
                 " RETURNING id",
                 (
                     created_by,
-                    _t(now),
+                    utc_ts(now),
                     text,
                     text_en,
                     json.dumps(segment.as_dict()),
                     int(program_notice),
-                    _t(send_at),
+                    utc_ts(send_at),
                     recipients,
                 ),
             ) as cursor,
@@ -163,7 +157,7 @@ class BroadcastMixin(SqliteBase):
                 " idempotency_key, created_at) SELECT id, channel, ?, ?, ?, ?, ?"
                 " FROM participants WHERE id = ? ON CONFLICT (idempotency_key) DO NOTHING",
                 [
-                    (KIND, _t(due), text, f"{KIND}:{broadcast_id}:{pid}", _t(now), pid)
+                    (KIND, utc_ts(due), text, f"{KIND}:{broadcast_id}:{pid}", utc_ts(now), pid)
                     for pid, due in rows
                 ],
             )
@@ -195,7 +189,7 @@ class BroadcastMixin(SqliteBase):
             cursor = await self.db.execute(
                 "UPDATE broadcasts SET state = 'cancelled', cancelled_at = ?"
                 " WHERE id = ? AND state != 'cancelled'",
-                (_t(now), broadcast_id),
+                (utc_ts(now), broadcast_id),
             )
             if cursor.rowcount == 0:
                 return None

@@ -6,17 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.storage.segments import _ONBOARDED, Segment
-from bot.storage.sqlite_base import SqliteBase, from_ts, ts
-
-
-def _t(moment: datetime) -> str:
-    text = ts(moment.astimezone(UTC))
-    assert text is not None
-    return text
+from bot.storage.sqlite_base import SqliteBase, from_ts, utc_ts
 
 
 @dataclass(frozen=True)
@@ -88,7 +82,7 @@ class ConsoleMixin(SqliteBase):
             self.db.execute(
                 "INSERT INTO operators (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (name) DO NOTHING RETURNING id",
-                (name, role, password_hash, _t(now)),
+                (name, role, password_hash, utc_ts(now)),
             ) as cursor,
         ):
             return await cursor.fetchone() is not None
@@ -130,17 +124,18 @@ class ConsoleMixin(SqliteBase):
         async with self.transaction():
             await self.db.execute(
                 "INSERT INTO login_failures (operator_id, at) VALUES (?, ?)",
-                (operator_id, _t(now)),
+                (operator_id, utc_ts(now)),
             )
             async with self.db.execute(
                 "SELECT COUNT(*) FROM login_failures WHERE operator_id = ? AND at > ?",
-                (operator_id, _t(since)),
+                (operator_id, utc_ts(since)),
             ) as cursor:
                 row = await cursor.fetchone()
             locked = row is not None and int(row[0]) >= limit
             if locked:
                 await self.db.execute(
-                    "UPDATE operators SET locked_until = ? WHERE id = ?", (_t(until), operator_id)
+                    "UPDATE operators SET locked_until = ? WHERE id = ?",
+                    (utc_ts(until), operator_id),
                 )
                 await self.db.execute(
                     "DELETE FROM login_failures WHERE operator_id = ?", (operator_id,)
@@ -157,7 +152,7 @@ class ConsoleMixin(SqliteBase):
             await self.db.execute(
                 "INSERT INTO console_sessions (id, operator_id, csrf, created_at, last_seen_at,"
                 " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, operator_id, csrf, _t(now), _t(now), _t(expires)),
+                (session_id, operator_id, csrf, utc_ts(now), utc_ts(now), utc_ts(expires)),
             )
             await self.db.execute(
                 "DELETE FROM login_failures WHERE operator_id = ?", (operator_id,)
@@ -165,7 +160,9 @@ class ConsoleMixin(SqliteBase):
             await self.db.execute(
                 "UPDATE operators SET locked_until = NULL WHERE id = ?", (operator_id,)
             )
-            await self.db.execute("DELETE FROM console_sessions WHERE expires_at <= ?", (_t(now),))
+            await self.db.execute(
+                "DELETE FROM console_sessions WHERE expires_at <= ?", (utc_ts(now),)
+            )
 
     async def session(self, session_id: str) -> SessionRow | None:
         async with self.db.execute(
@@ -189,7 +186,8 @@ class ConsoleMixin(SqliteBase):
     async def touch_session(self, session_id: str, now: datetime) -> None:
         async with self.transaction():
             await self.db.execute(
-                "UPDATE console_sessions SET last_seen_at = ? WHERE id = ?", (_t(now), session_id)
+                "UPDATE console_sessions SET last_seen_at = ? WHERE id = ?",
+                (utc_ts(now), session_id),
             )
 
     async def delete_session(self, session_id: str) -> None:
@@ -211,7 +209,7 @@ class ConsoleMixin(SqliteBase):
             await self.db.execute(
                 "INSERT INTO audit_log (at, operator, action, participant_id, detail)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (_t(now), operator, action, participant_id, json.dumps(detail or {})),
+                (utc_ts(now), operator, action, participant_id, json.dumps(detail or {})),
             )
 
     async def audit_entries(
@@ -240,7 +238,7 @@ class ConsoleMixin(SqliteBase):
         """How many participants (of the segment) reached each step, plus `participants`,
         `deadline_passed_without_purchase`."""
         where, params = segment.where(now)
-        stamp = _t(now)
+        stamp = utc_ts(now)
         sql = (
             f"SELECT COUNT(*) AS participants, SUM(CASE WHEN {_ONBOARDED} THEN 1 ELSE 0 END)"
             " AS onboarded FROM participants p"

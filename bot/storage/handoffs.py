@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from bot.storage.sqlite_base import SqliteBase, from_ts, ts
+from bot.storage.sqlite_base import SqliteBase, from_ts, utc_ts
 
 ACTIVE = ("open", "taken")
-
-
-def _t(moment: datetime) -> str:
-    text = ts(moment.astimezone(UTC))
-    assert text is not None
-    return text
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ class HandoffMixin(SqliteBase):
             async with self.db.execute(
                 "INSERT INTO handoffs (participant_id, reason, opened_at, waiting_since)"
                 " VALUES (?, ?, ?, ?) RETURNING id",
-                (participant_id, reason, _t(now), _t(now)),
+                (participant_id, reason, utc_ts(now), utc_ts(now)),
             ) as cursor:
                 row = await cursor.fetchone()
         assert row is not None
@@ -106,11 +100,11 @@ class HandoffMixin(SqliteBase):
             await self.db.execute(
                 "INSERT INTO handoff_messages (handoff_id, author, text, at)"
                 " VALUES (?, 'participant', ?, ?)",
-                (handoff_id, text, _t(now)),
+                (handoff_id, text, utc_ts(now)),
             )
             await self.db.execute(
                 "UPDATE handoffs SET waiting_since = COALESCE(waiting_since, ?) WHERE id = ?",
-                (_t(now), handoff_id),
+                (utc_ts(now), handoff_id),
             )
 
     async def handoff(self, handoff_id: int) -> Handoff | None:
@@ -157,7 +151,7 @@ class HandoffMixin(SqliteBase):
             cursor = await self.db.execute(
                 "UPDATE handoffs SET state = 'taken', taken_by = ?, taken_at = ?"
                 " WHERE id = ? AND state IN ('open', 'taken')",
-                (operator, _t(now), handoff_id),
+                (operator, utc_ts(now), handoff_id),
             )
         return cursor.rowcount > 0
 
@@ -173,7 +167,7 @@ class HandoffMixin(SqliteBase):
             async with self.db.execute(
                 "INSERT INTO handoff_messages (handoff_id, author, operator, text, at)"
                 " VALUES (?, 'operator', ?, ?, ?) RETURNING id",
-                (handoff_id, operator, text, _t(now)),
+                (handoff_id, operator, text, utc_ts(now)),
             ) as cursor:
                 row = await cursor.fetchone()
             assert row is not None
@@ -181,7 +175,7 @@ class HandoffMixin(SqliteBase):
                 "UPDATE handoffs SET waiting_since = NULL, state = 'taken',"
                 " taken_by = COALESCE(taken_by, ?), taken_at = COALESCE(taken_at, ?)"
                 " WHERE id = ?",
-                (operator, _t(now), handoff_id),
+                (operator, utc_ts(now), handoff_id),
             )
             await self._enqueue_handoff(found, {"handoff": handoff_id, "text": text}, row[0], now)
         return True
@@ -196,7 +190,7 @@ class HandoffMixin(SqliteBase):
             await self.db.execute(
                 "UPDATE handoffs SET state = 'closed', closed_by = ?, closed_at = ?,"
                 " waiting_since = NULL WHERE id = ?",
-                (operator, _t(now), handoff_id),
+                (operator, utc_ts(now), handoff_id),
             )
             await self.db.execute(
                 "UPDATE participants SET step = 'menu' WHERE id = ? AND step = 'handoff'",
@@ -213,10 +207,10 @@ class HandoffMixin(SqliteBase):
             " idempotency_key, created_at) SELECT id, channel, 'handoff', ?, ?, ?, ?"
             " FROM participants WHERE id = ? ON CONFLICT (idempotency_key) DO NOTHING",
             (
-                _t(now),
+                utc_ts(now),
                 json.dumps(payload),
                 f"handoff:{found.id}:{tag}",
-                _t(now),
+                utc_ts(now),
                 found.participant_id,
             ),
         )

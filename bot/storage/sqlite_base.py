@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 
 import aiosqlite
 
@@ -16,6 +16,11 @@ from bot.storage.base import StoreBusy
 def ts(moment: datetime | None) -> str | None:
     """A UTC moment as stored text."""
     return None if moment is None else moment.isoformat()
+
+
+def utc_ts(moment: datetime) -> str:
+    """A moment as stored text, converted to UTC first."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def from_ts(text: str | None) -> datetime | None:
