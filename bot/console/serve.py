@@ -35,7 +35,9 @@ def build_console(app: App, host: str) -> Console:
         rates=rates,
         idle=timedelta(minutes=settings.console_idle_minutes),
         lifetime=timedelta(hours=settings.console_session_hours),
-        reader_path=settings.sqlite_path,
+        reader_path=settings.sqlite_path
+        if settings.database_url.startswith("sqlite:///")
+        else None,
     )
 
 

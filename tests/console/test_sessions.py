@@ -3,12 +3,15 @@ redirects without a session, roles, masked phones, and the audit trail of it all
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 from bot.clock import FakeClock
 from bot.console.auth import COOKIE, digest
 from bot.storage.sqlite import SqliteStore
 from tests.console.helpers import PASSWORD, Client, add_participant, csrf_of, login
+from tests.helpers import WIB_START
 
 
 async def test_no_session_redirects_pages_and_refuses_json(client: Client) -> None:
@@ -151,3 +154,18 @@ async def test_operator_actions_are_in_the_audit_log(client: Client, store: Sqli
     assert entries[0].detail == {"segment": {"wave": 22}, "rows": 1}
     page = await (await client.get("/console/audit")).text()
     assert "participants_export" in page and "ana" in page
+
+
+async def test_the_csv_export_is_the_filtered_list(client: Client, store: SqliteStore) -> None:
+    await add_participant(store, "a", phone="+6281234567890", progress={"dashboard": WIB_START})
+    await add_participant(store, "b", wave=5)
+    await login(client, "ana")
+    response = await client.get("/console/participants.csv?wave=22")
+    assert response.content_type == "text/csv"
+    rows = list(csv.reader(io.StringIO(await response.text())))
+    assert rows[0][:3] == ["ref", "channel", "wave"]
+    assert [(r[0], r[2], r[5], r[8]) for r in rows[1:]] == [
+        ("PK-00000A", "22", "+6281234567890", "dashboard")
+    ]
+    bad = await client.get("/console/participants.csv?wave=many")
+    assert bad.status == 400
