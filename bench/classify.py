@@ -3,9 +3,11 @@
 Usage: .venv/bin/python bench/classify.py [--rounds N]   (or `make bench-classify`)
 
 Builds the Indonesian model once reading the process RSS before and after, and once more
-under tracemalloc (the Python heap it holds); then classifies the evaluation set's messages:
-once cold (fresh normaliser caches, like the first messages after a start), then warm over
-several rounds.
+under tracemalloc (the Python heap it holds); then classifies the team's evaluation set
+(short messages) and the long real-style posts (each read clause by clause, see
+bot/nlu/reading.py): once cold (fresh normaliser caches, like the first messages after a
+start), then warm over several rounds. Times are CPU seconds of this process (one core), and
+the warm figure is the best round, so other work on a shared machine counts as little as it can.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from bot.nlu.eval import DEFAULT_SET, read_set
 from bot.nlu.knowledge import load_knowledge
 from bot.nlu.model import Classifier
 
+REAL_SET = DEFAULT_SET.with_name("nlu_eval_real.tsv")
+
 
 def _rss_mib() -> float:
     """The current resident set size (Linux /proc), in MiB."""
@@ -28,11 +32,27 @@ def _rss_mib() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
+def _rate(model: Classifier, texts: list[str], rounds: int) -> tuple[float, float]:
+    """(cold, best warm) messages per CPU second."""
+    started = time.process_time()
+    for text in texts:
+        model.classify(text)
+    cold = len(texts) / (time.process_time() - started)
+    best = 0.0
+    for _ in range(rounds):
+        started = time.process_time()
+        for text in texts:
+            model.classify(text)
+        best = max(best, len(texts) / max(time.process_time() - started, 1e-9))
+    return cold, best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Classifier throughput and memory.")
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     texts = [text for text, _ in read_set(DEFAULT_SET)]
+    posts = [text for text, _ in read_set(REAL_SET)]
     import rapidfuzz  # noqa: F401  (the library's own import is not the model's memory)
 
     knowledge = load_knowledge("id")
@@ -51,25 +71,21 @@ def main() -> None:
     del again
     gc.collect()
 
-    started = time.perf_counter()
-    for text in texts:
-        model.classify(text)
-    cold = len(texts) / (time.perf_counter() - started)
-
-    started = time.perf_counter()
-    for _ in range(args.rounds):
-        for text in texts:
-            model.classify(text)
-    warm = args.rounds * len(texts) / (time.perf_counter() - started)
-
-    print(f"messages: {len(texts)} distinct (tests/data/nlu_eval.tsv), {args.rounds} warm rounds")
+    short_cold, short_warm = _rate(model, texts, args.rounds)
+    long_cold, long_warm = _rate(Classifier(knowledge), posts, args.rounds)
     print(f"model load: {load_seconds * 1000:.0f} ms")
     print(
         f"memory added: {heap / 2**20:.1f} MiB Python heap (tracemalloc), "
-        f"{rss_after - rss_before:.1f} MiB RSS"
+        f"{rss_after - rss_before:.1f} MiB RSS; process RSS {_rss_mib():.0f} MiB"
     )
-    print(f"throughput cold: {cold:,.0f} messages/s")
-    print(f"throughput warm: {warm:,.0f} messages/s (target >= 2,000/s)")
+    print(
+        f"short messages ({len(texts)}, tests/data/nlu_eval.tsv): cold {short_cold:,.0f}/s, "
+        f"warm {short_warm:,.0f}/s"
+    )
+    print(
+        f"long posts ({len(posts)}, tests/data/nlu_eval_real.tsv): cold {long_cold:,.0f}/s, "
+        f"warm {long_warm:,.0f}/s (target >= 500 messages/s on one core)"
+    )
 
 
 if __name__ == "__main__":

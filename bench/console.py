@@ -24,10 +24,10 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from bot.clock import FakeClock
 from bot.console.app import Console
 from bot.console.auth import hash_password
-from bot.program import load_program
+from bot.core.clock import FakeClock
+from bot.core.program import load_program
 from bot.storage.bulk import seed_console
 from bot.storage.segments import Segment
 from bot.storage.sqlite import SqliteStore

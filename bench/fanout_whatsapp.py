@@ -5,7 +5,7 @@ answers error 130429 above its messages-per-second limit.
     .venv/bin/python bench/fanout_whatsapp.py                         # 2,000 at 80/s
     .venv/bin/python bench/fanout_whatsapp.py --participants 800 --rate 120   # above the limit
 
-The rows are real outbox rows delivered by the outbox delivery worker (bot/delivery.py) when
+The rows are real outbox rows delivered by the outbox delivery worker (bot/outbox/delivery.py) when
 this tree has it; otherwise a minimal paced loop stands in for it (said in the output).
 Prints achieved messages/s, the ratio to the limit, errors (130429s and failed rows),
 duplicates (a participant reached twice) and losses (a participant never reached).
@@ -28,14 +28,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.channels.base import Outbound, Outcome  # noqa: E402
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.domain import Option, Participant, Reply  # noqa: E402
-from bot.program import load_program  # noqa: E402
+from bot.conversation.context import Context  # noqa: E402
+from bot.core.clock import SystemClock  # noqa: E402
+from bot.core.domain import Option, Participant, Reply  # noqa: E402
+from bot.core.outbound import Outbound, Outcome  # noqa: E402
+from bot.core.program import load_program  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
 from handlers import notices  # noqa: E402
-from handlers.context import Context  # noqa: E402
+from handlers.notices import NoticeRegistry  # noqa: E402
 from tests.fakes.graph_api import FakeGraphApi  # noqa: E402
 
 KIND = "benchwa"
@@ -86,13 +87,15 @@ async def seed(store: SqliteStore, n: int) -> None:
 
 async def deliver_with_worker(store: SqliteStore, sender: WhatsAppSender, rate: float) -> str:
     """The real outbox delivery worker; returns a description of the driver."""
-    from bot.delivery import DeliveryWorker
-    from bot.sending_policy import ChannelLimit, Policy
+    from bot.outbox.delivery import DeliveryWorker
+    from bot.outbox.policy import ChannelLimit, Policy
 
+    program, clock = load_program(), SystemClock()
     worker = DeliveryWorker(
         store,
-        load_program(),
-        SystemClock(),
+        program,
+        clock,
+        NoticeRegistry(program, clock, store),
         {"whatsapp": sender},
         {"whatsapp": ChannelLimit(rate=rate)},
         Policy(max_in_flight=64),
@@ -101,7 +104,7 @@ async def deliver_with_worker(store: SqliteStore, sender: WhatsAppSender, rate: 
     while await pending(store) and time.monotonic() < deadline:
         await worker.run_once()
         await asyncio.sleep(0.05)
-    return "outbox delivery worker (bot/delivery.py)"
+    return "outbox delivery worker (bot/outbox/delivery.py)"
 
 
 async def deliver_paced(store: SqliteStore, sender: WhatsAppSender, rate: float) -> str:
@@ -142,7 +145,7 @@ async def deliver_paced(store: SqliteStore, sender: WhatsAppSender, rate: float)
 
     await asyncio.gather(*(one(i, c) for i, c in rows))
     await store.db.commit()
-    return "a minimal paced loop (bot/delivery.py is not in this tree yet)"
+    return "a minimal paced loop (bot/outbox/delivery.py is not in this tree yet)"
 
 
 async def pending(store: SqliteStore) -> int:
@@ -166,7 +169,7 @@ async def main(args: argparse.Namespace) -> None:
         sender = WhatsAppSender(config, store, SystemClock())
         started = time.monotonic()
         try:
-            import bot.delivery  # noqa: F401
+            import bot.outbox.delivery  # noqa: F401
 
             driver = await deliver_with_worker(store, sender, args.rate)
         except ImportError:

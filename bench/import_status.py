@@ -14,10 +14,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.clock import FakeClock
-from bot.domain import Participant, Step
-from bot.import_status import import_rows, read_rows
-from bot.program import load_program
+from bot.core.clock import FakeClock
+from bot.core.domain import Participant, Step
+from bot.core.program import load_program
+from bot.incentives.csv_import import import_rows, read_rows
 from bot.storage.sqlite import SqliteStore
 
 START = datetime(2021, 12, 1, 3, 0, tzinfo=UTC)

@@ -36,11 +36,12 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 
-from bot.clock import SystemClock  # noqa: E402
-from bot.domain import Incoming, InputKind  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.program import load_program  # noqa: E402
+from bot.conversation.engine import Engine  # noqa: E402
+from bot.core.clock import SystemClock  # noqa: E402
+from bot.core.domain import Incoming, InputKind  # noqa: E402
+from bot.core.program import load_program  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
+from handlers.router import route  # noqa: E402
 from tests.fakes.bot_api import TOKEN, FakeBotApi  # noqa: E402
 from tests.fakes.telegram_updates import callback_json, text_json  # noqa: E402
 
@@ -66,7 +67,7 @@ async def reply_counts() -> tuple[list[int], list[int]]:
     """How many messages each step is answered with, from the engine itself."""
     with tempfile.TemporaryDirectory() as folder:
         store = await SqliteStore.open(str(Path(folder) / "calibrate.db"))
-        engine = Engine(store, load_program(), SystemClock())
+        engine = Engine(store, load_program(), SystemClock(), route)
         clock = SystemClock()
 
         async def step(kind: str, value: str) -> int:

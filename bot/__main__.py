@@ -1,5 +1,5 @@
 """`python -m bot` is the same as the `prakerja-bot` console script."""
 
-from bot.cli import main
+from bot.app.cli import main
 
 main()

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from bot.domain import Incoming, Option, Reply
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Option, Reply
+from bot.core.program import Scheme
 from bot.nlu.entities import find_date
-from bot.program import Scheme
 from handlers import handoff
-from handlers.common import back_option, deadline_line, menu_options, official_help
-from handlers.context import Context
+from handlers.common import (
+    back_option,
+    deadline_line,
+    deadline_missed,
+    menu_options,
+    missed_line,
+    official_help,
+)
 from handlers.purchase import sanctions as sanctions_reply
 
 
@@ -49,6 +56,8 @@ async def deadline(ctx: Context, msg: Incoming) -> list[Reply]:
             )
         ]
     line = deadline_line(ctx)
+    if deadline_missed(ctx):
+        return [Reply(line + "\n" + missed_line(ctx), (back_option(t),))]
     if (fit := _asked_day(ctx, msg)) is not None:
         line += "\n" + fit
     return [
@@ -179,6 +188,11 @@ async def survey(ctx: Context, msg: Incoming) -> list[Reply]:
 async def sanctions(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores nothing; lists the three sanctions and the participant's own deadline."""
     replies = [sanctions_reply(ctx)]
+    if deadline_missed(ctx):
+        return [
+            *replies,
+            Reply(missed_line(ctx) + "\n" + official_help(ctx), (back_option(ctx.t),)),
+        ]
     if "purchase" not in ctx.participant.progress:
         replies.append(Reply(deadline_line(ctx)))
     replies.append(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import Participant, Reply
-from handlers.context import Context
+from bot.conversation.context import Context
+from bot.core.domain import Participant, Reply
 from handlers.notices import Notice, Payload, register
 
 KIND = "broadcast"

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain import Option, Reply
-from bot.i18n import N_, Translator
-from handlers.context import Context
+from bot.conversation.context import Context
+from bot.core.domain import Option, Reply
+from bot.core.i18n import N_, Translator
 
 MENU_ITEMS: tuple[tuple[str, str], ...] = (
     ("menu:dashboard", N_("Check dashboard")),
     ("menu:platforms", N_("Choose a training platform")),
     ("menu:purchase", N_("Buy a training")),
     ("menu:linking", N_("Link bank account/e-wallet")),
-    ("menu:otp", N_("Enter the OTP")),
+    ("menu:otp", N_("OTP problems")),
     ("menu:status", N_("Incentive status")),
     ("menu:reminders", N_("Reminders")),
     ("menu:help", N_("Help")),
@@ -56,6 +56,25 @@ def time_left(ctx: Context) -> str:
         return t.ngettext("{n} day left", "{n} days left", days).format(n=days)
     hours = max(1, (deadline - now) // timedelta(hours=1))
     return t.ngettext("only {n} hour left", "only {n} hours left", hours).format(n=hours)
+
+
+def deadline_missed(ctx: Context) -> bool:
+    """The purchase deadline has passed and no purchase is recorded."""
+    deadline = ctx.participant.deadline_utc
+    return (
+        deadline is not None
+        and ctx.now() >= deadline
+        and "purchase" not in ctx.participant.progress
+    )
+
+
+def missed_line(ctx: Context) -> str:
+    """What a passed deadline without a purchase means, said plainly."""
+    return ctx.t._(
+        "Your purchase deadline has passed with no purchase recorded: by the program's rules "
+        "the membership is revoked and the benefits are no longer paid. If you did buy in time, "
+        "tell me, and check your dashboard."
+    )
 
 
 def deadline_line(ctx: Context) -> str:

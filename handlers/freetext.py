@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain import Incoming, Option, Reply, Step
-from bot.i18n import N_
-from bot.nlu import UNKNOWN, Result, classifier
+from bot.conversation.context import Context, Handler
+from bot.core.domain import Incoming, Option, Reply, Step
+from bot.core.i18n import N_
+from bot.core.safety import scan
+from bot.nlu import UNKNOWN, Reading, Result, classifier
 from handlers import (
     answers,
     dashboard,
+    facts,
+    followup,
     help,
     linking,
     onboarding,
@@ -26,9 +30,11 @@ from handlers import (
     purchase,
     reminders,
     status,
+    statuses,
+    topics,
 )
 from handlers.common import deadline_line, menu_reply
-from handlers.context import Context, Handler
+from handlers.memory import recall, remember
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +106,9 @@ INTENTS: dict[str, Handler] = {
     "human": answers.human,
     "thanks": answers.thanks,
     "next_wave": answers.next_wave,
+    "selection": topics.selection,
+    "account_access": topics.account_access,
+    "training_problem": topics.training_problem,
 }
 
 # How a topic is offered in a clarifying question.
@@ -123,6 +132,9 @@ TOPICS: dict[str, str] = {
     "human": N_("Official help channels"),
     "thanks": N_("Just saying thanks"),
     "next_wave": N_("Registering / the next wave"),
+    "selection": N_("Selection and registering"),
+    "account_access": N_("Logging in to my account"),
+    "training_problem": N_("A problem with my training"),
 }
 
 
@@ -139,31 +151,98 @@ def clarify(ctx: Context, result: Result) -> Reply:
     return Reply(t._("I'm not sure I understood. Is it about one of these?"), tuple(options))
 
 
+async def _unknown(ctx: Context, text: str, result: Result) -> list[Reply]:
+    """Keeps the (redacted) message for the operator and says so, with the menu."""
+    pid = ctx.participant.id
+    if pid is not None:
+        guesses = [(name, score) for name, score in result.ranked[:3]]
+        redacted = scan(text).redacted
+        await ctx.store.record_unknown(
+            pid, redacted, guesses, ctx.participant.step.value, ctx.now()
+        )
+    await remember(ctx, None)
+    return [menu_reply(ctx, ctx.t._("Sorry, I didn't understand that. Choose from the menu:"))]
+
+
+def _also(ctx: Context, replies: list[Reply], others: list[str]) -> list[Reply]:
+    """Offers the post's other topic as a button on the last message."""
+    if not replies or not others:
+        return replies
+    name = others[0]
+    button = Option(f"intent:{name}", ctx.t._("Also: {topic}").format(topic=ctx.t._(TOPICS[name])))
+    last = replies[-1]
+    return [*replies[:-1], Reply(last.text, (button, *last.options), last.request_contact)]
+
+
+async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
+    """Stores the topic in the memory; answers the main topic, offers the next one."""
+    intent = reading.result.intent
+    if reading.statuses and intent in ("incentive_status", "selection"):
+        await remember(ctx, intent)
+        replies = statuses.explain(ctx, reading.statuses, msg.text)
+    else:
+        await remember(ctx, intent)
+        replies = await INTENTS[intent](ctx, msg)
+    others = [n for n in reading.topics if n != intent and n in TOPICS and n != "thanks"]
+    return _also(ctx, replies, others)
+
+
 async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
-    """Stores nothing itself; answers the understood intent, asks which one, or shows the menu."""
-    result = understand(ctx, text)
+    """Stores the conversation's memory; answers in context, the understood topic(s), asks
+    which one, or shows the menu (keeping what it did not understand for the operator)."""
+    memory = await recall(ctx)
+    if memory.question == facts.QUESTION and (done := await facts.answer(ctx, msg)):
+        return done
+    reading = classifier(ctx.t.locale).read(text)
+    result = reading.result
     log.info(
-        "participant %s: intent %s (%.2f, clear=%s)",
+        "participant %s: intent %s (%.2f, clear=%s, topics=%s)",
         ctx.participant.id,
         result.intent,
         result.confidence,
         result.clear,
+        ",".join(reading.topics),
     )
-    if result.intent == UNKNOWN:
-        return [menu_reply(ctx, ctx.t._("Sorry, I didn't understand that. Choose from the menu:"))]
-    if not result.clear:
+    if followup.is_acknowledgement(ctx, text) or (
+        result.intent == "thanks" and reading.framing_only
+    ):
+        return followup.acknowledge(ctx, memory, thanked=result.intent == "thanks")
+    if (wave := facts.own_wave(text)) is not None and (asked := await facts.offer_wave(ctx, wave)):
+        return asked
+    if (result.intent == "purchased" or facts.claims_purchase(text)) and (
+        asked := await facts.offer_purchase(ctx, text)
+    ):
+        return asked
+    if (
+        context := await followup.in_context(ctx, msg, text, reading, memory, INTENTS)
+    ) is not None:
+        return context
+    if result.intent == UNKNOWN and not reading.statuses:
+        return await _unknown(ctx, text, result)
+    if not result.clear and not reading.statuses and len(reading.topics) < 2:
+        await remember(ctx, None)
         return [clarify(ctx, result)]
-    return await INTENTS[result.intent](ctx, msg)
+    return await answer(ctx, msg, reading)
+
+
+async def still(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores the repeat; the remembered topic's next troubleshooting step (or a person)."""
+    topic = (msg.choice or "").removeprefix("followup:")
+    if topic not in INTENTS:
+        return [menu_reply(ctx, ctx.t._("That menu is outdated. Here is the current one."))]
+    return await followup.again(ctx, await recall(ctx), topic)
 
 
 async def after_secret(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores nothing; answers the rest of a message whose secret was redacted, if clear."""
     if not ctx.participant.onboarded or ctx.participant.step != Step.MENU:
         return []
-    result = understand(ctx, msg.text)
-    if result.intent == UNKNOWN or not result.clear:
+    reading = classifier(ctx.t.locale).read(msg.text)
+    if reading.result.intent == UNKNOWN or reading.framing_only:
         return []
-    return await INTENTS[result.intent](ctx, msg)
+    if not reading.result.clear and len(reading.topics) < 2:
+        return [clarify(ctx, reading.result)]
+    return await answer(ctx, msg, reading)
 
 
 async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
@@ -171,6 +250,7 @@ async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
     name = (msg.choice or "").removeprefix("intent:")
     if name not in INTENTS:
         return [menu_reply(ctx, ctx.t._("That menu is outdated. Here is the current one."))]
+    await remember(ctx, name)
     return await INTENTS[name](ctx, msg)
 
 

@@ -3,31 +3,56 @@
 from __future__ import annotations
 
 import logging
+import re
 
-from bot.domain import Reply
-from bot.safety import MAX_LENGTH, Problem, Secret
-from handlers.context import Context
+from bot.conversation.context import Context
+from bot.core.domain import Reply
+from bot.core.i18n import N_
+from bot.core.safety import MAX_LENGTH, Problem, Secret
 
 log = logging.getLogger(__name__)
 
 
-def secret_warning(ctx: Context, secret: Secret) -> Reply:
-    """The warning for a secret that was sent by mistake (the secret itself is never repeated)."""
+# What the participant sent, named from the words around it (the value itself never shown).
+_NAMES: tuple[tuple[Secret, re.Pattern[str], str], ...] = (
+    (Secret.IDENTITY, re.compile(r"\b(?:kk|kartu keluarga)\b", re.I), N_("KK number")),
+    (Secret.IDENTITY, re.compile(r"\b(?:nik|ktp|e-?ktp)\b", re.I), N_("NIK")),
+    (
+        Secret.IDENTITY,
+        re.compile(r"\b(?:kartu|card|no\.? ?kartu|nomor kartu|prakerja)\b", re.I),
+        N_("Kartu Prakerja card number"),
+    ),
+    (Secret.IDENTITY, re.compile(r""), N_("NIK, KK or card number")),
+    (Secret.PASSWORD, re.compile(r"\bpin\b", re.I), N_("PIN")),
+    (Secret.PASSWORD, re.compile(r""), N_("password")),
+    (Secret.ACCOUNT, re.compile(r""), N_("bank account number")),
+    (Secret.OTP, re.compile(r""), N_("OTP code")),
+)
+WARNED = "secret_warned"
+
+
+def secret_name(ctx: Context, secret: Secret, text: str) -> str:
+    """The name of what was sent: "NIK", "PIN", "KK number", "bank account number"..."""
+    for kind, pattern, name in _NAMES:
+        if kind == secret and pattern.search(text):
+            return ctx.t._(name)
+    return ctx.t._("OTP code")
+
+
+def secret_warning(ctx: Context, secret: Secret, text: str = "") -> Reply:
+    """The one warning of a reply about a secret sent by mistake, naming what it was (the
+    secret itself is never repeated)."""
     t = ctx.t
     log.info("participant %s sent a %s; not stored", ctx.participant.id, secret.value)
-    texts = {
-        Secret.OTP: t._("Never share an OTP code with anyone, including this bot."),
-        Secret.IDENTITY: t._(
-            "Don't send your NIK, KK or card number here. I don't need it and I haven't kept it."
-        ),
-        Secret.PASSWORD: t._(
-            "Never share your PIN or password with anyone, including this bot. I haven't kept it."
-        ),
-        Secret.ACCOUNT: t._(
-            "Don't send your bank account number here. I don't need it and I haven't kept it."
-        ),
-    }
-    return Reply("⚠️ " + texts[secret])
+    ctx.extras[WARNED] = True
+    name = secret_name(ctx, secret, text)
+    return Reply(
+        "⚠️ "
+        + t._(
+            "You sent your {secret}. Never share it with anyone, including this bot: I don't "
+            "need it and I haven't kept it."
+        ).format(secret=name)
+    )
 
 
 def problem_reply(ctx: Context, problem: Problem) -> Reply:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.domain import Incoming, Participant, Reply, Step
-from bot.i18n import N_
-from bot.safety import scan
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Participant, Reply, Step
+from bot.core.i18n import N_
+from bot.core.safety import scan
 from handlers.common import menu_reply, official_help
-from handlers.context import Context
 from handlers.notices import Notice, Payload, register
 
 log = logging.getLogger(__name__)
@@ -26,17 +26,33 @@ def _hours(ctx: Context) -> str:
     return hours if isinstance(hours, str) and hours else ctx.t._(DEFAULT_HOURS)
 
 
-async def open_handoff(ctx: Context, reason: str) -> list[Reply]:
-    """Stores a handoff (and the handoff step) and says when a person usually answers."""
-    participant, t = ctx.participant, ctx.t
+def hours(ctx: Context) -> str:
+    """When a person usually answers (HANDOFF_HOURS, else the catalog's default)."""
+    return _hours(ctx)
+
+
+async def start(ctx: Context, reason: str) -> bool:
+    """Stores a handoff and the handoff step; False when none can be opened (a participant
+    not onboarded yet has nothing stored to hand over)."""
+    participant = ctx.participant
     if participant.id is None or not participant.onboarded:
-        return [Reply(official_help(ctx))]
+        return False
     handoff_id = await ctx.store.open_handoff(participant.id, reason, ctx.now())
     participant.step = Step.HANDOFF
     log.info("participant %s: handoff %s open (%s)", participant.id, handoff_id, reason)
+    return True
+
+
+async def open_handoff(ctx: Context, reason: str) -> list[Reply]:
+    """Stores a handoff (and the handoff step) and says when a person usually answers."""
+    t = ctx.t
+    if not await start(ctx, reason):
+        return [Reply(official_help(ctx))]
     return [
         Reply(
-            t._(
+            t._("I'm a bot, not a person, and not the official program.")
+            + " "
+            + t._(
                 "I've passed you on to our team. A person usually answers {hours}. "
                 "Write your question here: your next messages go to them."
             ).format(hours=_hours(ctx))

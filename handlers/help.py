@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain import Incoming, Reply
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Reply
 from handlers.common import menu_options, official_help
-from handlers.context import Context
 
 
 async def show(ctx: Context, msg: Incoming) -> list[Reply]:

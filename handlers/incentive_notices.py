@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.domain import Participant, Reply
-from bot.incentives import NOTICE_KIND, Item, Status
+from bot.conversation.context import Context
+from bot.core.benefits import Item, Status
+from bot.core.domain import Participant, Reply
+from bot.incentives.tracker import NOTICE_KIND
 from handlers.common import official_help
-from handlers.context import Context
 from handlers.incentives import item_name, reason_text
 from handlers.notices import Notice, Payload, register
 

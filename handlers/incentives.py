@@ -6,25 +6,21 @@ from __future__ import annotations
 import logging
 from zoneinfo import ZoneInfo
 
-from bot.domain import Incoming, Option, Reply
-from bot.i18n import N_, Translator
-from bot.incentives import (
-    REASONS,
-    STATUS_LABELS,
-    Item,
-    Next,
-    NextStep,
-    Reason,
-    Source,
-    Status,
-    item_specs,
-    next_step,
-    reconcile,
-    totals,
+from bot.conversation.context import Context
+from bot.core.benefits import REASONS, STATUS_LABELS, Item, Reason, Source, Status
+from bot.core.domain import Incoming, Option, Reply
+from bot.core.i18n import N_, Translator
+from bot.core.phones import normalise_phone
+from bot.incentives.tracker import Next, NextStep, item_specs, next_step, reconcile, totals
+from handlers.common import (
+    CHECKLIST,
+    back_option,
+    deadline_missed,
+    menu_options,
+    menu_reply,
+    missed_line,
+    official_help,
 )
-from bot.phones import normalise_phone
-from handlers.common import CHECKLIST, back_option, menu_options, menu_reply, official_help
-from handlers.context import Context
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +113,14 @@ def timeline(ctx: Context, items: list[Item]) -> Reply:
     """Each item with its status, and what was received out of the total."""
     t = ctx.t
     received, rest, total = totals(items)
-    summary = t._("Received {received} of {total}; still to come: {rest}.").format(
-        received=t.money(received), total=t.money(total), rest=t.money(rest)
-    )
+    if deadline_missed(ctx):
+        summary = t._("Received {received} of {total}.").format(
+            received=t.money(received), total=t.money(total)
+        )
+    else:
+        summary = t._("Received {received} of {total}; still to come: {rest}.").format(
+            received=t.money(received), total=t.money(total), rest=t.money(rest)
+        )
     head = t._("Your benefits:")
     return Reply("\n".join([head, *(_line(t, i) for i in items), summary]))
 
@@ -130,6 +131,11 @@ def _done(t: Translator, item: str) -> Option:
 
 def _milestone(ctx: Context, milestone: str) -> Reply:
     t, timings = ctx.t, ctx.program.timings
+    if milestone == "purchase" and deadline_missed(ctx):
+        return Reply(
+            missed_line(ctx) + "\n" + official_help(ctx),
+            (Option("purchase:done", t._("I bought it in time")),),
+        )
     if milestone == "purchase":
         return Reply(
             t._("Next: buy your first training before your deadline."),
@@ -241,10 +247,20 @@ def _ending(ctx: Context, replies: list[Reply]) -> list[Reply]:
 
 
 async def replies(ctx: Context) -> list[Reply]:
-    """The timeline and the one next thing (stores what the participant's reports changed)."""
+    """The timeline and the one next thing, as one message (stores what the participant's
+    reports changed)."""
     items = await sync(ctx)
     step = next_step(items, ctx.participant.progress, ctx.now(), _zone(ctx), ctx.program)
-    return _ending(ctx, [timeline(ctx, items), *_next_replies(ctx, step)])
+    shown = timeline(ctx, items)
+    if deadline_missed(ctx):  # the benefits won't come: no list of them
+        received, _, total = totals(items)
+        shown = Reply(
+            ctx.t._("Received {received} of {total}.").format(
+                received=ctx.t.money(received), total=ctx.t.money(total)
+            )
+        )
+    parts = _ending(ctx, [shown, *_next_replies(ctx, step)])
+    return [Reply("\n\n".join(r.text for r in parts), parts[-1].options)]
 
 
 async def next_only(ctx: Context) -> list[Reply]:

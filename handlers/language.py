@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.domain import Incoming, Option, Reply
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Option, Reply
 from handlers import onboarding
 from handlers.common import menu_reply
-from handlers.context import Context
 
 _NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 

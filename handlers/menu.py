@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain import Incoming, Reply, Step
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Reply, Step
 from handlers.common import menu_reply
-from handlers.context import Context
 from handlers.onboarding import start
 
 

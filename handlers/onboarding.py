@@ -5,16 +5,57 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.dates import DateError, parse_date
-from bot.domain import Incoming, Option, Reply, Step
-from bot.zones import ZONES
+from bot.conversation.context import Context
+from bot.core.dates import DateError, parse_date
+from bot.core.domain import Incoming, Option, Reply, Step
+from bot.core.zones import ZONES
+from bot.nlu.entities import find_date
 from handlers.common import deadline_line, menu_reply, official_help
-from handlers.context import Context
 from handlers.purchase import sanctions
 
 log = logging.getLogger(__name__)
 
 _WAVE = re.compile(r"^(?:gelombang|gel|wave|gl)?\.?\s*(\d{1,3})$", re.IGNORECASE)
+# A wave inside a sentence ("aku peserta gel 22 ya"), or a lone number in a short answer.
+_WAVE_IN = re.compile(r"\b(?:gelombang|glombang|gelombng|gel|wave|gl)\.?\s*(\d{1,3})\b", re.I)
+_LONE = re.compile(r"(?<![\d/.:-])\b(\d{1,3})\b(?![\d/.:-])")
+_SHORT_ANSWER = 6  # words
+_DONT_KNOW = re.compile(
+    r"\b(?:lupa|ga\s*tau|gak\s*tau|gatau|nggak\s*tau|ngga\s*tau|tidak\s*tahu|gk\s*tau|"
+    r"ndak\s*tau|belum\s*tau|blm\s*tau|kurang\s*tau|ga\s*inget|gak\s*ingat|tidak\s*ingat|"
+    r"don'?t\s*know|not\s*sure|forgot)\b",
+    re.I,
+)
+_MONTH_WORD = re.compile(
+    r"\b(?:jan|feb|mar|apr|mei|may|jun|jul|agu|agt|aug|sep|okt|oct|nov|nop|des|dec)[a-z]*\b", re.I
+)
+_DATE_LIKE = re.compile(r"\d\s*[/.-]\s*\d|\b(?:tgl|tanggal|tahun|thn)\b|\d{4}", re.I)
+UNREAD = "onboarding_unread"  # set when the answer could not be read (a question, perhaps)
+
+
+def wave_in(text: str) -> int | None:
+    """The wave number written in an answer: "22", "gel 22", "aku peserta gelombang 22 ya"."""
+    if match := _WAVE.match(text.strip()):
+        return int(match.group(1))
+    if match := _WAVE_IN.search(text):
+        return int(match.group(1))
+    numbers = _LONE.findall(text)
+    if _MONTH_WORD.search(text) or _DATE_LIKE.search(text):
+        return None
+    if len(numbers) == 1 and len(text.split()) <= _SHORT_ANSWER:
+        return int(numbers[0])
+    return None
+
+
+def where_to_find(ctx: Context) -> Reply:
+    """For "lupa" / "ga tau": where the wave and the announcement date can be looked up."""
+    return Reply(
+        ctx.t._(
+            "No problem. Log in at {website}: your dashboard shows the wave you joined (under "
+            "“Riwayat Gelombang”) and whether you passed. The date you were announced as "
+            "passing is the date of that result."
+        ).format(website=ctx.program.program.website)
+    )
 
 
 def _ask_wave(ctx: Context) -> Reply:
@@ -84,8 +125,13 @@ async def process_wave(ctx: Context, msg: Incoming, text: str | None = None) -> 
     """Stores the wave (or announcement date) typed and asks for the time zone."""
     answer = (text if text is not None else msg.text).strip()
     ctx.participant.step = Step.ASK_WAVE
-    if match := _WAVE.match(answer):
-        number = int(match.group(1))
+    today = ctx.t.local(ctx.now()).date()
+    number = wave_in(answer)
+    if number is None and _DONT_KNOW.search(answer):
+        return [where_to_find(ctx), _ask_wave(ctx)]
+    if number is None and (found := find_date(answer, today)) is not None:
+        answer = found.isoformat()
+    if number is not None:
         scheme = ctx.program.scheme_for_wave(number)
         if scheme is None:
             return [
@@ -108,7 +154,12 @@ async def process_wave(ctx: Context, msg: Incoming, text: str | None = None) -> 
 async def process_announced(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores the announcement date for a wave without a known deadline; asks the time zone."""
     retry = Reply(ctx.t._("Please type the date like 1/11/2021 or 1 November 2021."))
-    return await _process_date(ctx, msg.text.strip(), retry=retry, for_wave=True)
+    answer = msg.text.strip()
+    if _DONT_KNOW.search(answer):
+        return [where_to_find(ctx), retry]
+    if (found := find_date(answer, ctx.t.local(ctx.now()).date())) is not None:
+        answer = found.isoformat()
+    return await _process_date(ctx, answer, retry=retry, for_wave=True)
 
 
 async def _process_date(ctx: Context, answer: str, retry: Reply, *, for_wave: bool) -> list[Reply]:
@@ -120,6 +171,7 @@ async def _process_date(ctx: Context, answer: str, retry: Reply, *, for_wave: bo
     except DateError:
         return [Reply(ctx.t._("That date does not exist. Please check it.")), retry]
     if announced is None:
+        ctx.extras[UNREAD] = True
         return [Reply(ctx.t._("Sorry, I couldn't read that as a wave or a date.")), retry]
     if announced > today:
         return [Reply(ctx.t._("That date is in the future. Please check it.")), retry]
@@ -139,10 +191,10 @@ async def _process_date(ctx: Context, answer: str, retry: Reply, *, for_wave: bo
 
 
 def _zone_from(text: str) -> str | None:
-    word = text.strip().upper()
-    if word in ZONES:
-        return ZONES[word]
-    return None
+    """WIB, WITA or WIT, alone or inside a short sentence ("wita kak")."""
+    words = re.findall(r"[A-Za-z]+", text.upper())
+    found = {ZONES[w] for w in words if w in ZONES}
+    return found.pop() if len(found) == 1 else None
 
 
 async def process_timezone(ctx: Context, msg: Incoming) -> list[Reply]:
@@ -150,6 +202,7 @@ async def process_timezone(ctx: Context, msg: Incoming) -> list[Reply]:
     label = (msg.choice or "").removeprefix("tz:") if msg.choice else msg.text
     zone = _zone_from(label)
     if zone is None:
+        ctx.extras[UNREAD] = True
         return [Reply(ctx.t._("Please choose WIB, WITA or WIT.")), ask_timezone(ctx)]
     ctx.participant.timezone = zone
     ctx.retranslate()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain import Incoming, Option, Reply, Step
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Option, Reply, Step
 from bot.nlu import classifier
-from handlers.context import Context
 
 log = logging.getLogger(__name__)
 

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain import Incoming, Option, Reply, Step
-from handlers.common import back_option, deadline_line, mark_done, menu_reply
-from handlers.context import Context
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Option, Reply, Step
+from handlers.common import (
+    back_option,
+    deadline_line,
+    deadline_missed,
+    mark_done,
+    menu_reply,
+    missed_line,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +59,14 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
             )
         )
         return replies
+    if deadline_missed(ctx):
+        return [
+            *replies,
+            Reply(
+                deadline_line(ctx) + "\n" + missed_line(ctx),
+                (Option("purchase:done", t._("I bought it in time")), back_option(t)),
+            ),
+        ]
     replies.append(Reply(deadline_line(ctx)))
     replies.append(sanctions(ctx))
     replies.append(

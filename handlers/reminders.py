@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.channels.base import Template
-from bot.domain import Incoming, Option, Participant, Reply, Step
-from bot.planner import PASSED, REMINDER, plan
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Option, Participant, Reply, Step
+from bot.core.outbound import Template
+from bot.outbox.planner import PASSED, REMINDER, plan
 from handlers import notices
 from handlers.common import back_option, menu_reply, official_help, time_left
-from handlers.context import Context
 from handlers.notices import Notice, Payload
 from handlers.purchase import purchase_options, sanctions
 

@@ -10,12 +10,17 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-from bot.domain import Incoming, InputKind, Reply, Step
-from bot.i18n import LOCALES, Translator
-from bot.safety import clean, problem, scan
+from bot.conversation.context import Context, Handler
+from bot.core.domain import Incoming, InputKind, Reply, Step
+from bot.core.i18n import LOCALES, Translator
+from bot.core.safety import Problem, clean, problem, scan
+from bot.nlu import classifier
 from handlers import (
+    brevity,
     broadcasts,
     dashboard,
+    facts,
+    followup,
     freetext,
     guard,
     handoff,
@@ -35,7 +40,7 @@ from handlers import (
     steps,
 )
 from handlers.common import MENU_ITEMS, menu_reply
-from handlers.context import Context, Handler
+from handlers.memory import recall, save
 
 # Modules that register outbox kinds in handlers/notices.py when imported.
 NOTICE_MODULES = (incentive_notices, handoff, broadcasts)
@@ -70,6 +75,9 @@ PREFIXES: dict[str, Handler] = {
     "tz:": onboarding.process_timezone,
     "lang:": language.choose,
     "intent:": freetext.choose,
+    "followup:": freetext.still,
+    "fact:": facts.answer,
+    "more:": brevity.show_more,
 }
 
 # Commands and their plain-word twins work from anywhere.
@@ -172,7 +180,57 @@ async def _choice(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 async def route(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Turns one incoming message into replies, changing the participant's state on the way."""
+    """Turns one incoming message into at most two messages (the rest behind "Lihat detail"),
+    changing the participant's state and the conversation's memory on the way."""
+    replies = await brevity.fit(ctx, await _route(ctx, msg))
+    await save(ctx)
+    return replies
+
+
+async def _emoji(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
+    """An emoji alone: 👍 / 🙏 take the answer in; any other asks for text."""
+    menu = ctx.participant.onboarded and ctx.participant.step == Step.MENU
+    if menu and followup.is_emoji_acknowledgement(text):
+        return followup.acknowledge(ctx, await recall(ctx), thanked="🙏" in text)
+    return [guard.problem_reply(ctx, Problem.EMOJI_ONLY), *await prompt(ctx, msg)]
+
+
+# Questions answered in the middle of onboarding (their answers store nothing and need no
+# deadline); onboarding then asks its question again.
+ASIDES = (
+    "dashboard",
+    "platforms",
+    "buy_training",
+    "link_account",
+    "otp",
+    "incentive_info",
+    "certificate",
+    "survey",
+    "sanctions",
+    "human",
+    "next_wave",
+    "selection",
+    "account_access",
+    "training_problem",
+    "help",
+)
+
+
+async def _aside(ctx: Context, msg: Incoming, unread: list[Reply]) -> list[Reply]:
+    """A question typed at an onboarding question: answered, then the question again."""
+    reading = classifier(ctx.t.locale).read(msg.text)
+    if reading.result.intent not in ASIDES or not reading.result.clear:
+        return unread
+    answer = await freetext.answer(ctx, msg, reading)
+    text = "\n\n".join(r.text for r in answer)
+    if len(text) > brevity.MAX_CHARS:
+        text = answer[0].text
+    again = await prompt(ctx, msg)
+    return [Reply(text), Reply("\n\n".join(r.text for r in again), again[-1].options)]
+
+
+async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Sends one message to its handler (see the module docstring for the order)."""
     if msg.kind == InputKind.UNSUPPORTED:
         return [guard.unsupported_reply(ctx), *await prompt(ctx, msg)]
     if msg.kind == InputKind.CHOICE:
@@ -182,11 +240,13 @@ async def route(ctx: Context, msg: Incoming) -> list[Reply]:
         return await incentives.contact(ctx, msg)
     text = clean(msg.text)
     if issue := problem(text):
+        if issue == Problem.EMOJI_ONLY:
+            return await _emoji(ctx, msg, text)
         return [guard.problem_reply(ctx, issue), *await prompt(ctx, msg)]
     found = scan(text)
     if found.secret is not None:
         # Warn, then answer what the rest of the message asks (the secret never goes further).
-        warning = guard.secret_warning(ctx, found.secret)
+        warning = guard.secret_warning(ctx, found.secret, text)
         rest = await freetext.after_secret(ctx, replace(msg, text=found.redacted))
         return [warning, *(rest or await prompt(ctx, msg))]
     msg = replace(msg, text=text)
@@ -194,7 +254,10 @@ async def route(ctx: Context, msg: Incoming) -> list[Reply]:
         _drop_question(ctx, None)
         return await handler(ctx, msg)
     if handler := STEP_TEXT.get(ctx.participant.step):
-        return await handler(ctx, msg)
+        replies = await handler(ctx, msg)
+        if ctx.extras.pop(onboarding.UNREAD, False):  # not an answer: a question, perhaps
+            return await _aside(ctx, msg, replies)
+        return replies
     if action := _labels().get(text.lower()):
         return await ACTIONS[action](ctx, replace(msg, kind=InputKind.CHOICE, choice=action))
     if not ctx.participant.onboarded:

@@ -1,12 +1,12 @@
-"""Status: the checklist of the program's steps, the deadline, the incentive timeline and the
-participant's reference code."""
+"""Status in two messages: the checklist of the program's steps with the deadline and the
+reference code; then the benefit timeline with the one next step."""
 
 from __future__ import annotations
 
-from bot.domain import Incoming, Reply, Step
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Reply, Step
 from handlers import incentives
 from handlers.common import CHECKLIST, deadline_line
-from handlers.context import Context
 from handlers.onboarding import start
 
 
@@ -29,10 +29,12 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
         return await start(ctx, msg)
     ctx.participant.step = Step.MENU
     t = ctx.t
-    replies = [checklist(ctx)]
+    lines = [checklist(ctx).text]
     if "purchase" not in ctx.participant.progress:
-        replies.append(Reply(deadline_line(ctx)))
-    replies.append(Reply(t._("Your reference code: {code}").format(code=ctx.participant.ref_code)))
-    if contact := incentives.ask_contact(ctx):
-        replies.append(contact)
-    return replies + await incentives.replies(ctx)
+        lines.append(deadline_line(ctx))
+    lines.append(t._("Your reference code: {code}").format(code=ctx.participant.ref_code))
+    contact = incentives.ask_contact(ctx)
+    if contact is not None:
+        lines.append(contact.text)
+    progress = Reply("\n\n".join(lines), request_contact=contact is not None)
+    return [progress, *await incentives.replies(ctx)]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain import Incoming, Reply, Step
-from bot.incentives import FINISHED, PREREQUISITES
+from bot.conversation.context import Context
+from bot.core.benefits import FINISHED, PREREQUISITES
+from bot.core.domain import Incoming, Reply, Step
 from handlers import incentives
 from handlers.common import CHECKLIST, mark_done, menu_reply
-from handlers.context import Context
 
 log = logging.getLogger(__name__)
 

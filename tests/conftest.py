@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.engine import Engine
-from bot.program import Program, load_program
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.program import Program, load_program
 from bot.storage.sqlite import SqliteStore
+from handlers.router import route
 from tests.helpers import WIB_START, Chat
 
 
@@ -38,7 +39,7 @@ async def store(db_path: Path) -> AsyncIterator[SqliteStore]:
 
 @pytest.fixture
 def engine(store: SqliteStore, program: Program, clock: FakeClock) -> Engine:
-    return Engine(store, program, clock)
+    return Engine(store, program, clock, route)
 
 
 @pytest.fixture

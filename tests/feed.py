@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import Engine
+from bot.conversation.engine import Engine
 from bot.storage.sqlite import SqliteStore
 from tests.helpers import make_text
 

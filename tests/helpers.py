@@ -5,9 +5,9 @@ from __future__ import annotations
 import socket
 from datetime import datetime
 
-from bot.clock import FakeClock
-from bot.domain import Incoming, InputKind, Reply
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.domain import Incoming, InputKind, Reply
 
 WIB_START = datetime.fromisoformat("2021-11-20T10:00:00+07:00")
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.channels.base import Delivery, RecordingSender
-from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker
-from bot.engine import Engine
-from bot.planner import ReminderPlanner
-from bot.program import Program
-from bot.sending_policy import ChannelLimit, Policy
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.outbound import Delivery, RecordingSender
+from bot.core.program import Program
+from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.planner import ReminderPlanner
+from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage.sqlite import SqliteStore
+from handlers.notices import NoticeRegistry
+from handlers.router import route
 
 
 def planning_engine(store: SqliteStore, program: Program, clock: FakeClock) -> Engine:
     """The engine as the app builds it: with the reminder planner observing participants."""
-    return Engine(store, program, clock, observers=[ReminderPlanner(store, program, clock)])
+    return Engine(store, program, clock, route, observers=[ReminderPlanner(store, program, clock)])
 
 
 def make_worker(
@@ -37,6 +39,7 @@ def make_worker(
         store,
         program,
         clock,
+        NoticeRegistry(program, clock, store),
         {"test": sender},
         {"test": ChannelLimit(rate=10_000.0)},
         policy or Policy(flush_every=0.01),

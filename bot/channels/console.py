@@ -6,10 +6,10 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.channels.base import Delivery, Outbound, Outcome
-from bot.clock import Clock
-from bot.domain import Incoming, InputKind, Option, Reply
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.core.clock import Clock
+from bot.core.domain import Incoming, InputKind, Option, Reply
+from bot.core.outbound import Delivery, Outbound, Outcome
 
 CHANNEL = "console"
 

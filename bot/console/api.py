@@ -11,12 +11,12 @@ from typing import Any
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.admin_api import _authorised, _error
 from bot.console.app import Console
 from bot.console.broadcasts import BroadcastError, check_text, parse_at
 from bot.console.handoffs import MAX_REPLY, reply_problem
 from bot.console.segments import SegmentError, parse_segment
-from bot.i18n import Translator
+from bot.core.i18n import Translator
+from bot.incentives.api import _authorised, _error
 from bot.storage.segments import FUNNEL, Segment
 
 log = logging.getLogger(__name__)

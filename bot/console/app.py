@@ -14,10 +14,10 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.clock import Clock
 from bot.console.auth import COOKIE, LOGIN_CSRF_COOKIE, Auth, LoginResult, Session, same
 from bot.console.render import LANG_COOKIE, SECURITY_HEADERS, environment, html, translator
-from bot.program import Program
+from bot.core.clock import Clock
+from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)

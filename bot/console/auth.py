@@ -19,7 +19,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from bot.clock import Clock
+from bot.core.clock import Clock
 from bot.storage.console import Operator
 from bot.storage.sqlite import SqliteStore
 

@@ -14,7 +14,7 @@ from bot.console.auth import Session
 from bot.console.participants import filter_choices
 from bot.console.render import ZONE, translator
 from bot.console.segments import FIELDS, SegmentError, as_query, parse_segment
-from bot.i18n import N_, Translator
+from bot.core.i18n import N_, Translator
 from bot.storage.segments import Segment
 from bot.storage.sqlite import SqliteStore
 

@@ -9,10 +9,9 @@ from typing import TypeVar
 
 import click
 
-from bot.clock import SystemClock
-from bot.config import ConfigError, load_settings
 from bot.console.auth import ROLES, PasswordError, check_password, hash_password
-from bot.program import ProgramError
+from bot.core.clock import SystemClock
+from bot.core.config import ConfigError, load_settings
 from bot.storage import open_store
 from bot.storage.sqlite import SqliteStore
 
@@ -120,27 +119,3 @@ def password(name: str) -> None:
     if not _with_store(work):
         raise click.ClickException(f"no operator named {name!r}")
     click.echo(f"password changed for {name}")
-
-
-@click.command("console")
-@click.option(
-    "--listen",
-    default="127.0.0.1:8080",
-    show_default=True,
-    metavar="HOST:PORT",
-    help="Where to serve the console (a loopback address: cookies without Secure).",
-)
-def console_command(listen: str) -> None:
-    """Serve the operator console alone (no channel), at http://HOST:PORT/console/."""
-    from bot.console.serve import serve_console
-
-    host, _, port = listen.rpartition(":")
-    if not host or not port.isdigit():
-        raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8080", param_hint="--listen")
-    try:
-        settings = load_settings()
-        asyncio.run(serve_console(settings, host.strip("[]"), int(port)))
-    except (ConfigError, ProgramError) as exc:
-        raise click.ClickException(str(exc)) from None
-    except KeyboardInterrupt:
-        pass

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.console.auth import Session
 from bot.console.render import translator
-from bot.i18n import N_
+from bot.core.i18n import N_
 from bot.storage.sqlite import SqliteStore
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, cast
 from aiohttp import web
 
 from bot.console.auth import Session
-from bot.import_status import FileError, import_rows, read_rows
-from bot.incentives import Item, Push, Source
-from bot.status_feed import FeedStore, Summary
+from bot.core.benefits import Item, Push, Source
+from bot.incentives.csv_import import FileError, import_rows, read_rows
+from bot.incentives.feed import FeedStore, Summary
 
 if TYPE_CHECKING:
     from bot.console.app import Console

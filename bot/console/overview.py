@@ -14,7 +14,7 @@ from bot.console.auth import Session
 from bot.console.chart import funnel_svg
 from bot.console.render import ZONE, translator
 from bot.console.segments import SegmentError, parse_segment
-from bot.i18n import N_
+from bot.core.i18n import N_
 from bot.storage.segments import FUNNEL, Segment
 
 if TYPE_CHECKING:

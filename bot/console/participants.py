@@ -13,10 +13,10 @@ from bot.console.auth import Session
 from bot.console.overview import STEP_LABELS
 from bot.console.render import translator
 from bot.console.segments import CHANNELS, SegmentError, as_query, parse_segment
-from bot.incentives import item_specs
+from bot.core.zones import ZONES
+from bot.incentives.tracker import item_specs
 from bot.storage.segments import FUNNEL, INCENTIVE_STATUSES, Segment
 from bot.storage.sqlite import SqliteStore
-from bot.zones import ZONES
 
 if TYPE_CHECKING:
     from bot.console.app import Console

@@ -11,7 +11,7 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from bot.console.auth import Session
-from bot.i18n import LOCALES, Translator
+from bot.core.i18n import LOCALES, Translator
 
 LANG_COOKIE = "prakerja_console_lang"
 ZONE = "Asia/Jakarta"  # times are shown in WIB to operators

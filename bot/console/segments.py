@@ -6,11 +6,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.i18n import Translator
-from bot.phones import normalise_phone
-from bot.program import Program
+from bot.core.i18n import Translator
+from bot.core.phones import normalise_phone
+from bot.core.program import Program
+from bot.core.zones import ZONES
 from bot.storage.segments import FUNNEL, INCENTIVE_STATUSES, Segment
-from bot.zones import ZONES
 
 FIELDS = (
     "q",

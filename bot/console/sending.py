@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
-from bot.planner import leave_quiet
-from bot.program import Program
+from bot.core.clock import Clock
+from bot.core.program import Program
+from bot.outbox.planner import leave_quiet
 from bot.storage.broadcasts import reachable
 from bot.storage.segments import Segment
 from bot.storage.sqlite import SqliteStore

@@ -1,4 +1,10 @@
-"""Understanding free text: normalising informal Indonesian and classifying it into intents."""
+"""Understanding free text: normalising informal Indonesian and classifying it into intents.
+
+Owns the per-locale knowledge data (bot/data/nlu), the normaliser, the entity finders, the
+classifier and its evaluation and `classify` CLI.
+May import: `bot.core`.
+Imported by: `bot.app`, `handlers`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from functools import cache
 
 from bot.nlu.knowledge import INTENTS, UNKNOWN, Knowledge, KnowledgeError, load_knowledge
 from bot.nlu.model import Classifier, Result
+from bot.nlu.reading import Reading
 
 __all__ = [
     "INTENTS",
@@ -13,6 +20,7 @@ __all__ = [
     "Classifier",
     "Knowledge",
     "KnowledgeError",
+    "Reading",
     "Result",
     "classifier",
 ]

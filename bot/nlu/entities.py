@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.dates import MONTHS
+from bot.core.dates import MONTHS
 
 _NUMERIC = re.compile(
     r"\b(\d{1,2})\s*[/\-]\s*(\d{1,2})(?:\s*[/\-]\s*(\d{4}|\d{2}))?\b"

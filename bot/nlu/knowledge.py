@@ -27,6 +27,9 @@ INTENTS: tuple[str, ...] = (
     "human",
     "thanks",
     "next_wave",
+    "selection",
+    "account_access",
+    "training_problem",
     "unknown",
 )
 UNKNOWN = "unknown"

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import itertools
 import math
+from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from bot.nlu.knowledge import INTENTS, UNKNOWN, Knowledge
 from bot.nlu.normalize import Normalizer
+from bot.nlu.reading import Reading, read
 
 _CHAR_WEIGHT = 0.25  # character n-grams count less than whole words
 _SHORT = 5  # words up to this long also get 3-grams (longer ones: 4- and 5-grams only, faster)
@@ -24,6 +27,7 @@ _NEAREST_WEIGHT = 0.65  # score = this * nearest example + the rest * centroid
 _KEYWORD_BONUS = 0.08  # per distinct keyword found, at most _MAX_KEYWORDS
 _MAX_KEYWORDS = 2
 _MAX_ANSWER_WORDS = 3
+_CACHED_WORDS = 4096  # query words whose dot products are kept (a few KiB each)
 _SCOPE = tuple(name for name in INTENTS if name != UNKNOWN)
 
 Vector = dict[str, float]
@@ -49,15 +53,22 @@ class Result:
         return close
 
 
+@lru_cache(maxsize=20_000)
+def _word_features(token: str) -> Counter[str]:
+    """A word and its character n-grams."""
+    found: Counter[str] = Counter({"w:" + token: 1})
+    if len(token) >= 3 and not token.startswith("<"):
+        padded = f" {token} "
+        for size in (3, 4, 5) if len(token) <= _SHORT else (4, 5):
+            for i in range(len(padded) - size + 1):
+                found["c:" + padded[i : i + size]] += 1
+    return found
+
+
 def _features(tokens: list[str]) -> Counter[str]:
     found: Counter[str] = Counter()
     for token in tokens:
-        found["w:" + token] += 1
-        if len(token) >= 3 and not token.startswith("<"):
-            padded = f" {token} "
-            for size in (3, 4, 5) if len(token) <= _SHORT else (4, 5):
-                for i in range(len(padded) - size + 1):
-                    found["c:" + padded[i : i + size]] += 1
+        found.update(_word_features(token))
     for left, right in itertools.pairwise(tokens):
         found[f"b:{left} {right}"] += 1
     return found
@@ -73,6 +84,7 @@ class Classifier:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
+        self.phrase_cache: dict[tuple[str, ...], list[list[str]]] = {}
         vocabulary = {
             word
             for texts in (*knowledge.examples.values(), *knowledge.keywords.values())
@@ -102,6 +114,7 @@ class Classifier:
         self.centroid_norms = {
             name: math.sqrt(sum(v * v for v in sums[name].values())) or 1.0 for name in INTENTS
         }
+        self.token_dots = lru_cache(maxsize=_CACHED_WORDS)(self._token_dots)
         self.keywords = {
             name: [tuple(self.normalizer.tokens(k)) for k in knowledge.keywords[name]]
             for name in INTENTS
@@ -127,18 +140,50 @@ class Classifier:
 
     def scores(self, text: str) -> dict[str, float]:
         """Each intent's score for `text` (roughly 0 to 1.2; higher is likelier)."""
-        tokens = self.normalizer.tokens(text)
+        return self.token_scores(self.normalizer.tokens(text))
+
+    def _feature_weight(self, feature: str) -> float:
+        return self.idf[feature] * (_CHAR_WEIGHT if feature[0] == "c" else 1.0)
+
+    def _token_dots(self, token: str) -> tuple[array[int], array[float]]:
+        """One query word's share of the dot product with every example it touches (its own
+        word and character features), before the query's length is divided out."""
+        found: dict[int, float] = defaultdict(float)
+        for feature, count in _word_features(token).items():
+            if feature not in self.idf:
+                continue
+            weight = count * self._feature_weight(feature)
+            for position, other in self.index.get(feature, ()):
+                found[position] += weight * other
+        return array("i", found.keys()), array("d", found.values())
+
+    def token_scores(self, tokens: list[str]) -> dict[str, float]:
+        """Each intent's score for already normalised words.
+
+        The query is weighted like the examples but with plain term counts, so the dot
+        product is a sum over its words: each word's share is computed once and cached
+        (bounded), and a long post costs about one look-up per word."""
         if not tokens:
             return {name: 0.0 for name in INTENTS}
-        query = self._weigh(_features(tokens))
+        counts = _features(tokens)
+        weights = [n * self._feature_weight(f) for f, n in counts.items() if f in self.idf]
+        norm = math.sqrt(sum(w * w for w in weights)) or 1.0
+        dots: dict[int, float] = defaultdict(float)
+        for token in tokens:
+            positions, values = self.token_dots(token)
+            for position, value in zip(positions, values, strict=True):
+                dots[position] += value
+        for left, right in itertools.pairwise(tokens):
+            feature = f"b:{left} {right}"
+            if feature in self.idf:
+                weight = self._feature_weight(feature)
+                for position, other in self.index[feature]:
+                    dots[position] += weight * other
         nearest: dict[str, float] = dict.fromkeys(INTENTS, 0.0)
         central: dict[str, float] = dict.fromkeys(INTENTS, 0.0)
-        dots: dict[int, float] = defaultdict(float)
-        index, labels = self.index, self.labels
-        for feature, weight in query.items():
-            for position, other in index.get(feature, ()):
-                dots[position] += weight * other
-        for position, dot in dots.items():
+        labels = self.labels
+        for position, total in dots.items():
+            dot = total / norm
             label = labels[position]
             central[label] += dot
             if dot > nearest[label]:
@@ -163,8 +208,21 @@ class Classifier:
         return yes if yes != no else None
 
     def classify(self, text: str) -> Result:
-        """The intent of `text` with a confidence between 0 and 1."""
-        scores = self.scores(text)
+        """The main intent of a post (read as bot/nlu/reading.py says), confidence 0 to 1."""
+        return read(self, text).result
+
+    def read(self, text: str) -> Reading:
+        """The whole reading of a post: main topic, other topics, statuses, framing."""
+        return read(self, text)
+
+    def result_for(self, intent: str, base: Result) -> Result:
+        """`base` with another main intent (a more urgent topic found in one clause)."""
+        score = dict(base.ranked).get(intent, base.confidence)
+        return replace(base, intent=intent, confidence=round(min(1.0, max(score, 0.0)), 3))
+
+    def classify_tokens(self, tokens: list[str]) -> Result:
+        """The intent of already normalised words, with a confidence between 0 and 1."""
+        scores = self.token_scores(tokens)
         ranked = tuple(sorted(((n, scores[n]) for n in _SCOPE), key=lambda p: -p[1]))
         best_name, best = ranked[0]
         runner_up = ranked[1][1]

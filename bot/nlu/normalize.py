@@ -20,7 +20,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.safety import REDACTED
+from bot.core.safety import REDACTED
 
 _DATE = re.compile(
     r"\b\d{1,2}\s*[/\-]\s*\d{1,2}(?:\s*[/\-]\s*\d{2,4})?\b"

@@ -1,4 +1,9 @@
-"""The store: the only code that speaks SQL. `open_store` picks the implementation."""
+"""The store: the only code that speaks SQL. `open_store` picks the implementation.
+
+Owns the `Store` interface, its SQLite implementation (one mixin per topic) and the migrations.
+May import: `bot.core`.
+Imported by: every package above it (through the `Store` interface where it can).
+"""
 
 from __future__ import annotations
 

@@ -3,15 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.domain import Participant
-from bot.incentives import Item, Push, Source
+from bot.core.benefits import Item, Push, Source
+from bot.core.domain import Participant
 
 
 class StoreBusy(Exception):
     """The database is busy (another process holds the write lock); try again later."""
+
+
+@dataclass
+class Memory:
+    """What the bot remembers of a conversation: the last topic, the question it asked, how
+    often the problem was reported again, and small JSON-able data."""
+
+    topic: str | None
+    question: str | None
+    updated_at: datetime
+    repeats: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UnknownMessage:
+    """A redacted message the bot did not understand, kept for the operator."""
+
+    id: int
+    participant_id: int
+    text: str
+    guesses: tuple[tuple[str, float], ...]
+    step: str
+    created_at: datetime
+    label: str | None = None
 
 
 class Store(Protocol):
@@ -67,6 +93,38 @@ class Store(Protocol):
 
     async def add_handoff_message(self, handoff_id: int, text: str, now: datetime) -> None:
         """Keeps a participant's redacted message for the operators' inbox."""
+
+    async def get_memory(self, participant_id: int) -> Memory | None:
+        """The participant's conversation memory as last saved, or None."""
+        ...
+
+    async def save_memory(self, participant_id: int, memory: Memory) -> None:
+        """Replaces the participant's conversation memory."""
+        ...
+
+    async def record_unknown(
+        self,
+        participant_id: int,
+        text: str,
+        guesses: Sequence[tuple[str, float]],
+        step: str,
+        now: datetime,
+    ) -> int:
+        """Keeps a redacted message the bot did not understand; returns its id."""
+        ...
+
+    async def list_unknown(
+        self, limit: int, since: datetime | None = None
+    ) -> list[UnknownMessage]:
+        """The messages not understood, newest first."""
+        ...
+
+    async def label_unknown(self, message_id: int, intent: str) -> bool:
+        """Labels a kept message with its intent; False if there is no such id."""
+        ...
+
+    async def labelled_unknown(self) -> list[UnknownMessage]:
+        """Every labelled kept message, oldest first."""
         ...
 
     async def close(self) -> None: ...

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.incentives import Item, Push, Source, Status
+from bot.core.benefits import Item, Push, Source, Status
 from bot.storage.outbox import OutboxMixin
 from bot.storage.sqlite_base import ts
 

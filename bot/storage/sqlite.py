@@ -14,11 +14,12 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain import Participant, Step
+from bot.core.domain import Participant, Step
 from bot.storage.broadcasts import BroadcastMixin
 from bot.storage.console import ConsoleMixin
 from bot.storage.handoffs import HandoffMixin
 from bot.storage.incentives import IncentivesMixin
+from bot.storage.memory import MemoryMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
 from bot.storage.sqlite_base import from_ts, ts
@@ -62,6 +63,7 @@ class SqliteStore(
     OutboxMixin,
     ReachabilityMixin,
     WhatsAppMixin,
+    MemoryMixin,
     ConsoleMixin,
     HandoffMixin,
     BroadcastMixin,

@@ -9,8 +9,8 @@ import pytest
 from bot.channels.telegram.inbound import TelegramChannel
 from bot.channels.telegram.runtime import build_application
 from bot.channels.telegram.sender import TelegramSender
-from bot.clock import FakeClock
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
 from bot.storage.sqlite import SqliteStore
 from tests.channels.telegram_support import TelegramDriver
 from tests.fakes.bot_api import TOKEN, BotApiState, RecordingRequest

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-from bot.channels.base import Outbound, Outcome
 from bot.channels.console import ConsoleChannel, ConsoleSender
-from bot.clock import FakeClock
-from bot.domain import Option, Reply
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.domain import Option, Reply
+from bot.core.outbound import Outbound, Outcome
 
 
 async def test_prints_to_its_own_user_only(engine: Engine, clock: FakeClock) -> None:

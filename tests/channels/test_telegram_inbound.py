@@ -12,10 +12,11 @@ import pytest
 from bot.channels.telegram.inbound import TelegramChannel
 from bot.channels.telegram.runtime import build_application
 from bot.channels.telegram.sender import TelegramSender
-from bot.clock import FakeClock
-from bot.engine import Engine
-from bot.program import Program, load_program
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.program import Program, load_program
 from bot.storage.sqlite import SqliteStore
+from handlers.router import route
 from tests.channels.telegram_support import TelegramDriver, buttons, joined
 from tests.fakes.bot_api import TOKEN, BotApiState, RecordingRequest
 from tests.fakes.telegram_updates import (
@@ -152,7 +153,7 @@ def odd_program(tmp_path: Path) -> Program:
 async def test_html_escaping_of_data_strings(
     odd_program: Program, store: SqliteStore, clock: FakeClock
 ) -> None:
-    engine = Engine(store, odd_program, clock)
+    engine = Engine(store, odd_program, clock, route)
     state = BotApiState()
     application = build_application(TOKEN, polling=False, request=RecordingRequest(state))
     channel = TelegramChannel(engine, store, clock, TelegramSender(application.bot))

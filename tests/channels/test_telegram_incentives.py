@@ -10,10 +10,10 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.app import open_app
-from bot.clock import FakeClock
-from bot.config import load_settings
-from bot.runner import run_services
+from bot.app.runner import run_services
+from bot.app.wiring import open_app
+from bot.core.clock import FakeClock
+from bot.core.config import load_settings
 from bot.storage.sqlite import SqliteStore
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.fakes.telegram_updates import message_json, text_json
@@ -41,7 +41,7 @@ async def test_pushed_update_reaches_telegram_once(tmp_path: Path, clock: FakeCl
             api.state.updates.append(text_json("/start 22", user_id=USER))
             api.state.updates.append(text_json("WIB", user_id=USER))
             api.state.updates.append(text_json("/status", user_id=USER))
-            await api.state.wait_sent(USER, 10)  # intro, zone; deadline, menu; /status: 6
+            await api.state.wait_sent(USER, 6)  # intro, zone; deadline, menu; /status: 2
             asking = [
                 p for p in api.state.of("sendMessage") if "keyboard" in p.get("reply_markup", {})
             ]

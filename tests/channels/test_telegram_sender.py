@@ -8,11 +8,11 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot.channels.base import Outbound, Outcome
 from bot.channels.telegram.commands import register_commands
 from bot.channels.telegram.render import MAX_TEXT, CallbackIds, split_text
 from bot.channels.telegram.sender import TelegramSender
-from bot.domain import Option, Reply
+from bot.core.domain import Option, Reply
+from bot.core.outbound import Outbound, Outcome
 from tests.fakes.bot_api import TOKEN, BotApiState, FakeBotApi, RecordingRequest
 
 

@@ -12,7 +12,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import open_app
+from bot.app.runner import run_services
+from bot.app.web import build_web_app
+from bot.app.wiring import open_app
 from bot.channels.telegram.inbound import TelegramChannel
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.runtime import TelegramApplication, build_application
@@ -23,12 +25,10 @@ from bot.channels.telegram.webhook import (
     webhook_path,
     webhook_routes,
 )
-from bot.clock import FakeClock
-from bot.config import ConfigError, load_settings
-from bot.engine import Engine
-from bot.runner import run_services
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.config import ConfigError, load_settings
 from bot.storage.sqlite import SqliteStore
-from bot.web import build_web_app
 from tests.channels.telegram_support import TelegramDriver
 from tests.fakes.bot_api import TOKEN, BotApiState, FakeBotApi, RecordingRequest
 from tests.fakes.telegram_updates import my_chat_member_json, text_json

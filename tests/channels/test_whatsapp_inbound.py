@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.channels.whatsapp.inbound import parse_webhook
-from bot.domain import InputKind
+from bot.core.domain import InputKind
 from tests.channels.whatsapp_support import (
     BUDI,
     UNSUPPORTED,

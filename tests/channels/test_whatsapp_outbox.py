@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
-from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker
-from bot.domain import Option, Participant, Reply
-from bot.program import Program
-from bot.sending_policy import ChannelLimit
+from bot.conversation.context import Context
+from bot.core.clock import FakeClock
+from bot.core.domain import Option, Participant, Reply
+from bot.core.program import Program
+from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.policy import ChannelLimit
 from bot.storage.sqlite import SqliteStore
 from handlers import notices
-from handlers.context import Context
+from handlers.notices import NoticeRegistry
 from tests.channels.whatsapp_support import BUDI, PHONE_NUMBER_ID, TOKEN
 from tests.fakes.graph_api import FakeGraphApi
 
@@ -65,7 +66,12 @@ async def deliver(
     assert await store.enqueue(p.id, KIND, clock.now(), {}, "wa-1", now=clock.now())
     sender = WhatsAppSender(WhatsAppConfig(TOKEN, PHONE_NUMBER_ID, graph.base_url), store, clock)
     worker = DeliveryWorker(
-        store, program, clock, {"whatsapp": sender}, {"whatsapp": ChannelLimit(rate=80.0)}
+        store,
+        program,
+        clock,
+        NoticeRegistry(program, clock, store),
+        {"whatsapp": sender},
+        {"whatsapp": ChannelLimit(rate=80.0)},
     )
     stats = await worker.run_once()
     await sender.close()

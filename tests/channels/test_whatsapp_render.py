@@ -16,7 +16,7 @@ from bot.channels.whatsapp.render import (
     template_message,
     template_param,
 )
-from bot.domain import Option, Reply
+from bot.core.domain import Option, Reply
 
 LABELS = Labels(button="Pilih", more="Pilihan lainnya ({page}/{pages})")
 

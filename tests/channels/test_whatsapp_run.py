@@ -7,10 +7,10 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.app import open_app
-from bot.clock import FakeClock
-from bot.config import load_settings
-from bot.runner import channels_configured, run_services
+from bot.app.runner import channels_configured, run_services
+from bot.app.wiring import open_app
+from bot.core.clock import FakeClock
+from bot.core.config import load_settings
 from tests.channels.whatsapp_support import (
     APP_SECRET,
     BUDI,

@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.channels.base import Outbound, Outcome, Template
 from bot.channels.whatsapp.render import text_message
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
-from bot.clock import FakeClock
-from bot.domain import Option, Participant, Reply
+from bot.core.clock import FakeClock
+from bot.core.domain import Option, Participant, Reply
+from bot.core.outbound import Outbound, Outcome, Template
 from bot.storage.sqlite import SqliteStore
 from tests.channels.whatsapp_support import BUDI, PHONE_NUMBER_ID, TOKEN
 from tests.fakes.graph_api import error_body

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 
 from bot.channels.whatsapp.inbound import InboundMessage
-from bot.clock import FakeClock
-from bot.domain import Step
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.domain import Step
 from bot.storage.sqlite import SqliteStore
 from tests.channels.test_whatsapp_render import within_limits
 from tests.channels.whatsapp_support import (
@@ -347,7 +347,7 @@ async def test_built_from_settings_and_served(
 
     from bot.channels.whatsapp import whatsapp_routes
     from bot.channels.whatsapp.runtime import build_whatsapp, housekeeping
-    from bot.config import load_settings
+    from bot.core.config import load_settings
     from tests.channels.whatsapp_support import APP_SECRET, PHONE_NUMBER_ID, TOKEN
     from tests.fakes.graph_api import FakeGraphApi
 

@@ -15,8 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels.whatsapp import WhatsAppConfig, WhatsAppSender, WhatsAppService, whatsapp_routes
 from bot.channels.whatsapp.webhook import signature
-from bot.clock import FakeClock
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
 from bot.storage.sqlite import SqliteStore
 from tests.fakes.graph_api import FakeGraphApi
 

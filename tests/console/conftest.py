@@ -10,11 +10,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
-from bot.clock import FakeClock
 from bot.console.api import api_routes
 from bot.console.app import Console
 from bot.console.auth import hash_password
-from bot.program import Program
+from bot.core.clock import FakeClock
+from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
 from tests.console.helpers import PASSWORD, Client
 

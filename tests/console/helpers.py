@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from bot.domain import Participant, Step
+from bot.core.domain import Participant, Step
 from bot.storage.sqlite import SqliteStore
 from tests.helpers import WIB_START
 

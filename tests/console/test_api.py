@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.console.app import Console
+from bot.core.clock import FakeClock
 from bot.storage.sqlite import SqliteStore
 from tests.console.conftest import TOKEN
 from tests.console.helpers import Client, add_participant, at

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.channels.base import RecordingSender
-from bot.clock import FakeClock
 from bot.console.app import Console
 from bot.console.sending import BroadcastJob
-from bot.delivery import DeliveryWorker
-from bot.program import Program
+from bot.core.clock import FakeClock
+from bot.core.outbound import RecordingSender
+from bot.core.program import Program
+from bot.outbox.delivery import DeliveryWorker
 from bot.storage.segments import Segment
 from bot.storage.sqlite import SqliteStore
+from handlers.notices import NoticeRegistry
 from tests.console.helpers import Client, add_participant, csrf_of, login
 
 
@@ -27,7 +28,9 @@ async def _people(store: SqliteStore, n: int = 10) -> None:
 
 async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
-    await DeliveryWorker(store, program, clock, {"test": sender}).run_once()
+    await DeliveryWorker(
+        store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
+    ).run_once()
     return sender
 
 

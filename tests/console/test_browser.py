@@ -12,13 +12,15 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, FilePayload, Page, async_playwright, expect
 
-from bot.channels.base import RecordingSender
-from bot.clock import FakeClock
 from bot.console.app import Console
-from bot.delivery import DeliveryWorker
-from bot.engine import Engine
-from bot.program import Program
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.outbound import RecordingSender
+from bot.core.program import Program
+from bot.outbox.delivery import DeliveryWorker
 from bot.storage.sqlite import SqliteStore
+from handlers.notices import NoticeRegistry
+from handlers.router import route
 from tests.conftest import onboard
 from tests.console.helpers import PASSWORD, Client, add_participant, at
 from tests.helpers import Chat
@@ -74,7 +76,9 @@ async def _login(page: Page, name: str, password: str = PASSWORD) -> None:
 
 async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
-    await DeliveryWorker(store, program, clock, {"test": sender}).run_once()
+    await DeliveryWorker(
+        store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
+    ).run_once()
     return sender
 
 
@@ -151,7 +155,7 @@ async def test_send_a_broadcast_to_a_segment_and_watch_its_progress(
 async def test_answer_a_handoff(
     page: Page, store: SqliteStore, program: Program, clock: FakeClock
 ) -> None:
-    chat = Chat(Engine(store, program, clock), clock)
+    chat = Chat(Engine(store, program, clock, route), clock)
     await onboard(chat)
     await chat.send("mau ngomong sama admin aja")
     await chat.send("dana insentif saya belum masuk padahal sudah 2 minggu")

@@ -8,13 +8,15 @@ from datetime import timedelta
 
 import pytest
 
-from bot.channels.base import RecordingSender
-from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker
-from bot.domain import Step
-from bot.engine import Engine
-from bot.program import Program
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.domain import Step
+from bot.core.outbound import RecordingSender
+from bot.core.program import Program
+from bot.outbox.delivery import DeliveryWorker
 from bot.storage.sqlite import SqliteStore
+from handlers.notices import NoticeRegistry
+from handlers.router import route
 from tests.conftest import onboard
 from tests.console.helpers import Client, csrf_of, login
 from tests.helpers import Chat
@@ -24,7 +26,7 @@ HOURS = "Senin–Jumat 08.00–17.00 WIB"
 
 @pytest.fixture
 def chat(store: SqliteStore, program: Program, clock: FakeClock) -> Chat:
-    engine = Engine(store, program, clock, extras={"handoff_hours": HOURS})
+    engine = Engine(store, program, clock, route, extras={"handoff_hours": HOURS})
     return Chat(engine, clock)
 
 
@@ -36,7 +38,9 @@ async def _pid(store: SqliteStore) -> int:
 
 async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
-    await DeliveryWorker(store, program, clock, {"test": sender}).run_once()
+    await DeliveryWorker(
+        store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
+    ).run_once()
     return sender
 
 
@@ -145,3 +149,21 @@ async def test_the_inbox_shows_waiting_time_and_answers(
     assert "Tidak ada yang sedang menunggu petugas." in await closed.text()
     actions = [e.action for e in await store.audit_entries()]
     assert actions[:4] == ["handoff_close", "handoff_view", "handoff_reply", "handoff_view"]
+
+
+async def test_the_third_report_of_the_same_problem_opens_a_handoff(
+    chat: Chat, store: SqliteStore
+) -> None:
+    await onboard(chat)
+    await chat.send("otp aku ga masuk2 kak")
+    await chat.send("masih belum masuk")
+    await chat.send("tetap ga masuk juga")
+    assert "aku sudah meneruskanmu ke tim kami" in chat.text and HOURS in chat.text
+    handoff_id = await store.current_handoff(await _pid(store))
+    assert handoff_id is not None
+    handoff = await store.handoff(handoff_id)
+    assert handoff is not None and handoff.reason == "not solved by the bot: otp"
+    await chat.send("sudah ganti hp juga tetap tidak masuk")
+    assert [m.text for m in await store.handoff_messages(handoff_id)] == [
+        "sudah ganti hp juga tetap tidak masuk"
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import FormData
 
-from bot.engine import Engine
+from bot.conversation.engine import Engine
 from bot.storage.sqlite import SqliteStore
 from tests.console.helpers import Client, csrf_of, login
 from tests.feed import participant

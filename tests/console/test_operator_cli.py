@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.app.cli import main
 from bot.console.auth import verify_password
 from bot.storage.sqlite import SqliteStore
 from tests.helpers import free_port

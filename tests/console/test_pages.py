@@ -10,15 +10,16 @@ from aiohttp.test_utils import TestClient, TestServer
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.channels.base import Delivery, Outcome, RecordingSender
-from bot.clock import FakeClock
 from bot.console.app import Console
 from bot.console.auth import COOKIE, LOGIN_CSRF_COOKIE, is_loopback
 from bot.console.sending import BroadcastJob
-from bot.delivery import DeliveryWorker
-from bot.program import Program
+from bot.core.clock import FakeClock
+from bot.core.outbound import Delivery, Outcome, RecordingSender
+from bot.core.program import Program
+from bot.outbox.delivery import DeliveryWorker
 from bot.storage.segments import Segment
 from bot.storage.sqlite import SqliteStore
+from handlers.notices import NoticeRegistry
 from tests.console.helpers import PASSWORD, Client, add_participant, csrf_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +92,9 @@ async def test_a_broadcast_outside_the_whatsapp_window_goes_as_a_template(
     bid, _ = await job.create("ana", Segment(channel="whatsapp"), "Info penting", None, True, None)
     await job.wait()
     sender = RecordingSender("whatsapp", [Delivery(Outcome.NEEDS_TEMPLATE)])
-    await DeliveryWorker(store, program, clock, {"whatsapp": sender}).run_once()
+    await DeliveryWorker(
+        store, program, clock, NoticeRegistry(program, clock, store), {"whatsapp": sender}
+    ).run_once()
     assert [m.force_template for m in sender.sent] == [False, True]
     assert sender.sent[1].replies[0].text == "Info penting"
     assert (await store.broadcast_progress(bid))["sent"] == 1

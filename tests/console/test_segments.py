@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.console.segments import SegmentError, parse_segment
-from bot.domain import Step
-from bot.i18n import Translator
-from bot.incentives import Item, Source, Status
-from bot.program import Program
+from bot.core.benefits import Item, Source, Status
+from bot.core.clock import FakeClock
+from bot.core.domain import Step
+from bot.core.i18n import Translator
+from bot.core.program import Program
 from bot.storage.segments import Segment
 from bot.storage.sqlite import SqliteStore
 from tests.console.helpers import add_participant, at

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.app import open_app
+from bot.app.runner import run_services
+from bot.app.wiring import open_app
 from bot.channels.telegram.webhook import SECRET_HEADER
-from bot.clock import ShiftedClock
-from bot.config import load_settings
-from bot.runner import run_services
+from bot.core.clock import ShiftedClock
+from bot.core.config import load_settings
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.fakes.telegram_updates import text_json
 from tests.helpers import WIB_START, free_port

@@ -7,8 +7,8 @@ import csv
 import io
 from datetime import timedelta
 
-from bot.clock import FakeClock
 from bot.console.auth import COOKIE, digest
+from bot.core.clock import FakeClock
 from bot.storage.sqlite import SqliteStore
 from tests.console.helpers import PASSWORD, Client, add_participant, csrf_of, login
 from tests.helpers import WIB_START

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Step
+from bot.core.domain import Step
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat
@@ -161,7 +161,7 @@ async def test_outdated_topic_button(chat: Chat) -> None:
         (
             "nik aku 3201234567890123 kok ga bisa login dashboard",
             "3201234567890123",
-            "Login di www.prakerja.go.id",
+            "“Lupa Password”",
         ),
     ],
 )

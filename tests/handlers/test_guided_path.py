@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import FakeClock
-from bot.domain import Step
-from bot.engine import Engine
-from bot.program import Program
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.domain import Step
+from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
+from handlers.router import route
 from tests.conftest import onboard
 from tests.helpers import Chat, make_text
 
@@ -84,14 +85,14 @@ async def test_restart_in_the_middle_resumes(
     db_path: object, program: Program, clock: FakeClock
 ) -> None:
     first = await SqliteStore.open(str(db_path))
-    chat = Chat(Engine(first, program, clock), clock)
+    chat = Chat(Engine(first, program, clock, route), clock)
     await chat.send("/start")
     await chat.send("22")
     await first.close()  # the process dies between two messages
 
     second = await SqliteStore.open(str(db_path))
     try:
-        chat = Chat(Engine(second, program, clock), clock)
+        chat = Chat(Engine(second, program, clock, route), clock)
         await chat.send("wita")  # answers the question asked before the restart
         assert "WITA" in chat.text and "11 hari lagi" in chat.text
         saved = await second.get_participant("test", "u1")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from bot.engine import Engine
-from bot.i18n import Translator
-from bot.program import Program
-from bot.status_feed import apply_update, parse_update
+from bot.conversation.context import Context
+from bot.conversation.engine import Engine
+from bot.core.i18n import Translator
+from bot.core.program import Program
+from bot.incentives.feed import apply_update, parse_update
 from bot.storage.sqlite import SqliteStore
-from handlers.context import Context
 from handlers.notices import lookup
 from tests.feed import participant
 

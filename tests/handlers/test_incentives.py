@@ -8,11 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain import InputKind
-from bot.engine import Engine
-from bot.incentives import Source, Status, item_specs
-from bot.program import Program
+from bot.conversation.engine import Engine
+from bot.core.benefits import Source, Status
+from bot.core.clock import FakeClock
+from bot.core.domain import InputKind
+from bot.core.program import Program
+from bot.incentives.tracker import item_specs
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat, make_text

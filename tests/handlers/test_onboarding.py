@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.domain import Step
-from bot.program import Program
+from bot.core.clock import FakeClock
+from bot.core.domain import Step
+from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat

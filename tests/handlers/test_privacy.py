@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import InputKind
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.core.domain import InputKind
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat, make_choice
@@ -66,7 +66,7 @@ async def test_secret_is_warned_about_never_kept(
 async def test_secret_during_onboarding_repeats_the_question(chat: Chat) -> None:
     await chat.send("/start")
     await chat.send("123456")
-    assert "Jangan bagikan kode OTP kepada siapa pun, termasuk bot ini." in chat.text
+    assert "Kamu mengirim kode OTP-mu. Jangan bagikan ke siapa pun, termasuk bot ini" in chat.text
     assert "gelombang berapa" in chat.text
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.program import Program
+from bot.core.clock import FakeClock
+from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.safety import REDACTED
 from bot.nlu import classifier
 from bot.nlu.normalize import Normalizer
-from bot.safety import REDACTED
 
 
 def _norm(text: str) -> str:

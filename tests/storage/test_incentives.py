@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from bot.engine import Engine
-from bot.incentives import Push, Source, Status, item_specs
-from bot.program import Program
+from bot.conversation.engine import Engine
+from bot.core.benefits import Push, Source, Status
+from bot.core.program import Program
+from bot.incentives.tracker import item_specs
 from bot.storage.sqlite import SqliteStore
 from tests.feed import outbox, participant
 from tests.helpers import WIB_START

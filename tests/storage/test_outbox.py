@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
-from bot.domain import Participant
+from bot.app.cli import main
+from bot.core.domain import Participant
 from bot.storage.sqlite import SqliteStore
 from tests.outbox_helpers import utc
 

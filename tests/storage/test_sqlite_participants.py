@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.domain import Participant, Step
+from bot.core.domain import Participant, Step
 from bot.storage.sqlite import SqliteStore
 
 T0 = datetime(2021, 11, 20, 3, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.domain import Participant
+from bot.core.domain import Participant
 from bot.storage.base import StoreBusy
 from bot.storage.sqlite import SqliteStore
 

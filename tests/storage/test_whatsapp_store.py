@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.clock import FakeClock
-from bot.domain import Participant
+from bot.core.clock import FakeClock
+from bot.core.domain import Participant
 from bot.storage.sqlite import SqliteStore
 
 

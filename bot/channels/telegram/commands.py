@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Bot, BotCommand
 
-from bot.i18n import N_, Translator
+from bot.core.i18n import N_, Translator
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start or set your deadline again")),

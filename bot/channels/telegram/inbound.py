@@ -29,14 +29,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.base import Outbound, Outcome
 from bot.channels.telegram.render import CallbackIds
 from bot.channels.telegram.sender import CHANNEL, TelegramSender
 from bot.channels.telegram.webhook import WebhookAnswers
-from bot.clock import Clock
-from bot.domain import Incoming, InputKind
-from bot.engine import Engine, pick_locale
-from bot.i18n import N_, Translator
+from bot.conversation.engine import Engine, pick_locale
+from bot.core.clock import Clock
+from bot.core.domain import Incoming, InputKind
+from bot.core.i18n import N_, Translator
+from bot.core.outbound import Outbound, Outcome
 from bot.storage.base import Store
 
 log = logging.getLogger(__name__)

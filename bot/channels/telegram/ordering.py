@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.locks import KeyedLocks
+from bot.core.locks import KeyedLocks
 
 
 def update_key(update: object) -> object:

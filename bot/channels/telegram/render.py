@@ -17,7 +17,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.domain import Option, Reply
+from bot.core.domain import Option, Reply
 
 MAX_TEXT = 4096  # Telegram's limit for one message's text
 MAX_CALLBACK_DATA = 64  # bytes

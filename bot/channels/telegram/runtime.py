@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot.app import App
+from bot.channels.parts import Parts
 from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.commands import register_commands
 from bot.channels.telegram.inbound import ALLOWED_UPDATES, TelegramChannel
@@ -59,7 +59,7 @@ def build_application(
 class TelegramService:
     """The Telegram channel inside `prakerja-bot run`: start, (web routes), go live, stop."""
 
-    def __init__(self, app: App, request: BaseRequest | None = None) -> None:
+    def __init__(self, app: Parts, request: BaseRequest | None = None) -> None:
         settings = app.settings
         assert settings.telegram_bot_token is not None
         self.webhook_url = settings.telegram_webhook_url

@@ -11,9 +11,9 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.base import Delivery, Outbound, Outcome
 from bot.channels.telegram.render import CallbackIds, Message, messages
-from bot.i18n import N_, Translator
+from bot.core.i18n import N_, Translator
+from bot.core.outbound import Delivery, Outbound, Outcome
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain import Incoming, InputKind
+from bot.core.domain import Incoming, InputKind
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain import Option, Reply
+from bot.core.domain import Option, Reply
 
 Body = dict[str, Any]
 

@@ -13,9 +13,9 @@ from datetime import timedelta
 
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
 from bot.channels.whatsapp.webhook import WhatsAppService
-from bot.clock import Clock
-from bot.config import Settings
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.core.clock import Clock
+from bot.core.config import Settings
 from bot.storage.sqlite import SqliteStore
 
 # Meta retries a webhook delivery for a few days at most; processed ids older than this go.

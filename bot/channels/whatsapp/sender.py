@@ -18,12 +18,12 @@ from typing import Any, Protocol
 
 import httpx
 
-from bot.channels.base import Delivery, Outbound, Outcome, Template
 from bot.channels.whatsapp.render import Body, Labels, render, shorten, template_message
-from bot.clock import Clock
-from bot.config import Settings
-from bot.domain import Reply
-from bot.i18n import Translator
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.domain import Reply
+from bot.core.i18n import Translator
+from bot.core.outbound import Delivery, Outbound, Outcome, Template
 from bot.storage.whatsapp import Window
 
 log = logging.getLogger(__name__)

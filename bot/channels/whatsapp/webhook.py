@@ -32,8 +32,8 @@ from bot.channels.whatsapp.sender import (
     UNDELIVERABLE,
     WhatsAppSender,
 )
-from bot.clock import Clock
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.core.clock import Clock
 from bot.storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,126 @@
+"""The `prakerja-bot` command: run the bot, chat in the terminal, and operator tools."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from bot.app import runner
+from bot.app.runner import channels_configured
+from bot.app.wiring import open_app
+from bot.core.clock import Clock, ShiftedClock, SystemClock
+from bot.core.config import ConfigError, Settings, load_settings
+from bot.core.program import ProgramError
+from bot.incentives.csv_import import import_status
+from bot.nlu import KnowledgeError
+from bot.nlu.cli import classify
+from bot.nlu.unknown_cli import unknown_command
+from bot.outbox.cli import outbox_command
+
+log = logging.getLogger("bot")
+
+
+def _parse_now(value: str | None, settings: Settings) -> Clock:
+    if value is None:
+        return SystemClock()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"not an ISO-8601 moment like 2021-11-20T10:00+07:00: {value!r}", param_hint="--now"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(settings.prakerja_timezone))
+    return ShiftedClock(moment)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _setup_logging(default: str) -> None:
+    level = os.environ.get("LOG_LEVEL", default).upper()
+    if level not in logging.getLevelNamesMapping():
+        raise click.ClickException(
+            f"LOG_LEVEL: unknown level {level!r} (use DEBUG, INFO, WARNING, ERROR or CRITICAL)"
+        )
+    logging.basicConfig(
+        level=logging.getLevelNamesMapping()[level],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # APScheduler logs every 5-second delivery run at INFO; keep its warnings only.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
+
+
+now_option = click.option(
+    "--now",
+    metavar="ISO-8601",
+    help="Start the bot's clock at this moment (e.g. 2021-11-20T10:00+07:00); "
+    "time runs forward from it.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Assistant for Kartu Prakerja participants (Telegram, WhatsApp, terminal)."""
+
+
+async def _chat(settings: Settings, clock: Clock, user: str) -> None:
+    try:
+        async with open_app(settings, clock) as app:
+            await runner.terminal_chat(app, user)
+    except (ProgramError, KnowledgeError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@now_option
+def run(now: str | None) -> None:
+    """Start every configured channel; with none configured, the terminal chat."""
+    settings = _settings()
+    clock = _parse_now(now, settings)
+    _setup_logging("INFO" if channels_configured(settings) else "WARNING")
+    try:
+        with asyncio.Runner(loop_factory=runner.loop_factory(settings)) as event_loop:
+            event_loop.run(runner.run(settings, clock))
+    except ProgramError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option("--user", default=None, help="Chat as this participant (default: your login).")
+@now_option
+def chat(user: str | None, now: str | None) -> None:
+    """Chat with the bot in the terminal (one message per line when piped)."""
+    settings = _settings()
+    clock = _parse_now(now, settings)
+    _setup_logging("WARNING")
+    asyncio.run(_chat(settings, clock, user or getpass.getuser()))
+
+
+main.add_command(import_status)
+main.add_command(classify)
+main.add_command(outbox_command)
+main.add_command(unknown_command)
+
+
+def _console_commands() -> None:
+    from bot.app.console import console_command
+    from bot.console.cli import operator_command
+
+    main.add_command(operator_command)
+    main.add_command(console_command)
+
+
+_console_commands()

@@ -1,0 +1,95 @@
+"""Builds the bot's parts from settings and opens and closes them in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.conversation.engine import Engine
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.i18n import LOCALES
+from bot.core.outbound import Sender
+from bot.core.program import Program, load_program
+from bot.nlu import classifier
+from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.jobs import OutboxScheduler
+from bot.outbox.planner import ReminderPlanner
+from bot.outbox.policy import limits_from_settings, policy_from_settings
+from bot.storage import SqliteStore, Store, open_store
+from handlers.notices import NoticeRegistry
+from handlers.router import route
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    """Everything a channel needs, built once."""
+
+    settings: Settings
+    clock: Clock
+    program: Program
+    store: Store
+    engine: Engine
+    planner: ReminderPlanner
+
+    def outbox(
+        self,
+        senders: Mapping[str, Sender],
+        chores: Sequence[Callable[[], Awaitable[object]]] = (),
+    ) -> OutboxScheduler:
+        """The delivery and housekeeping jobs for these channels' senders (`await .start()`,
+        `await .stop()`); rows of a channel without a sender stay queued."""
+        assert isinstance(self.store, SqliteStore)
+        worker = DeliveryWorker(
+            self.store,
+            self.program,
+            self.clock,
+            NoticeRegistry(self.program, self.clock, self.store),
+            senders,
+            limits_from_settings(self.settings),
+            policy_from_settings(self.settings),
+        )
+        return OutboxScheduler(
+            worker,
+            self.planner,
+            interval=self.settings.outbox_interval,
+            housekeeping_interval=self.settings.outbox_housekeeping_seconds,
+            chores=chores,
+        )
+
+
+@asynccontextmanager
+async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
+    """Loads the program file and the NLU models, opens the store, builds the engine; closes."""
+    program = load_program(settings.prakerja_program_file)
+    for locale in LOCALES:
+        classifier(locale)  # build the free-text models now: fail fast, no slow first reply
+    store = await open_store(settings.database_url)
+    try:
+        assert isinstance(store, SqliteStore)
+        planner = ReminderPlanner(store, program, clock)
+        engine = Engine(
+            store,
+            program,
+            clock,
+            route,
+            default_locale=settings.prakerja_locale,
+            default_timezone=settings.prakerja_timezone,
+            observers=[planner],
+            extras={"handoff_hours": settings.handoff_hours},
+        )
+        yield App(
+            settings=settings,
+            clock=clock,
+            program=program,
+            store=store,
+            engine=engine,
+            planner=planner,
+        )
+    finally:
+        await store.close()
+        log.info("store closed")

@@ -1,0 +1,26 @@
+"""What a channel's runtime is handed by the app: the built parts, not the app itself."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.conversation.engine import Engine
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.storage.base import Store
+
+
+class Parts(Protocol):
+    """The settings, engine, store and clock a channel runs with (`bot.app.wiring.App`)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def clock(self) -> Clock: ...

@@ -1,0 +1,112 @@
+"""Turns one incoming message into replies: load the participant, route, save, notify."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from bot.conversation.context import Context, Handler
+from bot.core.clock import Clock
+from bot.core.domain import Incoming, InputKind, Participant, Reply
+from bot.core.i18n import LOCALES
+from bot.core.locks import KeyedLocks
+from bot.core.phones import normalise_phone
+from bot.core.program import Program
+from bot.storage.base import Store
+
+log = logging.getLogger(__name__)
+
+_REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class ParticipantObserver(Protocol):
+    """Something that reacts to a participant's state changing (e.g. the reminder planner)."""
+
+    async def participant_saved(self, before: Participant | None, after: Participant) -> None: ...
+
+    async def participant_deleted(self, participant: Participant) -> None: ...
+
+
+def new_ref_code() -> str:
+    """A short code the participant can quote to an operator (no 0/O, 1/I confusion)."""
+    return "PK-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(6))
+
+
+def pick_locale(language_code: str | None, default: str) -> str:
+    """The locale from a platform's language code on first contact."""
+    if language_code:
+        base = language_code.split("-", 1)[0].lower()
+        if base in LOCALES:
+            return base
+    return default
+
+
+class Engine:
+    """The conversation engine shared by every channel."""
+
+    def __init__(
+        self,
+        store: Store,
+        program: Program,
+        clock: Clock,
+        router: Handler,
+        *,
+        default_locale: str = "id",
+        default_timezone: str = "Asia/Jakarta",
+        observers: Sequence[ParticipantObserver] = (),
+        extras: Mapping[str, object] | None = None,
+    ) -> None:
+        self.store = store
+        self.program = program
+        self.clock = clock
+        self.router = router  # the conversation (handlers.router.route), handed in by the app
+        self.default_locale = default_locale
+        self.default_timezone = default_timezone
+        self.observers = list(observers)
+        self.extras = dict(extras or {})  # settings handlers read (Context.extras)
+        self._locks = KeyedLocks()
+
+    def _new_participant(self, msg: Incoming) -> Participant:
+        return Participant(
+            channel=msg.channel,
+            user_id=msg.user_id,
+            chat_id=msg.chat_id,
+            locale=pick_locale(msg.language_code, self.default_locale),
+            timezone=self.default_timezone,
+            ref_code=new_ref_code(),
+            created_at=self.clock.now(),
+        )
+
+    async def handle(self, msg: Incoming) -> list[Reply]:
+        """Processes one message; messages of one participant are handled strictly in order."""
+        async with self._locks.hold((msg.channel, msg.user_id)):
+            stored = await self.store.get_participant(msg.channel, msg.user_id)
+            participant = stored or self._new_participant(msg)
+            # the state before this message, for observers (fields are immutable but progress)
+            before = replace(stored, progress=dict(stored.progress)) if stored else None
+            participant.chat_id = msg.chat_id
+            participant.last_inbound_at = self.clock.now()
+            participant.unreachable = False
+            if msg.phone and msg.kind != InputKind.CONTACT:  # the channel's own number (WhatsApp)
+                participant.phone = normalise_phone(msg.phone) or participant.phone
+            ctx = Context.of(participant, self.program, self.clock, self.store)
+            ctx.extras.update(self.extras)
+            try:
+                replies = await self.router(ctx, msg)
+            except Exception:
+                log.exception("handling failed for participant %s", participant.id)
+                return [
+                    Reply(ctx.t._("Sorry, something went wrong on my side. Please try again."))
+                ]
+            if ctx.deleted:
+                for observer in self.observers:
+                    await observer.participant_deleted(participant)
+                return replies
+            await self.store.save_participant(participant)
+            log.info("participant %s at step %s", participant.id, participant.step.value)
+            for observer in self.observers:
+                await observer.participant_saved(before, participant)
+            return replies

@@ -1,0 +1,148 @@
+"""Reading a real post: sentences and clauses, the framing set apart, the topics ranked.
+
+A post is split into clauses (sentence ends, line breaks, "tapi", "terus", "trus", "sama satu
+lagi"...). From each clause the framing phrases of topics.toml are removed: courtesy
+("assalamualaikum min", "mohon pencerahannya"), peer-directed tails ("ada yg sama?"), thanks
+and venting. What is left is the question. The whole question and each clause are classified;
+the topics found clearly are ranked by urgency (money and deadlines first), and quoted
+dashboard statuses add their own topic. A post that is only framing is classified as it is
+("makasih" is thanks, "assalamualaikum" a greeting).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.nlu.topics import StatusEntry, find_statuses, topics
+
+if TYPE_CHECKING:
+    from bot.nlu.model import Classifier, Result
+
+_SPLIT = re.compile(r"[.!?;\n]+|,\s*(?=(?:tapi|tp|terus|trus|trs|lalu|sama|dan juga|juga)\b)")
+_JOINERS = re.compile(
+    r"\b(?:tapi|tp|tpi|terus|trus|trs|lalu|satu lagi|selain itu|oh iya|oh ya|btw|sekalian)\b"
+)
+_SOCIAL = ("greeting", "thanks", "help")
+_MIN_CLAUSE_WORDS = 2
+_STRONG_SHARE = 0.7  # a clause's topic competes on urgency at this share of the best score
+_CONTEXT_ONLY = ("purchased",)  # "udah beli" in a clause is context, not the question
+_STATUS_TOPICS = {
+    "not_selected": "selection",
+    "no_wave": "selection",
+    "selection_processing": "selection",
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a post says: its main topic, the others, quoted statuses and its framing."""
+
+    result: Result  # the main topic, as the classifier's result
+    topics: tuple[str, ...]  # every topic found, most urgent first (result.intent first)
+    statuses: tuple[tuple[StatusEntry, str], ...]  # quoted statuses in the order written
+    thanks: bool  # the post thanks (possibly besides asking something)
+    framing_only: bool  # nothing but courtesy, thanks, tails or venting
+    question: str  # the normalised words left once the framing is removed
+
+
+def _phrases(classifier: Classifier, items: tuple[str, ...]) -> list[list[str]]:
+    """The phrases normalised like messages, longest first (worked out once per model)."""
+    cache = classifier.phrase_cache
+    if items not in cache:
+        found = [classifier.normalizer.tokens(p) for p in items]
+        cache[items] = sorted((p for p in found if p), key=len, reverse=True)
+    return cache[items]
+
+
+def _strip(tokens: list[str], phrases: list[list[str]]) -> tuple[list[str], bool]:
+    """`tokens` without any of the phrases; True if one was found."""
+    out: list[str] = []
+    hit, i = False, 0
+    while i < len(tokens):
+        for phrase in phrases:
+            if tokens[i : i + len(phrase)] == phrase:
+                i += len(phrase)
+                hit = True
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out, hit
+
+
+def clauses(text: str) -> list[str]:
+    """The sentences and clauses of a post, in order."""
+    parts: list[str] = []
+    for sentence in _SPLIT.split(text.lower()):
+        parts.extend(p for p in _JOINERS.split(sentence) if p and p.strip(" ,-"))
+    return [p.strip(" ,-") for p in parts]
+
+
+def read(classifier: Classifier, text: str) -> Reading:
+    """The reading of one post (see the module docstring)."""
+    framing = topics().framing(classifier.knowledge.locale)
+    frame = _phrases(classifier, framing.courtesy + framing.peer + framing.venting)
+    thank_words = _phrases(classifier, framing.thanks)
+    questions: list[list[str]] = []
+    thanked = False
+    for clause in clauses(text):
+        said = classifier.normalizer.tokens(clause)
+        tokens, _ = _strip(said, thank_words)
+        thanked = thanked or len(tokens) < len(said)
+        rest, _ = _strip(tokens, frame)
+        if rest:
+            questions.append(rest)
+    statuses = tuple((entry, label) for _, entry, label in find_statuses(text))
+    memo: dict[tuple[str, ...], Result] = {}
+
+    def classify(tokens: list[str]) -> Result:
+        key = tuple(tokens)
+        if key not in memo:
+            memo[key] = classifier.classify_tokens(tokens)
+        return memo[key]
+
+    everything = classifier.normalizer.tokens(text)
+    whole = classify([t for q in questions for t in q])
+    if not questions or (whole.intent == "unknown" and not statuses):
+        plain = classify(everything)
+        if not questions or plain.intent != "unknown":
+            return Reading(plain, (plain.intent,), statuses, thanked, not questions, "")
+    if len(questions) == 1 and not statuses:
+        plain = classify(everything)
+        if (
+            plain.clear
+            and plain.intent != "unknown"
+            and (not whole.clear or plain.confidence > whole.confidence)
+        ):
+            whole = plain
+    found: dict[str, float] = {}
+    if whole.intent != "unknown":
+        found[whole.intent] = whole.confidence
+    limits = classifier.knowledge.thresholds
+    if len(questions) > 1:
+        for clause_tokens in questions:
+            if len(clause_tokens) < _MIN_CLAUSE_WORDS:
+                continue
+            part = classify(clause_tokens)
+            skip = ("unknown", *_SOCIAL, *_CONTEXT_ONLY)
+            if part.intent not in skip and part.confidence >= limits.confident:
+                found[part.intent] = max(found.get(part.intent, 0.0), part.confidence)
+    for entry, _ in statuses:
+        name = _STATUS_TOPICS.get(entry.meaning, "incentive_status")
+        found[name] = max(found.get(name, 0.0), 1.0)
+    if len(found) > 1:
+        for name in (*_SOCIAL, *_CONTEXT_ONLY):
+            if len(found) > 1:
+                found.pop(name, None)
+    # The most urgent of the topics found about as strongly as the strongest one.
+    best = max(found.values(), default=0.0)
+    strong = [n for n in found if found[n] >= best * _STRONG_SHARE]
+    ranked = sorted(strong, key=lambda n: (topics().rank(n), -found[n]))
+    ranked += sorted((n for n in found if n not in strong), key=lambda n: -found[n])
+    main = whole
+    if ranked and ranked[0] != whole.intent:
+        main = classifier.result_for(ranked[0], whole)
+    question = " ".join(t for q in questions for t in q)
+    return Reading(main, tuple(ranked) or (main.intent,), statuses, thanked, False, question)

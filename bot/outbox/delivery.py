@@ -1,0 +1,332 @@
+"""The delivery worker: claims due outbox rows, re-checks them, sends them under each channel's
+rate limits, and records what happened.
+
+One run (`run_once`) drains what is due: a producer claims batches of rows with a lease and
+feeds a bounded queue; `max_in_flight` sender tasks take rows from it, so sends overlap up to
+the channel's limit instead of going one by one. Outcomes are written in batches. A row is
+`sent` at most once unless the process dies between the send and the write (then the lease
+expires and it is sent again: at-least-once, within one flush interval).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time as monotonic
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from aiolimiter import AsyncLimiter
+
+from bot.core.clock import Clock
+from bot.core.domain import Participant
+from bot.core.outbound import Delivery, Outbound, Outcome, Sender
+from bot.core.program import Program
+from bot.outbox.notices import NoticeBook
+from bot.outbox.policy import ChannelLimit, Policy
+from bot.storage.base import StoreBusy
+from bot.storage.outbox import OutboxRow
+from bot.storage.outbox import Outcome as Written
+from bot.storage.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+# Claimed rows with their participant (None: deleted), then one None per sender task.
+_Queue = asyncio.Queue[tuple[OutboxRow, Participant | None] | None]
+
+
+@dataclass
+class RunStats:
+    """What one run did (also summed over a worker's life in `DeliveryWorker.totals`)."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    unreachable: int = 0
+
+    def add(self, other: RunStats) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class _Channel:
+    sender: Sender
+    limit: ChannelLimit
+    limiter: AsyncLimiter
+    paused_until: datetime | None = None
+    chat_slots: dict[str, float] = field(default_factory=dict)
+
+
+class DeliveryWorker:
+    """Delivers due outbox rows through the channels' senders."""
+
+    def __init__(
+        self,
+        store: SqliteStore,
+        program: Program,
+        clock: Clock,
+        notices: NoticeBook,
+        senders: Mapping[str, Sender],
+        limits: Mapping[str, ChannelLimit] | None = None,
+        policy: Policy | None = None,
+        *,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.store = store
+        self.program = program
+        self.clock = clock
+        self.notices = notices
+        self.policy = policy or Policy()
+        self.sleep = sleep
+        limits = limits or {}
+        self.channels: dict[str, _Channel] = {}
+        for name, sender in senders.items():
+            limit = limits.get(name, ChannelLimit(rate=30.0))
+            self.channels[name] = _Channel(sender, limit, limit.limiter())
+        self.totals = RunStats()
+        self._stopping = False
+        self._written: list[Written] = []
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # control -----------------------------------------------------------------------------
+
+    def request_stop(self) -> None:
+        """Makes the current run finish its in-flight sends and hand queued rows back."""
+        self._stopping = True
+
+    async def wait_idle(self) -> None:
+        """Returns once no run is in progress."""
+        await self._idle.wait()
+
+    def _active_channels(self) -> list[str]:
+        now = self.clock.now()
+        return [
+            name
+            for name, ch in self.channels.items()
+            if ch.paused_until is None or ch.paused_until <= now
+        ]
+
+    # one run -----------------------------------------------------------------------------
+
+    async def run_once(self) -> RunStats:
+        """Claims and sends everything due now; returns what it did."""
+        if self._stopping:
+            return RunStats()
+        self._idle.clear()
+        stats = RunStats()
+        queue: _Queue = asyncio.Queue(maxsize=self.policy.batch)
+        workers = [
+            asyncio.create_task(self._work(queue, stats)) for _ in range(self.policy.max_in_flight)
+        ]
+        flusher = asyncio.create_task(self._flush_loop())
+        try:
+            await self._produce(queue, stats)
+        finally:
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
+            flusher.cancel()
+            await asyncio.gather(flusher, return_exceptions=True)
+            await self._flush(final=True)
+            self.totals.add(stats)
+            self._idle.set()
+        if stats.claimed:
+            log.info(
+                "outbox run: %d claimed, %d sent, %d retried, %d rate-limited, %d failed,"
+                " %d cancelled",
+                stats.claimed,
+                stats.sent,
+                stats.retried,
+                stats.rate_limited,
+                stats.failed,
+                stats.cancelled,
+            )
+        return stats
+
+    async def _produce(self, queue: _Queue, stats: RunStats) -> None:
+        waited_for: datetime | None = None
+        drained = False
+        while not self._stopping:
+            await self._flush()
+            now = self.clock.now()
+            rows = await self.store.claim_due(
+                now, now + self.policy.lease, self._active_channels(), self.policy.batch
+            )
+            if rows:
+                drained = False
+                stats.claimed += len(rows)
+                found = await self.store.participants_by_ids({r.participant_id for r in rows})
+                for row in rows:
+                    await queue.put((row, found.get(row.participant_id)))
+                continue
+            if not drained:
+                # Let the sends in flight finish: a retry or a 429 may make more rows due.
+                await queue.join()
+                drained = True
+                continue
+            # A channel paused for a while (429): wait for it within this run, once.
+            pauses = [
+                ch.paused_until
+                for ch in self.channels.values()
+                if ch.paused_until is not None and ch.paused_until > now
+            ]
+            if not pauses or min(pauses) == waited_for:
+                return
+            waited_for = min(pauses)
+            await self.sleep((waited_for - now).total_seconds())
+
+    async def _work(self, queue: _Queue, stats: RunStats) -> None:
+        while (item := await queue.get()) is not None:
+            row, participant = item
+            try:
+                await self._deliver(row, participant, stats)
+            except Exception as exc:  # a bug in a notice must not stop the others
+                log.exception("outbox row %s failed to render or send", row.id)
+                self._retry(row, f"error: {type(exc).__name__}", stats)
+            finally:
+                queue.task_done()
+
+    # one row -----------------------------------------------------------------------------
+
+    def _write(self, outcome: Written) -> None:
+        self._written.append(outcome)
+
+    async def _flush(self, *, final: bool = False) -> None:
+        """Writes the outcomes gathered so far. If the database is busy they are kept and
+        written at the next flush (the last flush of a run insists a few times)."""
+        for attempt in range(5 if final else 1):
+            written, self._written = self._written, []
+            try:
+                await self.store.record_outcomes(written, self.clock.now())
+                return
+            except StoreBusy as exc:
+                self._written = written + self._written
+                log.warning("outbox: %d outcomes not written yet (%s)", len(written), exc)
+                if final:
+                    await asyncio.sleep(0.5 * (attempt + 1))
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.policy.flush_every)
+            await self._flush()
+
+    def _release(self, row: OutboxRow) -> None:
+        """Back to pending without counting an attempt (stopping, or the channel paused)."""
+        self._write(Written(row.id, "pending", "released", count_attempt=False))
+
+    def _retry(self, row: OutboxRow, error: str, stats: RunStats) -> None:
+        attempt = row.attempts + 1
+        if attempt >= self.policy.max_attempts:
+            stats.failed += 1
+            self._write(Written(row.id, "failed", error))
+            log.warning("outbox row %s failed after %d attempts: %s", row.id, attempt, error)
+            return
+        stats.retried += 1
+        due = self.clock.now() + self.policy.backoff(attempt)
+        self._write(Written(row.id, "pending", error, due_at=due))
+
+    async def _wait_for_chat(self, channel: _Channel, chat_id: str) -> None:
+        """Keeps to the per-chat limit by reserving the chat's next free slot."""
+        if not channel.limit.per_chat:
+            return
+        gap = 1.0 / channel.limit.per_chat
+        now = monotonic.monotonic()
+        slot = max(now, channel.chat_slots.get(chat_id, 0.0) + gap)
+        channel.chat_slots[chat_id] = slot
+        if len(channel.chat_slots) > 10_000:
+            channel.chat_slots = {k: v for k, v in channel.chat_slots.items() if v > now - gap}
+        if slot > now:
+            await self.sleep(slot - now)
+
+    async def _deliver(
+        self, row: OutboxRow, participant: Participant | None, stats: RunStats
+    ) -> None:
+        channel = self.channels[row.channel]
+        if self._stopping or (
+            channel.paused_until is not None and channel.paused_until > self.clock.now()
+        ):
+            self._release(row)
+            return
+        if not self.notices.knows(row.kind):
+            stats.failed += 1
+            self._write(Written(row.id, "failed", f"unknown kind {row.kind}"))
+            return
+        if participant is None or not self.notices.applies(
+            row.kind, participant, row.payload, self.clock.now()
+        ):
+            stats.cancelled += 1
+            reason = "participant gone" if participant is None else "no longer applies"
+            self._write(Written(row.id, "cancelled", reason, count_attempt=False))
+            return
+        rendered = self.notices.render(row.kind, participant, row.payload)
+        message = Outbound(
+            chat_id=participant.chat_id,
+            replies=tuple(rendered.replies),
+            locale=rendered.locale,
+            paid_broadcast=channel.limit.paid_broadcast,
+            extra={"outbox_id": str(row.id), "kind": row.kind},
+        )
+        await self._wait_for_chat(channel, participant.chat_id)
+        await channel.limiter.acquire()
+        if channel.paused_until is not None and channel.paused_until > self.clock.now():
+            self._release(row)  # a 429 arrived while this row waited for its turn
+            return
+        delivery = await channel.sender.send(message)
+        if delivery.outcome == Outcome.NEEDS_TEMPLATE:
+            # The platform's window is closed (WhatsApp): send the pre-approved template.
+            await channel.limiter.acquire()
+            delivery = await channel.sender.send(
+                Outbound(
+                    chat_id=message.chat_id,
+                    replies=message.replies,
+                    locale=message.locale,
+                    template=rendered.template(),
+                    force_template=True,
+                    paid_broadcast=message.paid_broadcast,
+                    extra=message.extra,
+                )
+            )
+        await self._record(row, participant, channel, delivery, stats)
+
+    async def _record(
+        self,
+        row: OutboxRow,
+        participant: Participant,
+        channel: _Channel,
+        delivery: Delivery,
+        stats: RunStats,
+    ) -> None:
+        error = delivery.error or delivery.outcome.value
+        match delivery.outcome:
+            case Outcome.SENT:
+                stats.sent += 1
+                self._write(Written(row.id, "sent", None, message_ids=delivery.message_ids))
+            case Outcome.RETRY_AFTER:
+                stats.rate_limited += 1
+                wait = timedelta(seconds=delivery.retry_after or 1.0)
+                until = self.clock.now() + wait
+                if channel.paused_until is None or channel.paused_until < until:
+                    channel.paused_until = until
+                    log.warning(
+                        "channel %s paused for %.1fs (429)", row.channel, wait.total_seconds()
+                    )
+                self._write(Written(row.id, "pending", f"retry after {wait}", count_attempt=False))
+            case Outcome.UNREACHABLE:
+                stats.unreachable += 1
+                self._write(Written(row.id, "cancelled", f"unreachable: {error}"))
+                await self._flush()
+                assert participant.id is not None
+                await self.store.mark_unreachable(participant.id)
+                log.info("participant %s unreachable; pending rows cancelled", participant.id)
+            case Outcome.PERMANENT:
+                stats.failed += 1
+                self._write(Written(row.id, "failed", error))
+            case Outcome.TRANSIENT | Outcome.NEEDS_TEMPLATE:
+                self._retry(row, error, stats)

@@ -1,0 +1,98 @@
+"""The periodic jobs: deliver due outbox rows every few seconds, and housekeeping.
+
+APScheduler's `AsyncIOScheduler` runs two interval jobs on the running event loop (one
+instance each at a time; missed runs coalesce). It holds no job per participant: everything to
+send is an outbox row, so nothing is lost when the process stops. Its executor cancels running
+coroutine jobs on shutdown, so `stop()` first lets the delivery run finish its in-flight sends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.planner import ReminderPlanner
+
+log = logging.getLogger(__name__)
+
+
+class OutboxScheduler:
+    """Starts and stops the delivery job and the housekeeping job."""
+
+    def __init__(
+        self,
+        worker: DeliveryWorker,
+        planner: ReminderPlanner,
+        *,
+        interval: float = 5.0,
+        housekeeping_interval: float | None = 3600.0,
+        chores: Sequence[Callable[[], Awaitable[object]]] = (),
+    ) -> None:
+        self.worker = worker
+        self.chores = list(chores)
+        self.planner = planner
+        self.interval = interval
+        self.housekeeping_interval = housekeeping_interval
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def deliver(self) -> None:
+        """The delivery job: one worker run (errors are logged, the job keeps its schedule)."""
+        try:
+            await self.worker.run_once()
+        except Exception:
+            log.exception("outbox delivery run failed")
+
+    async def housekeeping(self) -> None:
+        """Re-plans reminders lost to a crash between saving a participant and planning, then
+        runs the channels' chores (e.g. forgetting old WhatsApp message ids)."""
+        try:
+            await self.planner.replan_missing()
+        except Exception:
+            log.exception("outbox housekeeping failed")
+        for chore in self.chores:
+            try:
+                await chore()
+            except Exception:
+                log.exception("housekeeping chore failed")
+
+    async def start(self) -> None:
+        """Starts both jobs on the running loop; the first runs happen right away."""
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        first = datetime.now(UTC)
+        scheduler.add_job(
+            self.deliver,
+            "interval",
+            seconds=self.interval,
+            id="outbox-deliver",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=first,
+        )
+        if self.housekeeping_interval is not None:
+            scheduler.add_job(
+                self.housekeeping,
+                "interval",
+                seconds=self.housekeeping_interval,
+                id="outbox-housekeeping",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=first,
+            )
+        scheduler.start()
+        self._scheduler = scheduler
+        log.info("outbox scheduler started (every %.1fs)", self.interval)
+
+    async def stop(self) -> None:
+        """Stops scheduling, lets the current run finish its in-flight sends, then shuts down."""
+        if self._scheduler is None:
+            return
+        self._scheduler.pause()
+        self.worker.request_stop()
+        await self.worker.wait_idle()
+        self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+        log.info("outbox scheduler stopped")

@@ -1,0 +1,36 @@
+"""What the delivery worker needs from the conversation: whether a row still applies, and its
+words. The conversation implements `NoticeBook` (handlers.notices.NoticeRegistry); the app hands
+it to the worker, so the outbox never imports `handlers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.core.domain import Participant, Reply
+from bot.core.outbound import Template
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One outbox row in words: the replies, their locale, and the platform template to use
+    when the chat's window is closed (computed only when needed)."""
+
+    replies: list[Reply]
+    locale: str
+    template: Callable[[], Template | None]
+
+
+class NoticeBook(Protocol):
+    """The kinds of outbox rows the conversation knows how to word."""
+
+    def knows(self, kind: str) -> bool: ...
+
+    def applies(
+        self, kind: str, participant: Participant, payload: dict[str, Any], now: datetime
+    ) -> bool: ...
+
+    def render(self, kind: str, participant: Participant, payload: dict[str, Any]) -> Rendered: ...

@@ -1,0 +1,177 @@
+"""What a participant says about themselves in a post ("aku gel 23", "sudah beli tgl 25"):
+stored only after a yes/no confirmation when it would change what the bot knows; a purchase
+after the deadline is said honestly, never recorded as in time."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Option, Reply, Step
+from bot.nlu import classifier
+from bot.nlu.entities import find_date
+from handlers.common import deadline_line, mark_done, menu_reply, official_help
+from handlers.memory import recall, remember
+
+log = logging.getLogger(__name__)
+
+_OWN_WAVE = re.compile(
+    r"\b(?:aku|saya|sy|gw|gue|ak|aq|peserta|ikut|dapat|dapet|lolos|i am|i'm|my)\b[^.?!\n]{0,25}?"
+    r"\b(?:gelombang|gel|glombang|wave)\.?\s*(\d{1,3})\b",
+    re.IGNORECASE,
+)
+QUESTION = "confirm_fact"
+
+
+def own_wave(text: str) -> int | None:
+    """The wave a participant says they are in ("aku peserta gel 22"), if any."""
+    match = _OWN_WAVE.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _local_noon(ctx: Context, day: date) -> datetime:
+    zone = ZoneInfo(ctx.participant.timezone)
+    return datetime.combine(day, time(12, 0), tzinfo=zone).astimezone(UTC)
+
+
+async def offer_wave(ctx: Context, wave: int) -> list[Reply] | None:
+    """Asks to change the stored wave to `wave` (None when nothing would change)."""
+    p, t = ctx.participant, ctx.t
+    if p.wave == wave or ctx.program.scheme_for_wave(wave) is None:
+        return None
+    deadline = ctx.program.deadline_for_wave(wave)
+    await remember(ctx, "deadline", question=QUESTION, kind="wave", wave=wave)
+    if deadline is None:
+        text = t._("You're in wave {number}? I have no deadline for that wave yet.").format(
+            number=wave
+        )
+        return [Reply(text + " " + t._("Send /start to set it with your announcement date."))]
+    text = t._("You're in wave {new}, not {old}? Then your deadline is {when}. Change it?").format(
+        new=wave, old=p.wave if p.wave is not None else "-", when=t.datetime(deadline)
+    )
+    return [Reply(text, _yes_no(ctx))]
+
+
+def _yes_no(ctx: Context) -> tuple[Option, ...]:
+    return (
+        Option("fact:yes", ctx.t._("Yes, change it")),
+        Option("fact:no", ctx.t._("No, keep it")),
+    )
+
+
+async def offer_purchase(ctx: Context, text: str) -> list[Reply] | None:
+    """ "Sudah beli tgl 25": asks to record that day, or says honestly that it was too late."""
+    p, t = ctx.participant, ctx.t
+    today = t.local(ctx.now()).date()
+    bought = _past_date(text, today)
+    if bought is None or p.deadline_utc is None or "purchase" in p.progress:
+        return None
+    last = t.local(p.deadline_utc).date()
+    day = t.short_date(bought)
+    if bought > last:
+        await remember(ctx, "sanctions")
+        return [
+            Reply(
+                t._(
+                    "{date} is after your deadline ({deadline}), so by the program's rules that "
+                    "purchase doesn't count as your first one in time, and I won't record it as "
+                    "in time."
+                ).format(date=day, deadline=t.short_date(last))
+            ),
+            Reply(
+                t._("If your dashboard says otherwise, ask the official channels:")
+                + " "
+                + official_help(ctx)
+            ),
+        ]
+    await remember(ctx, "purchased", question=QUESTION, kind="purchase", day=bought.isoformat())
+    p.step = Step.MENU
+    return [
+        Reply(
+            t._("You bought your first training on {date}? I'll record it.").format(date=day),
+            (
+                Option("fact:yes", t._("Yes, record it")),
+                Option("fact:no", t._("No")),
+            ),
+        )
+    ]
+
+
+def _past_date(text: str, today: date) -> date | None:
+    """A date written in the text, read as the latest such day not after today."""
+    found = find_date(text, today)
+    for _ in range(2):  # "tgl 18" on the 20th: the 18th just gone, not next month's
+        if found is None or found <= today:
+            return found
+        first = found.replace(day=1) - timedelta(days=1)
+        try:
+            found = first.replace(day=found.day)
+        except ValueError:
+            return None
+    return None
+
+
+_CLAIM = re.compile(
+    r"\b(?:udah|udh|sudah|sdh|dah|uda|telah|baru)\s+(?:saya\s+|aku\s+|ku\s+)?"
+    r"(?:beli|bayar|membeli|checkout|ambil)\b|\b(?:kebeli|terbeli|sudah dibeli|udah dibeli)\b"
+    r"|\b(?:bought|paid)\b",
+    re.IGNORECASE,
+)
+
+
+def claims_purchase(text: str) -> bool:
+    """ "Sudah beli", "udh bayar kelas": the participant says they bought it."""
+    return bool(_CLAIM.search(text))
+
+
+async def pending(ctx: Context) -> bool:
+    memory = await recall(ctx)
+    return memory.question == QUESTION
+
+
+async def answer(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores the confirmed wave or purchase date on yes; nothing on no."""
+    memory = await recall(ctx)
+    if memory.question != QUESTION:
+        return [menu_reply(ctx, ctx.t._("That question has expired."))]
+    if msg.choice:
+        yes: bool | None = msg.choice == "fact:yes"
+    else:
+        yes = classifier(ctx.t.locale).yes_no(msg.text)
+    if yes is None:
+        return []
+    data = dict(memory.data)
+    kind = data.get("kind")
+    await remember(ctx, memory.topic)
+    if not yes:
+        return [menu_reply(ctx, ctx.t._("Okay, nothing changed."))]
+    p, t = ctx.participant, ctx.t
+    if kind == "wave":
+        wave = int(data["wave"])
+        deadline = ctx.program.deadline_for_wave(wave)
+        scheme = ctx.program.scheme_for_wave(wave)
+        if deadline is None or scheme is None:
+            return [menu_reply(ctx)]
+        p.wave, p.scheme, p.deadline_utc, p.announced_on = wave, scheme, deadline, None
+        log.info("participant %s changed to wave %s", p.id, wave)
+        return [
+            menu_reply(
+                ctx, t._("Done: wave {number}.").format(number=wave) + "\n" + deadline_line(ctx)
+            )
+        ]
+    day = date.fromisoformat(str(data["day"]))
+    if mark_done(ctx, "purchase"):
+        p.progress["purchase"] = _local_noon(ctx, day)
+        p.progress.setdefault("platform", p.progress["purchase"])
+        log.info("participant %s recorded a purchase (typed date)", p.id)
+    return [
+        menu_reply(
+            ctx,
+            t._(
+                "Recorded: first training bought on {date}. Finish it to get the certificate."
+            ).format(date=t.short_date(day)),
+        )
+    ]

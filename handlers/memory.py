@@ -1,0 +1,60 @@
+"""The conversation's memory, kept with the participant: the last topic, the question last
+asked, how often a problem came back, and the rest of a long answer. Valid for the minutes set
+in bot/data/nlu/topics.toml, measured with the injected clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from bot.conversation.context import Context
+from bot.nlu.topics import topics
+from bot.storage.base import Memory
+
+_KEY = "memory"
+_LOADED = "memory_loaded"
+
+
+async def recall(ctx: Context) -> Memory:
+    """This turn's memory: what was stored if still valid, else an empty one."""
+    found = ctx.extras.get(_KEY)
+    if isinstance(found, Memory):
+        return found
+    memory = Memory(topic=None, question=None, updated_at=ctx.now())
+    pid = ctx.participant.id
+    if pid is not None:
+        stored = await ctx.store.get_memory(pid)
+        valid = timedelta(minutes=topics().memory_minutes)
+        if stored is not None and ctx.now() - stored.updated_at <= valid:
+            memory = stored
+    ctx.extras[_KEY] = memory
+    ctx.extras[_LOADED] = (memory.topic, memory.question, memory.repeats, dict(memory.data))
+    return memory
+
+
+async def remember(
+    ctx: Context,
+    topic: str | None,
+    *,
+    question: str | None = None,
+    repeats: int = 0,
+    **data: Any,
+) -> None:
+    """Sets this turn's memory (saved by save() at the end of the turn)."""
+    memory = await recall(ctx)
+    memory.topic, memory.question, memory.repeats = topic, question, repeats
+    memory.data = {k: v for k, v in data.items() if v is not None}
+
+
+async def save(ctx: Context) -> None:
+    """Stores this turn's memory with the participant (when it was used and they exist)."""
+    memory = ctx.extras.get(_KEY)
+    pid = ctx.participant.id
+    if not isinstance(memory, Memory) or pid is None or ctx.deleted:
+        return
+    before = ctx.extras.get(_LOADED)
+    now = (memory.topic, memory.question, memory.repeats, memory.data)
+    if before == now and not memory.topic:
+        return
+    memory.updated_at = ctx.now()
+    await ctx.store.save_memory(pid, memory)

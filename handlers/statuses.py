@@ -1,0 +1,105 @@
+"""A dashboard status pasted into a message: what it means and what to do now (the labels and
+their sources are data in bot/data/nlu/topics.toml)."""
+
+from __future__ import annotations
+
+from bot.conversation.context import Context
+from bot.core.domain import Option, Reply
+from bot.core.i18n import N_
+from bot.core.program import Partner
+from bot.nlu.topics import StatusEntry, topics
+from handlers.common import back_option, official_help
+
+MEANINGS: dict[str, str] = {
+    "failed": N_(
+        "“{label}” means the transfer to your bank or e-wallet did not go through. Usual "
+        "causes: the e-wallet isn't premium/verified, its NIK or phone number differs from "
+        "your Prakerja account, or the account is inactive. Now: fix it with {service}, or link "
+        "again: “Ubah” → “Ya, Putuskan Rekening” → link the account again."
+    ),
+    "checking": N_(
+        "“{label}” means the program is checking your account data with your bank or "
+        "e-wallet. Nothing to do now but keep that account active, verified and in your own "
+        "name, and wait for the next status."
+    ),
+    "not_processed": N_(
+        "“{label}” usually comes after the check: your payment is in the queue again (the "
+        "program doesn't define it officially). Wait and look again in a few days."
+    ),
+    "scheduled": N_(
+        "“{label}” means a payment date is set: the money usually arrives {min}–{max} working "
+        "days after it."
+    ),
+    "processing": N_(
+        "“{label}” means the transfer is under way: the money usually arrives {min}–{max} "
+        "working days after the scheduled date. Nothing to do but wait."
+    ),
+    "selection_processing": N_(
+        "“{label}” means the selection of your wave isn't finished yet: the result appears in "
+        "your dashboard. Nothing to do but wait."
+    ),
+    "waiting_training": N_(
+        "“{label}” means your training isn't finished yet, so nothing is paid yet. Finish it, "
+        "wait for the certificate, then give a rating and review in the dashboard."
+    ),
+    "transferred": N_(
+        "“{label}” means the program has sent the money. Check the history in your bank or "
+        "e-wallet app. Still not there after {days} working days? Ask {service} first, then "
+        "the official channels."
+    ),
+    "not_selected": N_(
+        "“{label}” means you did not pass this wave's selection. The reason is under "
+        "“Riwayat Gelombang”. No new registration needed: press “Gabung Gelombang” when the "
+        "next wave opens."
+    ),
+    "no_wave": N_(
+        "“{label}” means no wave is open for you right now. Wait for the next wave's "
+        "announcement at {website} or {instagram}."
+    ),
+}
+
+
+def partner_in(ctx: Context, text: str) -> Partner | None:
+    """The bank or e-wallet named in the participant's message, if any."""
+    words = text.lower().replace("-", " ").split()
+    for partner in ctx.program.partners:
+        if partner.name.lower() in words or partner.id in words:
+            return partner
+    return None
+
+
+def _service(ctx: Context, partner: Partner | None) -> str:
+    if partner is None:
+        return ctx.t._("your bank's or e-wallet's customer service")
+    return ctx.t._("{name}'s customer service ({number})").format(
+        name=partner.name, number=partner.customer_service
+    )
+
+
+def explain(ctx: Context, quoted: tuple[tuple[StatusEntry, str], ...], text: str) -> list[Reply]:
+    """What the latest quoted status means and what to do now (one or two messages)."""
+    t, timings, help_ = ctx.t, ctx.program.timings, ctx.program.official_help
+    entry, label = quoted[-1]
+    partner = partner_in(ctx, text)
+    meaning = t._(MEANINGS[entry.meaning]).format(
+        label=label.title(),
+        service=_service(ctx, partner),
+        min=timings.transfer_working_days_min,
+        max=timings.transfer_working_days_max,
+        days=topics().facts.transfer_missing_working_days,
+        website=ctx.program.program.website,
+        instagram=help_.instagram,
+    )
+    labels = list(dict.fromkeys(lbl.title() for _, lbl in quoted))
+    if len(labels) > 1:
+        meaning = (
+            t._("Your statuses in order: {sequence}. The latest one counts.").format(
+                sequence=" → ".join(labels)
+            )
+            + "\n"
+            + meaning
+        )
+    options = (Option("menu:status", t._("Incentive status")), back_option(t))
+    if entry.meaning in ("failed", "transferred"):
+        return [Reply(meaning), Reply(official_help(ctx), options)]
+    return [Reply(meaning, options)]

@@ -1,0 +1,142 @@
+"""`POST /admin/status`: right, wrong and missing tokens, malformed bodies, a JSON summary."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from pydantic import SecretStr
+
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.config import ConfigError, load_settings
+from bot.core.program import Program
+from bot.incentives.api import admin_routes
+from bot.storage.sqlite import SqliteStore
+from tests.feed import outbox, participant
+
+TOKEN = "s3cret-token-for-tests-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+async def client(
+    store: SqliteStore, program: Program, clock: FakeClock
+) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    app = web.Application()
+    app.add_routes(admin_routes(store, program, clock, SecretStr(TOKEN)))
+    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
+        yield test_client
+
+
+PAID: dict[str, Any] = {
+    "phone": "+62 812-3456-7890",
+    "item": "incentive.1",
+    "status": "paid",
+    "date": "2021-12-12",
+    "partner": "dana",
+}
+
+
+async def test_right_token_applies_one_or_many(
+    client: TestClient[web.Request, web.Application], engine: Engine, store: SqliteStore
+) -> None:
+    ref = await participant(engine, store, "u1", "+6281234567890")
+    response = await client.post("/admin/status", json=PAID, headers=AUTH)
+    assert response.status == 200
+    body = await response.json()
+    assert (body["applied"], body["unchanged"], body["unmatched"]) == (1, 0, 0)
+    many = [
+        PAID,
+        {"ref": ref, "item": "incentive.2", "status": "diproses"},
+        {**PAID, "phone": "0811-1111-1111"},
+    ]
+    response = await client.post("/admin/status", json=many, headers=AUTH)
+    body = await response.json()
+    assert body["results"] == ["unchanged", "applied", "unmatched"]
+    assert [k for _, _, k in await outbox(store)] == [
+        "incentive:1:incentive.1:paid:2021-12-12",
+        "incentive:1:surveys",
+        "incentive:1:incentive.2:processing:-",
+    ]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong-token-0123456789"}, {"Authorization": TOKEN}],
+)
+async def test_missing_or_wrong_token_is_401(
+    client: TestClient[web.Request, web.Application],
+    engine: Engine,
+    store: SqliteStore,
+    headers: dict[str, str],
+) -> None:
+    await participant(engine, store, "u1", "+6281234567890")
+    response = await client.post("/admin/status", json=PAID, headers=headers)
+    assert response.status == 401
+    assert await outbox(store) == []
+    assert await store.benefit_history(1) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("{not json", "body is not JSON"),
+        ("[]", "the list is empty"),
+        ('"paid"', "update 0: must be a JSON object"),
+        ('{"item": "incentive.1", "status": "paid"}', "update 0: needs a phone or a ref"),
+        (
+            '[{"ref": "PK-AAAAAA", "item": "survey.1", "status": "paid"}]',
+            "needs a date and a partner",
+        ),
+        (
+            '{"ref": "PK-AAAAAA", "item": "survey.1", "status": "failed"}',
+            "needs a reason or a note",
+        ),
+        ('{"ref": 5.5, "item": "survey.1", "status": "waiting"}', "ref must be text"),
+    ],
+)
+async def test_malformed_bodies_are_400_and_apply_nothing(
+    client: TestClient[web.Request, web.Application],
+    engine: Engine,
+    store: SqliteStore,
+    body: str,
+    reason: str,
+) -> None:
+    await participant(engine, store, "u1", "+6281234567890")
+    good_then_bad = body
+    response = await client.post("/admin/status", data=good_then_bad, headers=AUTH)
+    assert response.status == 400
+    assert reason in (await response.json())["error"]
+    assert await outbox(store) == []
+
+
+async def test_a_bad_update_in_a_list_applies_none(
+    client: TestClient[web.Request, web.Application], engine: Engine, store: SqliteStore
+) -> None:
+    await participant(engine, store, "u1", "+6281234567890")
+    response = await client.post(
+        "/admin/status", json=[PAID, {**PAID, "status": "lunas"}], headers=AUTH
+    )
+    assert (
+        response.status == 400 and "update 1: unknown status" in (await response.json())["error"]
+    )
+    assert await store.benefit_history(1) == []
+
+
+def test_no_token_no_routes(store: SqliteStore, program: Program, clock: FakeClock) -> None:
+    assert admin_routes(store, program, clock, None) == []
+
+
+def test_admin_token_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_API_TOKEN", "short")
+    with pytest.raises(ConfigError, match=r"^ADMIN_API_TOKEN: .*at least 16 characters"):
+        load_settings(_env_file=None)
+    monkeypatch.setenv("ADMIN_API_TOKEN", "")
+    assert load_settings(_env_file=None).admin_api_token is None
+    monkeypatch.setenv("ADMIN_API_TOKEN", TOKEN)
+    token = load_settings(_env_file=None).admin_api_token
+    assert token is not None and token.get_secret_value() == TOKEN and TOKEN not in repr(token)
