@@ -6,6 +6,7 @@ from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
 from bot.core.program import Scheme
 from bot.nlu.entities import find_date
+from handlers import handoff
 from handlers.common import (
     back_option,
     deadline_line,
@@ -224,7 +225,10 @@ async def next_wave(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 async def human(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores nothing; says it is a bot and gives the official help channels."""
+    """Stores a handoff to a person (handlers/handoff.py) and says when one usually answers;
+    gives the official help channels when no handoff can be opened."""
+    if ctx.participant.id is not None and ctx.participant.onboarded:
+        return await handoff.open_handoff(ctx, "asked for a person")
     t, help_ = ctx.t, ctx.program.official_help
     return [
         Reply(t._("I'm a bot, not a person, and not the official program.")),

@@ -6,6 +6,7 @@ import logging
 
 from bot.conversation.context import Context
 from bot.core.domain import Reply
+from handlers import handoff
 from handlers.common import back_option, official_help
 from handlers.troubleshooting import services
 
@@ -16,10 +17,23 @@ _PARTNER_TOPICS = ("link_account", "incentive_status", "otp")
 
 
 async def escalate(ctx: Context, topic: str) -> list[Reply]:
-    """Stores nothing; sends the participant to a person for `topic` (the official channels;
-    the operator's handoff replaces this once the console lands)."""
+    """Stores a handoff to the operators' team for `topic` (handlers/handoff.py), or, when
+    none can be opened, sends the participant to the official channels."""
     t = ctx.t
     log.info("participant %s: %s escalated to a person", ctx.participant.id, topic)
+    if await handoff.start(ctx, f"not solved by the bot: {topic}"):
+        text = t._(
+            "I can't solve this from here, and I won't send you round in circles: I've passed "
+            "you on to our team. A person usually answers {hours}. Write here what happens "
+            "and what you already tried; never give your OTP, PIN or password to anyone."
+        ).format(hours=handoff.hours(ctx))
+        more = official_help(ctx)
+        if topic in _PARTNER_TOPICS:
+            more += "\n" + t._("Bank/e-wallet customer service: {service}").format(
+                service=services(ctx)
+            )
+        more += "\n" + t._("To go back to the bot's menu at any time, send /batal.")
+        return [Reply(text), Reply(more)]
     first = t._(
         "I can't solve this from here, and I won't send you round in circles: a person has to "
         "look at your account. Tell them your problem, your wave and what you already tried. "

@@ -17,11 +17,13 @@ from bot.core.safety import Problem, clean, problem, scan
 from bot.nlu import classifier
 from handlers import (
     brevity,
+    broadcasts,
     dashboard,
     facts,
     followup,
     freetext,
     guard,
+    handoff,
     help,
     incentive_notices,
     incentives,
@@ -41,7 +43,7 @@ from handlers.common import MENU_ITEMS, menu_reply
 from handlers.memory import recall, save
 
 # Modules that register outbox kinds in handlers/notices.py when imported.
-NOTICE_MODULES = (incentive_notices,)
+NOTICE_MODULES = (incentive_notices, handoff, broadcasts)
 
 # Buttons: exact option ids.
 ACTIONS: dict[str, Handler] = {
@@ -109,6 +111,7 @@ STEP_TEXT: dict[Step, Handler] = {
     Step.CONFIRM_DELETE: privacy.confirm,
     Step.CONFIRM_PURCHASE: freetext.confirm_purchase,
     Step.CONFIRM_STOP: freetext.confirm_stop,
+    Step.HANDOFF: handoff.relay,  # while talking to a person, typed text goes to the inbox
 }
 
 
@@ -160,6 +163,8 @@ async def prompt(ctx: Context, msg: Incoming) -> list[Reply]:
         return await freetext.ask_purchase(ctx, msg)
     if step == Step.CONFIRM_STOP:
         return await freetext.ask_stop(ctx, msg)
+    if step == Step.HANDOFF:
+        return handoff.waiting(ctx)
     return [menu_reply(ctx)]
 
 

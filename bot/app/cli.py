@@ -118,3 +118,14 @@ main.add_command(classify)
 main.add_command(outbox_command)
 main.add_command(unknown_command)
 main.add_command(db_group)
+
+
+def _console_commands() -> None:
+    from bot.app.console import console_command
+    from bot.console.cli import operator_command
+
+    main.add_command(operator_command)
+    main.add_command(console_command)
+
+
+_console_commands()

@@ -15,6 +15,7 @@ from typing import Protocol, cast
 
 from aiohttp import web
 
+from bot.app.console import build_console, console_routes
 from bot.app.web import build_web_app, serve
 from bot.app.wiring import App, open_app
 from bot.channels.console import ConsoleChannel, ConsoleSender
@@ -126,6 +127,9 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
         feed = cast(FeedStore, app.store)
         routes += admin_routes(feed, app.program, app.clock, settings.admin_api_token)
         host, port = settings.web_host_port
+        console = build_console(app, host)  # the operator console, under /console/
+        await stack.enter_async_context(console.running())
+        routes += console_routes(console, app)
         try:
             await stack.enter_async_context(serve(build_web_app(routes), host, port))
         except OSError as exc:

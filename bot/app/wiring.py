@@ -92,6 +92,7 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
             default_locale=settings.prakerja_locale,
             default_timezone=settings.prakerja_timezone,
             observers=[planner],
+            extras={"handoff_hours": settings.handoff_hours},
         )
         yield App(
             settings=settings,

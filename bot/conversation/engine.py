@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -57,6 +57,7 @@ class Engine:
         default_locale: str = "id",
         default_timezone: str = "Asia/Jakarta",
         observers: Sequence[ParticipantObserver] = (),
+        extras: Mapping[str, object] | None = None,
     ) -> None:
         self.store = store
         self.program = program
@@ -65,6 +66,7 @@ class Engine:
         self.default_locale = default_locale
         self.default_timezone = default_timezone
         self.observers = list(observers)
+        self.extras = dict(extras or {})  # settings handlers read (Context.extras)
 
     def _new_participant(self, msg: Incoming) -> Participant:
         return Participant(
@@ -95,6 +97,7 @@ class Engine:
         if msg.phone and msg.kind != InputKind.CONTACT:  # the channel's own number (WhatsApp)
             participant.phone = normalise_phone(msg.phone) or participant.phone
         ctx = Context.of(participant, self.program, self.clock, self.store)
+        ctx.extras.update(self.extras)
         try:
             replies = await self.router(ctx, msg)
         except StoreBusy:

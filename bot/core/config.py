@@ -217,6 +217,12 @@ class Settings(BaseSettings):
         host, _, port = self.web_listen.rpartition(":")
         return host.strip("[]"), int(port)
 
+    # The operator's console (bot/console): when a person usually answers a handoff, how long
+    # a console session lasts without use, and at most.
+    handoff_hours: str = ""  # e.g. "Senin–Jumat 08.00–17.00 WIB"; empty: the catalog's default
+    console_idle_minutes: int = Field(60, ge=5, le=24 * 60)
+    console_session_hours: int = Field(12, ge=1, le=24 * 7)
+
     @property
     def sqlite_path(self) -> str:
         """The SQLite file path (or `:memory:`) from DATABASE_URL."""

@@ -27,6 +27,7 @@ class Step(StrEnum):
     CONFIRM_DELETE = "confirm_delete"
     CONFIRM_PURCHASE = "confirm_purchase"
     CONFIRM_STOP = "confirm_stop"
+    HANDOFF = "handoff"  # talking to a person: typed text goes to the operators' inbox
 
 
 class InputKind(StrEnum):

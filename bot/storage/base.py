@@ -88,6 +88,17 @@ class Store(Protocol):
         """Marks the participant (un)reachable; True if they exist. Cancels pending outbox rows."""
         ...
 
+    async def open_handoff(self, participant_id: int, reason: str, now: datetime) -> int:
+        """The participant's active handoff to a person, or a new one; returns its id."""
+        ...
+
+    async def current_handoff(self, participant_id: int) -> int | None:
+        """The id of the participant's open or taken handoff, if any."""
+        ...
+
+    async def add_handoff_message(self, handoff_id: int, text: str, now: datetime) -> None:
+        """Keeps a participant's redacted message for the operators' inbox."""
+
     async def get_memory(self, participant_id: int) -> Memory | None:
         """The participant's conversation memory as last saved, or None."""
         ...

@@ -107,3 +107,78 @@ def unsent(path: str) -> int:
         return int(row[0])
     finally:
         db.close()
+
+
+def seed_console(path: str, participants: int, *, now: datetime, seed: int = 13) -> None:
+    """Adds `participants` varied participants for the console's benchmark (ids from 1): waves
+    1-22 over four schemes, three zones, two channels, deadlines from 30 days ago to 30 days
+    ahead, progress rows along the funnel (each step reached by fewer), and an incentive item
+    for those who linked an account. Deterministic for a given `seed`."""
+    import random
+
+    rng = random.Random(seed)
+    stamp = _iso(now)
+    zones = ("Asia/Jakarta", "Asia/Jakarta", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+    steps = ("dashboard", "platform", "purchase", "certificate", "review", "linking")
+    statuses = ("waiting", "processing", "paid", "paid", "failed")
+    people: list[tuple[object, ...]] = []
+    progress: list[tuple[object, ...]] = []
+    items: list[tuple[object, ...]] = []
+
+    def flush(db: sqlite3.Connection) -> None:
+        db.executemany(
+            "INSERT INTO participants (id, channel, user_id, chat_id, step, locale, timezone,"
+            " ref_code, wave, scheme, deadline_utc, phone, reminders_enabled, created_at,"
+            f" updated_at) VALUES (?, ?, ?, ?, 'menu', 'id', ?, ?, ?, ?, ?, ?, ?, '{stamp}',"
+            f" '{stamp}')",
+            people,
+        )
+        db.executemany(
+            "INSERT INTO progress (participant_id, item, done_at) VALUES (?, ?, ?)", progress
+        )
+        db.executemany(
+            "INSERT INTO benefit_items (participant_id, item_key, kind, item_index, amount,"
+            f" status, updated_at) VALUES (?, 'incentive.1', 'incentive', 1, 600000, ?,"
+            f" '{stamp}')",
+            items,
+        )
+        people.clear()
+        progress.clear()
+        items.clear()
+
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            for i in range(1, participants + 1):
+                wave = rng.randint(1, 22)
+                scheme = ("2021", "2022", "2023", "2024")[min(3, (wave - 1) // 6)]
+                channel = "whatsapp" if rng.random() < 0.4 else "telegram"
+                deadline = _iso(now + timedelta(hours=rng.randint(-30 * 24, 30 * 24)))
+                phone = f"+62812{i:08d}"
+                people.append(
+                    (
+                        i,
+                        channel,
+                        str(i),
+                        str(i),
+                        rng.choice(zones),
+                        f"PK-B{i:09d}",
+                        wave,
+                        scheme,
+                        deadline,
+                        phone,
+                        0 if rng.random() < 0.1 else 1,
+                    )
+                )
+                reached = 0
+                while reached < len(steps) and rng.random() < 0.75:
+                    progress.append((i, steps[reached], stamp))
+                    reached += 1
+                if reached == len(steps):
+                    items.append((i, rng.choice(statuses)))
+                if len(people) >= 50_000:
+                    flush(db)
+            flush(db)
+        db.execute("ANALYZE")
+    finally:
+        db.close()

@@ -16,6 +16,9 @@ import aiosqlite
 
 from bot.core.domain import Participant, Step
 from bot.storage.base import StoreUnavailable
+from bot.storage.broadcasts import BroadcastMixin
+from bot.storage.console import ConsoleMixin
+from bot.storage.handoffs import HandoffMixin
 from bot.storage.inbound import InboundMixin
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.instances import InstancesMixin
@@ -66,6 +69,9 @@ class SqliteStore(
     WhatsAppMixin,
     InstancesMixin,
     MemoryMixin,
+    ConsoleMixin,
+    HandoffMixin,
+    BroadcastMixin,
 ):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 

@@ -7,7 +7,7 @@ import json
 import sqlite3
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
@@ -19,6 +19,11 @@ from bot.storage.base import StoreBusy
 def ts(moment: datetime | None) -> str | None:
     """A UTC moment as stored text."""
     return None if moment is None else moment.isoformat()
+
+
+def utc_ts(moment: datetime) -> str:
+    """A moment as stored text, converted to UTC first."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def from_ts(text: str | None) -> datetime | None:

@@ -1,0 +1,86 @@
+"""Building the console from the bot's parts, and `prakerja-bot console`: the console alone
+on the embedded database, no channel configured (to try it locally)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+import click
+from aiohttp import web
+
+from bot.app.web import build_web_app, serve
+from bot.app.wiring import App, open_app
+from bot.console.api import api_routes
+from bot.console.app import Console
+from bot.console.auth import is_loopback
+from bot.core.clock import SystemClock
+from bot.core.config import ConfigError, Settings, load_settings
+from bot.core.program import ProgramError
+from bot.outbox.policy import limits_from_settings
+from bot.storage.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+
+
+def build_console(app: App, host: str) -> Console:
+    """The console for the app's store; cookies Secure unless served on a loopback address."""
+    store = app.store
+    assert isinstance(store, SqliteStore)
+    settings = app.settings
+    rates = {name: limit.rate for name, limit in limits_from_settings(settings).items()}
+    return Console(
+        store,
+        app.program,
+        app.clock,
+        secure_cookies=not is_loopback(host),
+        rates=rates,
+        idle=timedelta(minutes=settings.console_idle_minutes),
+        lifetime=timedelta(hours=settings.console_session_hours),
+        reader_path=settings.sqlite_path
+        if settings.database_url.startswith("sqlite:///")
+        else None,
+    )
+
+
+def console_routes(console: Console, app: App) -> list[web.RouteDef]:
+    """The console's pages and its JSON routes."""
+    return [*console.routes(), *api_routes(console, app.settings.admin_api_token)]
+
+
+async def serve_console(settings: Settings, host: str, port: int) -> None:
+    """The console and its JSON routes on host:port until SIGINT/SIGTERM; broadcasts are
+    enqueued (they wait in the outbox: no channel sends here)."""
+    from bot.app.runner import wait_for_stop_signal
+
+    async with open_app(settings, SystemClock()) as app:
+        console = build_console(app, host)
+        async with (
+            console.running(),
+            serve(build_web_app(console_routes(console, app)), host, port),
+        ):
+            print(f"console: http://{host}:{port}/console/ (Ctrl+C to stop)", flush=True)
+            await wait_for_stop_signal()
+
+
+@click.command("console")
+@click.option(
+    "--listen",
+    default="127.0.0.1:8080",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve the console (a loopback address: cookies without Secure).",
+)
+def console_command(listen: str) -> None:
+    """Serve the operator console alone (no channel), at http://HOST:PORT/console/."""
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8080", param_hint="--listen")
+    try:
+        settings = load_settings()
+        asyncio.run(serve_console(settings, host.strip("[]"), int(port)))
+    except (ConfigError, ProgramError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,189 @@
+"""Broadcast pages (admins): write a message, pick a segment, preview it in both languages with
+its recipient count, send now or at a time; then watch its progress or cancel the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from bot.console.auth import Session
+from bot.console.participants import filter_choices
+from bot.console.render import ZONE, translator
+from bot.console.segments import FIELDS, SegmentError, as_query, parse_segment
+from bot.core.i18n import N_, Translator
+from bot.storage.segments import Segment
+from bot.storage.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from bot.console.app import Console
+
+MAX_TEXT = 4000
+
+
+class BroadcastError(ValueError):
+    """A broadcast that cannot be sent (translated message)."""
+
+
+def parse_at(value: object, t: Translator, now: datetime) -> datetime | None:
+    """A send time: ISO-8601, or a form's local date-time (WIB); None for now."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BroadcastError(t._("The time must look like 2021-11-20T10:00.")) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(ZONE))
+    if moment < now:
+        raise BroadcastError(t._("The time has already passed."))
+    return moment
+
+
+def check_text(text: str, t: Translator) -> str:
+    if not text.strip():
+        raise BroadcastError(t._("Write the message first."))
+    if len(text) > MAX_TEXT:
+        raise BroadcastError(t._("The message is longer than {n} characters.").format(n=MAX_TEXT))
+    return text.strip()
+
+
+Form = tuple[Segment, str, str | None, bool, datetime | None]
+Posted = tuple[dict[str, Any], Form]
+
+
+def read_form(console: Console, form: Mapping[str, Any], t: Translator) -> Form:
+    segment = parse_segment({k: v for k, v in form.items() if k in FIELDS}, console.program, t)
+    text = check_text(str(form.get("text", "")), t)
+    text_en = str(form.get("text_en", "")).strip() or None
+    if text_en is not None:
+        text_en = check_text(text_en, t)
+    notice = str(form.get("notice", "")) in ("1", "on", "true")
+    return segment, text, text_en, notice, parse_at(form.get("at"), t, console.clock.now())
+
+
+STATE_LABELS = {
+    "enqueueing": N_("Preparing"),
+    "queued": N_("Queued"),
+    "cancelled": N_("Cancelled"),
+}
+
+
+def routes(console: Console) -> list[web.RouteDef]:
+    store: SqliteStore = console.store
+    job = console.broadcasts
+
+    async def listing(request: web.Request, session: Session) -> web.StreamResponse:
+        found = await store.broadcasts()
+        progress = {b.id: await store.broadcast_progress(b.id) for b in found}
+        return console.page(
+            request,
+            session,
+            "broadcasts.html",
+            broadcasts=found,
+            progress=progress,
+            states=STATE_LABELS,
+        )
+
+    async def new(request: web.Request, session: Session) -> web.StreamResponse:
+        return console.page(
+            request,
+            session,
+            "broadcast_new.html",
+            values=dict(request.query),
+            error="",
+            **filter_choices(console),
+        )
+
+    async def posted(request: web.Request, session: Session) -> Posted | web.Response:
+        """The form's broadcast, or the form again with what is wrong (400)."""
+        form = dict((await request.post()).items())
+        form.pop("csrf", None)
+        try:
+            return form, read_form(console, form, translator(request))
+        except (SegmentError, BroadcastError) as exc:
+            return console.page(
+                request,
+                session,
+                "broadcast_new.html",
+                400,
+                values=form,
+                error=str(exc),
+                **filter_choices(console),
+            )
+
+    async def preview(request: web.Request, session: Session) -> web.StreamResponse:
+        found = await posted(request, session)
+        if isinstance(found, web.Response):
+            return found
+        form, (segment, text, text_en, notice, at) = found
+        return console.page(
+            request,
+            session,
+            "broadcast_preview.html",
+            values=form,
+            text=text,
+            text_en=text_en,
+            notice=notice,
+            at=at,
+            recipients=await job.recipients(segment, notice),
+            segment=as_query(segment),
+        )
+
+    async def create(request: web.Request, session: Session) -> web.StreamResponse:
+        found = await posted(request, session)
+        if isinstance(found, web.Response):
+            return found
+        _, (segment, text, text_en, notice, at) = found
+        bid, count = await job.create(session.operator.name, segment, text, text_en, notice, at)
+        await console.audit(
+            session, "broadcast_create", {"broadcast": bid, "recipients": count, "notice": notice}
+        )
+        raise web.HTTPSeeOther(f"/console/broadcasts/{bid}")
+
+    async def _get(request: web.Request) -> int | None:
+        try:
+            return int(request.match_info["bid"])
+        except ValueError:
+            return None
+
+    async def detail(request: web.Request, session: Session) -> web.StreamResponse:
+        bid = await _get(request)
+        found = await store.broadcast(bid) if bid is not None else None
+        if found is None:
+            return console.refuse(request, session, 404)
+        progress = await store.broadcast_progress(found.id)
+        active = found.state == "enqueueing" or progress["pending"] + progress["sending"] > 0
+        return console.page(
+            request,
+            session,
+            "broadcast.html",
+            b=found,
+            progress=progress,
+            active=active,
+            states=STATE_LABELS,
+        )
+
+    async def cancel(request: web.Request, session: Session) -> web.StreamResponse:
+        bid = await _get(request)
+        if bid is None or await store.broadcast(bid) is None:
+            return console.refuse(request, session, 404)
+        cancelled = await store.cancel_broadcast(bid, console.clock.now())
+        await console.audit(
+            session, "broadcast_cancel", {"broadcast": bid, "cancelled": cancelled or 0}
+        )
+        raise web.HTTPSeeOther(f"/console/broadcasts/{bid}")
+
+    admin = {"admin": True}
+    return [
+        web.get("/console/broadcasts", console.guard(listing, **admin)),
+        web.get("/console/broadcasts/new", console.guard(new, **admin)),
+        web.post("/console/broadcasts/preview", console.guard(preview, **admin)),
+        web.post("/console/broadcasts", console.guard(create, **admin)),
+        web.get("/console/broadcasts/{bid}", console.guard(detail, **admin)),
+        web.post("/console/broadcasts/{bid}/cancel", console.guard(cancel, **admin)),
+    ]

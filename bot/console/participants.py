@@ -1,0 +1,162 @@
+"""Participants: search and filter (a segment), a page per participant, CSV export (admins)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.console.auth import Session
+from bot.console.overview import STEP_LABELS
+from bot.console.render import translator
+from bot.console.segments import CHANNELS, SegmentError, as_query, parse_segment
+from bot.core.zones import ZONES
+from bot.incentives.tracker import item_specs
+from bot.storage.segments import FUNNEL, INCENTIVE_STATUSES, Segment
+from bot.storage.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from bot.console.app import Console
+
+PAGE = 50
+EXPORT_COLUMNS = (
+    "ref",
+    "channel",
+    "wave",
+    "scheme",
+    "zone",
+    "phone",
+    "deadline_utc",
+    "reminders",
+    "steps",
+)
+
+
+def filter_choices(console: Console) -> dict[str, Any]:
+    """What the filter form offers (shared with the broadcast form)."""
+    return {
+        "schemes": list(console.program.schemes),
+        "steps": [(s, STEP_LABELS[s]) for s in FUNNEL],
+        "zones": list(ZONES.items()),
+        "channels": CHANNELS,
+        "statuses": INCENTIVE_STATUSES,
+    }
+
+
+def read_segment(console: Console, request: web.Request) -> tuple[Segment, str]:
+    t = translator(request)
+    values = {k: v for k, v in request.query.items() if k not in ("after",)}
+    try:
+        return parse_segment(values, console.program, t), ""
+    except SegmentError as exc:
+        return Segment(), str(exc)
+
+
+def routes(console: Console) -> list[web.RouteDef]:
+    store: SqliteStore = console.store
+
+    async def listing(request: web.Request, session: Session) -> web.StreamResponse:
+        segment, error = read_segment(console, request)
+        now = console.clock.now()
+        try:
+            after = max(0, int(request.query.get("after", "0")))
+        except ValueError:
+            after = 0
+        rows = (
+            []
+            if error
+            else await console.reader.list_segment(segment, now, after_id=after, limit=PAGE)
+        )
+        total = 0 if error else await console.reader.count_segment(segment, now)
+        query = as_query(segment)
+        more = urlencode({**query, "after": rows[-1].id}) if len(rows) == PAGE else ""
+        if segment.query is not None:
+            await console.audit(session, "participant_search", {"found": total})
+        return console.page(
+            request,
+            session,
+            "participants.html",
+            rows=rows,
+            total=total,
+            values=query,
+            error=error,
+            more=more,
+            export=urlencode(query),
+            **filter_choices(console),
+        )
+
+    async def detail(request: web.Request, session: Session) -> web.StreamResponse:
+        try:
+            pid = int(request.match_info["pid"])
+        except ValueError:
+            return console.refuse(request, session, 404)
+        participant = await store.participant_by_id(pid)
+        if participant is None:
+            return console.refuse(request, session, 404)
+        scheme = console.program.schemes[
+            participant.scheme or console.program.program.default_scheme
+        ]
+        items = await store.benefit_items(pid, item_specs(scheme))
+        await console.audit(session, "participant_view", participant_id=pid)
+        steps = [(STEP_LABELS[s], participant.progress.get(s)) for s in FUNNEL[1:-1]]
+        return console.page(
+            request,
+            session,
+            "participant.html",
+            p=participant,
+            steps=steps,
+            items=items,
+            outbox=await store.participant_outbox(pid),
+            handoffs=await store.participant_handoffs(pid),
+            now=console.clock.now(),
+        )
+
+    async def export(request: web.Request, session: Session) -> web.StreamResponse:
+        segment, error = read_segment(console, request)
+        if error:
+            return console.page(request, session, "error.html", 400, message=error)
+        now = console.clock.now()
+        filters = {k: v for k, v in segment.as_dict().items() if k != "query"}
+        rows = await console.reader.count_segment(segment, now)
+        await console.audit(session, "participants_export", {"segment": filters, "rows": rows})
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/csv; charset=utf-8",
+                "Content-Disposition": 'attachment; filename="participants.csv"',
+                "Cache-Control": "no-store",
+            }
+        )
+        await response.prepare(request)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        async for p in console.reader.iter_segment(segment, now):
+            writer.writerow(
+                [
+                    p.ref_code,
+                    p.channel,
+                    p.wave or "",
+                    p.scheme or "",
+                    p.timezone,
+                    p.phone or "",
+                    p.deadline_utc.isoformat() if p.deadline_utc else "",
+                    "on" if p.reminders_enabled else "off",
+                    " ".join(s for s in FUNNEL if s in p.steps),
+                ]
+            )
+            if buffer.tell() > 64 * 1024:
+                await response.write(buffer.getvalue().encode())
+                buffer.seek(0)
+                buffer.truncate()
+        await response.write(buffer.getvalue().encode())
+        await response.write_eof()
+        return response
+
+    return [
+        web.get("/console/participants", console.guard(listing)),
+        web.get("/console/participants.csv", console.guard(export, admin=True)),
+        web.get("/console/participants/{pid}", console.guard(detail)),
+    ]

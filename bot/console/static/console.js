@@ -1,0 +1,1 @@
+/* reserved: the console works without script */

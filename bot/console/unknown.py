@@ -1,0 +1,51 @@
+"""The "not understood" page (admins): the redacted messages the bot did not understand, with
+its guesses; an admin marks the intent each should have had, and `prakerja-bot unknown
+--export` writes the marked ones as example lines for the understanding data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from bot.console.auth import Session
+from bot.nlu.knowledge import INTENTS, UNKNOWN
+
+if TYPE_CHECKING:
+    from bot.console.app import Console
+
+SHOWN = 200
+LABELS = tuple(i for i in INTENTS if i != UNKNOWN)
+
+
+def routes(console: Console) -> list[web.RouteDef]:
+    store = console.store
+
+    async def page(request: web.Request, session: Session) -> web.StreamResponse:
+        try:
+            days = max(1, min(90, int(request.query.get("days", "7"))))
+        except ValueError:
+            days = 7
+        since = console.clock.now() - timedelta(days=days)
+        messages = await console.reader.list_unknown(SHOWN, since=since)
+        return console.page(
+            request, session, "unknown.html", messages=messages, intents=LABELS, days=days
+        )
+
+    async def label(request: web.Request, session: Session) -> web.StreamResponse:
+        form = await request.post()
+        intent = str(form.get("intent", ""))
+        try:
+            message_id = int(request.match_info["mid"])
+        except ValueError:
+            return console.refuse(request, session, 404)
+        if intent not in LABELS or not await store.label_unknown(message_id, intent):
+            return console.refuse(request, session, 404)
+        await console.audit(session, "unknown_label", {"message": message_id, "intent": intent})
+        raise web.HTTPSeeOther(f"/console/unknown#m{message_id}")
+
+    return [
+        web.get("/console/unknown", console.guard(page, admin=True)),
+        web.post("/console/unknown/{mid}", console.guard(label, admin=True)),
+    ]

@@ -1,0 +1,168 @@
+"""Broadcasts: recipients (who stopped reminders only for a program notice), rows enqueued in
+batches, paced and out of quiet hours, delivered in each participant's language, progress,
+and a broadcast cancelled half way."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.console.app import Console
+from bot.console.sending import BroadcastJob
+from bot.core.clock import FakeClock
+from bot.core.outbound import RecordingSender
+from bot.core.program import Program
+from bot.outbox.delivery import DeliveryWorker
+from bot.storage.segments import Segment
+from bot.storage.sqlite import SqliteStore
+from handlers.notices import NoticeRegistry
+from tests.console.helpers import Client, add_participant, csrf_of, login
+
+
+async def _people(store: SqliteStore, n: int = 10) -> None:
+    for i in range(n):
+        await add_participant(store, f"p{i}", locale="en" if i == 0 else "id")
+    await add_participant(store, "quiet", reminders_enabled=False)
+    await add_participant(store, "gone", unreachable=True)
+    await add_participant(store, "other", wave=5)
+
+
+async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> RecordingSender:
+    sender = RecordingSender("test")
+    await DeliveryWorker(
+        store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
+    ).run_once()
+    return sender
+
+
+async def test_recipients_leave_out_who_stopped_reminders_unless_a_notice(
+    store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    await _people(store)
+    job = BroadcastJob(store, program, clock, {"test": 50.0})
+    assert await job.recipients(Segment(wave=22), notice=False) == 10
+    assert await job.recipients(Segment(wave=22), notice=True) == 11  # never the unreachable
+
+
+async def test_rows_are_enqueued_in_batches_paced_and_sent_in_each_language(
+    store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    await _people(store)
+    job = BroadcastJob(store, program, clock, {"test": 5.0}, batch=3)
+    bid, count = await job.create("ana", Segment(wave=22), "Halo semua", "Hello all", False, None)
+    await job.wait()
+    found = await store.broadcast(bid)
+    assert found is not None and (found.state, found.enqueued, count) == ("queued", 10, 10)
+    assert (await store.broadcast_progress(bid))["pending"] == 10
+    async with store.db.execute(
+        "SELECT due_at FROM outbox WHERE kind = 'broadcast' ORDER BY due_at"
+    ) as cursor:
+        dues = [datetime.fromisoformat(r[0]) async for r in cursor]
+    assert dues[1] - dues[0] == timedelta(seconds=0.25)  # 80 % of 5 per second
+    clock.advance(timedelta(seconds=10))
+    sender = await _deliver(store, program, clock)
+    texts = sorted(m.replies[0].text for m in sender.sent)
+    assert texts == ["Halo semua"] * 9 + ["Hello all"]
+    assert (await store.broadcast_progress(bid))["sent"] == 10
+
+
+async def test_a_broadcast_at_night_waits_for_the_end_of_the_quiet_hours(
+    store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    await _people(store, 2)
+    job = BroadcastJob(store, program, clock, {"test": 50.0})
+    night = datetime.fromisoformat("2021-11-20T23:30:00+07:00")
+    await job.create("ana", Segment(wave=22), "Info", None, False, night)
+    await job.wait()
+    async with store.db.execute("SELECT MIN(due_at) FROM outbox") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    first = datetime.fromisoformat(row[0])
+    assert first > night and first.astimezone(night.tzinfo).hour >= 6
+
+
+async def test_a_broadcast_cancelled_half_way(
+    store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    await _people(store)
+    job = BroadcastJob(store, program, clock, {"test": 5.0}, batch=4)
+    bid, _ = await job.create("ana", Segment(wave=22), "Halo", None, False, None)
+    await job.wait()
+    clock.advance(timedelta(seconds=1))  # rows 0-4 are due (4 per second)
+    sender = await _deliver(store, program, clock)
+    assert len(sender.sent) == 5
+    assert await store.cancel_broadcast(bid, clock.now()) == 5
+    assert await store.cancel_broadcast(bid, clock.now()) is None
+    clock.advance(timedelta(hours=1))
+    assert len((await _deliver(store, program, clock)).sent) == 0
+    assert await store.broadcast_progress(bid) == {
+        "pending": 0,
+        "sending": 0,
+        "sent": 5,
+        "failed": 0,
+        "cancelled": 5,
+    }
+
+
+async def test_cancelled_while_enqueueing_adds_nothing_more(
+    store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    await _people(store)
+    job = BroadcastJob(store, program, clock, {"test": 5.0}, batch=3)
+    bid = await store.create_broadcast(
+        "ana", "Halo", None, Segment(wave=22), False, clock.now(), 10, clock.now()
+    )
+    found = await store.broadcast(bid)
+    assert found is not None
+    await store.cancel_broadcast(bid, clock.now())
+    await job.enqueue(bid)
+    assert sum((await store.broadcast_progress(bid)).values()) == 0
+
+
+async def test_who_stops_reminders_after_it_was_queued_is_left_out(
+    store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    await _people(store, 2)
+    job = BroadcastJob(store, program, clock, {"test": 50.0})
+    bid, _ = await job.create("ana", Segment(wave=22), "Halo", None, False, None)
+    notice, _ = await job.create("ana", Segment(wave=22), "Penting", None, True, None)
+    await job.wait()
+    stopped = await store.get_participant("test", "p1")
+    assert stopped is not None
+    stopped.reminders_enabled = False
+    await store.save_participant(stopped)
+    clock.advance(timedelta(seconds=5))
+    await _deliver(store, program, clock)
+    assert (await store.broadcast_progress(bid))["sent"] == 1
+    assert (await store.broadcast_progress(notice))["sent"] == 3
+
+
+async def test_the_broadcast_pages(
+    store: SqliteStore, client: Client, console: Console, program: Program, clock: FakeClock
+) -> None:
+    await _people(store)
+    csrf = await login(client, "ana")
+    form = {
+        "csrf": csrf,
+        "text": "Jangan lupa beli pelatihan",
+        "text_en": "Buy a training",
+        "wave": "22",
+        "purchased": "false",
+        "at": "",
+    }
+    preview = await client.post("/console/broadcasts/preview", data=form)
+    page = await preview.text()
+    assert "Siaran ini menjangkau 10 peserta." in page
+    assert "Jangan lupa beli pelatihan" in page and "Buy a training" in page
+    bad = await client.post("/console/broadcasts/preview", data={**form, "wave": "x"})
+    assert bad.status == 400 and "wave: harus bilangan bulat" in await bad.text()
+    created = await client.post("/console/broadcasts", data=form)
+    assert created.status == 200 and "/console/broadcasts/" in str(created.url)
+    await console.broadcasts.wait()
+    clock.advance(timedelta(seconds=1))
+    await _deliver(store, program, clock)
+    page = await (await client.get(str(created.url.path))).text()
+    assert 'id="sent">' in page
+    cancel = await client.post(f"{created.url.path}/cancel", data={"csrf": csrf_of(page)})
+    assert cancel.status == 200
+    actions = [e.action for e in await store.audit_entries()]
+    assert actions[:2] == ["broadcast_cancel", "broadcast_create"]

@@ -1,0 +1,193 @@
+"""The console in a real browser: Debian's Chromium driven by Playwright (never a downloaded
+browser). Skipped with a message when /usr/bin/chromium is missing, except in CI (CI set),
+where they must run (.ci/run installs chromium)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, FilePayload, Page, async_playwright, expect
+
+from bot.console.app import Console
+from bot.conversation.engine import Engine
+from bot.core.clock import FakeClock
+from bot.core.outbound import RecordingSender
+from bot.core.program import Program
+from bot.outbox.delivery import DeliveryWorker
+from bot.storage.sqlite import SqliteStore
+from handlers.notices import NoticeRegistry
+from handlers.router import route
+from tests.conftest import onboard
+from tests.console.helpers import PASSWORD, Client, add_participant, at
+from tests.helpers import Chat
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+if not CHROMIUM.exists() and not os.environ.get("CI"):
+    pytest.skip(
+        "browser tests need Debian's chromium at /usr/bin/chromium "
+        "(apt-get update && apt-get install -y chromium); in CI they always run",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+async def page(browser: Browser, client: Client) -> AsyncIterator[Page]:
+    context = await browser.new_context(
+        base_url=str(client.server.make_url("")), viewport={"width": 390, "height": 844}
+    )
+    context.set_default_timeout(10_000)
+    opened = await context.new_page()
+    try:
+        yield opened
+    finally:
+        await context.close()
+
+
+async def _login(page: Page, name: str, password: str = PASSWORD) -> None:
+    await page.goto("/console/login")
+    await page.get_by_label("Nama").fill(name)
+    await page.get_by_label("Kata sandi").fill(password)
+    await page.get_by_role("button", name="Masuk").click()
+
+
+async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> RecordingSender:
+    sender = RecordingSender("test")
+    await DeliveryWorker(
+        store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
+    ).run_once()
+    return sender
+
+
+async def test_log_in_see_the_funnel_and_find_a_participant(
+    page: Page, store: SqliteStore
+) -> None:
+    await add_participant(store, "a", progress={"dashboard": at(0), "purchase": at(1)})
+    wanted = await add_participant(store, "b", phone="+6281234567890")
+    await add_participant(store, "c", deadline_utc=at(-2))
+    await _login(page, "ana")
+    await expect(page.get_by_role("heading", name="Ringkasan")).to_be_visible()
+    await expect(page.locator("#participants")).to_have_text("3")
+    await expect(page.locator("#passed")).to_have_text("1")
+    await expect(page.locator("svg.chart rect")).to_have_count(8)
+    await expect(page.locator("table.funnel")).to_contain_text("Pelatihan pertama sudah dibeli")
+    fits = await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert fits, "the overview is wider than a phone's screen"
+    await page.get_by_role("link", name="Peserta").first.click()
+    await page.get_by_label("Kode referensi atau nomor HP").fill(wanted.ref_code.lower())
+    await page.get_by_role("button", name="Cari").click()
+    await expect(page.locator("p.count")).to_contain_text("1 peserta")
+    await page.get_by_role("link", name=wanted.ref_code).click()
+    await expect(page.get_by_role("heading", name=wanted.ref_code)).to_be_visible()
+    await expect(page.locator("dl.facts")).to_contain_text("+6281234567890")
+
+
+async def test_a_failed_login(page: Page) -> None:
+    await _login(page, "ana", "not the password")
+    await expect(page.get_by_role("alert")).to_have_text("Nama atau kata sandi salah.")
+    await page.goto("/console/")
+    await expect(page).to_have_url("/console/login")
+
+
+async def test_a_form_without_its_csrf_token_is_refused(page: Page) -> None:
+    await _login(page, "ana")
+    await page.locator('form[action="/console/logout"] input[name="csrf"]').evaluate(
+        "element => element.remove()"
+    )
+    async with page.expect_response("**/console/logout") as info:
+        await page.get_by_role("button", name="Keluar").click()
+    assert (await info.value).status == 403
+    await expect(page.get_by_role("alert")).to_have_text("Kamu tidak punya izin untuk ini.")
+
+
+async def test_send_a_broadcast_to_a_segment_and_watch_its_progress(
+    page: Page, store: SqliteStore, program: Program, clock: FakeClock, console: Console
+) -> None:
+    for user in ("a", "b", "c"):
+        await add_participant(store, user)
+    await add_participant(store, "done", progress={"purchase": at(0)})
+    await _login(page, "ana")
+    await page.goto("/console/broadcasts/new")
+    await page.get_by_label("Pesan (bahasa Indonesia)").fill("Ayo beli pelatihan pertamamu!")
+    await page.get_by_label("Pesan (bahasa Inggris, opsional)").fill("Buy your first training!")
+    await page.get_by_label("Gelombang").fill("22")
+    await page.get_by_label("Sudah beli pelatihan").select_option("false")
+    await page.get_by_role("button", name="Pratinjau").click()
+    await expect(page.locator("#recipients")).to_have_text("Siaran ini menjangkau 3 peserta.")
+    await expect(page.locator(".previews")).to_contain_text("Buy your first training!")
+    await page.get_by_role("button", name="Kirim").click()
+    await expect(page.locator("#recipients")).to_have_text("3")
+    await console.broadcasts.wait()
+    await page.reload()
+    await expect(page.locator("#queued")).to_have_text("3")
+    await expect(page.locator("#sent")).to_have_text("0")
+    clock.advance(timedelta(seconds=1))
+    sender = await _deliver(store, program, clock)
+    assert len(sender.sent) == 3
+    await page.reload()
+    await expect(page.locator("#sent")).to_have_text("3")
+    await expect(page.locator("#queued")).to_have_text("0")
+
+
+async def test_answer_a_handoff(
+    page: Page, store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    chat = Chat(Engine(store, program, clock, route), clock)
+    await onboard(chat)
+    await chat.send("mau ngomong sama admin aja")
+    await chat.send("dana insentif saya belum masuk padahal sudah 2 minggu")
+    clock.advance(timedelta(minutes=25))
+    await _login(page, "budi")
+    await expect(page.get_by_role("heading", name="Alih ke petugas")).to_be_visible()
+    await expect(page.locator("tbody")).to_contain_text("25 mnt")
+    await page.locator("tbody a").first.click()
+    await expect(page.locator(".conversation")).to_contain_text("belum masuk padahal")
+    await page.get_by_label("Balasan").fill("Kami cek dulu ya, mohon tunggu.")
+    await page.get_by_role("button", name="Kirim balasan").click()
+    await expect(page.locator(".conversation li.operator")).to_contain_text("Kami cek dulu")
+    sender = await _deliver(store, program, clock)
+    assert "Kami cek dulu ya, mohon tunggu." in sender.sent[0].replies[0].text
+    await page.get_by_role("button", name="Tutup: bot menjawab lagi").click()
+    await expect(page.locator("tbody")).to_contain_text("Tidak ada yang sedang menunggu")
+
+
+async def test_a_csv_imports_dry_run(page: Page, store: SqliteStore) -> None:
+    await add_participant(store, "a", phone="+6281234567890")
+    await _login(page, "ana")
+    await page.get_by_role("link", name="Impor").click()
+    upload: FilePayload = {
+        "name": "status.csv",
+        "mimeType": "text/csv",
+        "buffer": b"phone,item,status,date,partner\n"
+        b"0812-3456-7890,incentive.1,paid,2021-12-12,dana\n"
+        b"0812-3456-7890,incentive.9,paid,2021-12-12,dana\n",
+    }
+    await page.set_input_files("input[name=file]", files=[upload])
+    await page.get_by_role("button", name="Periksa (uji coba)").click()
+    await expect(page.locator("#applied")).to_have_text("1")
+    await expect(page.locator("#bad")).to_have_text("1")
+    await expect(page.locator("ul.errors")).to_contain_text("line 3:")
+    await expect(page.get_by_role("button", name="Terapkan")).to_be_visible()

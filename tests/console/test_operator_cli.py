@@ -1,0 +1,109 @@
+"""`prakerja-bot operator add/list/remove/password`: passwords from stdin, Argon2 hashes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.app.cli import main
+from bot.console.auth import verify_password
+from bot.storage.sqlite import SqliteStore
+from tests.helpers import free_port
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "ops.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+def _hash(db: Path, name: str) -> str:
+    async def read() -> str:
+        store = await SqliteStore.open(str(db))
+        try:
+            found = await store.operator(name)
+            assert found is not None
+            return found.password_hash
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
+
+
+def test_add_list_password_remove(db: Path) -> None:
+    runner = CliRunner()
+    added = runner.invoke(
+        main, ["operator", "add", "ana", "--role", "admin"], input="a long secret phrase\n"
+    )
+    assert added.exit_code == 0, added.output
+    stored = _hash(db, "ana")
+    assert stored.startswith("$argon2id$") and "a long secret" not in stored
+    assert verify_password(stored, "a long secret phrase")
+    assert (
+        runner.invoke(main, ["operator", "add", "budi"], input="another long one\n").exit_code == 0
+    )
+    listed = runner.invoke(main, ["operator", "list"])
+    assert "ana\tadmin" in listed.output and "budi\tagent" in listed.output
+    twice = runner.invoke(main, ["operator", "add", "ana"], input="a long secret phrase\n")
+    assert twice.exit_code != 0 and "already exists" in twice.output
+    changed = runner.invoke(main, ["operator", "password", "ana"], input="a brand new phrase\n")
+    assert changed.exit_code == 0
+    assert verify_password(_hash(db, "ana"), "a brand new phrase")
+    assert runner.invoke(main, ["operator", "remove", "budi"]).exit_code == 0
+    assert "budi" not in runner.invoke(main, ["operator", "list"]).output
+    missing = runner.invoke(main, ["operator", "remove", "budi"])
+    assert missing.exit_code != 0 and "no operator named 'budi'" in missing.output
+
+
+def test_short_passwords_and_bad_roles_are_refused(db: Path) -> None:
+    runner = CliRunner()
+    short = runner.invoke(main, ["operator", "add", "ana"], input="too short\n")
+    assert short.exit_code != 0 and "at least 12 characters" in short.output
+    role = runner.invoke(main, ["operator", "add", "ana", "--role", "boss"], input="x" * 20)
+    assert role.exit_code != 0 and "boss" in role.output
+
+
+def test_console_command_serves_the_console_alone(db: Path) -> None:
+    """`prakerja-bot console` on a loopback port: the login page, then a clean stop."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--listen", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/console/login") as page:
+                    assert page.status == 200
+                    assert "Masuk" in page.read().decode()
+                    break
+            except OSError:
+                assert process.poll() is None, process.communicate()
+                assert time.monotonic() < deadline, "the console did not start"
+                time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert f"http://127.0.0.1:{port}/console/" in out.decode()
+
+
+def test_console_command_checks_listen() -> None:
+    result = CliRunner().invoke(main, ["console", "--listen", "nowhere"])
+    assert result.exit_code != 0 and "HOST:PORT" in result.output
