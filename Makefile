@@ -32,7 +32,7 @@ test: $(STAMP) catalogs
 # Re-extract msgids from the code and merge them into both catalogs (developers only).
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o locales/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/python tools/fill_en.py
 
 # Accuracy and the confusion per intent of the free-text classifier: the team's Indonesian set,

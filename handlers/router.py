@@ -261,5 +261,24 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     if action := _labels().get(text.lower()):
         return await ACTIONS[action](ctx, replace(msg, kind=InputKind.CHOICE, choice=action))
     if not ctx.participant.onboarded:
-        return await onboarding.start(ctx, msg)
+        return await _first_words(ctx, msg, text)
     return await freetext.route(ctx, msg, text)
+
+
+async def _first_words(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
+    """A new participant's first message: the introduction, then what they wrote is read, not
+    dropped (a wave is taken as the answer, a question answered) before onboarding asks on."""
+    intro, *ask = await onboarding.start(ctx, msg)
+    if onboarding.wave_in(text) is not None:
+        replies = await onboarding.process_wave(ctx, msg)
+        if not ctx.extras.pop(onboarding.UNREAD, False):
+            return [intro, *replies]
+        ctx.participant.step = Step.ASK_WAVE
+    answered = await _aside(ctx, msg, [])
+    if answered:
+        return [Reply(f"{intro.text}\n\n{answered[0].text}"), *answered[1:]]
+    reading = classifier(ctx.t.locale).read(text)
+    if reading.result.clear and reading.result.intent not in ("greeting", "thanks", "unknown"):
+        later = ctx.t._("I can help with that as soon as I know your wave.")
+        return [Reply(f"{intro.text}\n\n{later}"), *ask]
+    return [intro, *ask]

@@ -141,3 +141,23 @@ async def test_restarting_with_a_date_drops_the_old_wave(
     assert saved is not None
     assert (saved.wave, saved.scheme) == (None, "2023")
     assert "Jumat, 16 Juni 2023 pukul 23.59 WIB" in chat.text  # 15 days, not 30
+
+
+async def test_a_first_message_with_the_wave_is_read_not_dropped(chat: Chat) -> None:
+    await chat.send("assalamualaikum min, aku peserta gelombang 22 mau tanya2")
+    assert "bukan layanan resmi" in chat.replies[0].text
+    assert chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]  # the wave was taken
+
+
+async def test_a_first_message_with_a_question_gets_its_answer_then_the_wave(chat: Chat) -> None:
+    await chat.send("permisi kak, kode otp prakerja saya ga masuk2 dari tadi pagi gmn ya")
+    assert len(chat.replies) <= 2
+    assert "bukan layanan resmi" in chat.replies[0].text
+    assert "OTP" in chat.replies[0].text  # the question is answered in the first message
+    assert "wave:22" in chat.option_ids  # and onboarding asks on
+
+
+async def test_a_first_question_that_needs_the_wave_says_so(chat: Chat) -> None:
+    await chat.send("min insentif saya kok belum cair ya, statusnya dalam pengecekan terus")
+    assert "setelah tahu gelombangmu" in chat.text or "begitu aku tahu gelombangmu" in chat.text
+    assert "wave:22" in chat.option_ids
