@@ -69,9 +69,10 @@ def acknowledge(ctx: Context, memory: Memory, thanked: bool) -> list[Reply]:
     return [Reply(text, menu_options(t))]
 
 
-async def again(ctx: Context, memory: Memory, topic: str) -> list[Reply]:
-    """Stores the repeat count; the next troubleshooting step, or a person the third time."""
-    repeats = memory.repeats + 1 if memory.topic == topic else 1
+async def again(ctx: Context, memory: Memory, topic: str, *, report: bool = True) -> list[Reply]:
+    """Stores the repeat count; the next troubleshooting step, or a person the third time the
+    problem is reported (asking "terus gimana?" moves on without counting as a report)."""
+    repeats = (memory.repeats if memory.topic == topic else 0) + int(report)
     index = int(memory.data.get("step", -1)) + 1 if memory.topic == topic else 0
     log.info("participant %s: %s reported again (%s)", ctx.participant.id, topic, repeats)
     reply = troubleshooting.step(ctx, topic, index)
@@ -113,7 +114,7 @@ async def in_context(
     rest = _without(ctx, words, framing.next)
     if rest is not None and len(rest) <= 2 and not elsewhere(rest):
         if steps:
-            return await again(ctx, memory, topic)
+            return await again(ctx, memory, topic, report=False)
         following = topics().next_topic.get(topic)
         if following is not None and following in answers:
             await remember(ctx, following)

@@ -59,6 +59,9 @@ MEANINGS: dict[str, str] = {
 }
 
 
+_SELECTION = ("not_selected", "no_wave", "selection_processing")
+
+
 def partner_in(ctx: Context, text: str) -> Partner | None:
     """The bank or e-wallet named in the participant's message, if any."""
     words = text.lower().replace("-", " ").split()
@@ -99,7 +102,13 @@ def explain(ctx: Context, quoted: tuple[tuple[StatusEntry, str], ...], text: str
             + "\n"
             + meaning
         )
-    options = (Option("menu:status", t._("Incentive status")), back_option(t))
+    if entry.meaning in _SELECTION:
+        options: tuple[Option, ...] = (
+            Option("intent:selection", t._("Selection and registering")),
+            back_option(t),
+        )
+    else:
+        options = (Option("menu:status", t._("Incentive status")), back_option(t))
     if entry.meaning in ("failed", "transferred"):
         return [Reply(meaning), Reply(official_help(ctx), options)]
     return [Reply(meaning, options)]

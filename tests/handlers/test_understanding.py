@@ -8,12 +8,16 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import FakeClock
-from bot.domain import Step
+from bot.domain import Option, Participant, Reply, Step
+from bot.i18n import Translator
+from bot.program import Program
 from bot.storage.sqlite import SqliteStore
+from handlers import brevity, memory
+from handlers.context import Context
 from handlers.freetext import INTENTS
 from handlers.router import ACTIONS
 from tests.conftest import onboard
-from tests.helpers import Chat
+from tests.helpers import Chat, make_choice
 
 MAX_MESSAGES = 2
 MAX_CHARS = 600
@@ -257,3 +261,31 @@ async def test_not_understood_is_kept_redacted_and_hapus_removes_it(
     await chat.send("/hapus")
     await chat.send("ya")
     assert await store.list_unknown(10) == []
+
+
+async def test_asking_what_next_does_not_count_as_a_report(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("otp aku ga masuk2 kak")
+    await chat.send("terus gimana?")  # the next step, not a second report
+    assert "kartu SIM" in chat.text
+    await chat.send("masih belum")  # the second report: the step after
+    assert "Tunggu 1 jam" in chat.text
+    await chat.send("masih belum juga")  # the third: a person
+    assert "tidak bisa kuselesaikan dari sini" in chat.text
+
+
+async def test_a_long_answer_waits_behind_show_details(
+    store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    participant = await store.save_participant(
+        Participant("test", "u9", "u9", "id", "Asia/Jakarta", "PK-AAAAAA", clock.now())
+    )
+    ctx = Context(participant, program, clock, store, Translator("id", "Asia/Jakarta"))
+    long = [Reply(f"{n} " + "kata " * 100) for n in range(4)]
+    shown = await brevity.fit(ctx, [*long[:3], Reply(long[3].text, (Option("menu:show", "x"),))])
+    assert len(shown) == 2 and shown[-1].options[0].id == brevity.MORE
+    await memory.save(ctx)
+    ctx = Context(participant, program, clock, store, Translator("id", "Asia/Jakarta"))
+    rest = await brevity.show_more(ctx, make_choice(brevity.MORE))
+    assert [r.text for r in rest] == [long[2].text, long[3].text]
+    assert [o.id for o in rest[-1].options] == ["menu:show"]
