@@ -193,6 +193,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     memory = await recall(ctx)
     if memory.question == facts.QUESTION and (done := await facts.answer(ctx, msg)):
         return done
+    if memory.question == purchase.ASK_DATE and (asked := await facts.offer_purchase(ctx, text)):
+        return asked
     reading = classifier(ctx.t.locale).read(text)
     result = reading.result
     log.info(
@@ -208,6 +210,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     ):
         return followup.acknowledge(ctx, memory, thanked=result.intent == "thanks")
     if (wave := facts.own_wave(text)) is not None and (asked := await facts.offer_wave(ctx, wave)):
+        return asked
+    if asked := await facts.offer_announced(ctx, text):
         return asked
     if (result.intent == "purchased" or facts.claims_purchase(text)) and (
         asked := await facts.offer_purchase(ctx, text)

@@ -289,3 +289,51 @@ async def test_a_long_answer_waits_behind_show_details(
     rest = await brevity.show_more(ctx, make_choice(brevity.MORE))
     assert [r.text for r in rest] == [long[2].text, long[3].text]
     assert [o.id for o in rest[-1].options] == ["menu:show"]
+
+
+async def test_bought_it_after_the_deadline_asks_the_date_and_is_honest(
+    chat: Chat, clock: FakeClock, store: SqliteStore
+) -> None:
+    await onboard(chat)
+    clock.advance(timedelta(days=11))  # 1 December: the deadline has passed
+    await chat.press_any("purchase:done")  # e.g. from the deadline-passed notice
+    assert "tanggal berapa" in chat.text.lower() or "hari apa" in chat.text.lower()
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and "purchase" not in saved.progress
+    await chat.send("tgl 1 des")
+    assert "sudah lewat dari batas waktumu" in chat.text
+    await chat.press_any("purchase:done")
+    await chat.send("tanggal 28")
+    await chat.press("fact:yes")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.progress["purchase"].day == 28
+
+
+async def test_a_wave_in_a_post_changes_the_deadline_after_a_yes(
+    chat: Chat, store: SqliteStore
+) -> None:
+    await chat.send("/start")
+    await chat.send("1/11/2021")
+    await chat.press("tz:WIB")
+    await chat.send("oh iya aku peserta gelombang 22 kak")
+    assert chat.option_ids[:2] == ["fact:yes", "fact:no"]
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.wave is None
+    await chat.send("iya")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.wave == 22
+    assert "30 November 2021" in chat.text
+
+
+async def test_an_announcement_date_in_a_post_is_confirmed_first(
+    chat: Chat, store: SqliteStore
+) -> None:
+    await chat.send("/start")
+    await chat.send("1/11/2021")
+    await chat.press("tz:WIB")
+    await chat.send("eh salah kak, aku lolos tanggal 2 november 2021")
+    assert chat.option_ids[:2] == ["fact:yes", "fact:no"]
+    await chat.press("fact:yes")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.announced_on is not None
+    assert saved.announced_on.day == 2 and "Kamis, 2 Desember 2021" in chat.text
