@@ -62,7 +62,8 @@ def acknowledge(ctx: Context, memory: Memory, thanked: bool) -> list[Reply]:
     """A short reply to "ok" / "makasih" / 👍 that keeps the thread."""
     t = ctx.t
     text = t._("You're welcome!") if thanked else t._("Okay!")
-    if memory.topic and troubleshooting.step_count(memory.topic):
+    helping = memory.question != "escalated"  # after the handoff there is nothing to go on with
+    if memory.topic and helping and troubleshooting.step_count(memory.topic):
         text += " " + t._("If it still doesn't work, just tell me: I'll go on from there.")
     else:
         text += " " + t._("Anything else I can help with?")
