@@ -151,8 +151,9 @@ def clarify(ctx: Context, result: Result) -> Reply:
     return Reply(t._("I'm not sure I understood. Is it about one of these?"), tuple(options))
 
 
-async def _unknown(ctx: Context, text: str, result: Result) -> list[Reply]:
-    """Keeps the (redacted) message for the operator and says so, with the menu."""
+async def keep_unknown(ctx: Context, text: str, result: Result) -> None:
+    """Stores a message the bot did not understand, redacted, with its best guesses and the
+    participant's step, for the operator (`prakerja-bot unknown`)."""
     pid = ctx.participant.id
     if pid is not None:
         guesses = [(name, score) for name, score in result.ranked[:3]]
@@ -160,6 +161,11 @@ async def _unknown(ctx: Context, text: str, result: Result) -> list[Reply]:
         await ctx.store.record_unknown(
             pid, redacted, guesses, ctx.participant.step.value, ctx.now()
         )
+
+
+async def _unknown(ctx: Context, text: str, result: Result) -> list[Reply]:
+    """Keeps the (redacted) message for the operator and says so, with the menu."""
+    await keep_unknown(ctx, text, result)
     await remember(ctx, None)
     return [menu_reply(ctx, ctx.t._("Sorry, I didn't understand that. Choose from the menu:"))]
 

@@ -215,6 +215,7 @@ async def _aside(ctx: Context, msg: Incoming, unread: list[Reply]) -> list[Reply
     """A question typed at an onboarding question: answered, then the question again."""
     reading = classifier(ctx.t.locale).read(msg.text)
     if reading.result.intent not in ASIDES or not reading.result.clear:
+        await freetext.keep_unknown(ctx, msg.text, reading.result)
         return unread
     answer = await freetext.answer(ctx, msg, reading)
     text = "\n\n".join(r.text for r in answer)

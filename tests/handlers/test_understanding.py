@@ -141,6 +141,11 @@ async def test_free_text_during_onboarding(chat: Chat, store: SqliteStore) -> No
     _short(chat)
     await chat.send("lupa gelombang brp")
     assert "Riwayat Gelombang" in chat.text and "gelombang berapa" in chat.text
+    await chat.send("bla bla qwerty")  # neither an answer nor a question: kept for the operator
+    assert "gelombang berapa" in chat.text
+    assert [(m.text, m.step) for m in await store.list_unknown(5)] == [
+        ("bla bla qwerty", "ask_wave")
+    ]
     await chat.send("aku peserta gel 22 ya")
     assert chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]
     await chat.send("wita kak")
