@@ -126,7 +126,7 @@ def read(classifier: Classifier, text: str) -> Reading:
             if len(clause_tokens) < _MIN_CLAUSE_WORDS:
                 continue
             part = classify(clause_tokens)
-            skip = ("unknown", *_SOCIAL, *_CONTEXT_ONLY)
+            skip = ("unknown", "greeting", "thanks", *_CONTEXT_ONLY)
             if part.intent not in skip and part.confidence >= limits.confident:
                 found[part.intent] = max(found.get(part.intent, 0.0), part.confidence)
     for entry, _ in statuses:
@@ -134,7 +134,9 @@ def read(classifier: Classifier, text: str) -> Reading:
         found[name] = max(found.get(name, 0.0), 1.0)
     if len(found) > 1:
         for name in (*_SOCIAL, *_CONTEXT_ONLY):
-            if len(found) > 1:
+            others = [v for n, v in found.items() if n != name]
+            weaker = name != "help" or max(others, default=0.0) >= found.get(name, 0.0) * 0.7
+            if len(found) > 1 and weaker:  # "help" stays when it is clearly what is asked
                 found.pop(name, None)
     # The most urgent of the topics found about as strongly as the strongest one.
     best = max(found.values(), default=0.0)
