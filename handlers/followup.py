@@ -45,6 +45,9 @@ def is_acknowledgement(ctx: Context, text: str) -> bool:
     """ "ok", "sip", "baik kak": the participant took the answer in."""
     framing = topics().framing(ctx.t.locale)
     normalise = classifier(ctx.t.locale).normalizer.text
+    typed = " ".join(text.lower().strip(" .!?,").split())
+    if typed in framing.acknowledgements:
+        return True
     said = normalise(text)
     return bool(said) and said in {normalise(a) for a in framing.acknowledgements}
 
