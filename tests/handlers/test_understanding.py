@@ -53,6 +53,7 @@ async def test_long_post_with_pasted_statuses(chat: Chat) -> None:
             "layanan pelanggan DANA (1500445)",
         ),
         ("insentif aku gagal dicairkan ke ovo", "layanan pelanggan OVO (1500696)"),
+        ("insentif ke 3 kok DANA TERTAHAN ya min?", "pembayaranmu ditahan"),
     ],
 )
 async def test_each_pasted_status_says_what_it_means(chat: Chat, post: str, expected: str) -> None:
