@@ -100,9 +100,14 @@ async def in_context(
     about another topic."""
     words = _words(ctx, text)
     topic = memory.topic
+    framing = topics().framing(ctx.t.locale)
+    if topic is None and words and len(words) <= _SHORT:
+        rest = _without(ctx, words, framing.again + framing.next)
+        if rest is not None and len(rest) <= 1:  # "terus gimana?" with nothing before it
+            text = ctx.t._("What is it about? Tell me in a few words, or choose from the menu:")
+            return [Reply(text, menu_options(ctx.t))]
     if topic is None or not words or len(words) > _SHORT * 2:
         return None
-    framing = topics().framing(ctx.t.locale)
     model = classifier(ctx.t.locale)
 
     def elsewhere(rest: list[str]) -> bool:

@@ -108,8 +108,9 @@ async def test_follow_ups_in_context(chat: Chat, clock: FakeClock) -> None:
     await chat.send("terus gimana?")
     assert "OTP masih belum masuk? Pastikan kartu SIM" in chat.text and chat.text != first
     clock.advance(timedelta(minutes=31))  # the thread is forgotten after 30 minutes
-    await chat.send("kalau tanggal 28?")
-    assert "masih sebelum batas waktumu" not in chat.text
+    await chat.send("terus gimana?")
+    assert "kartu SIM" not in chat.text and "Tunggu 1 jam" not in chat.text
+    assert "Soal apa?" in chat.text and "menu:dashboard" in chat.option_ids
 
 
 async def test_a_problem_reported_again_moves_on_then_to_a_person(chat: Chat) -> None:
