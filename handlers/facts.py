@@ -157,13 +157,9 @@ def claims_purchase(text: str) -> bool:
     return bool(_CLAIM.search(text))
 
 
-async def pending(ctx: Context) -> bool:
-    memory = await recall(ctx)
-    return memory.question == QUESTION
-
-
 async def answer(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the confirmed wave or purchase date on yes; nothing on no."""
+    """Stores the confirmed wave, announcement date or purchase date on yes; nothing on no;
+    returns nothing when the message is no yes/no (it is then read on its own)."""
     memory = await recall(ctx)
     if memory.question != QUESTION:
         return [menu_reply(ctx, ctx.t._("That question has expired."))]

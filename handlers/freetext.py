@@ -1,10 +1,13 @@
 """The one entry point for free text that no step or command took: understanding comes here.
 
-A typed message is classified (bot/nlu) into one of the fixed intents and answered through the
-topic's own handler, with the participant's data. When the classifier is unsure it asks which
-of the two or three likeliest topics was meant (buttons `intent:<name>`); when it does not
-understand it says so and shows the menu. Recording a purchase and stopping reminders are
-confirmed with a yes/no first.
+A typed post is read (bot/nlu/reading.py: framing set apart, clauses, pasted dashboard statuses,
+topics ranked by urgency) and answered through the main topic's own handler, with the
+participant's data; the next topic is offered as a button. Before that, the conversation's
+memory (handlers/memory.py) answers a pending yes/no and reads follow-ups (handlers/followup.py),
+and what the participant says about themselves is confirmed first (handlers/facts.py). When the
+classifier is unsure it asks which of the two or three likeliest topics was meant (buttons
+`intent:<name>`); when it does not understand it says so, shows the menu and keeps the redacted
+message for the operator. Recording a purchase and stopping reminders are confirmed first.
 """
 
 from __future__ import annotations

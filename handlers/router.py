@@ -1,8 +1,10 @@
 """Where each message goes: the conversation's whole state machine, in one ordered table.
 
 Order matters: unusable input and secrets first, then buttons, then commands (from anywhere),
-then the answer the current step is waiting for, then menu labels, then free text (understood
-by handlers/freetext.py: its INTENTS table says what each understood intent answers with).
+then the answer the current step is waiting for (a question typed instead is answered and the
+step asked again), then menu labels, then free text (understood by handlers/freetext.py: its
+INTENTS table says what each understood intent answers with). Whatever the handler says goes out
+as at most two messages (handlers/brevity.py), and the conversation's memory is saved.
 """
 
 from __future__ import annotations
