@@ -113,9 +113,11 @@ def read(classifier: Classifier, text: str) -> Reading:
     whole = classify([t for q in questions for t in q])
     if len(questions) == 1 and not statuses:
         plain = classify(everything)
+        social = plain.intent in ("greeting", "thanks")  # only over a weak or social question
         if (
             plain.clear
             and plain.intent != "unknown"
+            and (not social or not whole.clear or whole.intent in _SOCIAL)
             and (not whole.clear or plain.confidence > whole.confidence)
         ):
             whole = plain
