@@ -31,6 +31,7 @@ _URGENT = 4  # ...and the first topics of the urgency order (money and deadlines
 _URGENT_SHARE = 0.6  # ...from this share
 _CONTEXT_ONLY = ("purchased",)  # "udah beli" in a clause is context, not the question
 _LIKELIEST = 0.35  # with nothing clear, a clause this sure of its topic still names it
+_STATUS_SCORE = 0.8  # a quoted status counts as a topic found this strongly
 _STATUS_TOPICS = {
     "not_selected": "selection",
     "no_wave": "selection",
@@ -117,7 +118,7 @@ def read(classifier: Classifier, text: str) -> Reading:
         if (
             plain.clear
             and plain.intent != "unknown"
-            and (not social or not whole.clear or whole.intent in _SOCIAL)
+            and (not social or whole.intent in (*_SOCIAL, "unknown"))
             and (not whole.clear or plain.confidence > whole.confidence)
         ):
             whole = plain
@@ -143,9 +144,10 @@ def read(classifier: Classifier, text: str) -> Reading:
             plain = classify(everything)
             result = plain if plain.intent != "unknown" else whole
             return Reading(result, (result.intent,), statuses, thanked, False, "")
-    for entry, _ in statuses:
+    strongest = max([*found.values(), _STATUS_SCORE])
+    for entry, _ in statuses:  # a quoted status names its topic as strongly as anything here
         name = _STATUS_TOPICS.get(entry.meaning, "incentive_status")
-        found[name] = max(found.get(name, 0.0), 1.0)
+        found[name] = max(found.get(name, 0.0), strongest)
     if len(found) > 1:
         for name in (*_SOCIAL, *_CONTEXT_ONLY):
             others = [v for n, v in found.items() if n != name]
