@@ -165,6 +165,6 @@ def read(classifier: Classifier, text: str) -> Reading:
     ranked += sorted((n for n in found if n not in strong), key=lambda n: -found[n])
     main = whole
     if ranked and ranked[0] != whole.intent:
-        main = classifier.result_for(ranked[0], whole)
+        main = classifier.result_for(ranked[0], whole, found[ranked[0]])
     question = " ".join(t for q in questions for t in q)
     return Reading(main, tuple(ranked) or (main.intent,), statuses, thanked, False, question)
