@@ -344,3 +344,27 @@ async def test_an_announcement_date_in_a_post_is_confirmed_first(
     saved = await store.get_participant("test", "u1")
     assert saved is not None and saved.announced_on is not None
     assert saved.announced_on.day == 2 and "Kamis, 2 Desember 2021" in chat.text
+
+
+async def test_status_with_many_paid_items_stays_two_short_messages(
+    chat: Chat, store: SqliteStore, program: Program
+) -> None:
+    from dataclasses import replace as with_
+    from datetime import date
+
+    from bot.incentives import Source, Status, item_specs
+
+    await onboard(chat)
+    await chat.press_any("purchase:done")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.id is not None
+    specs = item_specs(program.schemes["2021"])
+    for n, spec in enumerate(specs[1:5]):
+        paid = with_(spec, status=Status.PAID, status_on=date(2021, 12, 10 + n), partner="LinkAja")
+        await store.change_benefit_item(saved.id, paid, Source.OPERATOR, chat.clock.now())
+    failed = with_(specs[5], status=Status.FAILED, reason="nik_mismatch")
+    await store.change_benefit_item(saved.id, failed, Source.OPERATOR, chat.clock.now())
+    await chat.send("/status")
+    _short(chat)
+    assert "5 item sudah diterima atau dipakai, terakhir 13 Desember 2021" in chat.text
+    assert "❌ Survei 1 gagal" in chat.text  # the one next step is still shown
