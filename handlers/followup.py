@@ -24,6 +24,7 @@ _DATE_TOPICS = ("deadline", "purchased", "sanctions", "buy_training")
 _TO_PERSON = 2  # repeats: the first report is answered, the second gets the next step, the
 # third goes to a person
 _SHORT = 5  # a follow-up is short; a longer message is read on its own
+ESCALATED = "escalated"  # the memory's question once the problem went to a person
 
 
 def _words(ctx: Context, text: str) -> list[str]:
@@ -65,7 +66,7 @@ def acknowledge(ctx: Context, memory: Memory, thanked: bool) -> list[Reply]:
     """A short reply to "ok" / "makasih" / 👍 that keeps the thread."""
     t = ctx.t
     text = t._("You're welcome!") if thanked else t._("Okay!")
-    helping = memory.question != "escalated"  # after the handoff there is nothing to go on with
+    helping = memory.question != ESCALATED  # after the handoff there is nothing to go on with
     if memory.topic and helping and troubleshooting.step_count(memory.topic):
         text += " " + t._("If it still doesn't work, just tell me: I'll go on from there.")
     else:
@@ -81,7 +82,7 @@ async def again(ctx: Context, memory: Memory, topic: str, *, report: bool = True
     log.info("participant %s: %s reported again (%s)", ctx.participant.id, topic, repeats)
     reply = troubleshooting.step(ctx, topic, index)
     if repeats >= _TO_PERSON or reply is None:
-        await remember(ctx, topic, question="escalated", repeats=repeats, step=index)
+        await remember(ctx, topic, question=ESCALATED, repeats=repeats, step=index)
         return await escalate(ctx, topic)
     await remember(ctx, topic, repeats=repeats, step=index)
     return [reply]
