@@ -98,7 +98,9 @@ def read(classifier: Classifier, text: str) -> Reading:
         rest, _ = _strip(tokens, frame)
         if rest:
             questions.append(rest)
-    statuses = tuple((entry, label) for _, entry, label in find_statuses(text))
+    # Statuses as pasted, else as normalised ("sdg diproses" is "sedang diproses").
+    quoted = find_statuses(text) or find_statuses(classifier.normalizer.text(text))
+    statuses = tuple((entry, label) for _, entry, label in quoted)
     memo: dict[tuple[str, ...], Result] = {}
 
     def classify(tokens: list[str]) -> Result:

@@ -46,6 +46,8 @@ async def test_long_post_with_pasted_statuses(chat: Chat) -> None:
     [
         ("status insentifku Menunggu Diproses terus", "pelatihanmu belum selesai"),
         ("insentif ke 2 SEDANG DIPROSES udah seminggu", "transfer sedang berjalan"),
+        ("insentif ku sdg diproses dr kemarin", "“Sedang Diproses” artinya transfer"),
+        ("status insentif dlm pengecekan trs", "sedang mencocokkan data rekeningmu"),
         ("di dashboard tulisannya Kamu Belum Berhasil min", "belum lolos seleksi"),
         ("kok Gelombang Tidak Ditemukan ya pas aku buka", "belum ada gelombang"),
         (
