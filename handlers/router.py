@@ -227,6 +227,21 @@ async def _aside(ctx: Context, msg: Incoming, unread: list[Reply]) -> list[Reply
     return [Reply(text), Reply("\n\n".join(r.text for r in again), again[-1].options)]
 
 
+async def _first_contact(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores the onboarding step; a question in the very first message is answered first."""
+    started = await onboarding.start(ctx, msg)
+    reading = classifier(ctx.t.locale).read(msg.text)
+    if reading.result.intent not in ASIDES or not reading.result.clear:
+        return started
+    answer = await freetext.answer(ctx, msg, reading)
+    ctx.participant.step = Step.ASK_WAVE  # the answer must not move onboarding on
+    text = "\n\n".join(r.text for r in answer)
+    if len(text) > brevity.MAX_CHARS:
+        text = answer[0].text
+    intro = "\n\n".join(r.text for r in started)
+    return [Reply(text), Reply(intro, started[-1].options)]
+
+
 async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     """Sends one message to its handler (see the module docstring for the order)."""
     if msg.kind == InputKind.UNSUPPORTED:
@@ -259,5 +274,5 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     if action := _labels().get(text.lower()):
         return await ACTIONS[action](ctx, replace(msg, kind=InputKind.CHOICE, choice=action))
     if not ctx.participant.onboarded:
-        return await onboarding.start(ctx, msg)
+        return await _first_contact(ctx, msg)
     return await freetext.route(ctx, msg, text)

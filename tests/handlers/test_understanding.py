@@ -370,3 +370,14 @@ async def test_status_with_many_paid_items_stays_two_short_messages(
     _short(chat)
     assert "5 item sudah diterima atau dipakai, terakhir 13 Desember 2021" in chat.text
     assert "❌ Survei 1 gagal" in chat.text  # the one next step is still shown
+
+
+async def test_a_question_as_the_very_first_message_is_answered(
+    chat: Chat, store: SqliteStore
+) -> None:
+    await chat.send("permisi min, e-wallet apa aja yg bisa dipake buat terima insentif?")
+    _short(chat)
+    assert "OVO, GoPay, LinkAja, DANA" in chat.replies[0].text
+    assert "gelombang berapa" in chat.replies[-1].text and "wave:22" in chat.option_ids
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.step == Step.ASK_WAVE
