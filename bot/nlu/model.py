@@ -115,6 +115,8 @@ class Classifier:
             name: math.sqrt(sum(v * v for v in sums[name].values())) or 1.0 for name in INTENTS
         }
         self.token_dots = lru_cache(maxsize=_CACHED_WORDS)(self._token_dots)
+        for word in self.normalizer.vocabulary:  # the known words' shares, worked out up front
+            self.token_dots(word)
         self.keywords = {
             name: [tuple(self.normalizer.tokens(k)) for k in knowledge.keywords[name]]
             for name in INTENTS
