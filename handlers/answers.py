@@ -105,6 +105,8 @@ async def incentive_info(ctx: Context, msg: Incoming) -> list[Reply]:
     )
     if scheme.first_training_only:
         rule = t._("It is paid for your first training only.") + " " + rule
+    if deadline_missed(ctx):  # these benefits are no longer coming to this participant
+        rule = missed_line(ctx)
     return [
         Reply(header + "\n" + "\n".join(rows)),
         Reply(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
 from handlers.common import back_option
+from handlers.guard import WARNED
 
 
 async def show(ctx: Context, msg: Incoming) -> list[Reply]:
@@ -35,12 +36,11 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
                 )
             )
         )
-    lines.append(
-        Reply(
-            t._("Never share the card number's OTP with anyone."),
-            (Option("done:dashboard", t._("Done, checked")), back_option(t)),
-        )
-    )
+    options = (Option("done:dashboard", t._("Done, checked")), back_option(t))
+    if ctx.extras.get(WARNED):  # the warning appears once per reply
+        lines[-1] = Reply(lines[-1].text, options)
+    else:
+        lines.append(Reply(t._("Never share the card number's OTP with anyone."), options))
     return lines
 
 

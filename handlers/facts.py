@@ -49,9 +49,39 @@ async def offer_wave(ctx: Context, wave: int) -> list[Reply] | None:
             number=wave
         )
         return [Reply(text + " " + t._("Send /start to set it with your announcement date."))]
-    text = t._("You're in wave {new}, not {old}? Then your deadline is {when}. Change it?").format(
-        new=wave, old=p.wave if p.wave is not None else "-", when=t.datetime(deadline)
-    )
+    if p.wave is None:
+        text = t._("You're in wave {new}? Then your deadline is {when}. Change it?").format(
+            new=wave, when=t.datetime(deadline)
+        )
+    else:
+        text = t._(
+            "You're in wave {new}, not {old}? Then your deadline is {when}. Change it?"
+        ).format(new=wave, old=p.wave, when=t.datetime(deadline))
+    return [Reply(text, _yes_no(ctx))]
+
+
+_ANNOUNCED = re.compile(
+    r"\b(?:lolos|diumumkan|pengumuman|keterima|diterima|announced|passed)\b", re.IGNORECASE
+)
+
+
+async def offer_announced(ctx: Context, text: str) -> list[Reply] | None:
+    """ "Aku lolos tgl 28 okt": asks to set the deadline from that announcement date (only for
+    a participant whose wave has no deadline of its own; None when nothing would change)."""
+    p, t, program = ctx.participant, ctx.t, ctx.program
+    if not _ANNOUNCED.search(text) or (p.wave and program.deadline_for_wave(p.wave)):
+        return None
+    today = t.local(ctx.now()).date()
+    day = _past_date(text, today)
+    if day is None or day == p.announced_on or day < program.program.started_on:
+        return None
+    deadline = program.deadline_for_announcement(day, program.scheme_for_date(day))
+    if deadline == p.deadline_utc:
+        return None
+    await remember(ctx, "deadline", question=QUESTION, kind="announced", day=day.isoformat())
+    text = t._(
+        "You were announced as passing on {date}? Then your deadline is {when}. Change it?"
+    ).format(date=t.short_date(day), when=t.datetime(deadline))
     return [Reply(text, _yes_no(ctx))]
 
 
@@ -127,13 +157,9 @@ def claims_purchase(text: str) -> bool:
     return bool(_CLAIM.search(text))
 
 
-async def pending(ctx: Context) -> bool:
-    memory = await recall(ctx)
-    return memory.question == QUESTION
-
-
 async def answer(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the confirmed wave or purchase date on yes; nothing on no."""
+    """Stores the confirmed wave, announcement date or purchase date on yes; nothing on no;
+    returns nothing when the message is no yes/no (it is then read on its own)."""
     memory = await recall(ctx)
     if memory.question != QUESTION:
         return [menu_reply(ctx, ctx.t._("That question has expired."))]
@@ -163,6 +189,12 @@ async def answer(ctx: Context, msg: Incoming) -> list[Reply]:
             )
         ]
     day = date.fromisoformat(str(data["day"]))
+    if kind == "announced":
+        p.scheme = ctx.program.scheme_for_date(day)
+        p.announced_on, p.wave = day, None
+        p.deadline_utc = ctx.program.deadline_for_announcement(day, p.scheme)
+        log.info("participant %s changed the announcement date", p.id)
+        return [menu_reply(ctx, t._("Done.") + "\n" + deadline_line(ctx))]
     if mark_done(ctx, "purchase"):
         p.progress["purchase"] = _local_noon(ctx, day)
         p.progress.setdefault("platform", p.progress["purchase"])

@@ -24,6 +24,7 @@ _DATE_TOPICS = ("deadline", "purchased", "sanctions", "buy_training")
 _TO_PERSON = 2  # repeats: the first report is answered, the second gets the next step, the
 # third goes to a person
 _SHORT = 5  # a follow-up is short; a longer message is read on its own
+ESCALATED = "escalated"  # the memory's question once the problem went to a person
 
 
 def _words(ctx: Context, text: str) -> list[str]:
@@ -45,6 +46,9 @@ def is_acknowledgement(ctx: Context, text: str) -> bool:
     """ "ok", "sip", "baik kak": the participant took the answer in."""
     framing = topics().framing(ctx.t.locale)
     normalise = classifier(ctx.t.locale).normalizer.text
+    typed = " ".join(text.lower().strip(" .!?,").split())
+    if typed in framing.acknowledgements:
+        return True
     said = normalise(text)
     return bool(said) and said in {normalise(a) for a in framing.acknowledgements}
 
@@ -62,21 +66,23 @@ def acknowledge(ctx: Context, memory: Memory, thanked: bool) -> list[Reply]:
     """A short reply to "ok" / "makasih" / 👍 that keeps the thread."""
     t = ctx.t
     text = t._("You're welcome!") if thanked else t._("Okay!")
-    if memory.topic and troubleshooting.step_count(memory.topic):
+    helping = memory.question != ESCALATED  # after the handoff there is nothing to go on with
+    if memory.topic and helping and troubleshooting.step_count(memory.topic):
         text += " " + t._("If it still doesn't work, just tell me: I'll go on from there.")
     else:
         text += " " + t._("Anything else I can help with?")
     return [Reply(text, menu_options(t))]
 
 
-async def again(ctx: Context, memory: Memory, topic: str) -> list[Reply]:
-    """Stores the repeat count; the next troubleshooting step, or a person the third time."""
-    repeats = memory.repeats + 1 if memory.topic == topic else 1
+async def again(ctx: Context, memory: Memory, topic: str, *, report: bool = True) -> list[Reply]:
+    """Stores the repeat count; the next troubleshooting step, or a person the third time the
+    problem is reported (asking "terus gimana?" moves on without counting as a report)."""
+    repeats = (memory.repeats if memory.topic == topic else 0) + int(report)
     index = int(memory.data.get("step", -1)) + 1 if memory.topic == topic else 0
     log.info("participant %s: %s reported again (%s)", ctx.participant.id, topic, repeats)
     reply = troubleshooting.step(ctx, topic, index)
     if repeats >= _TO_PERSON or reply is None:
-        await remember(ctx, topic, question="escalated", repeats=repeats, step=index)
+        await remember(ctx, topic, question=ESCALATED, repeats=repeats, step=index)
         return await escalate(ctx, topic)
     await remember(ctx, topic, repeats=repeats, step=index)
     return [reply]
@@ -95,9 +101,14 @@ async def in_context(
     about another topic."""
     words = _words(ctx, text)
     topic = memory.topic
+    framing = topics().framing(ctx.t.locale)
+    if topic is None and words and len(words) <= _SHORT:
+        rest = _without(ctx, words, framing.again + framing.next)
+        if rest is not None and len(rest) <= 1:  # "terus gimana?" with nothing before it
+            text = ctx.t._("What is it about? Tell me in a few words, or choose from the menu:")
+            return [Reply(text, menu_options(ctx.t))]
     if topic is None or not words or len(words) > _SHORT * 2:
         return None
-    framing = topics().framing(ctx.t.locale)
     model = classifier(ctx.t.locale)
 
     def elsewhere(rest: list[str]) -> bool:
@@ -113,7 +124,7 @@ async def in_context(
     rest = _without(ctx, words, framing.next)
     if rest is not None and len(rest) <= 2 and not elsewhere(rest):
         if steps:
-            return await again(ctx, memory, topic)
+            return await again(ctx, memory, topic, report=False)
         following = topics().next_topic.get(topic)
         if following is not None and following in answers:
             await remember(ctx, following)

@@ -1,10 +1,13 @@
 """The one entry point for free text that no step or command took: understanding comes here.
 
-A typed message is classified (bot/nlu) into one of the fixed intents and answered through the
-topic's own handler, with the participant's data. When the classifier is unsure it asks which
-of the two or three likeliest topics was meant (buttons `intent:<name>`); when it does not
-understand it says so and shows the menu. Recording a purchase and stopping reminders are
-confirmed with a yes/no first.
+A typed post is read (bot/nlu/reading.py: framing set apart, clauses, pasted dashboard statuses,
+topics ranked by urgency) and answered through the main topic's own handler, with the
+participant's data; the next topic is offered as a button. Before that, the conversation's
+memory (handlers/memory.py) answers a pending yes/no and reads follow-ups (handlers/followup.py),
+and what the participant says about themselves is confirmed first (handlers/facts.py). When the
+classifier is unsure it asks which of the two or three likeliest topics was meant (buttons
+`intent:<name>`); when it does not understand it says so, shows the menu and keeps the redacted
+message for the operator. Recording a purchase and stopping reminders are confirmed first.
 """
 
 from __future__ import annotations
@@ -151,8 +154,9 @@ def clarify(ctx: Context, result: Result) -> Reply:
     return Reply(t._("I'm not sure I understood. Is it about one of these?"), tuple(options))
 
 
-async def _unknown(ctx: Context, text: str, result: Result) -> list[Reply]:
-    """Keeps the (redacted) message for the operator and says so, with the menu."""
+async def keep_unknown(ctx: Context, text: str, result: Result) -> None:
+    """Stores a message the bot did not understand, redacted, with its best guesses and the
+    participant's step, for the operator (`prakerja-bot unknown`)."""
     pid = ctx.participant.id
     if pid is not None:
         guesses = [(name, score) for name, score in result.ranked[:3]]
@@ -160,6 +164,11 @@ async def _unknown(ctx: Context, text: str, result: Result) -> list[Reply]:
         await ctx.store.record_unknown(
             pid, redacted, guesses, ctx.participant.step.value, ctx.now()
         )
+
+
+async def _unknown(ctx: Context, text: str, result: Result) -> list[Reply]:
+    """Keeps the (redacted) message for the operator and says so, with the menu."""
+    await keep_unknown(ctx, text, result)
     await remember(ctx, None)
     return [menu_reply(ctx, ctx.t._("Sorry, I didn't understand that. Choose from the menu:"))]
 
@@ -193,6 +202,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     memory = await recall(ctx)
     if memory.question == facts.QUESTION and (done := await facts.answer(ctx, msg)):
         return done
+    if memory.question == purchase.ASK_DATE and (asked := await facts.offer_purchase(ctx, text)):
+        return asked
     reading = classifier(ctx.t.locale).read(text)
     result = reading.result
     log.info(
@@ -208,6 +219,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     ):
         return followup.acknowledge(ctx, memory, thanked=result.intent == "thanks")
     if (wave := facts.own_wave(text)) is not None and (asked := await facts.offer_wave(ctx, wave)):
+        return asked
+    if asked := await facts.offer_announced(ctx, text):
         return asked
     if (result.intent == "purchased" or facts.claims_purchase(text)) and (
         asked := await facts.offer_purchase(ctx, text)

@@ -4,6 +4,7 @@ or wait for, and sharing a phone number so the operator's status feed can find t
 from __future__ import annotations
 
 import logging
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.conversation.context import Context
@@ -35,6 +36,7 @@ _FUND_LABELS = {
     Status.WAITING: N_("available in your dashboard"),
     Status.PAID: N_("used for your first training"),
 }
+_PAID_LINES = 2  # more items paid than this are shown as one line
 _MILESTONES = {**dict(CHECKLIST), "linking": N_("Account linked")}  # button labels
 
 
@@ -122,7 +124,17 @@ def timeline(ctx: Context, items: list[Item]) -> Reply:
             received=t.money(received), total=t.money(total), rest=t.money(rest)
         )
     head = t._("Your benefits:")
-    return Reply("\n".join([head, *(_line(t, i) for i in items), summary]))
+    paid = [i for i in items if i.status == Status.PAID]
+    if len(paid) <= _PAID_LINES:
+        return Reply("\n".join([head, *(_line(t, i) for i in items), summary]))
+    # Many items done: one line for them keeps the status on one screen.
+    done = t.ngettext(
+        "{n} item received or used, the last on {date}",
+        "{n} items received or used, the last on {date}",
+        len(paid),
+    ).format(n=len(paid), date=t.short_date(max(i.status_on or date.min for i in paid)))
+    rows = [f"{_ICONS[Status.PAID]} {done}", *(_line(t, i) for i in items if i not in paid)]
+    return Reply("\n".join([head, *rows, summary]))
 
 
 def _done(t: Translator, item: str) -> Option:

@@ -13,6 +13,7 @@ from bot.storage.base import Memory
 
 _KEY = "memory"
 _LOADED = "memory_loaded"
+_TOUCHED = "memory_touched"
 
 
 async def recall(ctx: Context) -> Memory:
@@ -42,6 +43,7 @@ async def remember(
 ) -> None:
     """Sets this turn's memory (saved by save() at the end of the turn)."""
     memory = await recall(ctx)
+    ctx.extras[_TOUCHED] = True
     memory.topic, memory.question, memory.repeats = topic, question, repeats
     memory.data = {k: v for k, v in data.items() if v is not None}
 
@@ -54,7 +56,7 @@ async def save(ctx: Context) -> None:
         return
     before = ctx.extras.get(_LOADED)
     now = (memory.topic, memory.question, memory.repeats, memory.data)
-    if before == now and not memory.topic:
-        return
+    if before == now and not ctx.extras.get(_TOUCHED):
+        return  # read but not changed (a button, a command): no write
     memory.updated_at = ctx.now()
     await ctx.store.save_memory(pid, memory)

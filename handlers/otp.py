@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
 from handlers.common import back_option, official_help
+from handlers.guard import WARNED
 
 
 def warning(ctx: Context) -> str:
@@ -16,7 +17,7 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores nothing; helps with OTP problems (the bot never takes an OTP)."""
     t, timings = ctx.t, ctx.program.timings
     first = t._("Enter the OTP only on the website or platform that asked for it.")
-    if not ctx.extras.get("secret_warned"):  # the warning appears once per reply
+    if not ctx.extras.get(WARNED):  # the warning appears once per reply
         first += " " + warning(ctx)
     service = ", ".join(f"{p.name} {p.customer_service}" for p in ctx.program.partners)
     return [

@@ -14,6 +14,7 @@ from handlers.common import (
     menu_reply,
     missed_line,
 )
+from handlers.memory import remember
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +79,24 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
     return replies
 
 
+ASK_DATE = "purchase_date"  # the memory's question: on what date was it bought?
+
+
 async def record(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the purchase date (the first one only) and shows the menu."""
+    """Stores the purchase date (the first one only) and shows the menu; after the deadline
+    stores nothing yet and asks on what date it was bought (never recorded as in time)."""
     ctx.participant.step = Step.MENU
+    if deadline_missed(ctx):
+        await remember(ctx, "purchased", question=ASK_DATE)
+        return [
+            Reply(
+                ctx.t._(
+                    "Your deadline has passed, so I need the date: on what day did you buy "
+                    "your first training? (e.g. 28/11)"
+                ),
+                (back_option(ctx.t),),
+            )
+        ]
     if mark_done(ctx, "purchase"):
         log.info("participant %s recorded a purchase", ctx.participant.id)
         ctx.participant.progress.setdefault("platform", ctx.now())

@@ -1,8 +1,10 @@
 """Where each message goes: the conversation's whole state machine, in one ordered table.
 
 Order matters: unusable input and secrets first, then buttons, then commands (from anywhere),
-then the answer the current step is waiting for, then menu labels, then free text (understood
-by handlers/freetext.py: its INTENTS table says what each understood intent answers with).
+then the answer the current step is waiting for (a question typed instead is answered and the
+step asked again), then menu labels, then free text (understood by handlers/freetext.py: its
+INTENTS table says what each understood intent answers with). Whatever the handler says goes out
+as at most two messages (handlers/brevity.py), and the conversation's memory is saved.
 """
 
 from __future__ import annotations
@@ -220,6 +222,7 @@ async def _aside(ctx: Context, msg: Incoming, unread: list[Reply]) -> list[Reply
     """A question typed at an onboarding question: answered, then the question again."""
     reading = classifier(ctx.t.locale).read(msg.text)
     if reading.result.intent not in ASIDES or not reading.result.clear:
+        await freetext.keep_unknown(ctx, msg.text, reading.result)
         return unread
     answer = await freetext.answer(ctx, msg, reading)
     text = "\n\n".join(r.text for r in answer)
@@ -266,18 +269,21 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 async def _first_words(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
-    """A new participant's first message: the introduction, then what they wrote is read, not
-    dropped (a wave is taken as the answer, a question answered) before onboarding asks on."""
+    """Stores the onboarding step; a new participant's first message is read, not dropped for
+    the greeting: a wave in it is the answer, a question in it is answered first."""
     intro, *ask = await onboarding.start(ctx, msg)
     if onboarding.wave_in(text) is not None:
         replies = await onboarding.process_wave(ctx, msg)
         if not ctx.extras.pop(onboarding.UNREAD, False):
             return [intro, *replies]
         ctx.participant.step = Step.ASK_WAVE
-    answered = await _aside(ctx, msg, [])
-    if answered:
-        return [Reply(f"{intro.text}\n\n{answered[0].text}"), *answered[1:]]
+    asking = Reply("\n\n".join([intro.text, *(r.text for r in ask)]), ask[-1].options)
     reading = classifier(ctx.t.locale).read(text)
+    if reading.result.intent in ASIDES and reading.result.clear:
+        answer = await freetext.answer(ctx, msg, reading)
+        ctx.participant.step = Step.ASK_WAVE  # the answer must not move onboarding on
+        said = "\n\n".join(r.text for r in answer)
+        return [Reply(said if len(said) <= brevity.MAX_CHARS else answer[0].text), asking]
     if reading.result.clear and reading.result.intent not in ("greeting", "thanks", "unknown"):
         later = ctx.t._("I can help with that as soon as I know your wave.")
         return [Reply(f"{intro.text}\n\n{later}"), *ask]

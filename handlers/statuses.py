@@ -26,6 +26,11 @@ MEANINGS: dict[str, str] = {
         "“{label}” usually comes after the check: your payment is in the queue again (the "
         "program doesn't define it officially). Wait and look again in a few days."
     ),
+    "held": N_(
+        "“{label}” means the payment is held back. The program hasn't published why; check "
+        "that your account is active, verified and in your own name, then ask the official "
+        "channels with a screenshot of the status."
+    ),
     "scheduled": N_(
         "“{label}” means a payment date is set: the money usually arrives {min}–{max} working "
         "days after it."
@@ -57,6 +62,9 @@ MEANINGS: dict[str, str] = {
         "announcement at {website} or {instagram}."
     ),
 }
+
+
+_SELECTION = ("not_selected", "no_wave", "selection_processing")
 
 
 def partner_in(ctx: Context, text: str) -> Partner | None:
@@ -99,7 +107,13 @@ def explain(ctx: Context, quoted: tuple[tuple[StatusEntry, str], ...], text: str
             + "\n"
             + meaning
         )
-    options = (Option("menu:status", t._("Incentive status")), back_option(t))
-    if entry.meaning in ("failed", "transferred"):
+    if entry.meaning in _SELECTION:
+        options: tuple[Option, ...] = (
+            Option("intent:selection", t._("Selection and registering")),
+            back_option(t),
+        )
+    else:
+        options = (Option("menu:status", t._("Incentive status")), back_option(t))
+    if entry.meaning in ("failed", "transferred", "held"):
         return [Reply(meaning), Reply(official_help(ctx), options)]
     return [Reply(meaning, options)]

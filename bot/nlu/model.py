@@ -115,6 +115,8 @@ class Classifier:
             name: math.sqrt(sum(v * v for v in sums[name].values())) or 1.0 for name in INTENTS
         }
         self.token_dots = lru_cache(maxsize=_CACHED_WORDS)(self._token_dots)
+        for word in self.normalizer.vocabulary:  # the known words' shares, worked out up front
+            self.token_dots(word)
         self.keywords = {
             name: [tuple(self.normalizer.tokens(k)) for k in knowledge.keywords[name]]
             for name in INTENTS
@@ -215,9 +217,11 @@ class Classifier:
         """The whole reading of a post: main topic, other topics, statuses, framing."""
         return read(self, text)
 
-    def result_for(self, intent: str, base: Result) -> Result:
-        """`base` with another main intent (a more urgent topic found in one clause)."""
-        score = dict(base.ranked).get(intent, base.confidence)
+    def result_for(self, intent: str, base: Result, score: float | None = None) -> Result:
+        """`base` with another main intent (a more urgent topic found in one clause, or the
+        topic of a quoted status), sure as `score` (by default its score in `base`)."""
+        if score is None:
+            score = dict(base.ranked).get(intent, base.confidence)
         return replace(base, intent=intent, confidence=round(min(1.0, max(score, 0.0)), 3))
 
     def classify_tokens(self, tokens: list[str]) -> Result:

@@ -26,8 +26,12 @@ _JOINERS = re.compile(
 )
 _SOCIAL = ("greeting", "thanks", "help")
 _MIN_CLAUSE_WORDS = 2
-_STRONG_SHARE = 0.7  # a clause's topic competes on urgency at this share of the best score
+_STRONG_SHARE = 0.7  # a clause's topic competes on urgency at this share of the best score...
+_URGENT = 4  # ...and the first topics of the urgency order (money and deadlines)...
+_URGENT_SHARE = 0.6  # ...from this share
 _CONTEXT_ONLY = ("purchased",)  # "udah beli" in a clause is context, not the question
+_LIKELIEST = 0.35  # with nothing clear, a clause this sure of its topic still names it
+_STATUS_SCORE = 0.8  # a quoted status counts as a topic found this strongly
 _STATUS_TOPICS = {
     "not_selected": "selection",
     "no_wave": "selection",
@@ -94,7 +98,9 @@ def read(classifier: Classifier, text: str) -> Reading:
         rest, _ = _strip(tokens, frame)
         if rest:
             questions.append(rest)
-    statuses = tuple((entry, label) for _, entry, label in find_statuses(text))
+    # Statuses as pasted, else as normalised ("sdg diproses" is "sedang diproses").
+    quoted = find_statuses(text) or find_statuses(classifier.normalizer.text(text))
+    statuses = tuple((entry, label) for _, entry, label in quoted)
     memo: dict[tuple[str, ...], Result] = {}
 
     def classify(tokens: list[str]) -> Result:
@@ -104,16 +110,17 @@ def read(classifier: Classifier, text: str) -> Reading:
         return memo[key]
 
     everything = classifier.normalizer.tokens(text)
-    whole = classify([t for q in questions for t in q])
-    if not questions or (whole.intent == "unknown" and not statuses):
+    if not questions:  # only framing: read it as it is ("makasih", "assalamualaikum")
         plain = classify(everything)
-        if not questions or plain.intent != "unknown":
-            return Reading(plain, (plain.intent,), statuses, thanked, not questions, "")
+        return Reading(plain, (plain.intent,), statuses, thanked, True, "")
+    whole = classify([t for q in questions for t in q])
     if len(questions) == 1 and not statuses:
         plain = classify(everything)
+        social = plain.intent in ("greeting", "thanks")  # only over a weak or social question
         if (
             plain.clear
             and plain.intent != "unknown"
+            and (not social or whole.intent in (*_SOCIAL, "unknown"))
             and (not whole.clear or plain.confidence > whole.confidence)
         ):
             whole = plain
@@ -121,28 +128,45 @@ def read(classifier: Classifier, text: str) -> Reading:
     if whole.intent != "unknown":
         found[whole.intent] = whole.confidence
     limits = classifier.knowledge.thresholds
+    skip = ("unknown", "greeting", "thanks", *_CONTEXT_ONLY)
     if len(questions) > 1:
         for clause_tokens in questions:
             if len(clause_tokens) < _MIN_CLAUSE_WORDS:
                 continue
             part = classify(clause_tokens)
-            skip = ("unknown", *_SOCIAL, *_CONTEXT_ONLY)
             if part.intent not in skip and part.confidence >= limits.confident:
                 found[part.intent] = max(found.get(part.intent, 0.0), part.confidence)
-    for entry, _ in statuses:
+    if not found and not statuses:  # nothing clear: the likeliest clause, or the post itself
+        parts = [classify(q) for q in questions if len(q) >= _MIN_CLAUSE_WORDS]
+        parts = [p for p in parts if p.intent not in skip] if len(questions) > 1 else []
+        likeliest = max(parts, key=lambda p: p.confidence, default=None)
+        if likeliest is not None and likeliest.confidence >= _LIKELIEST:
+            found[likeliest.intent] = likeliest.confidence
+        else:
+            plain = classify(everything)
+            result = plain if plain.intent != "unknown" else whole
+            return Reading(result, (result.intent,), statuses, thanked, False, "")
+    strongest = max([*found.values(), _STATUS_SCORE])
+    for entry, _ in statuses:  # a quoted status names its topic as strongly as anything here
         name = _STATUS_TOPICS.get(entry.meaning, "incentive_status")
-        found[name] = max(found.get(name, 0.0), 1.0)
+        found[name] = max(found.get(name, 0.0), strongest)
     if len(found) > 1:
         for name in (*_SOCIAL, *_CONTEXT_ONLY):
-            if len(found) > 1:
+            others = [v for n, v in found.items() if n != name]
+            weaker = name != "help" or max(others, default=0.0) >= found.get(name, 0.0) * 0.7
+            if len(found) > 1 and weaker:  # "help" stays when it is clearly what is asked
                 found.pop(name, None)
     # The most urgent of the topics found about as strongly as the strongest one.
     best = max(found.values(), default=0.0)
-    strong = [n for n in found if found[n] >= best * _STRONG_SHARE]
+    strong = [
+        n
+        for n in found
+        if found[n] >= best * (_URGENT_SHARE if topics().rank(n) < _URGENT else _STRONG_SHARE)
+    ]
     ranked = sorted(strong, key=lambda n: (topics().rank(n), -found[n]))
     ranked += sorted((n for n in found if n not in strong), key=lambda n: -found[n])
     main = whole
     if ranked and ranked[0] != whole.intent:
-        main = classifier.result_for(ranked[0], whole)
+        main = classifier.result_for(ranked[0], whole, found[ranked[0]])
     question = " ".join(t for q in questions for t in q)
     return Reading(main, tuple(ranked) or (main.intent,), statuses, thanked, False, question)

@@ -124,7 +124,7 @@ class Store(Protocol):
         """The messages not understood, newest first."""
         ...
 
-    async def label_unknown(self, message_id: int, intent: str) -> bool:
+    async def label_unknown(self, id: int, intent: str) -> bool:
         """Labels a kept message with its intent; False if there is no such id."""
         ...
 

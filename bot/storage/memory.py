@@ -117,12 +117,12 @@ class MemoryMixin(SqliteBase):
         async with self.db.execute(query, (*params, limit)) as cursor:
             return [_unknown(row) async for row in cursor]
 
-    async def label_unknown(self, message_id: int, intent: str) -> bool:
+    async def label_unknown(self, id: int, intent: str) -> bool:
         """Gives a kept message the intent it should have had; False if there is no such id."""
         async with self.transaction():
             cursor = await self.db.execute(
                 "UPDATE unknown_messages SET label = ? WHERE id = ? RETURNING id",
-                (intent, message_id),
+                (intent, id),
             )
             row = await cursor.fetchone()
             await cursor.close()

@@ -7,13 +7,17 @@ from datetime import timedelta
 
 import pytest
 
+from bot.conversation.context import Context
 from bot.core.clock import FakeClock
-from bot.core.domain import Step
+from bot.core.domain import Option, Participant, Reply, Step
+from bot.core.i18n import Translator
+from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
+from handlers import brevity, memory
 from handlers.freetext import INTENTS
 from handlers.router import ACTIONS
 from tests.conftest import onboard
-from tests.helpers import Chat
+from tests.helpers import Chat, make_choice
 
 MAX_MESSAGES = 2
 MAX_CHARS = 600
@@ -42,6 +46,8 @@ async def test_long_post_with_pasted_statuses(chat: Chat) -> None:
     [
         ("status insentifku Menunggu Diproses terus", "pelatihanmu belum selesai"),
         ("insentif ke 2 SEDANG DIPROSES udah seminggu", "transfer sedang berjalan"),
+        ("insentif ku sdg diproses dr kemarin", "“Sedang Diproses” artinya transfer"),
+        ("status insentif dlm pengecekan trs", "sedang mencocokkan data rekeningmu"),
         ("di dashboard tulisannya Kamu Belum Berhasil min", "belum lolos seleksi"),
         ("kok Gelombang Tidak Ditemukan ya pas aku buka", "belum ada gelombang"),
         (
@@ -49,6 +55,7 @@ async def test_long_post_with_pasted_statuses(chat: Chat) -> None:
             "layanan pelanggan DANA (1500445)",
         ),
         ("insentif aku gagal dicairkan ke ovo", "layanan pelanggan OVO (1500696)"),
+        ("insentif ke 3 kok DANA TERTAHAN ya min?", "pembayaranmu ditahan"),
     ],
 )
 async def test_each_pasted_status_says_what_it_means(chat: Chat, post: str, expected: str) -> None:
@@ -103,8 +110,9 @@ async def test_follow_ups_in_context(chat: Chat, clock: FakeClock) -> None:
     await chat.send("terus gimana?")
     assert "OTP masih belum masuk? Pastikan kartu SIM" in chat.text and chat.text != first
     clock.advance(timedelta(minutes=31))  # the thread is forgotten after 30 minutes
-    await chat.send("kalau tanggal 28?")
-    assert "masih sebelum batas waktumu" not in chat.text
+    await chat.send("terus gimana?")
+    assert "kartu SIM" not in chat.text and "Tunggu 1 jam" not in chat.text
+    assert "Soal apa?" in chat.text and "menu:dashboard" in chat.option_ids
 
 
 async def test_a_problem_reported_again_moves_on_then_to_a_person(chat: Chat) -> None:
@@ -137,6 +145,11 @@ async def test_free_text_during_onboarding(chat: Chat, store: SqliteStore) -> No
     _short(chat)
     await chat.send("lupa gelombang brp")
     assert "Riwayat Gelombang" in chat.text and "gelombang berapa" in chat.text
+    await chat.send("bla bla qwerty")  # neither an answer nor a question: kept for the operator
+    assert "gelombang berapa" in chat.text
+    assert [(m.text, m.step) for m in await store.list_unknown(5)] == [
+        ("bla bla qwerty", "ask_wave")
+    ]
     await chat.send("aku peserta gel 22 ya")
     assert chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]
     await chat.send("wita kak")
@@ -257,3 +270,115 @@ async def test_not_understood_is_kept_redacted_and_hapus_removes_it(
     await chat.send("/hapus")
     await chat.send("ya")
     assert await store.list_unknown(10) == []
+
+
+async def test_asking_what_next_does_not_count_as_a_report(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("otp aku ga masuk2 kak")
+    await chat.send("terus gimana?")  # the next step, not a second report
+    assert "kartu SIM" in chat.text
+    await chat.send("masih belum")  # the second report: the step after
+    assert "Tunggu 1 jam" in chat.text
+    await chat.send("masih belum juga")  # the third: a person
+    assert "tidak bisa kuselesaikan dari sini" in chat.text
+
+
+async def test_a_long_answer_waits_behind_show_details(
+    store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    participant = await store.save_participant(
+        Participant("test", "u9", "u9", "id", "Asia/Jakarta", "PK-AAAAAA", clock.now())
+    )
+    ctx = Context(participant, program, clock, store, Translator("id", "Asia/Jakarta"))
+    long = [Reply(f"{n} " + "kata " * 100) for n in range(4)]
+    shown = await brevity.fit(ctx, [*long[:3], Reply(long[3].text, (Option("menu:show", "x"),))])
+    assert len(shown) == 2 and shown[-1].options[0].id == brevity.MORE
+    await memory.save(ctx)
+    ctx = Context(participant, program, clock, store, Translator("id", "Asia/Jakarta"))
+    rest = await brevity.show_more(ctx, make_choice(brevity.MORE))
+    assert [r.text for r in rest] == [long[2].text, long[3].text]
+    assert [o.id for o in rest[-1].options] == ["menu:show"]
+
+
+async def test_bought_it_after_the_deadline_asks_the_date_and_is_honest(
+    chat: Chat, clock: FakeClock, store: SqliteStore
+) -> None:
+    await onboard(chat)
+    clock.advance(timedelta(days=11))  # 1 December: the deadline has passed
+    await chat.press_any("purchase:done")  # e.g. from the deadline-passed notice
+    assert "tanggal berapa" in chat.text.lower() or "hari apa" in chat.text.lower()
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and "purchase" not in saved.progress
+    await chat.send("tgl 1 des")
+    assert "sudah lewat dari batas waktumu" in chat.text
+    await chat.press_any("purchase:done")
+    await chat.send("tanggal 28")
+    await chat.press("fact:yes")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.progress["purchase"].day == 28
+
+
+async def test_a_wave_in_a_post_changes_the_deadline_after_a_yes(
+    chat: Chat, store: SqliteStore
+) -> None:
+    await chat.send("/start")
+    await chat.send("1/11/2021")
+    await chat.press("tz:WIB")
+    await chat.send("oh iya aku peserta gelombang 22 kak")
+    assert chat.option_ids[:2] == ["fact:yes", "fact:no"]
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.wave is None
+    await chat.send("iya")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.wave == 22
+    assert "30 November 2021" in chat.text
+
+
+async def test_an_announcement_date_in_a_post_is_confirmed_first(
+    chat: Chat, store: SqliteStore
+) -> None:
+    await chat.send("/start")
+    await chat.send("1/11/2021")
+    await chat.press("tz:WIB")
+    await chat.send("eh salah kak, aku lolos tanggal 2 november 2021")
+    assert chat.option_ids[:2] == ["fact:yes", "fact:no"]
+    await chat.press("fact:yes")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.announced_on is not None
+    assert saved.announced_on.day == 2 and "Kamis, 2 Desember 2021" in chat.text
+
+
+async def test_status_with_many_paid_items_stays_two_short_messages(
+    chat: Chat, store: SqliteStore, program: Program
+) -> None:
+    from dataclasses import replace as with_
+    from datetime import date
+
+    from bot.core.benefits import Source, Status
+    from bot.incentives.tracker import item_specs
+
+    await onboard(chat)
+    await chat.press_any("purchase:done")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.id is not None
+    specs = item_specs(program.schemes["2021"])
+    for n, spec in enumerate(specs[1:5]):
+        paid = with_(spec, status=Status.PAID, status_on=date(2021, 12, 10 + n), partner="LinkAja")
+        await store.change_benefit_item(saved.id, paid, Source.OPERATOR, chat.clock.now())
+    failed = with_(specs[5], status=Status.FAILED, reason="nik_mismatch")
+    await store.change_benefit_item(saved.id, failed, Source.OPERATOR, chat.clock.now())
+    await chat.send("/status")
+    _short(chat)
+    assert "5 item sudah diterima atau dipakai, terakhir 13 Desember 2021" in chat.text
+    assert "❌ Survei 1 gagal" in chat.text  # the one next step is still shown
+
+
+async def test_a_question_as_the_very_first_message_is_answered(
+    chat: Chat, store: SqliteStore
+) -> None:
+    await chat.send("permisi min, e-wallet apa aja yg bisa dipake buat terima insentif?")
+    _short(chat)
+    assert "OVO, GoPay, LinkAja, DANA" in chat.replies[0].text
+    assert "gelombang berapa" in chat.replies[-1].text and "wave:22" in chat.option_ids
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.step == Step.ASK_WAVE

@@ -118,3 +118,28 @@ def test_ambiguous_message_is_not_clear() -> None:
 )
 def test_yes_no(text: str, answer: bool | None) -> None:
     assert classifier("id").yes_no(text) is answer
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "intent"),
+    [
+        ("id", "halo kak selamat pagi, otp aku ga masuk2 dari tadi. ada yg sama?", "otp"),
+        ("id", "makasih infonya min, tapi sertifikat aku kok blm muncul", "certificate"),
+        ("id", "assalamualaikum min", "greeting"),
+        ("id", "makasih banyak kak 🙏", "thanks"),
+        ("en", "hello, my otp never arrives, anyone else?", "otp"),
+    ],
+)
+def test_framing_never_wins_over_the_question(locale: str, text: str, intent: str) -> None:
+    assert classifier(locale).classify(text).intent == intent
+
+
+def test_a_post_is_read_with_its_topics_and_statuses() -> None:
+    reading = classifier("id").read(
+        "Assalamualaikum min. Insentif aku GAGAL trus skrg Dalam Pengecekan. "
+        "terus batas beli pelatihan temenku kapan ya? ada yg sama?"
+    )
+    assert reading.result.intent == "deadline"  # deadlines and money first
+    assert "incentive_status" in reading.topics
+    assert [entry.meaning for entry, _ in reading.statuses] == ["failed", "checking"]
+    assert not reading.framing_only and "assalamualaikum" not in reading.question
