@@ -23,6 +23,7 @@ from bot.nlu import KnowledgeError
 from bot.nlu.cli import classify
 from bot.nlu.unknown_cli import unknown_command
 from bot.outbox.cli import outbox_command
+from bot.storage.cli import db_group
 
 log = logging.getLogger("bot")
 
@@ -113,6 +114,7 @@ main.add_command(import_status)
 main.add_command(classify)
 main.add_command(outbox_command)
 main.add_command(unknown_command)
+main.add_command(db_group)
 
 
 def _console_commands() -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
+from bot.core.cluster import Heartbeat, default_instance_id
 from bot.core.config import Settings
 from bot.core.i18n import LOCALES
 from bot.core.outbound import Sender
@@ -68,8 +69,16 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
     program = load_program(settings.prakerja_program_file)
     for locale in LOCALES:
         classifier(locale)  # build the free-text models now: fail fast, no slow first reply
-    store = await open_store(settings.database_url)
+    store = await open_store(settings.database_url, pool_size=settings.database_pool_size)
+    serving = settings.telegram_bot_token is not None or settings.whatsapp_enabled
+    heartbeat = Heartbeat(
+        store,
+        clock,
+        settings.instance_id
+        or default_instance_id(settings.web_host_port[1] if serving else None),
+    )
     try:
+        await heartbeat.start()
         assert isinstance(store, SqliteStore)
         planner = ReminderPlanner(store, program, clock)
         engine = Engine(
@@ -91,5 +100,6 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
             planner=planner,
         )
     finally:
+        await heartbeat.stop()
         await store.close()
         log.info("store closed")

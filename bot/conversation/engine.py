@@ -12,7 +12,6 @@ from bot.conversation.context import Context, Handler
 from bot.core.clock import Clock
 from bot.core.domain import Incoming, InputKind, Participant, Reply
 from bot.core.i18n import LOCALES
-from bot.core.locks import KeyedLocks
 from bot.core.phones import normalise_phone
 from bot.core.program import Program
 from bot.storage.base import Store
@@ -67,7 +66,6 @@ class Engine:
         self.default_timezone = default_timezone
         self.observers = list(observers)
         self.extras = dict(extras or {})  # settings handlers read (Context.extras)
-        self._locks = KeyedLocks()
 
     def _new_participant(self, msg: Incoming) -> Participant:
         return Participant(
@@ -82,7 +80,7 @@ class Engine:
 
     async def handle(self, msg: Incoming) -> list[Reply]:
         """Processes one message; messages of one participant are handled strictly in order."""
-        async with self._locks.hold((msg.channel, msg.user_id)):
+        async with self.store.participant_lock(msg.channel, msg.user_id):
             stored = await self.store.get_participant(msg.channel, msg.user_id)
             participant = stored or self._new_participant(msg)
             # the state before this message, for observers (fields are immutable but progress)

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.database_url import parse_database_url  # sqlite:/// or postgresql://
+
 SUPPORTED_LOCALES = ("id", "en")
 
 # The Graph API version the WhatsApp Cloud API calls go to (Meta's newest at the time of writing).
@@ -130,6 +132,10 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_base_url: str | None = None
     web_listen: str = "0.0.0.0:8080"
+    # Several instances on PostgreSQL (see docs/deploying.md). INSTANCE_ID names this instance
+    # (default host:port of WEB_LISTEN); never share one between two running processes.
+    instance_id: str = Field("", max_length=200, pattern=r"^[A-Za-z0-9_.:@-]*$")
+    database_pool_size: int = Field(10, ge=2, le=500)
 
     @field_validator("telegram_webhook_url", "telegram_base_url")
     @classmethod
@@ -169,11 +175,8 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///PATH is supported (e.g. sqlite:///data/prakerja.db)")
-        if value == "sqlite:///":
-            raise ValueError("the SQLite URL needs a file path")
-        return value
+        parse_database_url(value)
+        return value.strip()
 
     @field_validator("prakerja_timezone")
     @classmethod

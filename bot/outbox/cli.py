@@ -9,13 +9,13 @@ from collections import defaultdict
 import click
 
 from bot.core.config import ConfigError, load_settings
-from bot.storage.sqlite import SqliteStore
+from bot.storage import open_store
 
 STATES = ("pending", "sending", "sent", "failed", "cancelled")
 
 
-async def _report(path: str) -> str:
-    store = await SqliteStore.open(path)
+async def _report(database_url: str) -> str:
+    store = await open_store(database_url, pool_size=1)
     try:
         counts = await store.outbox_counts()
         next_due = await store.next_due()
@@ -43,4 +43,4 @@ def outbox_command() -> None:
         settings = load_settings()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(asyncio.run(_report(settings.sqlite_path)))
+    click.echo(asyncio.run(_report(settings.database_url)))

@@ -206,6 +206,11 @@ class DeliveryWorker:
             try:
                 await self.store.record_outcomes(written, self.clock.now())
                 return
+            except asyncio.CancelledError:
+                # The run is ending (its flusher is cancelled): the final flush writes them.
+                # Writing one twice is harmless (only rows still `sending` are updated).
+                self._written = written + self._written
+                raise
             except StoreBusy as exc:
                 self._written = written + self._written
                 log.warning("outbox: %d outcomes not written yet (%s)", len(written), exc)

@@ -4,6 +4,11 @@ APScheduler's `AsyncIOScheduler` runs two interval jobs on the running event loo
 instance each at a time; missed runs coalesce). It holds no job per participant: everything to
 send is an outbox row, so nothing is lost when the process stops. Its executor cancels running
 coroutine jobs on shutdown, so `stop()` first lets the delivery run finish its in-flight sends.
+
+With several instances on one database, only the delivery leader (a `Leadership` named
+DELIVERY_LEADER) runs the jobs: the platforms' rate limits then hold in aggregate, because one
+process paces every send. The others take over within a few seconds if it dies, and take
+over its claimed rows once its heartbeat is stale.
 """
 
 from __future__ import annotations
@@ -14,10 +19,13 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.core.cluster import Leadership
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.planner import ReminderPlanner
 
 log = logging.getLogger(__name__)
+
+DELIVERY_LEADER = "outbox-delivery"
 
 
 class OutboxScheduler:
@@ -38,9 +46,12 @@ class OutboxScheduler:
         self.interval = interval
         self.housekeeping_interval = housekeeping_interval
         self._scheduler: AsyncIOScheduler | None = None
+        self.leader: Leadership | None = None  # from start() on
 
     async def deliver(self) -> None:
         """The delivery job: one worker run (errors are logged, the job keeps its schedule)."""
+        if self.leader is not None and not self.leader.held:
+            return
         try:
             await self.worker.run_once()
         except Exception:
@@ -49,6 +60,8 @@ class OutboxScheduler:
     async def housekeeping(self) -> None:
         """Re-plans reminders lost to a crash between saving a participant and planning, then
         runs the channels' chores (e.g. forgetting old WhatsApp message ids)."""
+        if self.leader is not None and not self.leader.held:
+            return
         try:
             await self.planner.replan_missing()
         except Exception:
@@ -60,7 +73,10 @@ class OutboxScheduler:
                 log.exception("housekeeping chore failed")
 
     async def start(self) -> None:
-        """Starts both jobs on the running loop; the first runs happen right away."""
+        """Starts both jobs on the running loop; the first runs happen right away (on the
+        delivery leader)."""
+        self.leader = Leadership(self.worker.store, DELIVERY_LEADER)
+        await self.leader.start()
         scheduler = AsyncIOScheduler(timezone=UTC)
         first = datetime.now(UTC)
         scheduler.add_job(
@@ -95,4 +111,6 @@ class OutboxScheduler:
         await self.worker.wait_idle()
         self._scheduler.shutdown(wait=False)
         self._scheduler = None
+        if self.leader is not None:
+            await self.leader.stop()
         log.info("outbox scheduler stopped")

@@ -7,15 +7,22 @@ Imported by: every package above it (through the `Store` interface where it can)
 
 from __future__ import annotations
 
+from bot.core.database_url import DatabaseUrl, parse_database_url
 from bot.storage.base import Store
 from bot.storage.sqlite import SqliteStore
 
 
-async def open_store(database_url: str) -> Store:
-    """Opens (and migrates) the store named by DATABASE_URL."""
-    if database_url.startswith("sqlite:///"):
-        return await SqliteStore.open(database_url.removeprefix("sqlite:///"))
-    raise ValueError(f"unsupported DATABASE_URL: {database_url.split(':', 1)[0]}")
+async def open_store(database_url: str, *, pool_size: int = 10) -> SqliteStore:
+    """Opens (and migrates) the store named by DATABASE_URL: SQLite, or PostgreSQL (the same
+    SQL over a connection pool of up to `pool_size` connections)."""
+    url = parse_database_url(database_url)
+    if url.kind == "postgres":
+        from bot.storage.postgres import PostgresStore  # psycopg only when asked for
+
+        return await PostgresStore.connect(
+            url.target, min_size=min(2, pool_size), max_size=pool_size
+        )
+    return await SqliteStore.open(url.target)
 
 
-__all__ = ["SqliteStore", "Store", "open_store"]
+__all__ = ["DatabaseUrl", "SqliteStore", "Store", "open_store", "parse_database_url"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -125,6 +126,10 @@ class Store(Protocol):
 
     async def labelled_unknown(self) -> list[UnknownMessage]:
         """Every labelled kept message, oldest first."""
+
+    def participant_lock(self, channel: str, user_id: str) -> AbstractAsyncContextManager[None]:
+        """Held while one message of the participant is handled: one participant's messages
+        are handled strictly in order, across every instance sharing the database."""
         ...
 
     async def close(self) -> None: ...

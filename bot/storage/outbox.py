@@ -10,22 +10,26 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import aiosqlite
 
 from bot.storage.sqlite_base import SqliteBase, from_ts, ts
 
 # The due-row search: a range scan of the partial index `outbox_due` (pending/sending rows
-# only, in due order), so its cost follows the number of due rows, not the table's size.
-CLAIM_SELECT = (
-    "SELECT id FROM outbox INDEXED BY outbox_due"
-    " WHERE state IN ('pending', 'sending') AND due_at <= :now"
-    " AND (state = 'pending' OR lease_until <= :now)"
-    " AND channel IN (SELECT value FROM json_each(:channels))"
-    " ORDER BY due_at LIMIT :limit"
+# only, in due order), so its cost follows the number of due rows, not the table's size. A
+# `sending` row is due again when its lease expired, or at once when the instance run that
+# claimed it (`claimed_by`, see bot/storage/instances.py) no longer beats its heartbeat.
+_DUE = (
+    " WHERE state IN ('pending', 'sending') AND due_at <= ?"
+    " AND (state = 'pending' OR lease_until <= ?"
+    "  OR (claimed_by IS NOT NULL"
+    "   AND claimed_by NOT IN (SELECT token FROM instances WHERE heartbeat_at >= ?)))"
+    " AND {channels} ORDER BY due_at LIMIT ?"
 )
+CLAIM_SELECT = "SELECT id FROM outbox INDEXED BY outbox_due" + _DUE
+# PostgreSQL: rows another instance is claiming right now are skipped, not waited for.
+CLAIM_SELECT_PG = "SELECT id FROM outbox" + _DUE + " FOR UPDATE SKIP LOCKED"
+HEARTBEAT_STALE = timedelta(seconds=15)  # an instance silent this long is taken for dead
 
 
 def _utc(moment: datetime) -> str:
@@ -82,16 +86,16 @@ class OutboxMixin(SqliteBase):
     ) -> bool:
         """Adds a pending row; False (and nothing changed) if `key` was already used."""
         async with self.transaction():
-            try:
-                await self.db.execute(
-                    "INSERT INTO outbox (participant_id, channel, kind, due_at, payload,"
-                    " idempotency_key, created_at)"
-                    " SELECT id, channel, ?, ?, ?, ?, ? FROM participants WHERE id = ?",
-                    (kind, _utc(due_at), json.dumps(payload), key, _utc(now), participant_id),
-                )
-            except aiosqlite.IntegrityError:
-                return False
-        return True
+            cursor = await self.db.execute(
+                "INSERT INTO outbox (participant_id, channel, kind, due_at, payload,"
+                " idempotency_key, created_at)"
+                " SELECT id, channel, ?, ?, ?, ?, ? FROM participants WHERE id = ?"
+                " ON CONFLICT (idempotency_key) DO NOTHING",
+                (kind, _utc(due_at), json.dumps(payload), key, _utc(now), participant_id),
+            )
+            added = cursor.rowcount == 1
+            await cursor.close()
+        return added
 
     async def claim_due(
         self,
@@ -107,20 +111,25 @@ class OutboxMixin(SqliteBase):
         """
         if not channels or limit <= 0:
             return []
-        params = {
-            "now": _utc(now),
-            "lease": _utc(lease_until),
-            "channels": json.dumps(sorted(channels)),
-            "limit": limit,
-        }
+        stamp = _utc(now)
+        in_channels, wanted = self._in_list("channel", channels)
+        select = CLAIM_SELECT_PG if self.dialect == "postgres" else CLAIM_SELECT
         async with (
             self.transaction(),
             self.db.execute(
-                "UPDATE outbox SET state = 'sending', lease_until = :lease"
-                f" WHERE id IN ({CLAIM_SELECT})"
+                "UPDATE outbox SET state = 'sending', lease_until = ?, claimed_by = ?"
+                f" WHERE id IN ({select.format(channels=in_channels)})"
                 " RETURNING id, participant_id, channel, kind, due_at, payload,"
                 " idempotency_key, attempts",
-                params,
+                (
+                    _utc(lease_until),
+                    self.instance_token,
+                    stamp,
+                    stamp,
+                    _utc(now - HEARTBEAT_STALE),
+                    wanted,
+                    limit,
+                ),
             ) as cursor,
         ):
             rows = await cursor.fetchall()
@@ -271,8 +280,13 @@ class OutboxMixin(SqliteBase):
 
     async def explain_claim(self, now: datetime, channels: Collection[str]) -> list[str]:
         """The query plan of the due-row search (for the benchmark and the tests)."""
-        async with self.db.execute(
-            f"EXPLAIN QUERY PLAN {CLAIM_SELECT}",
-            {"now": _utc(now), "channels": json.dumps(sorted(channels)), "limit": 100},
-        ) as cursor:
+        in_channels, wanted = self._in_list("channel", channels)
+        stamp = _utc(now)
+        params = (stamp, stamp, _utc(now - HEARTBEAT_STALE), wanted, 100)
+        if self.dialect == "postgres":
+            sql = CLAIM_SELECT_PG.format(channels=in_channels)
+            async with self.db.execute(f"EXPLAIN {sql}", params) as cursor:
+                return [str(r[0]) async for r in cursor]
+        sql = CLAIM_SELECT.format(channels=in_channels)
+        async with self.db.execute(f"EXPLAIN QUERY PLAN {sql}", params) as cursor:
             return [r["detail"] async for r in cursor]

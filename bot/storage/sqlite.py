@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import OrderedDict
 from collections.abc import Collection
@@ -19,6 +18,7 @@ from bot.storage.broadcasts import BroadcastMixin
 from bot.storage.console import ConsoleMixin
 from bot.storage.handoffs import HandoffMixin
 from bot.storage.incentives import IncentivesMixin
+from bot.storage.instances import InstancesMixin
 from bot.storage.memory import MemoryMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
@@ -63,6 +63,7 @@ class SqliteStore(
     OutboxMixin,
     ReachabilityMixin,
     WhatsAppMixin,
+    InstancesMixin,
     MemoryMixin,
     ConsoleMixin,
     HandoffMixin,
@@ -158,11 +159,15 @@ class SqliteStore(
         Inside a caller's transaction nothing is remembered (it may still roll back)."""
         assert participant.id is not None
         self._stored_progress.pop(participant.id, None)
-        if self._writer is not None and self._writer is asyncio.current_task():
+        if self._in_transaction():
             return
         self._stored_progress[participant.id] = dict(participant.progress)
         while len(self._stored_progress) > _REMEMBERED_PROGRESS:
             self._stored_progress.popitem(last=False)
+
+    def _progress_known(self, participant_id: int, nested: bool) -> dict[str, datetime] | None:
+        """The participant's stored progress rows if this store knows them for sure."""
+        return None if nested else self._stored_progress.get(participant_id)
 
     async def get_participant(self, channel: str, user_id: str) -> Participant | None:
         return await self._fetch_one(
@@ -176,17 +181,16 @@ class SqliteStore(
         """Many participants at once (two queries), by id; missing ids are left out."""
         if not ids:
             return {}
-        wanted = json.dumps(sorted(set(ids)))
+        in_progress, wanted = self._in_list("participant_id", ids)
         progress: dict[int, dict[str, datetime]] = {}
         async with self.db.execute(
-            "SELECT participant_id, item, done_at FROM progress"
-            " WHERE participant_id IN (SELECT value FROM json_each(?))",
-            (wanted,),
+            f"SELECT participant_id, item, done_at FROM progress WHERE {in_progress}", (wanted,)
         ) as cursor:
             async for r in cursor:
                 progress.setdefault(r[0], {})[r[1]] = datetime.fromisoformat(r[2])
+        in_ids, wanted = self._in_list("id", ids)
         async with self.db.execute(
-            "SELECT * FROM participants WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
+            f"SELECT * FROM participants WHERE {in_ids}", (wanted,)
         ) as cursor:
             return {r["id"]: self._participant(r, progress.get(r["id"], {})) async for r in cursor}
 
@@ -215,7 +219,7 @@ class SqliteStore(
         """One transaction; the progress rows are rewritten only when they changed."""
         now = participant.last_inbound_at or participant.created_at
         values = self._values(participant, now)
-        nested = self._writer is not None and self._writer is asyncio.current_task()
+        nested = self._in_transaction()
         if (
             participant.id is not None
             and not nested
@@ -228,16 +232,20 @@ class SqliteStore(
             if participant.id is None:
                 placeholders = ", ".join("?" for _ in values)
                 cursor = await self.db.execute(
-                    f"INSERT INTO participants ({_PARTICIPANT_COLUMNS}) VALUES ({placeholders})",
+                    f"INSERT INTO participants ({_PARTICIPANT_COLUMNS}) VALUES ({placeholders})"
+                    " RETURNING id",
                     values,
                 )
-                participant.id = cursor.lastrowid
+                inserted = await cursor.fetchone()
+                await cursor.close()
+                assert inserted is not None
+                participant.id = int(inserted[0])
                 stored: dict[str, datetime] | None = {}
             else:
                 await self.db.execute(
                     _UPDATE_PARTICIPANT, (*(values[i] for i in _UPDATED), participant.id)
                 )
-                stored = None if nested else self._stored_progress.get(participant.id)
+                stored = self._progress_known(participant.id, nested)
             if participant.progress != stored:
                 await self.db.execute(
                     "DELETE FROM progress WHERE participant_id = ?", (participant.id,)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import aiosqlite
 
+from bot.core.locks import KeyedLocks
 from bot.storage.base import StoreBusy
 
 
@@ -33,12 +36,22 @@ class SqliteBase:
     All coroutines share one connection, so every write goes through `transaction()`: one
     writer at a time, BEGIN IMMEDIATE, committed as a whole or rolled back. Without it, one
     coroutine's commit could land between the statements of another's change.
+
+    The PostgreSQL store (bot/storage/postgres.py) reuses every mixin over another `db`
+    (bot/storage/pg.py) and overrides `transaction()`; the few statements that must differ
+    look at `dialect` ("sqlite" or "postgres").
     """
+
+    dialect = "sqlite"
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
         self._write_lock = asyncio.Lock()
         self._writer: asyncio.Task[object] | None = None
+        # what this run's outbox claims carry in `claimed_by` (set by bot/storage/instances.py)
+        self.instance_token: str | None = None
+        self.instance_id: str | None = None
+        self._participant_locks = KeyedLocks()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -63,6 +76,23 @@ class SqliteBase:
                 raise
             finally:
                 self._writer = None
+
+    def _in_transaction(self) -> bool:
+        """Whether the current task is inside `transaction()`."""
+        return self._writer is not None and self._writer is asyncio.current_task()
+
+    def _in_list(self, column: str, values: Collection[Any]) -> tuple[str, Any]:
+        """`column IN (values)` as SQL with one parameter, and that parameter."""
+        ordered = sorted(set(values))
+        if self.dialect == "postgres":
+            return f"{column} = ANY(?)", ordered
+        return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(ordered)
+
+    def _json_flag(self, column: str, key: str) -> str:
+        """SQL reading a top-level key of a JSON text column (key: a constant identifier)."""
+        if self.dialect == "postgres":
+            return f"(CAST({column} AS jsonb) ->> '{key}')"
+        return f"json_extract({column}, '$.{key}')"
 
     async def _begin_write(self) -> None:
         """Takes SQLite's write lock up front, so a writer waits (busy_timeout) for another

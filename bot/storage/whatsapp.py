@@ -41,7 +41,8 @@ class WhatsAppMixin(SqliteBase):
         """Records an inbound message id; False if it was already processed (a retry)."""
         async with self.transaction():
             cursor = await self.db.execute(
-                "INSERT OR IGNORE INTO whatsapp_inbound (wamid, received_at) VALUES (?, ?)",
+                "INSERT INTO whatsapp_inbound (wamid, received_at) VALUES (?, ?)"
+                " ON CONFLICT (wamid) DO NOTHING",
                 (wamid, ts(now)),
             )
             claimed = cursor.rowcount == 1
@@ -65,8 +66,8 @@ class WhatsAppMixin(SqliteBase):
             # other tasks' commits raised "bad parameter or other API misuse" under load.
             for wamid in wamids:
                 await self.db.execute(
-                    "INSERT OR IGNORE INTO whatsapp_sent (wamid, outbox_id, sent_at, updated_at)"
-                    " VALUES (?, ?, ?, ?)",
+                    "INSERT INTO whatsapp_sent (wamid, outbox_id, sent_at, updated_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING",
                     (wamid, outbox_id, ts(now), ts(now)),
                 )
 
@@ -113,9 +114,9 @@ class WhatsAppMixin(SqliteBase):
         """The participant's last inbound message time, and whether the row must be a template."""
         if outbox_id is not None:
             async with self.db.execute(
-                "SELECT p.last_inbound_at, json_extract(o.payload, ?) FROM outbox o"
-                " JOIN participants p ON p.id = o.participant_id WHERE o.id = ?",
-                (f"$.{TEMPLATE_FLAG}", outbox_id),
+                f"SELECT p.last_inbound_at, {self._json_flag('o.payload', TEMPLATE_FLAG)}"
+                " FROM outbox o JOIN participants p ON p.id = o.participant_id WHERE o.id = ?",
+                (outbox_id,),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is not None:
@@ -145,8 +146,9 @@ class WhatsAppMixin(SqliteBase):
         try again shortly) or the row's other state ("missing" if there is none)."""
         async with self.transaction():
             async with self.db.execute(
-                "SELECT state, json_extract(payload, ?), attempts FROM outbox WHERE id = ?",
-                (f"$.{TEMPLATE_FLAG}", outbox_id),
+                f"SELECT state, {self._json_flag('payload', TEMPLATE_FLAG)}, attempts FROM outbox"
+                " WHERE id = ?",
+                (outbox_id,),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
@@ -157,12 +159,18 @@ class WhatsAppMixin(SqliteBase):
             if (as_template and was_template) or attempts + 1 >= max_attempts:
                 await self.whatsapp_fail_row(outbox_id, error)
                 return "failed"
+            if self.dialect == "postgres":
+                flagged = (
+                    f"CAST(jsonb_set(CAST(payload AS jsonb), '{{{TEMPLATE_FLAG}}}', '1') AS text)"
+                )
+            else:
+                flagged = f"json_set(payload, '$.{TEMPLATE_FLAG}', 1)"
             await self.db.execute(
                 "UPDATE outbox SET state = 'pending', due_at = ?, last_error = ?,"
                 " lease_until = NULL, attempts = attempts + 1,"
-                " payload = CASE WHEN ? THEN json_set(payload, ?, 1) ELSE payload END"
+                f" payload = CASE WHEN ? = 1 THEN {flagged} ELSE payload END"
                 " WHERE id = ? AND state = 'sent'",
-                (ts(due_at), error, int(as_template), f"$.{TEMPLATE_FLAG}", outbox_id),
+                (ts(due_at), error, int(as_template), outbox_id),
             )
         return "requeued"
 
@@ -210,7 +218,7 @@ class WhatsAppMixin(SqliteBase):
         async with self.transaction():
             cursor = await self.db.execute(
                 "UPDATE participants SET phone = ? WHERE channel = ? AND user_id = ?"
-                " AND phone IS NOT ?",
+                " AND phone IS DISTINCT FROM ?",
                 (phone, CHANNEL, user_id, phone),
             )
             await cursor.close()

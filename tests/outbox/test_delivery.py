@@ -258,3 +258,27 @@ async def test_per_chat_pacing(
     assert [m.replies[0].text for m in sender.sent] == ["ping", "ping"]
     # The second message to the same chat waited (a fake sleep moves the fake clock) ~1 s.
     assert clock.now() - before >= timedelta(seconds=0.9)
+
+
+async def test_outcomes_survive_a_cancelled_flush(
+    store: SqliteStore, program: Program, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run ending cancels its periodic flusher; outcomes it was writing go to the final
+    flush instead of being dropped (rows would stay `sending` until the lease expired)."""
+    from bot.storage.outbox import Outcome as Written
+
+    worker, _ = make_worker(store, program, clock)
+    started, never = asyncio.Event(), asyncio.Event()
+
+    async def slow(outcomes: object, now: object) -> None:
+        started.set()
+        await never.wait()
+
+    monkeypatch.setattr(store, "record_outcomes", slow)
+    worker._write(Written(1, "sent"))
+    flushing = asyncio.create_task(worker._flush())
+    await started.wait()
+    flushing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await flushing
+    assert [o.row_id for o in worker._written] == [1]

@@ -33,8 +33,8 @@ async def _participant(store: SqliteStore, user: str = "u1") -> int:
     return saved.id
 
 
-async def test_due_search_uses_the_partial_index(store: SqliteStore) -> None:
-    plan = await store.explain_claim(NOW, ["test"])
+async def test_due_search_uses_the_partial_index(sqlite_store: SqliteStore) -> None:
+    plan = await sqlite_store.explain_claim(NOW, ["test"])
     assert any("USING INDEX outbox_due" in step for step in plan), plan
     assert not any(step.startswith("SCAN outbox") for step in plan), plan
 

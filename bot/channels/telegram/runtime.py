@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 from telegram import Update
@@ -17,6 +17,7 @@ from bot.channels.telegram.inbound import ALLOWED_UPDATES, TelegramChannel
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.webhook import WebhookAnswers, webhook_path, webhook_routes
+from bot.core.cluster import Leadership, LeaderStore
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,10 @@ class TelegramService:
             answers=self.answers,
         )
         self.channel.install(self.application)
+        # Long polling allows one poller per token: with several instances on one database,
+        # only the one holding this leadership polls (the others serve the rest).
+        self.poller: Leadership | None = None
+        self._store = cast(LeaderStore, app.store)
 
     def routes(self) -> list[web.RouteDef]:
         """The webhook route for the shared web server (none when polling)."""
@@ -115,12 +120,30 @@ class TelegramService:
             )
             log.info("telegram webhook registered")
         else:
-            assert self.application.updater is not None
-            await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-            log.info("telegram long polling started")
+            self.poller = Leadership(
+                self._store,
+                f"telegram-poll:{self.application.bot.id}",
+                on_gain=self._start_polling,
+                on_loss=self._stop_polling,
+            )
+            await self.poller.start()
+            if not self.poller.held:
+                log.info("telegram: another instance is polling; this one takes over if it stops")
+
+    async def _start_polling(self) -> None:
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        log.info("telegram long polling started")
+
+    async def _stop_polling(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
 
     async def stop(self) -> None:
         """Stops receiving, lets queued updates finish, releases the HTTP clients."""
+        if self.poller is not None:
+            await self.poller.stop()
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
