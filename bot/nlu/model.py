@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.nlu.knowledge import INTENTS, UNKNOWN, Knowledge
 from bot.nlu.normalize import Normalizer
@@ -114,12 +116,26 @@ class Classifier:
         self.centroid_norms = {
             name: math.sqrt(sum(v * v for v in sums[name].values())) or 1.0 for name in INTENTS
         }
+        # Examples are numbered intent by intent, so each intent is one slice of the dot
+        # products: its nearest example is a `maximum.reduceat`, its centroid a `bincount`.
+        self._label_ids = np.array([INTENTS.index(label) for label in self.labels], np.intp)
+        self._starts = np.array(
+            [self.labels.index(name) for name in INTENTS if name in sums and name in self.labels],
+            np.intp,
+        )
+        self._sliced = [name for name in INTENTS if name in self.labels]
+        self._norms = np.array([self.centroid_norms[name] for name in INTENTS])
         self.token_dots = lru_cache(maxsize=_CACHED_WORDS)(self._token_dots)
         for word in self.normalizer.vocabulary:  # the known words' shares, worked out up front
             self.token_dots(word)
         self.keywords = {
             name: [tuple(self.normalizer.tokens(k)) for k in knowledge.keywords[name]]
             for name in INTENTS
+        }
+        # each keyword phrase as " word word ", searched for in the post's words
+        self.keyword_texts = {
+            name: [f" {' '.join(p)} " for p in phrases if p]
+            for name, phrases in self.keywords.items()
         }
 
     def _weigh(self, feats: Counter[str]) -> Vector:
@@ -134,8 +150,8 @@ class Classifier:
     def _keyword_hits(self, tokens: list[str]) -> dict[str, int]:
         joined = f" {' '.join(tokens)} "
         hits: dict[str, int] = {}
-        for name, phrases in self.keywords.items():
-            found = sum(1 for p in phrases if p and f" {' '.join(p)} " in joined)
+        for name, phrases in self.keyword_texts.items():
+            found = sum(1 for p in phrases if p in joined)
             if found:
                 hits[name] = min(found, _MAX_KEYWORDS)
         return hits
@@ -147,7 +163,7 @@ class Classifier:
     def _feature_weight(self, feature: str) -> float:
         return self.idf[feature] * (_CHAR_WEIGHT if feature[0] == "c" else 1.0)
 
-    def _token_dots(self, token: str) -> tuple[array[int], array[float]]:
+    def _token_dots(self, token: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
         """One query word's share of the dot product with every example it touches (its own
         word and character features), before the query's length is divided out."""
         found: dict[int, float] = defaultdict(float)
@@ -157,7 +173,9 @@ class Classifier:
             weight = count * self._feature_weight(feature)
             for position, other in self.index.get(feature, ()):
                 found[position] += weight * other
-        return array("i", found.keys()), array("d", found.values())
+        return np.fromiter(found.keys(), np.intp, len(found)), np.fromiter(
+            found.values(), np.float64, len(found)
+        )
 
     def token_scores(self, tokens: list[str]) -> dict[str, float]:
         """Each intent's score for already normalised words.
@@ -170,31 +188,28 @@ class Classifier:
         counts = _features(tokens)
         weights = [n * self._feature_weight(f) for f, n in counts.items() if f in self.idf]
         norm = math.sqrt(sum(w * w for w in weights)) or 1.0
-        dots: dict[int, float] = defaultdict(float)
+        dots = np.zeros(len(self.labels))
         for token in tokens:
             positions, values = self.token_dots(token)
-            for position, value in zip(positions, values, strict=True):
-                dots[position] += value
+            dots[positions] += values  # a word's positions are distinct
         for left, right in itertools.pairwise(tokens):
             feature = f"b:{left} {right}"
             if feature in self.idf:
                 weight = self._feature_weight(feature)
                 for position, other in self.index[feature]:
                     dots[position] += weight * other
-        nearest: dict[str, float] = dict.fromkeys(INTENTS, 0.0)
-        central: dict[str, float] = dict.fromkeys(INTENTS, 0.0)
-        labels = self.labels
-        for position, total in dots.items():
-            dot = total / norm
-            label = labels[position]
-            central[label] += dot
-            if dot > nearest[label]:
-                nearest[label] = dot
+        dots /= norm
+        nearest = dict.fromkeys(INTENTS, 0.0)
+        nearest.update(
+            zip(self._sliced, np.maximum.reduceat(dots, self._starts).tolist(), strict=True)
+        )
+        central_sums = np.bincount(self._label_ids, weights=dots, minlength=len(INTENTS))
+        central = dict(zip(INTENTS, (central_sums / self._norms).tolist(), strict=True))
         hits = self._keyword_hits(tokens)
         result = {}
         for name in INTENTS:
-            centroid = central[name] / self.centroid_norms[name]
-            score = _NEAREST_WEIGHT * nearest[name] + (1 - _NEAREST_WEIGHT) * centroid
+            centroid = central[name]
+            score = _NEAREST_WEIGHT * max(nearest[name], 0.0) + (1 - _NEAREST_WEIGHT) * centroid
             result[name] = score + _KEYWORD_BONUS * hits.get(name, 0)
         return result
 
