@@ -107,16 +107,26 @@ def run(args: argparse.Namespace) -> None:
     asyncio.run(migrate(path))
     seeded_at = SystemClock().now()
     bulk.seed(path, args.participants, now=seeded_at)
-    # The bot's housekeeping also plans each participant's later reminders (due next week):
-    # only the rows due now are the fan-out.
-    due_now = f"due_at <= '{seeded_at.isoformat()}'"
+    # The bot's housekeeping also plans each participant's reminders: only the seeded rows
+    # (see below) are the fan-out.
+    due_now = "idempotency_key LIKE 'fan:%'"
     zone = daytime_zone()
     db = sqlite3.connect(path)
     db.execute("UPDATE participants SET timezone = ?", (zone,))
+    # The fan-out as incentive updates, which the bot's housekeeping does not re-plan (it
+    # re-plans reminders, and would move these to each participant's reminder time).
+    update = json.dumps(
+        {"item": "incentive.1", "kind": "incentive", "index": 1, "amount": 600000}
+        | {"status": "processing", "date": "2021-12-12"}
+    )
+    db.execute(
+        "UPDATE outbox SET kind = 'incentive', payload = ?, idempotency_key = 'fan:' || id",
+        (update,),
+    )
     db.commit()
     db.close()
     print(
-        f"seeded {args.participants:,} reminders (zone {zone}); limit {args.limit:.0f}/s;"
+        f"seeded {args.participants:,} messages due now (zone {zone}); limit {args.limit:.0f}/s;"
         f" {args.kills} × {'kill -9' if args.signal == 'kill' else 'SIGTERM'}"
         f" every {args.every:.1f}s; lease {args.lease:.0f}s"
     )
@@ -148,7 +158,15 @@ def run(args: argparse.Namespace) -> None:
         db.execute(f"SELECT state, COUNT(*) FROM outbox WHERE {due_now} GROUP BY state").fetchall()
     )
     db.close()
-    recorded = Counter(bulk.sent_chats(path))
+    db = sqlite3.connect(path)
+    recorded = Counter(
+        str(r[0])
+        for r in db.execute(
+            "SELECT p.chat_id FROM outbox o JOIN participants p ON p.id = o.participant_id"
+            f" WHERE o.state = 'sent' AND {due_now}"
+        )
+    )
+    db.close()
     duplicated = sum(n - 1 for n in received.values() if n > 1)
     differing = sum(1 for chat, got in texts.items() if len(set(got)) > 1)
     lost = sum(1 for chat in recorded if chat not in received)
