@@ -37,6 +37,8 @@ async def serve(limit: float) -> None:
             "throttled": state.throttled,
             "seconds": (sends[-1] - sends[0]) if len(sends) > 1 else 0.0,
             "received": dict(state.sent),
+            # the texts of chats that got more than one message (are duplicates identical?)
+            "texts": {c: t for c, t in state.accepted.items() if len(t) > 1},
         }
         print(json.dumps(summary), flush=True)
 

@@ -8,8 +8,8 @@ import gc
 import getpass
 import logging
 import signal
-from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, contextmanager
 from datetime import timedelta
 from typing import Protocol, cast
 
@@ -41,17 +41,32 @@ class TelegramServiceLike(Protocol):
 UPDATE_IDS_KEPT = timedelta(days=1)  # Telegram and Meta retry for far less than this
 
 
-async def wait_for_stop_signal() -> None:
-    """Returns on the first SIGINT or SIGTERM."""
+@contextmanager
+def stop_signals() -> Iterator[asyncio.Event]:
+    """An event set by the first SIGINT or SIGTERM. The handlers stay installed until the
+    block ends, so a second signal during the graceful stop (in-flight sends finishing, the
+    last outcomes written) cannot kill the process half-way: it is only logged."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
+
+    def on_signal() -> None:
+        if stop.is_set():
+            log.warning("already stopping: finishing the sends in flight")
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
     try:
-        await stop.wait()
+        yield stop
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+async def wait_for_stop_signal() -> None:
+    """Returns on the first SIGINT or SIGTERM."""
+    with stop_signals() as stop:
+        await stop.wait()
 
 
 def tune_gc() -> None:
@@ -87,6 +102,15 @@ def channels_configured(settings: Settings) -> bool:
 
 async def run_services(app: App, stopped: asyncio.Future[None] | None = None) -> None:
     """Starts the channels and the web server, waits for a stop signal, stops them in reverse."""
+    if stopped is None:
+        with stop_signals() as stop:
+            await _run_services(app, stop.wait)
+        return
+    future = stopped
+    await _run_services(app, lambda: future)
+
+
+async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> None:
     settings = app.settings
     log_privacy.install()
     # One pace per channel for replies and the outbox alike (replies first; bot/pacing.py).
@@ -140,7 +164,7 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
         if telegram is not None:
             await telegram.go_live()
         log.info("running; stop with Ctrl+C or SIGTERM")
-        await (stopped if stopped is not None else wait_for_stop_signal())
+        await stopped()
         log.info("stopping")
 
 

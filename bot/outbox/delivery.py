@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 # A row is worded as of its due time, so a copy sent again after a crash is identical to the
 # first ("7 hari lagi" stays "7 hari lagi"); one sent much later is worded as of now.
 RENDER_FROM_DUE_WITHIN = timedelta(hours=1)
+FINAL_FLUSH_ATTEMPTS = 15
 
 
 def rendered_at(due_at: datetime, now: datetime) -> datetime | None:
@@ -222,7 +223,9 @@ class DeliveryWorker:
     async def _flush(self, *, final: bool = False) -> None:
         """Writes the outcomes gathered so far. If the database is busy they are kept and
         written at the next flush (the last flush of a run insists a few times)."""
-        for attempt in range(5 if final else 1):
+        # The last flush of a run (also on SIGTERM) insists for about a minute: a sent row
+        # left `sending` would be sent again once its lease runs out.
+        for attempt in range(FINAL_FLUSH_ATTEMPTS if final else 1):
             written, self._written = self._written, []
             try:
                 await self.store.record_outcomes(written, self.clock.now())
@@ -236,7 +239,7 @@ class DeliveryWorker:
                 self._written = written + self._written
                 log.warning("outbox: %d outcomes not written yet (%s)", len(written), exc)
                 if final:
-                    await asyncio.sleep(0.5 * (attempt + 1))
+                    await asyncio.sleep(min(0.5 * (attempt + 1), 5.0))
 
     async def _flush_loop(self) -> None:
         while True:

@@ -64,6 +64,7 @@ class BotApiState:
     sent: Counter[str] = field(default_factory=Counter)  # sendMessage per chat id
     throttled: int = 0
     updates: list[dict[str, Any]] = field(default_factory=list)  # served by getUpdates
+    accepted: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _recent: deque[float] = field(default_factory=deque)
     _message_ids: Counter[str] = field(default_factory=Counter)
     _waiters: dict[str, list[tuple[int, asyncio.Future[None]]]] = field(
@@ -149,6 +150,7 @@ class BotApiState:
                 "parameters": {"retry_after": self.retry_after},
             }
         self.sent[chat_id] += 1
+        self.accepted[chat_id].append(str(params.get("text", "")))  # what arrived, in order
         self._message_ids[chat_id] += 1
         waiters = self._waiters.get(chat_id)
         if waiters:

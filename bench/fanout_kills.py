@@ -1,0 +1,197 @@
+"""Fan-out with kills: the real `prakerja-bot run` delivering reminders to a loopback fake Bot
+API, killed (`kill -9`, or SIGTERM) and restarted several times mid-broadcast.
+
+    .venv/bin/python bench/fanout_kills.py                        # 3,000 at 200/s, 3 × kill -9
+    .venv/bin/python bench/fanout_kills.py --signal term --kills 5
+    .venv/bin/python bench/fanout_kills.py --participants 10000 --lease 300
+
+Prints, from the fake's side (what Telegram would have received) and the database's: messages
+lost (recorded sent but never received, or failed/cancelled, or still unsent at the end),
+duplicated (received more than once), whether every duplicate is identical to the first copy,
+rows left in `sending`, and the time to finish after the last restart. A killed process's
+claimed rows come back when their lease runs out (OUTBOX_LEASE_SECONDS, `--lease`); issue 14
+replaces that with an instance heartbeat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.core.clock import SystemClock  # noqa: E402
+from bot.storage import bulk  # noqa: E402
+from bot.storage.sqlite import SqliteStore  # noqa: E402
+from tests.fakes.bot_api import TOKEN  # noqa: E402
+from tests.helpers import free_port  # noqa: E402
+
+
+def daytime_zone() -> str:
+    """A zone where it is now about noon: every kind the bot starts waits out quiet hours."""
+    offset = (12 - datetime.now(UTC).hour + 12) % 24 - 12
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
+
+
+class FakeApi:
+    """bench/fake_bot_api.py in a child process: accepted texts per chat, reported at the end."""
+
+    def __init__(self, limit: float) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "fake_bot_api.py"), "--limit", str(limit)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        assert self.proc.stdout is not None
+        self.base_url = self.proc.stdout.readline().strip()
+
+    def summary(self) -> dict[str, Any]:
+        out, _ = self.proc.communicate(timeout=120)
+        data: dict[str, Any] = json.loads(out)
+        return data
+
+
+def bot(path: str, base_url: str, args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{path}",
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": base_url,
+        "WEB_LISTEN": f"127.0.0.1:{free_port()}",
+        "TELEGRAM_RATE": str(args.limit),
+        "TELEGRAM_CHAT_RATE": "1",
+        "OUTBOX_INTERVAL": "1",
+        "OUTBOX_LEASE_SECONDS": str(args.lease),
+        "LOG_LEVEL": "ERROR",
+    }
+    return subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "prakerja-bot"), "run"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def count(path: str, sql: str) -> int:
+    db = sqlite3.connect(path)
+    try:
+        return int(db.execute(sql).fetchone()[0])
+    finally:
+        db.close()
+
+
+async def migrate(path: str) -> None:
+    store = await SqliteStore.open(path)
+    await store.close()
+
+
+def run(args: argparse.Namespace) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="fanout-kills-"))
+    path = str(workdir / "bench.db")
+    asyncio.run(migrate(path))
+    seeded_at = SystemClock().now()
+    bulk.seed(path, args.participants, now=seeded_at)
+    # The bot's housekeeping also plans each participant's reminders: only the seeded rows
+    # (see below) are the fan-out.
+    due_now = "idempotency_key LIKE 'fan:%'"
+    zone = daytime_zone()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE participants SET timezone = ?", (zone,))
+    # The fan-out as incentive updates, which the bot's housekeeping does not re-plan (it
+    # re-plans reminders, and would move these to each participant's reminder time).
+    update = json.dumps(
+        {"item": "incentive.1", "kind": "incentive", "index": 1, "amount": 600000}
+        | {"status": "processing", "date": "2021-12-12"}
+    )
+    db.execute(
+        "UPDATE outbox SET kind = 'incentive', payload = ?, idempotency_key = 'fan:' || id",
+        (update,),
+    )
+    db.commit()
+    db.close()
+    print(
+        f"seeded {args.participants:,} messages due now (zone {zone}); limit {args.limit:.0f}/s;"
+        f" {args.kills} × {'kill -9' if args.signal == 'kill' else 'SIGTERM'}"
+        f" every {args.every:.1f}s; lease {args.lease:.0f}s"
+    )
+    fake = FakeApi(args.limit)
+    sig = signal.SIGKILL if args.signal == "kill" else signal.SIGTERM
+    sending_after_term = []
+    for _ in range(args.kills):
+        proc = bot(path, fake.base_url, args)
+        time.sleep(args.every)
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+        sending_after_term.append(
+            count(path, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'")
+        )
+    restarted = time.perf_counter()
+    proc = bot(path, fake.base_url, args)
+    deadline = restarted + args.timeout
+    unsent = f"SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending') AND {due_now}"
+    while count(path, unsent) and time.perf_counter() < deadline:
+        time.sleep(0.25)
+    finished = time.perf_counter() - restarted
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    server = fake.summary()
+    received = Counter(server["received"])
+    texts: dict[str, list[str]] = server.get("texts", {})
+    db = sqlite3.connect(path)
+    states = dict(
+        db.execute(f"SELECT state, COUNT(*) FROM outbox WHERE {due_now} GROUP BY state").fetchall()
+    )
+    db.close()
+    db = sqlite3.connect(path)
+    recorded = Counter(
+        str(r[0])
+        for r in db.execute(
+            "SELECT p.chat_id FROM outbox o JOIN participants p ON p.id = o.participant_id"
+            f" WHERE o.state = 'sent' AND {due_now}"
+        )
+    )
+    db.close()
+    duplicated = sum(n - 1 for n in received.values() if n > 1)
+    differing = sum(1 for chat, got in texts.items() if len(set(got)) > 1)
+    lost = sum(1 for chat in recorded if chat not in received)
+    lost += states.get("failed", 0) + states.get("cancelled", 0)
+    lost += states.get("pending", 0) + states.get("sending", 0)
+    print(f"rows by state: {json.dumps(states, sort_keys=True)}")
+    print(f"rows left in 'sending' right after each stop: {sending_after_term}")
+    print(f"received {sum(received.values()):,} messages for {len(received):,} chats")
+    print(
+        f"lost: {lost}; duplicated: {duplicated}; duplicates differing from the first: {differing}"
+    )
+    print(f"time to finish after the last restart: {finished:.1f}s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=3000)
+    parser.add_argument("--limit", type=float, default=200.0, help="the Bot API limit (msg/s)")
+    parser.add_argument("--kills", type=int, default=3)
+    parser.add_argument("--every", type=float, default=4.0, help="seconds between restarts")
+    parser.add_argument("--signal", choices=("kill", "term"), default="kill")
+    parser.add_argument("--lease", type=float, default=20.0, help="OUTBOX_LEASE_SECONDS")
+    parser.add_argument("--timeout", type=float, default=900.0)
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
