@@ -17,7 +17,7 @@ import logging
 from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
-from bot.core.safety import scan
+from bot.core.safety import keepable
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from handlers import (
     answers,
@@ -160,7 +160,7 @@ async def keep_unknown(ctx: Context, text: str, result: Result) -> None:
     pid = ctx.participant.id
     if pid is not None:
         guesses = [(name, score) for name, score in result.ranked[:3]]
-        redacted = scan(text).redacted
+        redacted = keepable(text)  # no secrets, phone numbers or e-mail addresses
         await ctx.store.record_unknown(
             pid, redacted, guesses, ctx.participant.step.value, ctx.now()
         )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
+
+from babel.lists import format_list
 
 from bot.conversation.context import Context
 from bot.core.domain import Reply
@@ -19,11 +22,23 @@ _NAMES: tuple[tuple[Secret, re.Pattern[str], str], ...] = (
     (Secret.IDENTITY, re.compile(r"\b(?:nik|ktp|e-?ktp)\b", re.I), N_("NIK")),
     (
         Secret.IDENTITY,
+        re.compile(
+            r"\b(?:kartu (?:kredit|debit|atm)|credit card|debit card|visa|mastercard)\b", re.I
+        ),
+        N_("bank card number"),
+    ),
+    (
+        Secret.IDENTITY,
         re.compile(r"\b(?:kartu|card|no\.? ?kartu|nomor kartu|prakerja)\b", re.I),
         N_("Kartu Prakerja card number"),
     ),
     (Secret.IDENTITY, re.compile(r""), N_("NIK, KK or card number")),
-    (Secret.PASSWORD, re.compile(r"\bpin\b", re.I), N_("PIN")),
+    (
+        Secret.PASSWORD,
+        re.compile(r"\b(?:cvv2?|cvc2?|cid|kode keamanan)\b", re.I),
+        N_("card security code (CVV)"),
+    ),
+    (Secret.PASSWORD, re.compile(r"\bpin(?:nya|ku)?\b", re.I), N_("PIN")),
     (Secret.PASSWORD, re.compile(r""), N_("password")),
     (Secret.ACCOUNT, re.compile(r""), N_("bank account number")),
     (Secret.OTP, re.compile(r""), N_("OTP code")),
@@ -39,13 +54,17 @@ def secret_name(ctx: Context, secret: Secret, text: str) -> str:
     return ctx.t._("OTP code")
 
 
-def secret_warning(ctx: Context, secret: Secret, text: str = "") -> Reply:
-    """The one warning of a reply about a secret sent by mistake, naming what it was (the
-    secret itself is never repeated)."""
+def secret_warning(ctx: Context, secrets: Secret | Sequence[Secret], text: str = "") -> Reply:
+    """The one warning of a reply about secrets sent by mistake, naming each kind that was sent
+    ("NIK dan kode OTP"); the secrets themselves are never repeated."""
     t = ctx.t
-    log.info("participant %s sent a %s; not stored", ctx.participant.id, secret.value)
+    kinds = [secrets] if isinstance(secrets, Secret) else list(secrets)
+    log.info(
+        "participant %s sent %s; not stored", ctx.participant.id, ",".join(k.value for k in kinds)
+    )
     ctx.extras[WARNED] = True
-    name = secret_name(ctx, secret, text)
+    names = list(dict.fromkeys(secret_name(ctx, kind, text) for kind in kinds))
+    name = format_list(names, locale=t.locale)
     return Reply(
         "⚠️ "
         + t._(

@@ -249,7 +249,9 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     found = scan(text)
     if found.secret is not None:
         # Warn, then answer what the rest of the message asks (the secret never goes further).
-        warning = guard.secret_warning(ctx, found.secret, text)
+        warning = guard.secret_warning(ctx, found.kinds, text)
+        if ctx.participant.step == Step.HANDOFF:  # the person gets the message, redacted
+            return [warning, *await handoff.relay(ctx, replace(msg, text=found.redacted))]
         rest = await freetext.after_secret(ctx, replace(msg, text=found.redacted))
         return [warning, *(rest or await prompt(ctx, msg))]
     msg = replace(msg, text=text)

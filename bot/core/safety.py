@@ -29,10 +29,12 @@ class Problem(StrEnum):
 
 @dataclass(frozen=True)
 class Scan:
-    """What a message holds: the secret kind (if any) and the text with secrets removed."""
+    """What a message holds: the most serious secret kind (if any), every kind found, and the
+    text with secrets removed."""
 
     secret: Secret | None
     redacted: str
+    kinds: tuple[Secret, ...] = ()
 
 
 REDACTED = "▒"
@@ -51,8 +53,8 @@ _PHONE = re.compile(r"(?:\+62|\b62|\b0)8\d{7,11}\b")
 
 _IDENTITY = re.compile(r"(?<!\d)(?:\d[ \-.]?){15}\d(?!\d)")
 _PASSWORD = re.compile(
-    r"\b(?:pin|password|passwd|pass|pwd|pw|sandi|kata\s+sandi|kata\s+kunci)"
-    r"(?:nya|ku|\s+(?:saya|aku|ku|nya|adalah|is))?\s*[:=]?\s*"
+    r"\b(?:pin|password|passwd|pass|pwd|pw|sandi|kata\s+sandi|kata\s+kunci)(?:nya|ku)?"
+    r"(?:\s+(?![^\s]*\d)[^\s:=]{2,12}){0,3}?\s*[:=]?\s*"  # "pin dana saya 123456"
     r"(?P<value>(?=\S*\d)\S{3,})",
     re.IGNORECASE,
 )
@@ -66,11 +68,13 @@ _OTP_NEAR = re.compile(
     r"|\b\d{3,8}\b\s*(?:itu\s+)?(?:otp|kode)\b",
     re.IGNORECASE,
 )
-_CODE = re.compile(r"(?<![\d.,/])\d{4,8}(?![\d.,/])")
+# A lone code; a comma or full stop right after it ends the sentence ("udah kukasih 772910,")
+# unless a digit follows (an amount or a decimal).
+_CODE = re.compile(r"(?<!\d)(?<!\d[.,/])\d{4,8}(?!\d|[.,/]\d)")
 # A code typed in groups: "483 921", "483-921", "48 39 27", "4 8 3 9 2 7" (4 to 8 digits).
 _SPACED_CODE = re.compile(
     r"(?<![\d.,/])(?:\d{3}[ \-]\d{3}|\d{2}[ \-]\d{2}[ \-]\d{2}|(?:\d[ \-]){3,7}\d)"
-    r"(?![\d.,/]|[ \-]\d)"
+    r"(?!\d|[.,/]\d|[ \-]\d)"
 )
 # A card's security code: "cvv 987", "CVC: 1234", "kode keamanan 987".
 _CVV = re.compile(
@@ -78,6 +82,7 @@ _CVV = re.compile(
     r"\s*[:=]?\s*(?P<value>\d{3,4})\b",
     re.IGNORECASE,
 )
+_PIN_WORD = re.compile(r"\bpin(?:nya|ku)?\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d(?:[ \-.]?\d)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -97,15 +102,16 @@ def _scrub(text: str, pattern: re.Pattern[str]) -> str:
 
 
 def scan(text: str) -> Scan:
-    """Finds the most serious secret in `text` and returns a copy without any of them."""
+    """Finds the secrets in `text` (the most serious first) and a copy without any of them."""
+    kinds: list[Secret] = []
     found: Secret | None = None
     redacted = text
     if _IDENTITY.search(text):  # before dates are set aside: 32.01.12.3456.7890.12 is a NIK
-        found = Secret.IDENTITY
+        kinds.append(Secret.IDENTITY)
         redacted = _scrub(text, _IDENTITY)
     # grouped codes before dates are set aside: "4-8-3-9-2-7" is no date
     for code in _SPACED_CODE.findall(_PHONE.sub(" ", _AMOUNTS.sub(" ", redacted))):
-        found = found or Secret.OTP
+        kinds.append(Secret.OTP)
         redacted = redacted.replace(code, REDACTED)
     harmless = _PHONE.sub(" ", _AMOUNTS.sub(" ", _DATES.sub(" ", redacted)))
     for kind, pattern in (
@@ -115,14 +121,30 @@ def scan(text: str) -> Scan:
         (Secret.OTP, _OTP_NEAR),
     ):
         if pattern.search(harmless):
-            found = found or kind
+            kinds.append(kind)
             redacted = _scrub(redacted, pattern)
             harmless = _scrub(harmless, pattern)
     if _CODE.search(harmless):
-        found = found or Secret.OTP
+        kinds.append(Secret.PASSWORD if _PIN_WORD.search(harmless) else Secret.OTP)
         for code in _CODE.findall(harmless):
             redacted = re.sub(rf"(?<!\d){code}(?!\d)", REDACTED, redacted)
-    return Scan(found, redacted)
+    unique = tuple(dict.fromkeys(kinds))
+    found = unique[0] if unique else None
+    return Scan(found, redacted, unique)
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LONG_NUMBER = re.compile(r"(?<!\d)\+?\d(?:[ \-.]?\d){4,}(?!\d)")
+
+
+def keepable(text: str) -> str:
+    """The text as it may be kept for the operator: secrets, phone and other long numbers
+    (5+ digits) and e-mail addresses replaced; dates, waves and short amounts stay."""
+    redacted = scan(text).redacted
+    redacted = _EMAIL.sub(REDACTED, _PHONE.sub(REDACTED, redacted))
+    return _LONG_NUMBER.sub(
+        lambda m: m.group() if _AMOUNTS.fullmatch(m.group()) else REDACTED, redacted
+    )
 
 
 def clean(text: str) -> str:

@@ -53,14 +53,18 @@ async def test_asking_for_a_person_opens_a_handoff(chat: Chat, store: SqliteStor
     assert handoff_id is not None
     found = await store.get_participant("test", "u1")
     assert found is not None and found.step == Step.HANDOFF
-    await chat.send("kartu saya keblokir, pin saya 123456 gimana")  # a secret: warned, not kept
-    assert "PIN" in chat.text or "pin" in chat.text.lower()
+    await chat.send("kartu saya keblokir, pin saya 123456 gimana")  # a secret: warned, redacted
+    assert "mengirim PIN" in chat.text and "123456" not in chat.text
+    assert "Sudah diteruskan" in chat.text  # the person still gets the question, without the PIN
     await chat.send("akun saya diblokir sejak kemarin")
     assert "Sudah diteruskan" in chat.text
     await chat.send("/status")  # commands still work
     assert "Progresmu:" in chat.text
     messages = await store.handoff_messages(handoff_id)
-    assert [m.text for m in messages] == ["akun saya diblokir sejak kemarin"]
+    assert [m.text for m in messages] == [
+        "kartu saya keblokir, pin saya ▒ gimana",
+        "akun saya diblokir sejak kemarin",
+    ]
 
 
 async def test_agent_takes_replies_and_closes(
