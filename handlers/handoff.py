@@ -117,4 +117,4 @@ def applies(participant: Participant, payload: Payload, now: datetime) -> bool:
     return True
 
 
-register(KIND, Notice(render=render, applies=applies))
+register(KIND, Notice(render=render, applies=applies, quiet=False))  # an awaited answer

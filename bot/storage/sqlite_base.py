@@ -17,8 +17,11 @@ from bot.storage.base import StoreBusy
 
 
 def ts(moment: datetime | None) -> str | None:
-    """A UTC moment as stored text."""
-    return None if moment is None else moment.isoformat()
+    """A moment as stored text, in UTC (so stored times compare as text whatever zone the
+    caller's moment was in: "midnight WIB" is 17:00 UTC the day before)."""
+    if moment is None:
+        return None
+    return (moment.astimezone(UTC) if moment.tzinfo is not None else moment).isoformat()
 
 
 def utc_ts(moment: datetime) -> str:

@@ -5,6 +5,7 @@ the bot answers again; deleting the participant deletes the conversation."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -171,3 +172,17 @@ async def test_the_third_report_of_the_same_problem_opens_a_handoff(
     assert [m.text for m in await store.handoff_messages(handoff_id)] == [
         "sudah ganti hp juga tetap tidak masuk"
     ]
+
+
+async def test_an_agents_reply_late_at_night_is_not_held_for_quiet_hours(
+    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    await onboard(chat)
+    await chat.send("mau ngomong sama admin aja")
+    handoff_id = await store.current_handoff(await _pid(store))
+    assert handoff_id is not None
+    local = clock.now().astimezone(ZoneInfo("Asia/Jakarta"))
+    clock.advance(timedelta(hours=(23 - local.hour) % 24))  # 23:xx WIB: quiet hours
+    assert await store.reply_handoff(handoff_id, "budi", "Halo, saya Budi dari tim.", clock.now())
+    sender = await _deliver(store, program, clock)
+    assert sender.sent and "Halo, saya Budi dari tim." in sender.sent[0].replies[0].text

@@ -95,3 +95,14 @@ async def test_fetch_helpers_read_rows_by_name_and_index(store: SqliteStore) -> 
     rows = await store._fetchall("SELECT user_id FROM participants ORDER BY user_id")
     assert [r[0] for r in rows] == ["a"]
     assert await store._fetchone("SELECT id FROM participants WHERE user_id = ?", ["b"]) is None
+
+
+def test_stored_times_are_utc_whatever_the_callers_zone() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.storage.sqlite_base import from_ts, ts
+
+    midnight_wib = datetime(2021, 11, 20, tzinfo=ZoneInfo("Asia/Jakarta"))
+    assert ts(midnight_wib) == "2021-11-19T17:00:00+00:00"
+    assert from_ts(ts(midnight_wib)) == midnight_wib
