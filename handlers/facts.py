@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.nlu import classifier
-from bot.nlu.entities import find_date
+from bot.nlu.entities import find_day
 from handlers.common import deadline_line, mark_done, menu_reply, official_help
 from handlers.memory import recall, remember
 
@@ -73,7 +73,7 @@ async def offer_announced(ctx: Context, text: str) -> list[Reply] | None:
         return None
     today = t.local(ctx.now()).date()
     day = _past_date(text, today)
-    if day is None or day == p.announced_on or day < program.program.started_on:
+    if day is None or day > today or day == p.announced_on or day < program.program.started_on:
         return None
     deadline = program.deadline_for_announcement(day, program.scheme_for_date(day))
     if deadline == p.deadline_utc:
@@ -101,6 +101,14 @@ async def offer_purchase(ctx: Context, text: str) -> list[Reply] | None:
         return None
     last = t.local(p.deadline_utc).date()
     day = t.short_date(bought)
+    if bought > today:
+        return [
+            Reply(
+                t._("{date} hasn't come yet. On what day did you buy your first training?").format(
+                    date=day
+                )
+            )
+        ]
     if bought > last:
         await remember(ctx, "sanctions")
         return [
@@ -131,8 +139,14 @@ async def offer_purchase(ctx: Context, text: str) -> list[Reply] | None:
 
 
 def _past_date(text: str, today: date) -> date | None:
-    """A date written in the text, read as the latest such day not after today."""
-    found = find_date(text, today)
+    """A date written in the text; a day written alone ("tgl 25") is read as the latest such
+    day not after today, a whole date as written (it may still be to come)."""
+    day = find_day(text, today)
+    if day is None:
+        return None
+    found: date | None = day[0]
+    if not day[1]:
+        return found
     for _ in range(2):  # "tgl 18" on the 20th: the 18th just gone, not next month's
         if found is None or found <= today:
             return found

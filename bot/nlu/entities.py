@@ -13,6 +13,12 @@ _NUMERIC = re.compile(
 )
 _WORDS = re.compile(r"\b(\d{1,2})\s+([a-z]{3,9})\.?(?:\s+(\d{4}))?\b")
 _DAY = re.compile(r"\b(?:tgl|tanggal|tanggalnya|date)\.?\s*(\d{1,2})\b")
+# Days named relative to today (informal spellings included), in days back from today.
+_RELATIVE = (
+    (re.compile(r"\b(?:kemarin|kemaren|kmrn|kmarin|kmrin)\s+(?:lusa|dulu)\b"), 2),
+    (re.compile(r"\b(?:kemarin|kemaren|kmrn|kmarin|kmrin|yesterday)\b"), 1),
+    (re.compile(r"\b(?:hari ini|hr ini|tadi|td pagi|barusan|today)\b"), 0),
+)
 
 
 def _year(text: str | None, today: date) -> int:
@@ -40,7 +46,14 @@ def _day_only(day: int, today: date) -> date | None:
 
 
 def find_date(text: str, today: date) -> date | None:
-    """The first date written in `text` ("tgl 29", "29/11", "1 des 2021"), or None."""
+    """The first date written in `text` ("tgl 29", "29/11", "1 des 2021", "kemarin"), or None."""
+    found = find_day(text, today)
+    return found[0] if found else None
+
+
+def find_day(text: str, today: date) -> tuple[date, bool] | None:
+    """The first date written in `text`, and whether only its day was written ("tgl 29":
+    the month is a guess, the next 29th) rather than a whole date or a relative day."""
     lowered = text.lower()
     found: list[tuple[int, date]] = []
     for match in _NUMERIC.finditer(lowered):
@@ -56,7 +69,11 @@ def find_date(text: str, today: date) -> date | None:
             if when is not None:
                 found.append((match.start(), when))
     if found:
-        return min(found)[1]
+        return min(found)[1], False
     if day_match := _DAY.search(lowered):
-        return _day_only(int(day_match.group(1)), today)
+        day = _day_only(int(day_match.group(1)), today)
+        return (day, True) if day is not None else None
+    for pattern, back in _RELATIVE:
+        if pattern.search(lowered):
+            return today - timedelta(days=back), False
     return None
