@@ -129,7 +129,7 @@ async def process_wave(ctx: Context, msg: Incoming, text: str | None = None) -> 
     number = wave_in(answer)
     if number is None and _DONT_KNOW.search(answer):
         return [where_to_find(ctx), _ask_wave(ctx)]
-    if number is None and (found := find_date(answer, today)) is not None:
+    if number is None and (found := find_date(answer, today, relative=False)) is not None:
         answer = found.isoformat()
     if number is not None:
         scheme = ctx.program.scheme_for_wave(number)
@@ -157,7 +157,7 @@ async def process_announced(ctx: Context, msg: Incoming) -> list[Reply]:
     answer = msg.text.strip()
     if _DONT_KNOW.search(answer):
         return [where_to_find(ctx), retry]
-    if (found := find_date(answer, ctx.t.local(ctx.now()).date())) is not None:
+    if (found := find_date(answer, ctx.t.local(ctx.now()).date(), relative=False)) is not None:
         answer = found.isoformat()
     return await _process_date(ctx, answer, retry=retry, for_wave=True)
 

@@ -45,13 +45,14 @@ def _day_only(day: int, today: date) -> date | None:
     return None
 
 
-def find_date(text: str, today: date) -> date | None:
-    """The first date written in `text` ("tgl 29", "29/11", "1 des 2021", "kemarin"), or None."""
-    found = find_day(text, today)
+def find_date(text: str, today: date, *, relative: bool = True) -> date | None:
+    """The first date written in `text` ("tgl 29", "29/11", "1 des 2021", and unless
+    `relative` is False "kemarin"), or None."""
+    found = find_day(text, today, relative=relative)
     return found[0] if found else None
 
 
-def find_day(text: str, today: date) -> tuple[date, bool] | None:
+def find_day(text: str, today: date, *, relative: bool = True) -> tuple[date, bool] | None:
     """The first date written in `text`, and whether only its day was written ("tgl 29":
     the month is a guess, the next 29th) rather than a whole date or a relative day."""
     lowered = text.lower()
@@ -73,7 +74,7 @@ def find_day(text: str, today: date) -> tuple[date, bool] | None:
     if day_match := _DAY.search(lowered):
         day = _day_only(int(day_match.group(1)), today)
         return (day, True) if day is not None else None
-    for pattern, back in _RELATIVE:
+    for pattern, back in _RELATIVE if relative else ():
         if pattern.search(lowered):
             return today - timedelta(days=back), False
     return None
