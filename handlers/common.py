@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.conversation.context import Context
-from bot.core.domain import Option, Reply
+from bot.conversation.context import Context, Handler
+from bot.core.domain import Incoming, Option, Reply
 from bot.core.i18n import N_, Translator
 
 MENU_ITEMS: tuple[tuple[str, str], ...] = (
@@ -35,9 +35,30 @@ def menu_options(t: Translator) -> tuple[Option, ...]:
     return tuple(Option(action, t._(label)) for action, label in MENU_ITEMS)
 
 
+# Menu items that lead to the benefit: not offered once the deadline passed without a purchase.
+FORFEITED_ITEMS = frozenset({"menu:platforms", "menu:purchase", "menu:linking"})
+
+
 def menu_reply(ctx: Context, text: str | None = None) -> Reply:
-    """The main menu, with an optional lead-in sentence."""
-    return Reply(text or ctx.t._("What would you like to do?"), menu_options(ctx.t))
+    """The main menu, with an optional lead-in sentence (without the steps towards the
+    benefit once the deadline passed without a purchase)."""
+    options = menu_options(ctx.t)
+    if deadline_missed(ctx):
+        options = tuple(o for o in options if o.id not in FORFEITED_ITEMS)
+    return Reply(text or ctx.t._("What would you like to do?"), options)
+
+
+def unless_missed(handler: Handler) -> Handler:
+    """The handler, except once the deadline passed without a purchase: then what that means
+    (nothing may promise the benefit or ask to buy before the deadline)."""
+
+    async def gated(ctx: Context, msg: Incoming) -> list[Reply]:
+        if deadline_missed(ctx):
+            return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
+        return await handler(ctx, msg)
+
+    gated.__doc__ = handler.__doc__
+    return gated
 
 
 def back_option(t: Translator) -> Option:

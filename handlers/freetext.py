@@ -36,7 +36,7 @@ from handlers import (
     statuses,
     topics,
 )
-from handlers.common import deadline_line, menu_reply
+from handlers.common import deadline_line, menu_reply, unless_missed
 from handlers.memory import recall, remember
 
 log = logging.getLogger(__name__)
@@ -93,13 +93,13 @@ INTENTS: dict[str, Handler] = {
     "greeting": onboarding.greet,
     "help": help.show,
     "deadline": answers.deadline,
-    "dashboard": dashboard.show,
-    "platforms": platforms.show,
-    "buy_training": purchase.show,
-    "link_account": linking.show,
+    "dashboard": unless_missed(dashboard.show),
+    "platforms": unless_missed(platforms.show),
+    "buy_training": unless_missed(purchase.show),
+    "link_account": unless_missed(linking.show),
     "otp": otp.show,
     "incentive_status": status.show,
-    "incentive_info": answers.incentive_info,
+    "incentive_info": unless_missed(answers.incentive_info),
     "certificate": answers.certificate,
     "survey": answers.survey,
     "sanctions": answers.sanctions,

@@ -41,7 +41,7 @@ from handlers import (
     status,
     steps,
 )
-from handlers.common import MENU_ITEMS, menu_reply
+from handlers.common import MENU_ITEMS, menu_reply, unless_missed
 from handlers.memory import recall, save
 
 # Modules that register outbox kinds in handlers/notices.py when imported.
@@ -50,10 +50,10 @@ NOTICE_MODULES = (incentive_notices, handoff, broadcasts)
 # Buttons: exact option ids.
 ACTIONS: dict[str, Handler] = {
     "menu:show": menu.show,
-    "menu:dashboard": dashboard.show,
-    "menu:platforms": platforms.show,
-    "menu:purchase": purchase.show,
-    "menu:linking": linking.show,
+    "menu:dashboard": unless_missed(dashboard.show),
+    "menu:platforms": unless_missed(platforms.show),
+    "menu:purchase": unless_missed(purchase.show),
+    "menu:linking": unless_missed(linking.show),
     "menu:otp": otp.show,
     "menu:status": status.show,
     "menu:reminders": reminders.show,

@@ -382,13 +382,3 @@ async def test_a_question_as_the_very_first_message_is_answered(
     assert "gelombang berapa" in chat.replies[-1].text and "wave:22" in chat.option_ids
     saved = await store.get_participant("test", "u1")
     assert saved is not None and saved.step == Step.ASK_WAVE
-
-
-async def test_a_typed_purchase_date_keeps_its_month_and_reads_kemarin(chat: Chat) -> None:
-    await onboard(chat)  # 20 November 2021
-    await chat.send("udah beli pelatihan tgl 25 november kak")
-    assert "belum tiba" in chat.text and "Oktober" not in chat.text
-    await chat.send("alhamdulillah udah beli pelatihan kemarin kak di tokopedia")
-    assert "19 Nov" in chat.text and "fact:yes" in chat.option_ids
-    await chat.send("eh maaf udah beli tgl 18")
-    assert "18 Nov" in chat.text

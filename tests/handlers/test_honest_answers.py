@@ -1,0 +1,39 @@
+"""Answers that stay honest: typed dates read as written, nothing offered towards the
+benefit after a missed deadline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.clock import FakeClock
+from tests.conftest import onboard
+from tests.helpers import Chat
+
+
+async def test_a_typed_purchase_date_keeps_its_month_and_reads_kemarin(chat: Chat) -> None:
+    await onboard(chat)  # 20 November 2021
+    await chat.send("udah beli pelatihan tgl 25 november kak")
+    assert "belum tiba" in chat.text and "Oktober" not in chat.text
+    await chat.send("alhamdulillah udah beli pelatihan kemarin kak di tokopedia")
+    assert "19 Nov" in chat.text and "fact:yes" in chat.option_ids
+    await chat.send("eh maaf udah beli tgl 18")
+    assert "18 Nov" in chat.text
+
+
+async def test_after_a_missed_deadline_no_step_towards_the_benefit_is_offered(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await onboard(chat)
+    clock.advance(timedelta(days=15))  # 5 December 2021: wave 22's deadline has passed
+    for asked in (
+        "/menu",
+        "cara beli pelatihan gmn",
+        "platform pelatihan apa aja",
+        "cara sambungin ovo ke prakerja",
+        "insentif nya berapa sih",
+    ):
+        await chat.send(asked)
+        assert "sebelum batas waktu" not in chat.text, asked
+        assert "menu:purchase" not in chat.option_ids and "menu:linking" not in chat.option_ids
+    await chat.press_any("menu:platforms")
+    assert "dicabut" in chat.text or "tidak lagi" in chat.text
