@@ -8,7 +8,7 @@ import re
 from bot.conversation.context import Context
 from bot.core.dates import DateError, parse_date
 from bot.core.domain import Incoming, Option, Reply, Step
-from bot.core.zones import ZONES
+from bot.core.zones import PLACES, ZONES
 from bot.nlu.entities import find_date
 from handlers.common import deadline_line, menu_reply, official_help
 from handlers.purchase import sanctions
@@ -147,6 +147,8 @@ async def process_wave(ctx: Context, msg: Incoming, text: str | None = None) -> 
         ctx.participant.announced_on = None
         ctx.participant.step = Step.ASK_TIMEZONE
         log.info("participant %s chose wave %s", ctx.participant.id, number)
+        if msg.choice is None and zone_from(answer) is not None:  # "gel 22 wib", "di Jayapura"
+            return await process_timezone(ctx, msg)
         return [ask_timezone(ctx)]
     return await _process_date(ctx, answer, retry=_ask_wave(ctx), for_wave=False)
 
@@ -190,17 +192,31 @@ async def _process_date(ctx: Context, answer: str, retry: Reply, *, for_wave: bo
     return [ask_timezone(ctx)]
 
 
-def _zone_from(text: str) -> str | None:
-    """WIB, WITA or WIT, alone or inside a short sentence ("wita kak")."""
+def zone_from(text: str) -> str | None:
+    """WIB, WITA or WIT, alone or inside a sentence ("wita kak"), or read from the place the
+    participant names ("tinggal di Jayapura")."""
     words = re.findall(r"[A-Za-z]+", text.upper())
     found = {ZONES[w] for w in words if w in ZONES}
+    if not found:
+        found = {ZONES[PLACES[w.lower()]] for w in words if w.lower() in PLACES}
     return found.pop() if len(found) == 1 else None
 
 
 async def process_timezone(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores the time zone and shows the deadline in it, then the main menu."""
     label = (msg.choice or "").removeprefix("tz:") if msg.choice else msg.text
-    zone = _zone_from(label)
+    zone = zone_from(label)
+    if zone is None and _DONT_KNOW.search(label):
+        return [
+            Reply(
+                ctx.t._(
+                    "WIB: Sumatra, Java, West and Central Kalimantan. WITA: Bali, Nusa "
+                    "Tenggara, South, East and North Kalimantan, Sulawesi. WIT: Maluku and "
+                    "Papua. You can also type the city you live in."
+                )
+            ),
+            ask_timezone(ctx),
+        ]
     if zone is None:
         ctx.extras[UNREAD] = True
         return [Reply(ctx.t._("Please choose WIB, WITA or WIT.")), ask_timezone(ctx)]

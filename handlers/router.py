@@ -221,7 +221,9 @@ ASIDES = (
 async def _aside(ctx: Context, msg: Incoming, unread: list[Reply]) -> list[Reply]:
     """A question typed at an onboarding question: answered, then the question again."""
     reading = classifier(ctx.t.locale).read(msg.text)
-    if reading.result.intent not in ASIDES or not reading.result.clear:
+    known = ctx.participant.step == Step.ASK_TIMEZONE and ctx.participant.deadline_utc is not None
+    asides = (*ASIDES, "deadline") if known else ASIDES  # the deadline is known by then
+    if reading.result.intent not in asides or not reading.result.clear:
         await freetext.keep_unknown(ctx, msg.text, reading.result)
         return unread
     answer = await freetext.answer(ctx, msg, reading)

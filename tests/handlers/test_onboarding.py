@@ -161,3 +161,19 @@ async def test_a_first_question_that_needs_the_wave_says_so(chat: Chat) -> None:
     await chat.send("min insentif saya kok belum cair ya, statusnya dalam pengecekan terus")
     assert "setelah tahu gelombangmu" in chat.text or "begitu aku tahu gelombangmu" in chat.text
     assert "wave:22" in chat.option_ids
+
+
+async def test_the_zone_question_reads_a_place_helps_and_answers_the_deadline(chat: Chat) -> None:
+    await chat.send("/start")
+    await chat.send("22")
+    await chat.send("ga tau kak zona apa")
+    assert "WITA: Bali" in chat.text and chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]
+    await chat.send("sebelum itu mau nanya, batas beli pelatihan kapan ya kak?")
+    assert "30 November 2021" in chat.text and "tz:WIB" in chat.option_ids
+    await chat.send("aku tinggal di makassar")
+    assert "WITA" in chat.text and "menu:dashboard" in chat.option_ids
+
+
+async def test_a_wave_and_a_place_in_one_message_finish_onboarding(chat: Chat) -> None:
+    await chat.send("Halo kak saya gel 22 tinggal di Jayapura")
+    assert "WIT" in chat.text and "menu:dashboard" in chat.option_ids
