@@ -9,6 +9,7 @@ as at most two messages (handlers/brevity.py), and the conversation's memory is 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import cache
 
@@ -194,6 +195,8 @@ async def _emoji(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     menu = ctx.participant.onboarded and ctx.participant.step == Step.MENU
     if menu and followup.is_emoji_acknowledgement(text):
         return followup.acknowledge(ctx, await recall(ctx), thanked="🙏" in text)
+    if ctx.participant.step == Step.NEW:  # a wave 👋 as the very first message: the greeting
+        return await onboarding.start(ctx, msg)
     return [guard.problem_reply(ctx, Problem.EMOJI_ONLY), *await prompt(ctx, msg)]
 
 
@@ -272,17 +275,32 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     return await freetext.route(ctx, msg, text)
 
 
+_SALAM = re.compile(r"\b(?:ass?alamu?\s*'?alaikum|asslm|assalamualaikum|aslkm)\b", re.IGNORECASE)
+
+
 async def _first_words(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     """Stores the onboarding step; a new participant's first message is read, not dropped for
     the greeting: a wave in it is the answer, a question in it is answered first."""
     intro, *ask = await onboarding.start(ctx, msg)
+    if _SALAM.search(text):
+        intro = Reply(ctx.t._("Wa'alaikumsalam!") + " " + intro.text)
+    reading = classifier(ctx.t.locale).read(text)
     if onboarding.wave_in(text) is not None:
         replies = await onboarding.process_wave(ctx, msg)
         if not ctx.extras.pop(onboarding.UNREAD, False):
+            question = reading.result.intent in (*ASIDES, "deadline") and reading.result.clear
+            if question and ctx.participant.step == Step.ASK_TIMEZONE:  # "gel 22, otp gmn?"
+                answer = await freetext.answer(ctx, msg, reading)
+                ctx.participant.step = Step.ASK_TIMEZONE
+                said = "\n\n".join(r.text for r in answer)
+                said = said if len(said) <= brevity.MAX_CHARS else answer[0].text
+                return [
+                    Reply(said),
+                    Reply(f"{intro.text}\n\n{replies[-1].text}", replies[-1].options),
+                ]
             return [intro, *replies]
         ctx.participant.step = Step.ASK_WAVE
     asking = Reply("\n\n".join([intro.text, *(r.text for r in ask)]), ask[-1].options)
-    reading = classifier(ctx.t.locale).read(text)
     if reading.result.intent in ASIDES and reading.result.clear:
         answer = await freetext.answer(ctx, msg, reading)
         ctx.participant.step = Step.ASK_WAVE  # the answer must not move onboarding on

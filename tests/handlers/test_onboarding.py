@@ -177,3 +177,16 @@ async def test_the_zone_question_reads_a_place_helps_and_answers_the_deadline(ch
 async def test_a_wave_and_a_place_in_one_message_finish_onboarding(chat: Chat) -> None:
     await chat.send("Halo kak saya gel 22 tinggal di Jayapura")
     assert "WIT" in chat.text and "menu:dashboard" in chat.option_ids
+
+
+async def test_a_first_message_with_wave_and_question_answers_both(chat: Chat) -> None:
+    await chat.send("assalamualaikum min saya gel 22, kode otp nya ga masuk2 gmn ya")
+    assert len(chat.replies) == 2
+    assert "OTP" in chat.replies[0].text  # the question first
+    assert chat.replies[1].text.startswith("Wa'alaikumsalam!")
+    assert chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]  # the wave was taken
+
+
+async def test_a_first_wave_emoji_gets_the_greeting(chat: Chat) -> None:
+    await chat.send("👋")
+    assert "bukan layanan resmi" in chat.text and "wave:22" in chat.option_ids
