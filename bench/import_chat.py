@@ -28,14 +28,27 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--chatters", type=int, default=200)
     parser.add_argument("--no-import", action="store_true", help="the control run")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="TELEGRAM_RATE for the bot (default Telegram's 30/s: 200 people chatting at once"
+        " then wait their turn; 1000 isolates what the database costs)",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="import-chat-"))
     result = asyncio.run(
         import_while_chatting(
-            workdir, rows=args.rows, chatters=args.chatters, with_import=not args.no_import
+            workdir,
+            rows=args.rows,
+            chatters=args.chatters,
+            with_import=not args.no_import,
+            rate=args.rate,
         )
     )
-    print(("control run (no import): " if args.no_import else "") + result.summary())
+    label = "control run (no import): " if args.no_import else ""
+    rate = f"TELEGRAM_RATE={args.rate:.0f}: " if args.rate else "TELEGRAM_RATE=30: "
+    print(rate + label + result.summary())
 
 
 if __name__ == "__main__":

@@ -220,6 +220,10 @@ async def main(args: argparse.Namespace) -> None:
                 "TELEGRAM_WEBHOOK_SECRET": SECRET,
                 "WEB_LISTEN": f"127.0.0.1:{web_port}",
                 "LOG_LEVEL": "WARNING",
+                # The bot's CPU, not Telegram's limits: replies now wait their turn under the
+                # channel's pace (30/s overall, 1/s per chat after a burst), so lift it here.
+                "TELEGRAM_RATE": os.environ.get("TELEGRAM_RATE", "10000"),
+                "TELEGRAM_CHAT_RATE": os.environ.get("TELEGRAM_CHAT_RATE", "100"),
             }
             command = [sys.executable, "-m", "bot", "run"]
             if args.profile:

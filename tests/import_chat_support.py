@@ -54,8 +54,10 @@ class Result:
         )
 
 
-def _env(path: Path, base_url: str) -> dict[str, str]:
+def _env(path: Path, base_url: str, rate: float | None = None) -> dict[str, str]:
+    extra = {"TELEGRAM_RATE": str(rate)} if rate else {}
     return {
+        **extra,
         **os.environ,
         "DATABASE_URL": f"sqlite:///{path}",
         "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -100,6 +102,7 @@ async def import_while_chatting(
     chatters: int,
     with_import: bool = True,
     wait_seconds: float = 60.0,
+    rate: float | None = None,
 ) -> Result:
     """Runs the import and the chatting at once; returns what the participants saw."""
     path = workdir / "bot.db"
@@ -109,7 +112,7 @@ async def import_while_chatting(
         bot = await asyncio.create_subprocess_exec(
             str(BOT),
             "run",
-            env=_env(path, api.base_url),
+            env=_env(path, api.base_url, rate),
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )

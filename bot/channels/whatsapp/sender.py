@@ -24,6 +24,7 @@ from bot.core.config import Settings
 from bot.core.domain import Reply
 from bot.core.i18n import Translator
 from bot.core.outbound import Delivery, Outbound, Outcome, Template
+from bot.outbox.pacing import REPLY, Pacer
 from bot.storage.whatsapp import Window
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,7 @@ class WhatsAppSender:
         self.store = store
         self.clock = clock
         self.rate = config.rate  # messages per second, for the outbox worker's limiter
+        self.pacer: Pacer | None = None  # shared with the outbox worker (set by the runner)
         self._own_client = client is None
         self.client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(15.0, connect=5.0),
@@ -199,7 +201,7 @@ class WhatsAppSender:
         bodies = self.session_bodies(replies, locale)
         sent: tuple[str, ...] = ()
         for attempt in range(1, self.reply_attempts + 1):
-            delivery = await self.post_all(chat_id, bodies[len(sent) :], None)
+            delivery = await self.post_all(chat_id, bodies[len(sent) :], None, priority=REPLY)
             sent += delivery.message_ids
             if delivery.outcome == Outcome.SENT:
                 return Delivery(Outcome.SENT, message_ids=sent)
@@ -246,14 +248,24 @@ class WhatsAppSender:
         )
 
     async def post_all(
-        self, chat_id: str, bodies: Sequence[Body], outbox_id: int | None
+        self,
+        chat_id: str,
+        bodies: Sequence[Body],
+        outbox_id: int | None,
+        *,
+        priority: int | None = None,
     ) -> Delivery:
-        """Sends the bodies in order, stopping at the first failure."""
+        """Sends the bodies in order, stopping at the first failure. With `priority` (a
+        reply), each body waits for the channel's shared pacer first (bot/pacing.py)."""
         sent: list[str] = []
         failure: Delivery | None = None
         for body in bodies:
+            if priority is not None and self.pacer is not None:
+                await self.pacer.turn(chat_id, priority)
             wamid, failure = await self.post(chat_id, body)
             if failure is not None:
+                if failure.outcome == Outcome.RETRY_AFTER and self.pacer is not None:
+                    self.pacer.pause(failure.retry_after or 1.0)
                 break
             assert wamid is not None
             sent.append(wamid)

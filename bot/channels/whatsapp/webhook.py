@@ -41,6 +41,7 @@ from bot.channels.whatsapp.sender import (
 )
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
+from bot.storage.retry import retry_busy
 from bot.storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -202,9 +203,13 @@ class WhatsAppService:
             known = await self.store.whatsapp_resolve_user(message.wa_id)
             if known is not None and known != message.user_id:
                 message = replace(message, user_id=known, bsuid=known)
-        if not await self.store.whatsapp_claim_inbound(
-            message.wamid, self.clock.now(), message.user_id
-        ):
+        claimed = await retry_busy(
+            lambda: self.store.whatsapp_claim_inbound(
+                message.wamid, self.clock.now(), message.user_id
+            ),
+            what="whatsapp message claim",
+        )
+        if not claimed:
             self.duplicates += 1
             log.info("whatsapp message %s already processed; ignored", message.wamid)
             return
