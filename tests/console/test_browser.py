@@ -183,11 +183,16 @@ async def test_a_csv_imports_dry_run(page: Page, store: SqliteStore) -> None:
         "mimeType": "text/csv",
         "buffer": b"phone,item,status,date,partner\n"
         b"0812-3456-7890,incentive.1,paid,2021-12-12,dana\n"
-        b"0812-3456-7890,incentive.9,paid,2021-12-12,dana\n",
+        b"0812-3456-7890,incentive.9,paid,2021-12-12,dana\n"
+        b"0899-0000-1111,incentive.1,paid,2021-12-12,dana\n",
     }
     await page.set_input_files("input[name=file]", files=[upload])
     await page.get_by_role("button", name="Periksa (uji coba)").click()
     await expect(page.locator("#applied")).to_have_text("1")
     await expect(page.locator("#bad")).to_have_text("1")
-    await expect(page.locator("ul.errors")).to_contain_text("line 3:")
+    errors = page.locator("ul.errors")
+    await expect(errors).to_contain_text("baris 3: item 'incentive.9' tidak ada di skema")
+    await expect(errors).to_contain_text("baris 4: tidak ada peserta")
+    for english in ("line ", "unmatched", "is not in scheme"):
+        await expect(errors).not_to_contain_text(english)
     await expect(page.get_by_role("button", name="Terapkan")).to_be_visible()

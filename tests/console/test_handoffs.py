@@ -18,7 +18,7 @@ from bot.storage.sqlite import SqliteStore
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 from tests.conftest import onboard
-from tests.console.helpers import Client, csrf_of, login
+from tests.console.helpers import Client, add_participant, at, csrf_of, login
 from tests.helpers import Chat
 
 HOURS = "Senin–Jumat 08.00–17.00 WIB"
@@ -171,3 +171,16 @@ async def test_the_third_report_of_the_same_problem_opens_a_handoff(
     assert [m.text for m in await store.handoff_messages(handoff_id)] == [
         "sudah ganti hp juga tetap tidak masuk"
     ]
+
+
+async def test_replying_to_a_closed_handoff_says_so(client: Client, store: SqliteStore) -> None:
+    p = await add_participant(store, "a")
+    assert p.id is not None
+    hid = await store.open_handoff(p.id, "asked", at(0))
+    token = await login(client, "budi")
+    await store.close_handoff(hid, "ana", at(0))
+    reply = await client.post(
+        f"/console/handoffs/{hid}/reply", data={"csrf": token, "text": "Halo"}
+    )
+    assert reply.status == 409
+    assert "Percakapan ini sudah ditutup." in await reply.text()
