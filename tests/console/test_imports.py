@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+import pytest
 from aiohttp import FormData, web
 from aiohttp.test_utils import TestClient, TestServer
+from click.testing import CliRunner
 
+from bot.app.cli import main
 from bot.console.app import Console
 from bot.console.imports import MAX_FILE, SHOWN_ERRORS
 from bot.conversation.engine import Engine
@@ -98,3 +102,32 @@ async def test_the_error_list_is_capped_and_the_counts_stay_exact(client: Client
     assert response.status == 200 and 'id="bad">250<' in page
     assert page.count("<li>") == SHOWN_ERRORS
     assert "… dan 150 baris lagi" in page
+
+
+def test_the_cli_speaks_the_operators_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    path = tmp_path / "status.csv"
+    path.write_text(
+        "phone,item,status,date,partner\n0811-0000-0000,incentive.1,paid,2021-12-12,dana\n"
+        "0811-0000-0001,incentive.1,lunas,2021-12-12,dana\n",
+        "utf-8",
+    )
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "id_ID.UTF-8")
+    result = CliRunner().invoke(main, ["import-status", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "baris 2: tidak ada peserta dengan nomor HP" in result.stderr
+    assert "baris 3: status 'lunas' tidak dikenal" in result.stderr
+    assert "diterapkan 0, tidak berubah 0, tidak cocok 1, salah 1" in result.stdout
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    english = CliRunner().invoke(main, ["import-status", str(path)])
+    assert "line 3: unknown status 'lunas'" in english.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01")
+    monkeypatch.setenv("LANG", "id_ID.UTF-8")
+    refused = CliRunner().invoke(main, ["import-status", str(bad)])
+    assert refused.exit_code != 0 and "bukan berkas CSV" in refused.output
