@@ -72,15 +72,16 @@ def read_form(console: Console, form: Mapping[str, Any], t: Translator) -> Form:
     return segment, text, text_en, notice, parse_at(form.get("at"), t, console.clock.now())
 
 
-def start_times(start: datetime, rules: Reminders) -> list[tuple[str, str]]:
-    """(zone label, local start) where `start` falls in that zone's quiet hours: the rows of
-    participants there wait until the quiet hours end (bot/console/sending.py); [] if none."""
+def start_times(start: datetime, rules: Reminders) -> list[tuple[str, str, datetime]]:
+    """(zone label, local start, moment) where `start` falls in that zone's quiet hours: the
+    rows of participants there wait until the quiet hours end (bot/console/sending.py)."""
     found = []
     for label, name in ZONES.items():
         zone = ZoneInfo(name)
         moved = leave_quiet(start, zone, rules)
         if moved > start:
-            found.append((label, moved.astimezone(zone).strftime("%d-%m-%Y %H:%M ") + label))
+            local = moved.astimezone(zone).strftime("%d-%m-%Y %H:%M ") + label
+            found.append((label, local, moved))
     return found
 
 
@@ -144,6 +145,7 @@ def routes(console: Console) -> list[web.RouteDef]:
         if isinstance(found, web.Response):
             return found
         form, (segment, text, text_en, notice, at) = found
+        starts = start_times(at or console.clock.now(), console.program.reminders)
         return console.page(
             request,
             session,
@@ -155,7 +157,8 @@ def routes(console: Console) -> list[web.RouteDef]:
             at=at,
             recipients=await job.recipients(segment, notice),
             segment=as_query(segment),
-            starts=start_times(at or console.clock.now(), console.program.reminders),
+            starts=starts,
+            first=min((moment for _, _, moment in starts), default=None),
             all_zones=len(ZONES),
             quiet=quiet_hours(console.program.reminders),
         )

@@ -285,6 +285,6 @@ async def test_the_preview_says_when_quiet_hours_let_it_start(
     await page.get_by_role("button", name="Pratinjau").click()
     sending = page.locator("#sending")
     await expect(sending).not_to_contain_text("sekarang")
-    await expect(sending).to_contain_text("mulai 21-11-2021 07:00 WIB")
+    await expect(sending).to_contain_text("mulai 21-11-2021 05:00 WIB")  # 07:00 WIT first
     await expect(page.locator(".starts")).to_contain_text("WITA: mulai 21-11-2021 07:00 WITA")
     await expect(page.locator("#quiet")).to_contain_text("21.00–07.00")
