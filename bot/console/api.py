@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from bot.console.app import Console
 from bot.console.broadcasts import BroadcastError, check_text, parse_at
-from bot.console.handoffs import MAX_REPLY, reply_problem
+from bot.console.handoffs import CLOSED, MAX_REPLY, reply_problem
 from bot.console.segments import SegmentError, parse_segment
 from bot.core.i18n import Translator
 from bot.incentives.api import _authorised, _error
@@ -79,10 +79,12 @@ def api_routes(console: Console, token: SecretStr | None) -> list[web.RouteDef]:
         unknown = sorted(set(given) - {"segment", "text", "text_en", "at", "program_notice"})
         if unknown:
             raise ValueError(f"unknown field: {', '.join(unknown)}")
-        raw = given.get("segment", {})
+        if "segment" not in given:
+            raise ValueError("segment is required; use {} for every participant")
+        raw = given["segment"]
         if not isinstance(raw, dict):
             raise ValueError("segment must be a JSON object of filters")
-        segment = parse_segment(raw, console.program, t)
+        segment = parse_segment(raw, console.program, t, api=True)
         if not isinstance(given.get("text"), str):
             raise ValueError("text is required (a string)")
         text = check_text(given["text"], t)
@@ -152,7 +154,9 @@ def api_routes(console: Console, token: SecretStr | None) -> list[web.RouteDef]:
         if problem := reply_problem(text):
             raise ValueError(problem.format(n=MAX_REPLY))
         if not await store.reply_handoff(hid, API, text.strip(), console.clock.now()):
-            return _error(404, "no such open handoff")
+            if await store.handoff(hid) is not None:
+                return _error(409, CLOSED)
+            return _error(404, "no such handoff")
         await store.audit(API, "handoff_reply", console.clock.now(), {"handoff": hid})
         return web.json_response({"id": hid, "replied": True})
 

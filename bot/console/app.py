@@ -76,7 +76,16 @@ class Console:
         status: int = 200,
         **values: Any,
     ) -> web.Response:
-        return html(self.env, request, name, status, session, **values)
+        names = {key: scheme.name for key, scheme in self.program.schemes.items()}
+        return html(
+            self.env,
+            request,
+            name,
+            status,
+            session,
+            scheme_label=lambda key: names.get(key, key) if key else "–",
+            **values,
+        )
 
     def refuse(self, request: web.Request, session: Session | None, status: int) -> web.Response:
         t = translator(request)
@@ -99,9 +108,18 @@ class Console:
 
     # access --------------------------------------------------------------------------------
 
-    def guard(self, page: Page, *, admin: bool = False, api: bool = False) -> Handler:
+    def guard(
+        self,
+        page: Page,
+        *,
+        admin: bool = False,
+        api: bool = False,
+        too_large: tuple[int, Page] | None = None,
+    ) -> Handler:
         """The page for a logged-in operator (admins only if `admin`); POSTs need the
-        session's CSRF token. Without a session: 303 to the login page, or 401 (`api`)."""
+        session's CSRF token. Without a session: 303 to the login page, or 401 (`api`).
+        `too_large` (limit, page): a POST over the limit gets that page (changing nothing)
+        instead of a bare 413."""
 
         async def handler(request: web.Request) -> web.StreamResponse:
             session = await self.auth.session(request.cookies.get(COOKIE))
@@ -112,7 +130,14 @@ class Console:
             if admin and not session.admin:
                 return self.refuse(request, session, 403)
             if request.method == "POST":
-                form = await request.post()
+                if too_large is not None and (request.content_length or 0) > too_large[0]:
+                    return await too_large[1](request, session)
+                try:
+                    form = await request.post()
+                except web.HTTPRequestEntityTooLarge:
+                    if too_large is None:
+                        raise
+                    return await too_large[1](request, session)
                 given = form.get("csrf")
                 if not isinstance(given, str) or not same(given, session.csrf):
                     log.warning("console: POST %s without a valid CSRF token", request.path)

@@ -29,6 +29,7 @@ ROLES = ("admin", "agent")
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_FOR = timedelta(minutes=15)
+UNKNOWN_KEPT = 10_000  # unknown names whose failures are counted at once
 COOKIE = "prakerja_console"
 LOGIN_CSRF_COOKIE = "prakerja_console_login"
 
@@ -121,6 +122,29 @@ class Auth:
         self.clock = clock
         self.idle = idle
         self.lifetime = lifetime
+        # failed logins of names that are no operator, kept in memory only: they lock like a
+        # real account, so the lock-out message never tells which names exist
+        self._unknown: dict[str, list[datetime]] = {}
+        self._unknown_locked: dict[str, datetime] = {}
+
+    def _unknown_failure(self, name: str, now: datetime) -> bool:
+        """Counts a failed login of an unknown name; True if that name is (now) locked."""
+        key = name.strip().casefold()[:200]
+        until = self._unknown_locked.get(key)
+        if until is not None and until > now:
+            return True
+        self._unknown_locked.pop(key, None)
+        if len(self._unknown) >= UNKNOWN_KEPT:
+            self._unknown.clear()
+            self._unknown_locked = {k: v for k, v in self._unknown_locked.items() if v > now}
+        recent = [at for at in self._unknown.get(key, []) if at > now - FAILURE_WINDOW]
+        recent.append(now)
+        if len(recent) >= MAX_FAILURES:
+            self._unknown.pop(key, None)
+            self._unknown_locked[key] = now + LOCK_FOR
+            return True
+        self._unknown[key] = recent
+        return False
 
     async def login(self, name: str, password: str, old_token: str | None = None) -> Login:
         """Checks the password (in a thread: Argon2 is slow on purpose) and opens a new
@@ -128,8 +152,12 @@ class Auth:
         now = self.clock.now()
         operator = await self.store.operator(name.strip())
         if operator is None:
+            until = self._unknown_locked.get(name.strip().casefold()[:200])
+            if until is not None and until > now:
+                return Login(LoginResult.LOCKED)
             await asyncio.to_thread(verify_password, _DUMMY_HASH, password)
-            return Login(LoginResult.WRONG)
+            locked = self._unknown_failure(name, now)
+            return Login(LoginResult.LOCKED if locked else LoginResult.WRONG)
         if operator.locked_until is not None and operator.locked_until > now:
             return Login(LoginResult.LOCKED, operator=operator)
         if not await asyncio.to_thread(verify_password, operator.password_hash, password):

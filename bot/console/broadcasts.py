@@ -15,6 +15,9 @@ from bot.console.participants import filter_choices
 from bot.console.render import ZONE, translator
 from bot.console.segments import FIELDS, SegmentError, as_query, parse_segment
 from bot.core.i18n import N_, Translator
+from bot.core.program import Reminders
+from bot.core.zones import ZONES
+from bot.outbox.planner import leave_quiet
 from bot.storage.segments import Segment
 from bot.storage.sqlite import SqliteStore
 
@@ -57,6 +60,9 @@ Posted = tuple[dict[str, Any], Form]
 
 
 def read_form(console: Console, form: Mapping[str, Any], t: Translator) -> Form:
+    if not any(k in form for k in FIELDS):
+        # a form without the filters must not silently mean every participant
+        raise BroadcastError(t._("Choose the recipients (the filters) first."))
     segment = parse_segment({k: v for k, v in form.items() if k in FIELDS}, console.program, t)
     text = check_text(str(form.get("text", "")), t)
     text_en = str(form.get("text_en", "")).strip() or None
@@ -64,6 +70,24 @@ def read_form(console: Console, form: Mapping[str, Any], t: Translator) -> Form:
         text_en = check_text(text_en, t)
     notice = str(form.get("notice", "")) in ("1", "on", "true")
     return segment, text, text_en, notice, parse_at(form.get("at"), t, console.clock.now())
+
+
+def start_times(start: datetime, rules: Reminders) -> list[tuple[str, str, datetime]]:
+    """(zone label, local start, moment) where `start` falls in that zone's quiet hours: the
+    rows of participants there wait until the quiet hours end (bot/console/sending.py)."""
+    found = []
+    for label, name in ZONES.items():
+        zone = ZoneInfo(name)
+        moved = leave_quiet(start, zone, rules)
+        if moved > start:
+            local = moved.astimezone(zone).strftime("%d-%m-%Y %H:%M ") + label
+            found.append((label, local, moved))
+    return found
+
+
+def quiet_hours(rules: Reminders) -> str:
+    """21.00–07.00, as the program file sets them."""
+    return f"{rules.quiet_start:%H.%M}–{rules.quiet_end:%H.%M}"
 
 
 STATE_LABELS = {
@@ -121,6 +145,7 @@ def routes(console: Console) -> list[web.RouteDef]:
         if isinstance(found, web.Response):
             return found
         form, (segment, text, text_en, notice, at) = found
+        starts = start_times(at or console.clock.now(), console.program.reminders)
         return console.page(
             request,
             session,
@@ -132,6 +157,10 @@ def routes(console: Console) -> list[web.RouteDef]:
             at=at,
             recipients=await job.recipients(segment, notice),
             segment=as_query(segment),
+            starts=starts,
+            first=min((moment for _, _, moment in starts), default=None),
+            all_zones=len(ZONES),
+            quiet=quiet_hours(console.program.reminders),
         )
 
     async def create(request: web.Request, session: Session) -> web.StreamResponse:
@@ -178,7 +207,7 @@ def routes(console: Console) -> list[web.RouteDef]:
         )
         raise web.HTTPSeeOther(f"/console/broadcasts/{bid}")
 
-    admin = {"admin": True}
+    admin: dict[str, Any] = {"admin": True}
     return [
         web.get("/console/broadcasts", console.guard(listing, **admin)),
         web.get("/console/broadcasts/new", console.guard(new, **admin)),

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bot.console.app import Console
 
 MAX_REPLY = 2000
+CLOSED = N_("This conversation has already been closed.")
 
 
 def reply_problem(text: str) -> str | None:
@@ -83,7 +84,9 @@ def routes(console: Console) -> list[web.RouteDef]:
                     request, session, "error.html", 400, message=t._(problem).format(n=MAX_REPLY)
                 )
             if not await store.reply_handoff(hid, name, text.strip(), now):
-                return console.refuse(request, session, 404)
+                # found above, so it was closed (by a colleague, or before this form was sent)
+                t = translator(request)
+                return console.page(request, session, "error.html", 409, message=t._(CLOSED))
         elif action == "close":
             await store.close_handoff(hid, name, now)
             target = "/console/handoffs"

@@ -14,15 +14,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from aiohttp import web
+from babel.numbers import format_decimal
 
 from bot.console.auth import Session
+from bot.console.render import translator
 from bot.core.benefits import Item, Push, Source
 from bot.incentives.csv_import import FileError, import_rows, read_rows
-from bot.incentives.feed import FeedStore, Summary
+from bot.incentives.feed import FeedStore, Summary, localized
 
 if TYPE_CHECKING:
     from bot.console.app import Console
 
+MAX_FILE = 1024 * 1024  # the documented limit (docs/console.md: up to 1 MB)
+SHOWN_ERRORS = 100  # error lines listed on the page; the counts stay exact
 KEEP_SECONDS = 30 * 60
 KEEP_AT_MOST = 20
 Rows = list[tuple[int, dict[str, str]]]
@@ -64,7 +68,7 @@ def _read(data: bytes, name: str) -> Rows:
         try:
             return read_rows(path)
         except FileError as exc:
-            raise FileError(str(exc).replace(str(path), path.name)) from None
+            raise exc.named(path.name) from None
 
 
 def routes(console: Console) -> list[web.RouteDef]:
@@ -83,27 +87,57 @@ def routes(console: Console) -> list[web.RouteDef]:
     async def form(request: web.Request, session: Session) -> web.StreamResponse:
         return console.page(request, session, "import.html", summary=None, token="", error="")
 
+    def refused(request: web.Request, session: Session, error: str) -> web.Response:
+        return console.page(
+            request, session, "import.html", 400, summary=None, token="", error=error
+        )
+
+    def too_large(request: web.Request, session: Session, size: int) -> web.Response:
+        t = translator(request)
+        return refused(
+            request,
+            session,
+            t._(
+                "The file is {size}, more than the limit of 1 MB: split it into smaller files "
+                "and check each one."
+            ).format(
+                size=t._("{n} MB").format(n=format_decimal(size / MAX_FILE, "0.##", t.locale))
+            ),
+        )
+
+    async def oversized(request: web.Request, session: Session) -> web.StreamResponse:
+        """A body over the limit (refused unread, before its CSRF token is looked at)."""
+        await request.release()
+        return too_large(request, session, max(request.content_length or 0, MAX_FILE + 1))
+
     async def dry_run(request: web.Request, session: Session) -> web.StreamResponse:
+        length = request.content_length or 0
         posted = await request.post()
         upload = posted.get("file")
         if not isinstance(upload, web.FileField):
-            return console.page(
-                request, session, "import.html", 400, summary=None, token="", error=""
-            )
-        data = upload.file.read()
+            return refused(request, session, "")
+        data = upload.file.read(MAX_FILE + 1)
+        if len(data) > MAX_FILE:
+            return too_large(request, session, max(length, len(data)))
         try:
             rows = await asyncio.to_thread(_read, data, upload.filename)
         except FileError as exc:
-            return console.page(
-                request, session, "import.html", 400, summary=None, token="", error=str(exc)
-            )
+            return refused(request, session, exc.message.text(translator(request)))
         summary: Summary = await import_rows(
             cast(FeedStore, DryRun(feed)), console.program, console.clock, rows
         )
         await console.audit(session, "import_dry_run", {"rows": len(rows), **_counts(summary)})
         token = keep(session.operator.name, rows)
         return console.page(
-            request, session, "import.html", summary=summary, token=token, applied=False, error=""
+            request,
+            session,
+            "import.html",
+            summary=summary,
+            token=token,
+            applied=False,
+            error="",
+            shown=SHOWN_ERRORS,
+            errors=[localized(e, translator(request)) for e in summary.errors],
         )
 
     async def apply(request: web.Request, session: Session) -> web.StreamResponse:
@@ -116,13 +150,25 @@ def routes(console: Console) -> list[web.RouteDef]:
         summary = await import_rows(feed, console.program, console.clock, rows)
         await console.audit(session, "import_apply", {"rows": len(rows), **_counts(summary)})
         return console.page(
-            request, session, "import.html", summary=summary, token="", applied=True, error=""
+            request,
+            session,
+            "import.html",
+            summary=summary,
+            token="",
+            applied=True,
+            error="",
+            shown=SHOWN_ERRORS,
+            errors=[localized(e, translator(request)) for e in summary.errors],
         )
 
-    admin = {"admin": True}
+    admin: dict[str, Any] = {"admin": True}
     return [
         web.get("/console/imports", console.guard(form, **admin)),
-        web.post("/console/imports/dry-run", console.guard(dry_run, **admin)),
+        web.post(
+            "/console/imports/dry-run",
+            # a form adds a few hundred bytes around the file
+            console.guard(dry_run, admin=True, too_large=(MAX_FILE + 64 * 1024, oversized)),
+        ),
         web.post("/console/imports/apply", console.guard(apply, **admin)),
     ]
 

@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from bot.console import labels
 from bot.console.auth import Session
 from bot.core.i18n import LOCALES, Translator
 
@@ -81,6 +82,7 @@ def helpers(t: Translator) -> dict[str, Any]:
         "when": when,
         "waited": waited,
         "number": t.number,
+        **labels.helpers(t),
     }
 
 

@@ -59,11 +59,14 @@ def _int(t: Translator, name: str, value: object, low: int, high: int) -> int:
     return number
 
 
-def _bool(t: Translator, name: str, value: object) -> bool:
+def _bool(t: Translator, name: str, value: object, api: bool) -> bool:
     if isinstance(value, bool):
         return value
     found = _BOOLS.get(str(value).strip().lower())
     if found is None:
+        # worded for the surface: the JSON API takes true/false, the form offers yes/no
+        if api:
+            raise SegmentError(t._("{field}: must be true or false").format(field=name))
         raise SegmentError(t._("{field}: must be yes or no").format(field=name))
     return found
 
@@ -95,9 +98,11 @@ def _zone(t: Translator, value: object) -> str:
     return ZONES.get(text.upper()) or _choice(t, "zone", text, tuple(ZONES.values()))
 
 
-def parse_segment(values: Mapping[str, Any], program: Program, t: Translator) -> Segment:
+def parse_segment(
+    values: Mapping[str, Any], program: Program, t: Translator, *, api: bool = False
+) -> Segment:
     """The segment the values describe (blank values are not filters); SegmentError if one is
-    unusable or unknown."""
+    unusable or unknown. `api`: from the JSON routes (booleans are JSON true/false there)."""
     unknown = sorted(k for k in values if k not in FIELDS and k != "csrf")
     if unknown:
         raise SegmentError(t._("unknown filter: {name}").format(name=", ".join(unknown)))
@@ -121,10 +126,10 @@ def parse_segment(values: Mapping[str, Any], program: Program, t: Translator) ->
         deadline_days=_int(t, "deadline_days", got["deadline_days"], 0, 3650)
         if "deadline_days" in got
         else None,
-        deadline_passed=_bool(t, "deadline_passed", got["deadline_passed"])
+        deadline_passed=_bool(t, "deadline_passed", got["deadline_passed"], api)
         if "deadline_passed" in got
         else None,
-        purchased=_bool(t, "purchased", got["purchased"]) if "purchased" in got else None,
+        purchased=_bool(t, "purchased", got["purchased"], api) if "purchased" in got else None,
         incentive_status=_choice(
             t, "incentive_status", got["incentive_status"], INCENTIVE_STATUSES
         )

@@ -43,7 +43,10 @@ def routes(console: Console) -> list[web.RouteDef]:
         if intent not in LABELS or not await store.label_unknown(message_id, intent):
             return console.refuse(request, session, 404)
         await console.audit(session, "unknown_label", {"message": message_id, "intent": intent})
-        raise web.HTTPSeeOther(f"/console/unknown#m{message_id}")
+        # back to the same period (?days=…), at the message just marked
+        days = str(form.get("days", "")) or request.query.get("days", "")
+        query = f"?days={int(days)}" if days.isdigit() else ""
+        raise web.HTTPSeeOther(f"/console/unknown{query}#m{message_id}")
 
     return [
         web.get("/console/unknown", console.guard(page, admin=True)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import sys
 from pathlib import Path
 from typing import cast
@@ -14,16 +15,20 @@ from tqdm import tqdm
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import ConfigError, load_settings
+from bot.core.i18n import LOCALES, N_, Translator
 from bot.core.program import Program, ProgramError, load_program
 from bot.incentives.feed import (
     COLUMNS,
     REQUIRED,
     FeedStore,
+    Message,
     RowError,
     StatusUpdate,
     Summary,
     apply_update,
     conflicting,
+    line_of,
+    localized,
     parse_update,
 )
 from bot.storage import open_store
@@ -40,17 +45,29 @@ _EXTRA = "_extra"
 class FileError(Exception):
     """The file as a whole cannot be read as the status CSV (one line for the operator)."""
 
+    def __init__(self, msgid: str, **params: object) -> None:
+        self.message = Message(msgid, **params)
+        super().__init__(str(self.message))
+
+    def named(self, path: str) -> FileError:
+        """The same error naming the file as `path` (e.g. without a temporary folder)."""
+        return FileError(self.message.msgid, **{**self.message.params, "path": path})
+
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) for every data row; FileError if the file is unusable."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise FileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise FileError(
+            N_("{path}: cannot read: {problem}"), path=str(path), problem=exc.strerror or exc
+        ) from None
     except UnicodeDecodeError:
-        raise FileError(f"{path}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
+        raise FileError(
+            N_("{path}: not UTF-8 text (save the sheet as CSV UTF-8)"), path=str(path)
+        ) from None
     if "\x00" in text:
-        raise FileError(f"{path}: not a CSV file")
+        raise FileError(N_("{path}: not a CSV file"), path=str(path))
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # spreadsheets in Indonesia often save with ";"
     reader = csv.DictReader(
@@ -64,7 +81,12 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             need = ", ".join(
                 [*missing, *([] if {"phone", "ref"} & set(header) else ["phone or ref"])]
             )
-            raise FileError(f"{path}: missing columns: {need} (expected {', '.join(COLUMNS)})")
+            raise FileError(
+                N_("{path}: missing columns: {need} (expected {columns})"),
+                path=str(path),
+                need=need,
+                columns=", ".join(COLUMNS),
+            )
         rows = []
         for row in reader:
             fields = {k: v for k, v in row.items() if k != _EXTRA and isinstance(v, str)}
@@ -72,7 +94,12 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
                 fields[_EXTRA] = "yes"
             rows.append((reader.line_num, fields))
     except csv.Error as exc:
-        raise FileError(f"{path}: not a CSV file (line {reader.line_num}: {exc})") from None
+        raise FileError(
+            N_("{path}: not a CSV file (line {line}: {problem})"),
+            path=str(path),
+            line=reader.line_num,
+            problem=str(exc),
+        ) from None
     return rows
 
 
@@ -90,19 +117,19 @@ async def import_rows(
     for line, row in rows:  # the whole file is checked before anything is applied
         try:
             if _EXTRA in row:
-                raise RowError("more fields than columns")
+                raise RowError(N_("more fields than columns"))
             parsed.append((line, parse_update(row, program)))
         except RowError as exc:
             summary.bad += 1
-            summary.errors.append(f"line {line}: {exc}")
-    clashes = conflicting([(f"line {line}", update) for line, update in parsed])
+            summary.errors.append(_problem(line_of(line), exc.message))
+    clashes = conflicting([(line_of(line), update) for line, update in parsed])
     for line, update in tqdm(
         parsed, desc="import-status", unit="row", file=sys.stderr, disable=not progress
     ):
-        where = f"line {line}"
+        where = line_of(line)
         if where in clashes:
             summary.bad += 1
-            summary.errors.append(f"{where}: {clashes[where]}")
+            summary.errors.append(_problem(where, clashes[where]))
             continue
         try:
             result = await retry_busy(
@@ -112,13 +139,28 @@ async def import_rows(
             summary.count(result, where)
         except RowError as exc:
             summary.bad += 1
-            summary.errors.append(f"{where}: {exc}")
+            summary.errors.append(_problem(where, exc.message))
         # Each row is its own short transaction; a pause now and then lets the bot's writes
         # (another process, waiting on SQLite's lock) in between, so chatting never fails.
         if line % YIELD_EVERY == 0:
             await asyncio.sleep(YIELD_SECONDS)
     summary.errors.sort(key=_line_number)
     return summary
+
+
+def _problem(where: str, problem: str) -> Message:
+    return Message(N_("{where}: {problem}"), where=where, problem=problem)
+
+
+def operator_translator() -> Translator:
+    """The language of the operator's terminal (LC_ALL, LC_MESSAGES, LANG: id_ID… is
+    Indonesian); English otherwise."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value[:2].lower()
+            return Translator(code if code in LOCALES else "en", "Asia/Jakarta")
+    return Translator("en", "Asia/Jakarta")
 
 
 def _line_number(error: str) -> int:
@@ -145,11 +187,18 @@ def import_status(file: Path) -> None:
     reason, note, partner). Re-importing the same file changes and sends nothing."""
     try:
         summary = asyncio.run(_run(file, SystemClock()))
-    except (FileError, ConfigError, ProgramError, StoreUnavailable) as exc:
+    except FileError as exc:
+        raise click.ClickException(exc.message.text(operator_translator())) from None
+    except (ConfigError, ProgramError, StoreUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
+    t = operator_translator()
     for error in summary.errors:
-        click.echo(error, err=True)
+        click.echo(localized(error, t), err=True)
     click.echo(
-        f"applied {summary.applied}, unchanged {summary.unchanged}, "
-        f"unmatched {summary.unmatched}, bad {summary.bad}"
+        t._("applied {applied}, unchanged {unchanged}, unmatched {unmatched}, bad {bad}").format(
+            applied=summary.applied,
+            unchanged=summary.unchanged,
+            unmatched=summary.unmatched,
+            bad=summary.bad,
+        )
     )

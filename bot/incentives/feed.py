@@ -12,6 +12,7 @@ from typing import Protocol
 
 from bot.core.benefits import STATUS_ALIASES, Reason, Source, Status
 from bot.core.domain import Participant
+from bot.core.i18n import N_, Translator
 from bot.core.phones import normalise_phone
 from bot.core.program import Program
 from bot.core.safety import scan
@@ -25,8 +26,49 @@ REQUIRED = ("item", "status")
 _MAX_NOTE = 300
 
 
+class Message(str):
+    """An operator message: English as a str (the JSON API, logs), and its msgid with the
+    values, so the CLI and the console can show it in the operator's language (`text`)."""
+
+    msgid: str
+    params: dict[str, object]
+
+    def __new__(cls, msgid: str, **params: object) -> Message:
+        made = super().__new__(cls, msgid.format(**params) if params else msgid)
+        made.msgid = msgid
+        made.params = params
+        return made
+
+    def text(self, t: Translator) -> str:
+        if not self.params:
+            return t._(self.msgid)
+        values = {k: v.text(t) if isinstance(v, Message) else v for k, v in self.params.items()}
+        return t._(self.msgid).format(**values)
+
+
+def localized(text: str, t: Translator) -> str:
+    """A Message in t's language; any other text as it is."""
+    return text.text(t) if isinstance(text, Message) else text
+
+
+def joined(parts: Sequence[str]) -> Message:
+    """Messages joined with commas, each translated on its own."""
+    return Message(
+        ", ".join(f"{{p{i}}}" for i in range(len(parts))),
+        **{f"p{i}": part for i, part in enumerate(parts)},
+    )
+
+
+def line_of(line: int) -> Message:
+    return Message(N_("line {line}"), line=line)
+
+
 class RowError(ValueError):
     """Why one update cannot be used (the message is shown to the operator)."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message = message if isinstance(message, Message) else Message(message, **params)
+        super().__init__(str(self.message))
 
 
 class FeedStore(Store, Protocol):
@@ -58,7 +100,7 @@ def _text(fields: Mapping[str, object], name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str | int):
-        raise RowError(f"{name} must be text")
+        raise RowError(N_("{name} must be text"), name=name)
     text = str(value).strip()
     return text or None
 
@@ -71,43 +113,51 @@ def _partner(program: Program, text: str | None) -> str | None:
             return partner.name
     known = ", ".join(p.name for p in program.partners)
     # The text is not echoed: an operator may have put an account number there by mistake.
-    raise RowError(f"unknown partner (use one of: {known}; never an account number)")
+    raise RowError(
+        N_("unknown partner (use one of: {known}; never an account number)"), known=known
+    )
 
 
 def parse_update(fields: Mapping[str, object], program: Program) -> StatusUpdate:
     """A validated update from one CSV row or JSON object; RowError says what is wrong."""
     raw_phone, ref = _text(fields, "phone"), _text(fields, "ref")
     if raw_phone is None and ref is None:
-        raise RowError("needs a phone or a ref")
+        raise RowError(N_("needs a phone or a ref"))
     phone = normalise_phone(raw_phone) if raw_phone else None
     if raw_phone and phone is None:
-        raise RowError(f"not a valid phone number: {raw_phone!r}")
+        raise RowError(N_("not a valid phone number: {phone!r}"), phone=raw_phone)
     item = (_text(fields, "item") or "").lower()
     if not item:
-        raise RowError("item is empty")
+        raise RowError(N_("item is empty"))
     status_text = (_text(fields, "status") or "").lower()
     if status_text not in STATUS_ALIASES:
-        raise RowError(f"unknown status {status_text!r} (use {', '.join(s for s in Status)})")
+        raise RowError(
+            N_("unknown status {status!r} (use {allowed})"),
+            status=status_text,
+            allowed=", ".join(s for s in Status),
+        )
     status = STATUS_ALIASES[status_text]
     day_text = _text(fields, "date")
     try:
         day = date.fromisoformat(day_text) if day_text else None
     except ValueError:
-        raise RowError(f"date must be YYYY-MM-DD, got {day_text!r}") from None
+        raise RowError(N_("date must be YYYY-MM-DD, got {date!r}"), date=day_text) from None
     reason = (_text(fields, "reason") or "").lower() or None
     note = _text(fields, "note")
     if reason is not None and reason not in {r.value for r in Reason}:
         note, reason = note or reason, None  # free text: kept as the note
     if note is not None and len(note) > _MAX_NOTE:
-        raise RowError(f"note is longer than {_MAX_NOTE} characters")
+        raise RowError(N_("note is longer than {n} characters"), n=_MAX_NOTE)
     if note is not None and (secret := scan(note).secret) is not None:
         # Notes are shown to the participant word for word: never an OTP, NIK or account.
-        raise RowError(f"note contains what looks like a {secret.value} number; remove it")
+        raise RowError(
+            N_("note contains what looks like a {kind} number; remove it"), kind=secret.value
+        )
     partner = _partner(program, _text(fields, "partner"))
     if status == Status.PAID and (day is None or partner is None):
-        raise RowError("status paid needs a date and a partner")
+        raise RowError(N_("status paid needs a date and a partner"))
     if status == Status.FAILED and reason is None and note is None:
-        raise RowError("status failed needs a reason or a note")
+        raise RowError(N_("status failed needs a reason or a note"))
     return StatusUpdate(phone, ref, item, status, day, partner, reason, note)
 
 
@@ -129,7 +179,11 @@ class Summary:
         """Counts one row's result; an unmatched row is also listed (`where`: its line)."""
         setattr(self, result.value, getattr(self, result.value) + 1)
         if result == Result.UNMATCHED:
-            self.errors.append(f"{where}: no participant has this phone or ref (unmatched)")
+            self.errors.append(
+                Message(
+                    N_("{where}: no participant has this phone or ref (unmatched)"), where=where
+                )
+            )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -171,7 +225,12 @@ async def apply_update(
         before = next((i for i in items if i.key == update.item), None)
         if before is None:
             keys = ", ".join(i.key for i in items)
-            raise RowError(f"item {update.item!r} is not in scheme {scheme.name} ({keys})")
+            raise RowError(
+                N_("item {item!r} is not in scheme {scheme} ({keys})"),
+                item=update.item,
+                scheme=scheme.name,
+                keys=keys,
+            )
         after = replace(
             before,
             status=update.status,
@@ -195,12 +254,21 @@ def conflicting(updates: Sequence[tuple[str, StatusUpdate]]) -> dict[str, str]:
     repeats are not conflicts (applied once, the rest unchanged)."""
     groups: dict[tuple[str, str], list[tuple[str, StatusUpdate]]] = {}
     for where, update in updates:
-        who = f"phone {update.phone}" if update.phone else f"ref {update.ref}"
+        who: str = (
+            Message(N_("phone {phone}"), phone=update.phone)
+            if update.phone
+            else Message(N_("ref {ref}"), ref=update.ref)
+        )
         groups.setdefault((who, update.item), []).append((where, update))
     errors: dict[str, str] = {}
-    for (who, item), rows in groups.items():
+    for (person, item), rows in groups.items():
         if len({update for _, update in rows}) > 1:
-            places = ", ".join(where for where, _ in rows)
+            places = joined([where for where, _ in rows])
             for where, _ in rows:
-                errors[where] = f"conflicts with the other rows for {item} of {who} ({places})"
+                errors[where] = Message(
+                    N_("conflicts with the other rows for {item} of {who} ({places})"),
+                    item=item,
+                    who=person,
+                    places=places,
+                )
     return errors

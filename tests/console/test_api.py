@@ -55,14 +55,21 @@ async def test_broadcast_create_and_progress(
         ("not json", "body is not JSON"),
         ([1, 2], "body must be a JSON object"),
         ({"segment": {"wave": 22}}, "text is required"),
+        ({"text": "Hi"}, "segment is required; use {} for every participant"),
         ({"segment": {"wave": "x"}, "text": "Hi"}, "wave: must be a whole number"),
         ({"segment": {"colour": 1}, "text": "Hi"}, "unknown filter: colour"),
         ({"segment": [], "text": "Hi"}, "segment must be a JSON object"),
-        ({"text": "Hi", "at": "tomorrow"}, "The time must look like"),
-        ({"text": "Hi", "at": "2020-01-01T10:00+07:00"}, "The time has already passed."),
-        ({"text": "   "}, "Write the message first."),
-        ({"text": "x" * 4001}, "longer than 4000"),
-        ({"text": "Hi", "program_notice": "yes"}, "program_notice must be true or false"),
+        ({"segment": {}, "text": "Hi", "at": "tomorrow"}, "The time must look like"),
+        (
+            {"segment": {}, "text": "Hi", "at": "2020-01-01T10:00+07:00"},
+            "The time has already passed.",
+        ),
+        ({"segment": {}, "text": "   "}, "Write the message first."),
+        ({"segment": {}, "text": "x" * 4001}, "longer than 4000"),
+        (
+            {"segment": {}, "text": "Hi", "program_notice": "yes"},
+            "program_notice must be true or false",
+        ),
         ({"text": "Hi", "extra": 1}, "unknown field: extra"),
     ],
 )
@@ -97,3 +104,35 @@ async def test_handoffs_list_reply_close(
         "handoff_close",
         "handoff_reply",
     ]
+
+
+async def test_a_broadcast_needs_a_segment(client: Client, store: SqliteStore) -> None:
+    await add_participant(store, "a")
+    missing = await client.post("/admin/broadcasts", json={"text": "Halo"}, headers=AUTH)
+    assert missing.status == 400
+    assert (await missing.json())["error"] == "segment is required; use {} for every participant"
+    everyone = await client.post(
+        "/admin/broadcasts", json={"segment": {}, "text": "Halo"}, headers=AUTH
+    )
+    assert everyone.status == 201 and (await everyone.json())["recipients"] == 1
+
+
+async def test_a_boolean_filter_error_speaks_json(client: Client) -> None:
+    response = await client.post(
+        "/admin/broadcasts", json={"segment": {"purchased": "maybe"}, "text": "Hi"}, headers=AUTH
+    )
+    assert response.status == 400
+    error = (await response.json())["error"]
+    assert "true or false" in error and "yes or no" not in error
+
+
+async def test_replying_to_a_closed_handoff_is_a_409(client: Client, store: SqliteStore) -> None:
+    p = await add_participant(store, "a")
+    assert p.id is not None
+    hid = await store.open_handoff(p.id, "asked", at(0))
+    assert (await client.post(f"/admin/handoffs/{hid}/close", headers=AUTH)).status == 200
+    reply = await client.post(f"/admin/handoffs/{hid}/reply", json={"text": "x"}, headers=AUTH)
+    assert reply.status == 409
+    assert (await reply.json())["error"] == "This conversation has already been closed."
+    gone = await client.post("/admin/handoffs/999/reply", json={"text": "x"}, headers=AUTH)
+    assert gone.status == 404

@@ -166,3 +166,21 @@ async def test_the_broadcast_pages(
     assert cancel.status == 200
     actions = [e.action for e in await store.audit_entries()]
     assert actions[:2] == ["broadcast_cancel", "broadcast_create"]
+
+
+async def test_a_form_without_the_filters_does_not_mean_everyone(
+    store: SqliteStore, client: Client
+) -> None:
+    await _people(store)
+    csrf = await login(client, "ana")
+    bare = {"csrf": csrf, "text": "Halo"}
+    for path in ("/console/broadcasts/preview", "/console/broadcasts"):
+        response = await client.post(path, data=bare)
+        assert response.status == 400
+        assert "Pilih dulu penerimanya" in await response.text()
+    assert await store.broadcasts() == []
+    blank = {**bare, "wave": "", "purchased": ""}  # the form's "any" everywhere: everyone
+    preview = await client.post("/console/broadcasts/preview", data=blank)
+    assert preview.status == 200 and "Siaran ini menjangkau" in await preview.text()
+    wrong = await client.post("/console/broadcasts/preview", data={**blank, "purchased": "x"})
+    assert wrong.status == 400 and "purchased: harus ya atau tidak" in await wrong.text()

@@ -183,11 +183,108 @@ async def test_a_csv_imports_dry_run(page: Page, store: SqliteStore) -> None:
         "mimeType": "text/csv",
         "buffer": b"phone,item,status,date,partner\n"
         b"0812-3456-7890,incentive.1,paid,2021-12-12,dana\n"
-        b"0812-3456-7890,incentive.9,paid,2021-12-12,dana\n",
+        b"0812-3456-7890,incentive.9,paid,2021-12-12,dana\n"
+        b"0899-0000-1111,incentive.1,paid,2021-12-12,dana\n",
     }
     await page.set_input_files("input[name=file]", files=[upload])
     await page.get_by_role("button", name="Periksa (uji coba)").click()
     await expect(page.locator("#applied")).to_have_text("1")
     await expect(page.locator("#bad")).to_have_text("1")
-    await expect(page.locator("ul.errors")).to_contain_text("line 3:")
+    errors = page.locator("ul.errors")
+    await expect(errors).to_contain_text("baris 3: item 'incentive.9' tidak ada di skema")
+    await expect(errors).to_contain_text("baris 4: tidak ada peserta")
+    for english in ("line ", "unmatched", "is not in scheme"):
+        await expect(errors).not_to_contain_text(english)
     await expect(page.get_by_role("button", name="Terapkan")).to_be_visible()
+
+
+_OFF_SCREEN = """selector => [...document.querySelectorAll(selector)]
+    .filter(e => { const r = e.getBoundingClientRect();
+                   return r.left < 0 || r.right > window.innerWidth + 1; })
+    .map(e => e.outerHTML.slice(0, 80))"""
+
+
+async def _fits(page: Page, controls: str) -> None:
+    wide = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 1, f"the page is {wide} px wider than the phone's screen"
+    assert await page.evaluate(_OFF_SCREEN, controls) == []
+
+
+async def test_the_funnel_labels_fit_and_are_readable_on_a_phone(
+    page: Page, store: SqliteStore
+) -> None:
+    await add_participant(store, "a", progress={"dashboard": at(0), "platform": at(0)})
+    await _login(page, "ana")
+    await expect(page.locator("svg.chart rect")).to_have_count(8)
+    found = await page.evaluate(
+        """() => { const svg = document.querySelector('svg.chart').getBoundingClientRect();
+        return [...document.querySelectorAll('svg.chart text')].map(t => {
+          const r = t.getBoundingClientRect();
+          const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+          const inside = r.left >= svg.left - 0.5 && r.right <= svg.right + 0.5;
+          return {text: t.textContent, inside: inside, px: px};
+        }); }"""
+    )
+    labels = " ".join(f["text"] for f in found)
+    assert "sudah dipilih" in labels  # the platform step's label, whole
+    assert [f["text"] for f in found if not f["inside"]] == []
+    assert min(f["px"] for f in found) >= 11, found
+
+
+async def test_the_not_understood_page_fits_a_phone_and_keeps_its_period(
+    page: Page, store: SqliteStore, clock: FakeClock
+) -> None:
+    p = await add_participant(store, "a")
+    assert p.id is not None
+    long = "kak saya sudah coba berkali-kali tapi tetap tidak bisa masuk ke akun prakerja " * 3
+    await store.record_unknown(p.id, long, [("otp", 0.31)], "menu", clock.now())
+    await store.record_unknown(p.id, "lama", [], "menu", clock.now() - timedelta(days=3))
+    await _login(page, "ana")
+    await page.goto("/console/unknown?days=1")
+    await _fits(page, "select, button, table")
+    await expect(page.locator("p.count")).to_contain_text("1 pesan dalam 1 hari terakhir")
+    select = page.get_by_label("Topik yang benar")
+    await expect(select.locator("option", has_text="Kode OTP")).to_have_count(1)
+    await select.select_option(label="Kode OTP")
+    await page.get_by_role("button", name="Simpan").click()
+    await expect(page.locator(".saved")).to_contain_text("✓ Kode OTP")
+    assert "days=1" in page.url
+    await expect(page.locator("tbody")).not_to_contain_text("lama")  # still the last day only
+    await expect(page.locator("main")).not_to_contain_text("`")
+
+
+async def test_a_participants_page_in_words_on_a_phone(
+    page: Page, store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    p = await add_participant(store, "a", timezone="Asia/Makassar", phone="+6281234567890")
+    assert p.id is not None
+    await store.open_handoff(p.id, "asked", clock.now())
+    await _login(page, "ana")
+    await page.goto(f"/console/participants/{p.id}")
+    await _fits(page, "table, td, a, button")
+    facts = page.locator("dl.facts")
+    await expect(facts).to_contain_text("WITA")
+    await expect(facts).to_contain_text("Semi-bansos 2021")
+    benefits = page.locator("#benefits")
+    await expect(benefits).to_contain_text("Dana pelatihan")
+    await expect(benefits).to_contain_text("Insentif bulan ke-1")
+    text = await page.locator("main").inner_text()
+    for raw in ("training_fund", "incentive.1", "not_eligible", "Asia/Makassar", "· open ·"):
+        assert raw not in text, raw
+    await expect(page.locator("main")).to_contain_text("menunggu dijawab petugas")
+
+
+async def test_the_preview_says_when_quiet_hours_let_it_start(
+    page: Page, store: SqliteStore, clock: FakeClock
+) -> None:
+    await add_participant(store, "a")
+    clock.advance(timedelta(hours=13))  # 23:00 WIB, in the quiet hours everywhere
+    await _login(page, "ana")
+    await page.goto("/console/broadcasts/new")
+    await page.get_by_label("Pesan (bahasa Indonesia)").fill("Halo semua")
+    await page.get_by_role("button", name="Pratinjau").click()
+    sending = page.locator("#sending")
+    await expect(sending).not_to_contain_text("sekarang")
+    await expect(sending).to_contain_text("mulai 21-11-2021 05:00 WIB")  # 07:00 WIT first
+    await expect(page.locator(".starts")).to_contain_text("WITA: mulai 21-11-2021 07:00 WITA")
+    await expect(page.locator("#quiet")).to_contain_text("21.00–07.00")

@@ -19,7 +19,7 @@ from bot.storage.sqlite import SqliteStore
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 from tests.conftest import onboard
-from tests.console.helpers import Client, csrf_of, login
+from tests.console.helpers import Client, add_participant, at, csrf_of, login
 from tests.helpers import Chat
 
 HOURS = "Senin–Jumat 08.00–17.00 WIB"
@@ -186,3 +186,16 @@ async def test_an_agents_reply_late_at_night_is_not_held_for_quiet_hours(
     assert await store.reply_handoff(handoff_id, "budi", "Halo, saya Budi dari tim.", clock.now())
     sender = await _deliver(store, program, clock)
     assert sender.sent and "Halo, saya Budi dari tim." in sender.sent[0].replies[0].text
+
+
+async def test_replying_to_a_closed_handoff_says_so(client: Client, store: SqliteStore) -> None:
+    p = await add_participant(store, "a")
+    assert p.id is not None
+    hid = await store.open_handoff(p.id, "asked", at(0))
+    token = await login(client, "budi")
+    await store.close_handoff(hid, "ana", at(0))
+    reply = await client.post(
+        f"/console/handoffs/{hid}/reply", data={"csrf": token, "text": "Halo"}
+    )
+    assert reply.status == 409
+    assert "Percakapan ini sudah ditutup." in await reply.text()

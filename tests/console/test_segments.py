@@ -136,3 +136,10 @@ async def test_the_filters_use_indexes(store: SqliteStore, clock: FakeClock) -> 
         assert index in plan or "sqlite_autoindex_participants" in plan, (segment, plan)
     plan = " ".join(await store.explain("SELECT item, COUNT(*) FROM progress GROUP BY item", []))
     assert "progress_item" in plan
+
+
+def test_the_json_api_words_a_boolean_error_as_true_or_false(program: Program) -> None:
+    with pytest.raises(SegmentError, match="deadline_passed: must be true or false"):
+        parse_segment({"deadline_passed": "maybe"}, program, T, api=True)
+    with pytest.raises(SegmentError, match="deadline_passed: must be yes or no"):
+        parse_segment({"deadline_passed": "maybe"}, program, T)

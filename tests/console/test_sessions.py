@@ -153,7 +153,9 @@ async def test_operator_actions_are_in_the_audit_log(client: Client, store: Sqli
     assert entries[1].participant_id == p.id
     assert entries[0].detail == {"segment": {"wave": 22}, "rows": 1}
     page = await (await client.get("/console/audit")).text()
-    assert "participants_export" in page and "ana" in page
+    assert "mengekspor daftar peserta" in page and "ana" in page
+    assert "segmen: gelombang 22, baris 1" in page  # words, not segment={'wave': 22}
+    assert "participants_export" not in page and "{'wave'" not in page
 
 
 async def test_the_csv_export_is_the_filtered_list(client: Client, store: SqliteStore) -> None:
@@ -169,3 +171,23 @@ async def test_the_csv_export_is_the_filtered_list(client: Client, store: Sqlite
     ]
     bad = await client.get("/console/participants.csv?wave=many")
     assert bad.status == 400
+
+
+async def test_an_unknown_name_locks_like_a_real_one(client: Client, clock: FakeClock) -> None:
+    form = await client.get("/console/login")
+    token = csrf_of(await form.text())
+    pages = {}
+    for name in ("ana", "nobody"):
+        for _ in range(5):
+            wrong = await client.post(
+                "/console/login", data={"csrf": token, "name": name, "password": "nope" * 4}
+            )
+            assert wrong.status == 401
+        again = await client.post(
+            "/console/login", data={"csrf": token, "name": name, "password": "nope" * 4}
+        )
+        pages[name] = await again.text()
+    assert "dikunci selama 15 menit" in pages["nobody"]
+    assert pages["ana"] == pages["nobody"]  # the answer never tells which names exist
+    clock.advance(timedelta(minutes=16))
+    await login(client, "ana")
