@@ -21,6 +21,7 @@ from bot.core.safety import scan
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from handlers import (
     answers,
+    cases,
     dashboard,
     facts,
     followup,
@@ -191,7 +192,9 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
         replies = statuses.explain(ctx, reading.statuses, msg.text)
     else:
         await remember(ctx, intent)
-        replies = await INTENTS[intent](ctx, msg)
+        more = Option(f"intent:{intent}", ctx.t._(TOPICS[intent])) if intent in TOPICS else None
+        specific = cases.answer(ctx, intent, msg.text, more)
+        replies = specific if specific is not None else await INTENTS[intent](ctx, msg)
     others = [n for n in reading.topics if n != intent and n in TOPICS and n != "thanks"]
     return _also(ctx, replies, others)
 
