@@ -191,7 +191,8 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
         await remember(ctx, intent)
         replies = statuses.explain(ctx, reading.statuses, msg.text)
     else:
-        await remember(ctx, intent)
+        case = cases.find(ctx.t.locale, intent, msg.text)
+        await remember(ctx, intent, case=case.key if case else None)
         more = Option(f"intent:{intent}", ctx.t._(TOPICS[intent])) if intent in TOPICS else None
         specific = cases.answer(ctx, intent, msg.text, more)
         replies = specific if specific is not None else await INTENTS[intent](ctx, msg)

@@ -217,3 +217,13 @@ def test_every_case_has_an_answer_and_a_source() -> None:
     assert keys == set(ANSWERS)
     assert all(case.source.strip() for case in topics().cases)
     assert all(1 <= len(texts) <= MAX_MESSAGES for texts in ANSWERS.values())
+
+
+async def test_a_second_question_on_the_same_topic_gets_its_own_case(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("lupa password akun prakerja")
+    assert "pilih “Lupa Password”" in chat.text
+    await chat.send("kalau mau hapus akun?")
+    assert "Akun Prakerja tidak perlu dihapus" in chat.text
+    await chat.send("masih belum bisa")  # the same problem again: the troubleshooting step
+    assert "Akun Prakerja tidak perlu dihapus" not in chat.text
