@@ -236,7 +236,12 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         return context
     if result.intent == UNKNOWN and not reading.statuses:
         return await _unknown(ctx, text, result)
-    if not result.clear and not reading.statuses and len(reading.topics) < 2:
+    if (
+        not result.clear
+        and not reading.statuses
+        and len(reading.topics) < 2
+        and cases.find(ctx.t.locale, result.intent, text) is None  # a case's words decide it
+    ):
         await remember(ctx, None)
         return [clarify(ctx, result)]
     return await answer(ctx, msg, reading)

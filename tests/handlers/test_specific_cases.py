@@ -227,3 +227,25 @@ async def test_a_second_question_on_the_same_topic_gets_its_own_case(chat: Chat)
     assert "Akun Prakerja tidak perlu dihapus" in chat.text
     await chat.send("masih belum bisa")  # the same problem again: the troubleshooting step
     assert "Akun Prakerja tidak perlu dihapus" not in chat.text
+
+
+@pytest.mark.parametrize(
+    ("post", "fact"),
+    [
+        (
+            "ada yg wa ngaku admin prakerja minta kode otp, udah aku kasih gmn ini",
+            "Prakerja tidak pernah meminta kode",
+        ),
+        ("insentif baru cair sekali kok, katanya 4x", "4 × Rp600.000, sekali sebulan"),
+        ("sisa saldo 200rb bisa ditarik ke gopay ga", "Saldo pelatihan tidak bisa dicairkan"),
+        ("abis dapet sertifikat berapa lama insentifnya cair", "uangnya masuk 3–5 hari kerja"),
+    ],
+)
+async def test_a_case_decides_a_post_the_classifier_is_unsure_about(
+    chat: Chat, post: str, fact: str
+) -> None:
+    await onboard(chat)
+    await chat.send(post)
+    _short(chat)
+    assert fact in chat.text
+    assert "Aku belum yakin" not in chat.text
