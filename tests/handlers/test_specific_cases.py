@@ -210,6 +210,10 @@ async def test_english_participant_gets_the_case_in_english(chat: Chat) -> None:
     await chat.press("lang:en")
     await chat.send("can I use my wife's e-wallet for the incentive?")
     assert "A spouse's or relative's account is refused" in chat.text
+    await chat.send("someone called saying they are from prakerja and asked for my code")
+    assert "Prakerja never asks for a code" in chat.text
+    await chat.send("the verification email never arrived")
+    assert "Look in the spam and promotions folders" in chat.text
 
 
 def test_every_case_has_an_answer_and_a_source() -> None:
