@@ -9,6 +9,7 @@ from functools import lru_cache
 from bot.conversation.context import Context
 from bot.core.domain import Option, Reply
 from bot.core.i18n import N_
+from bot.core.program import Scheme
 from bot.nlu import classifier
 from bot.nlu.topics import Case, topics
 from handlers.common import back_option
@@ -176,6 +177,13 @@ ANSWERS: dict[str, tuple[str, ...]] = {
             "the next one comes the month after."
         ),
     ),
+    "incentive_once": (  # incentive_monthly for a scheme that pays once
+        N_(
+            "Your scheme ({scheme}) pays the incentive once: {amount}, after the certificate, "
+            "the rating and review and a linked account. Four monthly payments were the rule "
+            "of the earlier schemes, not of yours."
+        ),
+    ),
     "fund_not_cashable": (
         N_(
             "The training balance can't be cashed or transferred: it only buys trainings. What "
@@ -216,13 +224,23 @@ def find(locale: str, intent: str, text: str) -> Case | None:
     return best[1] if best else None
 
 
+def _scheme(ctx: Context) -> Scheme:
+    program = ctx.program
+    return program.schemes[ctx.participant.scheme or program.program.default_scheme]
+
+
+def _incentive(ctx: Context) -> tuple[int, int]:
+    """How many incentive payments the participant's scheme makes, and each one's amount."""
+    incentive = _scheme(ctx).benefit("incentive")
+    return (incentive.count, incentive.amount) if incentive else (0, 0)
+
+
 def _values(ctx: Context, text: str) -> dict[str, object]:
     """Everything an answer may name, from the program file and the topic facts."""
     t, program, facts = ctx.t, ctx.program, topics().facts
     help_, timings = program.official_help, program.timings
-    scheme = program.schemes[ctx.participant.scheme or program.program.default_scheme]
-    incentive = scheme.benefit("incentive")
-    count, amount = (incentive.count, incentive.amount) if incentive else (0, 0)
+    scheme = _scheme(ctx)
+    count, amount = _incentive(ctx)
     partner = partner_in(ctx, text)
     return {
         "contact_centre": help_.contact_centre,
@@ -245,11 +263,12 @@ def _values(ctx: Context, text: str) -> dict[str, object]:
         )
         if partner
         else t._("the e-wallet's customer service"),
-        "schedule": (
-            t._("{count} × {amount}, one payment a month ({total} in all)")
-            if count > 1
-            else t._("{amount}, paid once")
-        ).format(count=count, amount=t.money(amount), total=t.money(count * amount)),
+        "count": count,
+        "amount": t.money(amount),
+        "scheme": scheme.name,
+        "schedule": t._("{count} × {amount}, one payment a month ({total} in all)").format(
+            count=count, amount=t.money(amount), total=t.money(count * amount)
+        ),
     }
 
 
@@ -259,6 +278,9 @@ def answer(ctx: Context, intent: str, text: str, more: Option | None) -> list[Re
     if case is None or case.key not in ANSWERS:
         return None
     values = _values(ctx, text)
-    texts = [ctx.t._(msgid).format(**values) for msgid in ANSWERS[case.key]]
+    key = case.key
+    if key == "incentive_monthly" and _incentive(ctx)[0] <= 1:
+        key = "incentive_once"
+    texts = [ctx.t._(msgid).format(**values) for msgid in ANSWERS[key]]
     options = (*((more,) if more else ()), back_option(ctx.t))
     return [*(Reply(x) for x in texts[:-1]), Reply(texts[-1], options)]
