@@ -13,7 +13,7 @@ from bot.nlu import Reading, classifier
 from bot.nlu.entities import find_date
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
-from handlers import troubleshooting
+from handlers import cases, troubleshooting
 from handlers.common import menu_options
 from handlers.escalation import escalate
 from handlers.memory import remember
@@ -117,6 +117,15 @@ async def in_context(
         other = model.classify_tokens(rest)
         return other.clear and other.intent not in ("unknown", "thanks", "greeting", topic)
 
+    case = cases.find(ctx.t.locale, topic, text)
+    said = reading.result
+    if (
+        case is not None
+        and case.key != memory.data.get("case")
+        and (said.intent in case.intents or not said.clear or said.intent == "unknown")
+    ):  # another specific question on the same topic ("kalau hapus akun?")
+        await remember(ctx, topic, case=case.key)
+        return cases.answer(ctx, topic, text, None)
     steps = troubleshooting.step_count(topic)
     rest = _without(ctx, words, framing.again)
     if rest is not None and steps and not elsewhere(rest):

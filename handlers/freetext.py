@@ -21,6 +21,7 @@ from bot.core.safety import keepable
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from handlers import (
     answers,
+    cases,
     dashboard,
     facts,
     followup,
@@ -190,8 +191,11 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
         await remember(ctx, intent)
         replies = statuses.explain(ctx, reading.statuses, msg.text)
     else:
-        await remember(ctx, intent)
-        replies = await INTENTS[intent](ctx, msg)
+        case = cases.find(ctx.t.locale, intent, msg.text)
+        await remember(ctx, intent, case=case.key if case else None)
+        more = Option(f"intent:{intent}", ctx.t._(TOPICS[intent])) if intent in TOPICS else None
+        specific = cases.answer(ctx, intent, msg.text, more)
+        replies = specific if specific is not None else await INTENTS[intent](ctx, msg)
     others = [n for n in reading.topics if n != intent and n in TOPICS and n != "thanks"]
     return _also(ctx, replies, others)
 
@@ -232,7 +236,12 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         return context
     if result.intent == UNKNOWN and not reading.statuses:
         return await _unknown(ctx, text, result)
-    if not result.clear and not reading.statuses and len(reading.topics) < 2:
+    if (
+        not result.clear
+        and not reading.statuses
+        and len(reading.topics) < 2
+        and cases.find(ctx.t.locale, result.intent, text) is None  # a case's words decide it
+    ):
         await remember(ctx, None)
         return [clarify(ctx, result)]
     return await answer(ctx, msg, reading)

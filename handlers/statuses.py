@@ -64,6 +64,15 @@ MEANINGS: dict[str, str] = {
 }
 
 
+# Said instead when the label is not a documented one: what the participant reports, unquoted.
+REPORTED: dict[str, str] = {
+    "transferred": N_(
+        "You say your dashboard shows the money as transferred. Check the history in your "
+        "bank or e-wallet app first. Still not there after {days} working days? Ask {service} "
+        "first, then the official channels."
+    ),
+}
+
 _SELECTION = ("not_selected", "no_wave", "selection_processing")
 
 
@@ -89,7 +98,9 @@ def explain(ctx: Context, quoted: tuple[tuple[StatusEntry, str], ...], text: str
     t, timings, help_ = ctx.t, ctx.program.timings, ctx.program.official_help
     entry, label = quoted[-1]
     partner = partner_in(ctx, text)
-    meaning = t._(MEANINGS[entry.meaning]).format(
+    reported = not entry.documented and entry.meaning in REPORTED
+    template = REPORTED[entry.meaning] if reported else MEANINGS[entry.meaning]
+    meaning = t._(template).format(
         label=label.title(),
         service=_service(ctx, partner),
         min=timings.transfer_working_days_min,
@@ -98,7 +109,7 @@ def explain(ctx: Context, quoted: tuple[tuple[StatusEntry, str], ...], text: str
         website=ctx.program.program.website,
         instagram=help_.instagram,
     )
-    labels = list(dict.fromkeys(lbl.title() for _, lbl in quoted))
+    labels = list(dict.fromkeys(lbl.title() for e, lbl in quoted if e.documented))
     if len(labels) > 1:
         meaning = (
             t._("Your statuses in order: {sequence}. The latest one counts.").format(

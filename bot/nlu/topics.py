@@ -30,6 +30,7 @@ class Facts(_Strict):
     max_age: int = Field(gt=0)
     redeem_window_hours: int = Field(gt=0)
     transfer_missing_working_days: int = Field(gt=0)
+    leftover_fund_days: int = Field(gt=0)
 
 
 class StatusEntry(_Strict):
@@ -38,6 +39,18 @@ class StatusEntry(_Strict):
     meaning: str
     labels: tuple[str, ...] = Field(min_length=1)
     context: tuple[str, ...] = ()
+    source: str
+    # False: no source shows these exact words on the dashboard, so the bot never quotes them
+    # as a label ("“Udah Ditransfer” means..."), only as what the participant reports.
+    documented: bool = True
+
+
+class Case(_Strict):
+    """A specific case inside one or more topics: the phrases that select it, per locale."""
+
+    key: str
+    intents: tuple[str, ...] = Field(min_length=1)
+    phrases: dict[str, tuple[str, ...]]
     source: str
 
 
@@ -66,6 +79,7 @@ class Topics(_Strict):
     troubleshooting: dict[str, tuple[str, ...]]
     next_topic: dict[str, str]
     reading: dict[str, Framing]
+    cases: tuple[Case, ...] = ()
 
     def rank(self, intent: str) -> int:
         """How urgent a topic is (lower first); unlisted topics come last."""
@@ -90,10 +104,18 @@ def topics() -> Topics:
         parsed = Topics.model_validate(tomllib.loads(raw))
     except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
         raise KnowledgeError(f"{origin}: {exc}") from None
-    named = (*parsed.urgency.order, *parsed.troubleshooting, *parsed.next_topic.items())
+    named = (
+        *parsed.urgency.order,
+        *parsed.troubleshooting,
+        *parsed.next_topic.items(),
+        *(case.intents for case in parsed.cases),
+    )
     unknown = [n for n in named for n in ((n,) if isinstance(n, str) else n) if n not in INTENTS]
     if unknown:
         raise KnowledgeError(f"{origin}: unknown intents {unknown}")
+    keys = [case.key for case in parsed.cases]
+    if len(keys) != len(set(keys)) or any("id" not in case.phrases for case in parsed.cases):
+        raise KnowledgeError(f"{origin}: case keys must be unique, each with phrases.id")
     if "id" not in parsed.reading:
         raise KnowledgeError(f"{origin}: reading.id is missing")
     return parsed
