@@ -192,7 +192,8 @@ async def fanout(args: argparse.Namespace) -> None:
     store = await SqliteStore.open(path)
     await store.close()
     started = time.perf_counter()
-    bulk.seed(path, args.participants, now=SystemClock().now())
+    now = SystemClock().now()
+    bulk.seed(path, args.participants, now=now, timezone=bulk.daytime_zone(now))
     print(f"seeded {args.participants:,} participants in {time.perf_counter() - started:.1f}s")
     mode = "paid broadcast" if args.paid else "default"
     share = limit / args.processes

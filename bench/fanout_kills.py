@@ -40,12 +40,6 @@ from tests.fakes.bot_api import TOKEN  # noqa: E402
 from tests.helpers import free_port  # noqa: E402
 
 
-def daytime_zone() -> str:
-    """A zone where it is now about noon: every kind the bot starts waits out quiet hours."""
-    offset = (12 - datetime.now(UTC).hour + 12) % 24 - 12
-    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
-
-
 class FakeApi:
     """bench/fake_bot_api.py in a child process: accepted texts per chat, reported at the end."""
 
@@ -110,7 +104,7 @@ def run(args: argparse.Namespace) -> None:
     # The bot's housekeeping also plans each participant's reminders: only the seeded rows
     # (see below) are the fan-out.
     due_now = "idempotency_key LIKE 'fan:%'"
-    zone = daytime_zone()
+    zone = bulk.daytime_zone(datetime.now(UTC))
     db = sqlite3.connect(path)
     db.execute("UPDATE participants SET timezone = ?", (zone,))
     # The fan-out as incentive updates, which the bot's housekeeping does not re-plan (it

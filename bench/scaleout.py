@@ -5,11 +5,9 @@ fail-over (figures in docs/benchmarks.md).
     .venv/bin/python bench/scaleout.py --only inbound --participants 300 --duration 10
     .venv/bin/python bench/scaleout.py --only fanout --reminders 20000
 
-1. Inbound: the real bot (`python -m bot run`, webhook mode) as 1 instance on SQLite, then 1, 2
-   and 4 instances on one PostgreSQL database (fresh each time). This process plays Telegram,
-   a round-robin load balancer (one participant's consecutive updates reach different
-   instances) and the Bot API (tests/fakes/bot_api.py). Prints updates/s at saturation, CPU
-   per update (bot, PostgreSQL, this process) and the ratios to SQLite.
+1. Inbound: the real bot (webhook mode) as 1 instance on SQLite, then 1, 2 and 4 instances on
+   one fresh PostgreSQL database; this process plays Telegram, a round-robin load balancer and
+   the Bot API. Prints updates/s at saturation, CPU per update and the ratios to SQLite.
 2. Fan-out: --reminders reminders due now on PostgreSQL (seeded in SQLite, moved with `db
    copy`), delivered by 2 instances (heartbeat, delivery leadership, the real worker and
    TelegramSender) to the fake Bot API in a child process answering 429 above 1,000/s (paid
@@ -285,7 +283,9 @@ async def fanout_run(args: argparse.Namespace, kill: bool) -> None:
         seed = f"{folder}/seed.db"
         store = await SqliteStore.open(seed)
         await store.close()
-        bulk.seed(seed, args.reminders, now=SystemClock().now())
+        bulk.seed(
+            seed, args.reminders, now=(n := SystemClock().now()), timezone=bulk.daytime_zone(n)
+        )
         started = time.perf_counter()
         await asyncio.to_thread(copy_database, f"sqlite:///{seed}", url)
         copied = time.perf_counter() - started

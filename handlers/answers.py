@@ -11,7 +11,7 @@ from handlers.common import (
     back_option,
     deadline_line,
     deadline_missed,
-    menu_options,
+    main_options,
     missed_line,
     official_help,
 )
@@ -247,4 +247,4 @@ async def human(ctx: Context, msg: Incoming) -> list[Reply]:
 
 async def thanks(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores nothing; says you're welcome and offers the menu."""
-    return [Reply(ctx.t._("You're welcome! Anything else I can help with?"), menu_options(ctx.t))]
+    return [Reply(ctx.t._("You're welcome! Anything else I can help with?"), main_options(ctx))]

@@ -39,13 +39,18 @@ def menu_options(t: Translator) -> tuple[Option, ...]:
 FORFEITED_ITEMS = frozenset({"menu:platforms", "menu:purchase", "menu:linking"})
 
 
-def menu_reply(ctx: Context, text: str | None = None) -> Reply:
-    """The main menu, with an optional lead-in sentence (without the steps towards the
-    benefit once the deadline passed without a purchase)."""
+def main_options(ctx: Context) -> tuple[Option, ...]:
+    """The main menu's buttons (without the steps towards the benefit once the deadline passed
+    without a purchase)."""
     options = menu_options(ctx.t)
     if deadline_missed(ctx):
         options = tuple(o for o in options if o.id not in FORFEITED_ITEMS)
-    return Reply(text or ctx.t._("What would you like to do?"), options)
+    return options
+
+
+def menu_reply(ctx: Context, text: str | None = None) -> Reply:
+    """The main menu, with an optional lead-in sentence."""
+    return Reply(text or ctx.t._("What would you like to do?"), main_options(ctx))
 
 
 def unless_missed(handler: Handler) -> Handler:

@@ -14,7 +14,7 @@ from bot.nlu.entities import find_date
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
 from handlers import cases, troubleshooting
-from handlers.common import menu_options
+from handlers.common import main_options
 from handlers.escalation import escalate
 from handlers.memory import remember
 
@@ -71,7 +71,7 @@ def acknowledge(ctx: Context, memory: Memory, thanked: bool) -> list[Reply]:
         text += " " + t._("If it still doesn't work, just tell me: I'll go on from there.")
     else:
         text += " " + t._("Anything else I can help with?")
-    return [Reply(text, menu_options(t))]
+    return [Reply(text, main_options(ctx))]
 
 
 async def again(ctx: Context, memory: Memory, topic: str, *, report: bool = True) -> list[Reply]:
@@ -106,7 +106,7 @@ async def in_context(
         rest = _without(ctx, words, framing.again + framing.next)
         if rest is not None and len(rest) <= 1:  # "terus gimana?" with nothing before it
             text = ctx.t._("What is it about? Tell me in a few words, or choose from the menu:")
-            return [Reply(text, menu_options(ctx.t))]
+            return [Reply(text, main_options(ctx))]
     if topic is None or not words or len(words) > _SHORT * 2:
         return None
     model = classifier(ctx.t.locale)

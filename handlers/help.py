@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Reply
-from handlers.common import menu_options, official_help
+from handlers.common import main_options, official_help
 
 
 async def show(ctx: Context, msg: Incoming) -> list[Reply]:
@@ -28,5 +28,5 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
             )
         ),
         Reply(commands),
-        Reply(official_help(ctx), menu_options(t)),
+        Reply(official_help(ctx), main_options(ctx)),
     ]

@@ -17,7 +17,7 @@ from handlers.common import (
     CHECKLIST,
     back_option,
     deadline_missed,
-    menu_options,
+    main_options,
     menu_reply,
     missed_line,
     official_help,
@@ -115,9 +115,9 @@ def timeline(ctx: Context, items: list[Item]) -> Reply:
     """Each item with its status, and what was received out of the total."""
     t = ctx.t
     received, rest, total = totals(items)
-    if deadline_missed(ctx):
-        summary = t._("Received {received} of {total}.").format(
-            received=t.money(received), total=t.money(total)
+    if deadline_missed(ctx):  # nothing more is to come: no total to measure it against
+        summary = (
+            t._("Received {received}.").format(received=t.money(received)) if received else ""
         )
     else:
         summary = t._("Received {received} of {total}; still to come: {rest}.").format(
@@ -126,7 +126,8 @@ def timeline(ctx: Context, items: list[Item]) -> Reply:
     head = t._("Your benefits:")
     paid = [i for i in items if i.status == Status.PAID]
     if len(paid) <= _PAID_LINES:
-        return Reply("\n".join([head, *(_line(t, i) for i in items), summary]))
+        lines = [head, *(_line(t, i) for i in items), summary]
+        return Reply("\n".join(line for line in lines if line))
     # Many items done: one line for them keeps the status on one screen.
     done = t.ngettext(
         "{n} item received or used, the last on {date}",
@@ -134,7 +135,7 @@ def timeline(ctx: Context, items: list[Item]) -> Reply:
         len(paid),
     ).format(n=len(paid), date=t.short_date(max(i.status_on or date.min for i in paid)))
     rows = [f"{_ICONS[Status.PAID]} {done}", *(_line(t, i) for i in items if i not in paid)]
-    return Reply("\n".join([head, *rows, summary]))
+    return Reply("\n".join(line for line in [head, *rows, summary] if line))
 
 
 def _done(t: Translator, item: str) -> Option:
@@ -254,7 +255,7 @@ def _ending(ctx: Context, replies: list[Reply]) -> list[Reply]:
     """The last message carries the choices: the next step's buttons and "back to menu", or
     the whole menu when there is nothing to press."""
     last = replies[-1]
-    options = (*last.options, back_option(ctx.t)) if last.options else menu_options(ctx.t)
+    options = (*last.options, back_option(ctx.t)) if last.options else main_options(ctx)
     return [*replies[:-1], Reply(last.text, options)]
 
 
@@ -264,13 +265,12 @@ async def replies(ctx: Context) -> list[Reply]:
     items = await sync(ctx)
     step = next_step(items, ctx.participant.progress, ctx.now(), _zone(ctx), ctx.program)
     shown = timeline(ctx, items)
-    if deadline_missed(ctx):  # the benefits won't come: no list of them
-        received, _, total = totals(items)
-        shown = Reply(
-            ctx.t._("Received {received} of {total}.").format(
-                received=ctx.t.money(received), total=ctx.t.money(total)
-            )
-        )
+    if deadline_missed(ctx):  # the benefits won't come: no list of them, no total "to come"
+        received = totals(items)[0]
+        said = ctx.t._("Received {received}.").format(received=ctx.t.money(received))
+        then = _next_replies(ctx, step)
+        text = "\n\n".join([*([said] if received else []), *(r.text for r in then)])
+        return _ending(ctx, [Reply(text, then[-1].options if then else ())])
     parts = _ending(ctx, [shown, *_next_replies(ctx, step)])
     return [Reply("\n\n".join(r.text for r in parts), parts[-1].options)]
 

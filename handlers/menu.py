@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Reply, Step
-from handlers.common import menu_reply
+from handlers.common import deadline_missed, menu_reply, missed_line
 from handlers.onboarding import start
 
 
@@ -13,6 +13,8 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
     if not ctx.participant.onboarded:
         return await start(ctx, msg)
     ctx.participant.step = Step.MENU
+    if deadline_missed(ctx):  # say what it means before the (shorter) menu
+        return [menu_reply(ctx, missed_line(ctx))]
     return [menu_reply(ctx)]
 
 

@@ -37,3 +37,16 @@ async def test_after_a_missed_deadline_no_step_towards_the_benefit_is_offered(
         assert "menu:purchase" not in chat.option_ids and "menu:linking" not in chat.option_ids
     await chat.press_any("menu:platforms")
     assert "dicabut" in chat.text or "tidak lagi" in chat.text
+
+
+async def test_after_a_missed_deadline_every_menu_is_the_short_one(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await onboard(chat)
+    clock.advance(timedelta(days=15))
+    await chat.send("/menu")
+    assert "dicabut" in chat.text
+    for asked in ("/bantuan", "makasih kak", "/status"):
+        await chat.send(asked)
+        assert "menu:purchase" not in chat.option_ids and "menu:linking" not in chat.option_ids
+    assert "Rp0" not in chat.text and "dari Rp" not in chat.text  # no total still "owed"
