@@ -34,6 +34,7 @@ from bot.core.clock import SystemClock  # noqa: E402
 from bot.core.domain import Option, Participant, Reply  # noqa: E402
 from bot.core.outbound import Outbound, Outcome  # noqa: E402
 from bot.core.program import load_program  # noqa: E402
+from bot.storage import bulk  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
 from handlers import notices  # noqa: E402
 from handlers.notices import NoticeRegistry  # noqa: E402
@@ -64,7 +65,7 @@ async def seed(store: SqliteStore, n: int) -> None:
             f"62812{i:08d}",
             "menu",
             "id",
-            "Asia/Jakarta",
+            bulk.daytime_zone(now),  # midday there: outside quiet hours
             f"PK-B{i:07d}",
             (now - timedelta(hours=1)).isoformat(),
             now.isoformat(),
