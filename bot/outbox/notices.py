@@ -26,6 +26,7 @@ class Rendered:
 
 # A participant's reply that could not go out at once, kept in the outbox (handlers.reply_later).
 REPLY_KIND = "reply"
+REPLY_RETRY_SECONDS = 5.0  # a reply kept in the outbox goes again this soon (or its retry_after)
 
 
 class NoticeBook(Protocol):

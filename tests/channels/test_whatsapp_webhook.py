@@ -379,3 +379,20 @@ async def test_a_row_rate_limited_too_often_fails(
     await store.db.commit()
     await rig.post(envelope(value(statuses=[status(wamid, "failed", 130429)])))
     assert (await outbox_state(store, outbox_id))[0] == "failed"
+
+
+async def test_a_reply_that_cannot_go_out_is_kept_in_the_outbox(
+    rig: Rig, store: SqliteStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(rig.sender, "_sleep", no_wait)
+    await rig.say("/start")
+    rig.graph.fail_next(131000, status=500, times=10)  # the Graph API is down for a while
+    assert await rig.post(envelope(value(text("22")))) == 200
+    participant = await store.get_participant("whatsapp", BUDI)
+    assert participant is not None and participant.id is not None
+    kept = await store.upcoming(participant.id, "reply", clock.now() - timedelta(minutes=1))
+    assert kept and kept[0][0] == "reply"  # the zone question waits in the outbox, not dropped
+    assert any("WIB" in json.dumps(payload) for _, _, payload in kept)

@@ -46,9 +46,9 @@ from bot.core.clock import Clock
 from bot.core.domain import Incoming, InputKind
 from bot.core.i18n import N_, Translator
 from bot.core.outbound import Delivery, Outbound, Outcome
+from bot.outbox.notices import REPLY_KIND, REPLY_RETRY_SECONDS
 from bot.storage.base import Store
 from bot.storage.retry import retry_busy
-from handlers.reply_later import KIND as REPLY_KIND
 from handlers.reply_later import payload_of
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,6 @@ PRIVATE_ONLY = N_(
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 Context = ContextTypes.DEFAULT_TYPE
-REPLY_RETRY_SECONDS = 5.0  # a reply kept in the outbox goes again this soon
 
 
 class TelegramChannel:

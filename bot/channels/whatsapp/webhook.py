@@ -41,8 +41,12 @@ from bot.channels.whatsapp.sender import (
 )
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
+from bot.core.domain import Reply
+from bot.core.outbound import Delivery, Outcome
+from bot.outbox.notices import REPLY_KIND, REPLY_RETRY_SECONDS
 from bot.storage.retry import retry_busy
 from bot.storage.sqlite import SqliteStore
+from handlers.reply_later import payload_of
 
 log = logging.getLogger(__name__)
 
@@ -235,6 +239,42 @@ class WhatsAppService:
                 participant.id if participant else None,
                 delivery.error,
             )
+        if delivery.outcome in (Outcome.RETRY_AFTER, Outcome.TRANSIENT) and participant:
+            await self._keep_for_later(message.wamid, participant.id, replies, locale, delivery)
+
+    async def _keep_for_later(
+        self,
+        wamid: str,
+        participant_id: int | None,
+        replies: list[Reply],
+        locale: str,
+        delivery: Delivery,
+    ) -> None:
+        """What of a reply still could not go out after its retries (rate limits, server
+        errors) goes to the outbox as kind "reply", from the first reply not wholly sent."""
+        sent, left = len(delivery.message_ids), list(replies)
+        for reply in replies:
+            parts = len(self.sender.session_bodies([reply], locale))
+            if sent < parts:
+                break
+            sent -= parts
+            left.pop(0)
+        if not left or participant_id is None:
+            return
+        now = self.clock.now()
+        wait = timedelta(seconds=delivery.retry_after or REPLY_RETRY_SECONDS)
+        await retry_busy(
+            lambda: self.store.enqueue(
+                participant_id,
+                REPLY_KIND,
+                now + wait,
+                payload_of(left),
+                f"reply:{CHANNEL}:{wamid}",
+                now=now,
+            ),
+            what="whatsapp reply kept for later",
+        )
+        log.warning("whatsapp reply: %d message(s) kept in the outbox", len(left))
 
     # one status -----------------------------------------------------------------------------
 
