@@ -28,36 +28,16 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.fanout import FakeApiProcess  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
 from bot.storage import bulk  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
 from tests.fakes.bot_api import TOKEN  # noqa: E402
 from tests.helpers import free_port  # noqa: E402
-
-
-class FakeApi:
-    """bench/fake_bot_api.py in a child process: accepted texts per chat, reported at the end."""
-
-    def __init__(self, limit: float) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "fake_bot_api.py"), "--limit", str(limit)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        assert self.proc.stdout is not None
-        self.base_url = self.proc.stdout.readline().strip()
-
-    def summary(self) -> dict[str, Any]:
-        out, _ = self.proc.communicate(timeout=120)
-        data: dict[str, Any] = json.loads(out)
-        return data
 
 
 def bot(path: str, base_url: str, args: argparse.Namespace) -> subprocess.Popen[bytes]:
@@ -124,7 +104,7 @@ def run(args: argparse.Namespace) -> None:
         f" {args.kills} × {'kill -9' if args.signal == 'kill' else 'SIGTERM'}"
         f" every {args.every:.1f}s; lease {args.lease:.0f}s"
     )
-    fake = FakeApi(args.limit)
+    fake = FakeApiProcess(args.limit)
     sig = signal.SIGKILL if args.signal == "kill" else signal.SIGTERM
     sending_after_term = []
     for _ in range(args.kills):
