@@ -36,7 +36,7 @@ _NAMES: tuple[tuple[Secret, re.Pattern[str], str], ...] = (
     (
         Secret.PASSWORD,
         re.compile(r"\b(?:cvv2?|cvc2?|cid|kode keamanan)\b", re.I),
-        N_("card security code (CVV)"),
+        N_("CVV code"),
     ),
     (Secret.PASSWORD, re.compile(r"\bpin(?:nya|ku)?\b", re.I), N_("PIN")),
     (Secret.PASSWORD, re.compile(r""), N_("password")),

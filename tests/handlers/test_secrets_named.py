@@ -15,7 +15,7 @@ from tests.helpers import Chat
     [
         ("min td ada yg telpon minta kode, udah sy kasih 772910, gmn ni", "kode OTP"),
         ("pin dana saya 123456 kak", "PIN"),
-        ("cvv 987", "kode CVV kartu"),
+        ("cvv 987", "kode CVV-mu"),
         ("kartu kredit 4111 1111 1111 1111 exp 12/25", "nomor kartu bank"),
         ("min ini NIK saya 3174012345678901 dan otp 483921, tolong", "NIK dan kode OTP"),
     ],
