@@ -15,6 +15,7 @@ from bot.nlu import classifier
 from bot.nlu.entities import find_day
 from handlers.common import deadline_line, mark_done, menu_reply, official_help
 from handlers.memory import recall, remember
+from handlers.statuses import partner_in
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,35 @@ async def offer_purchase(ctx: Context, text: str) -> list[Reply] | None:
     ]
 
 
+_USES = re.compile(r"\b(?:pakai|pake|pakek|gunakan|punya|use|using)\b", re.IGNORECASE)
+# A question about linking ("cara sambungin ke ovo?") states no fact about the participant.
+_ASKS = re.compile(
+    r"\?|\b(?:cara|gimana|gmn|bagaimana|bisa|bisakah|boleh|apa|apakah|kenapa|knp|how|can)\b",
+    re.IGNORECASE,
+)
+
+
+async def offer_wallet(ctx: Context, text: str) -> list[Reply] | None:
+    """ "Aku pakai OVO": asks to note the bank or e-wallet the participant uses (for the right
+    customer service later); None when none is named or nothing would change."""
+    partner = partner_in(ctx, text, stored=False)
+    if partner is None or partner.name == ctx.participant.wallet:
+        return None
+    if not _USES.search(text) or _ASKS.search(text):
+        return None
+    await remember(ctx, "link_account", question=QUESTION, kind="wallet", name=partner.name)
+    t = ctx.t
+    return [
+        Reply(
+            t._(
+                "You use {name} for your incentive? I'll note it, to point you to the right "
+                "customer service later."
+            ).format(name=partner.name),
+            (Option("fact:yes", t._("Yes, record it")), Option("fact:no", t._("No"))),
+        )
+    ]
+
+
 def _past_date(text: str, today: date) -> date | None:
     """A date written in the text; a day written alone ("tgl 25") is read as the latest such
     day not after today, a whole date as written (it may still be to come)."""
@@ -202,6 +232,10 @@ async def answer(ctx: Context, msg: Incoming) -> list[Reply]:
                 ctx, t._("Done: wave {number}.").format(number=wave) + "\n" + deadline_line(ctx)
             )
         ]
+    if kind == "wallet":
+        p.wallet = str(data["name"])
+        log.info("participant %s noted a payment partner", p.id)
+        return [menu_reply(ctx, t._("Noted: {name}.").format(name=p.wallet))]
     day = date.fromisoformat(str(data["day"]))
     if kind == "announced":
         p.scheme = ctx.program.scheme_for_date(day)

@@ -90,6 +90,8 @@ async def keep_reminders(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 # What each understood intent answers with; the topics' own handlers wherever one exists.
+_SHORT_STATEMENT = 8  # words: "aku pakai OVO kak" states a fact, it asks nothing
+
 INTENTS: dict[str, Handler] = {
     "greeting": onboarding.greet,
     "help": help.show,
@@ -228,6 +230,13 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         return asked
     if (result.intent == "purchased" or facts.claims_purchase(text)) and (
         asked := await facts.offer_purchase(ctx, text)
+    ):
+        return asked
+    short = len(text.split()) <= _SHORT_STATEMENT
+    if (
+        (result.intent == "link_account" or short)
+        and not reading.statuses
+        and (asked := await facts.offer_wallet(ctx, text))
     ):
         return asked
     if (

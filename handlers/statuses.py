@@ -76,13 +76,15 @@ REPORTED: dict[str, str] = {
 _SELECTION = ("not_selected", "no_wave", "selection_processing")
 
 
-def partner_in(ctx: Context, text: str) -> Partner | None:
-    """The bank or e-wallet named in the participant's message, if any."""
+def partner_in(ctx: Context, text: str, *, stored: bool = True) -> Partner | None:
+    """The bank or e-wallet named in the participant's message, else (unless `stored` is
+    False) the one they told the bot they use."""
     words = text.lower().replace("-", " ").split()
     for partner in ctx.program.partners:
         if partner.name.lower() in words or partner.id in words:
             return partner
-    return None
+    wallet = ctx.participant.wallet if stored else None
+    return next((p for p in ctx.program.partners if p.name == wallet), None)
 
 
 def _service(ctx: Context, partner: Partner | None) -> str:

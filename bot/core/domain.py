@@ -96,6 +96,7 @@ class Participant:
     phone: str | None = None
     last_inbound_at: datetime | None = None
     progress: dict[str, datetime] = field(default_factory=dict)
+    wallet: str | None = None  # the payment partner the participant said they use ("OVO")
 
     @property
     def onboarded(self) -> bool:

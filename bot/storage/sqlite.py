@@ -44,7 +44,7 @@ def migrations() -> list[tuple[int, str, str]]:
 
 _PARTICIPANT_COLUMNS = (
     "channel, user_id, chat_id, step, locale, timezone, ref_code, wave, scheme, announced_on,"
-    " deadline_utc, reminders_enabled, unreachable, phone, last_inbound_at, created_at,"
+    " deadline_utc, reminders_enabled, unreachable, phone, last_inbound_at, wallet, created_at,"
     " updated_at"
 )
 
@@ -147,6 +147,7 @@ class SqliteStore(
             unreachable=bool(row["unreachable"]),
             phone=row["phone"],
             last_inbound_at=from_ts(row["last_inbound_at"]),
+            wallet=row["wallet"],
             created_at=datetime.fromisoformat(row["created_at"]),
             progress=progress,
         )
@@ -231,6 +232,7 @@ class SqliteStore(
             int(p.unreachable),
             p.phone,
             ts(p.last_inbound_at),
+            p.wallet,
             ts(p.created_at),
             ts(now),
         )

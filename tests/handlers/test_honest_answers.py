@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.clock import FakeClock
+from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat
 
@@ -50,3 +51,18 @@ async def test_after_a_missed_deadline_every_menu_is_the_short_one(
         await chat.send(asked)
         assert "menu:purchase" not in chat.option_ids and "menu:linking" not in chat.option_ids
     assert "Rp0" not in chat.text and "dari Rp" not in chat.text  # no total still "owed"
+
+
+async def test_the_e_wallet_named_is_noted_after_a_yes_and_used_later(
+    chat: Chat, store: SqliteStore
+) -> None:
+    await onboard(chat)
+    await chat.send("aku pakai OVO kak")
+    assert "OVO" in chat.text and "fact:yes" in chat.option_ids
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.wallet is None  # nothing stored before the yes
+    await chat.press("fact:yes")
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.wallet == "OVO"
+    await chat.send("status insentif saya GAGAL min, kenapa ya")
+    assert "OVO" in chat.text  # its customer service, without naming it again
