@@ -229,12 +229,16 @@ async def _aside(ctx: Context, msg: Incoming, unread: list[Reply]) -> list[Reply
     if reading.result.intent not in asides or not reading.result.clear:
         await freetext.keep_unknown(ctx, msg.text, reading.result)
         return unread
-    answer = await freetext.answer(ctx, msg, reading)
-    text = "\n\n".join(r.text for r in answer)
-    if len(text) > brevity.MAX_CHARS:
-        text = answer[0].text
+    answer = _one_message(await freetext.answer(ctx, msg, reading))
     again = await prompt(ctx, msg)
-    return [Reply(text), Reply("\n\n".join(r.text for r in again), again[-1].options)]
+    return [answer, Reply("\n\n".join(r.text for r in again), again[-1].options)]
+
+
+def _one_message(answer: list[Reply]) -> Reply:
+    """An answer given beside an onboarding question, as one message: all of it when it fits,
+    else its first part."""
+    said = "\n\n".join(r.text for r in answer)
+    return Reply(said if len(said) <= brevity.MAX_CHARS else answer[0].text)
 
 
 async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
@@ -290,22 +294,19 @@ async def _first_words(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         if not ctx.extras.pop(onboarding.UNREAD, False):
             question = reading.result.intent in (*ASIDES, "deadline") and reading.result.clear
             if question and ctx.participant.step == Step.ASK_TIMEZONE:  # "gel 22, otp gmn?"
-                answer = await freetext.answer(ctx, msg, reading)
+                answer = _one_message(await freetext.answer(ctx, msg, reading))
                 ctx.participant.step = Step.ASK_TIMEZONE
-                said = "\n\n".join(r.text for r in answer)
-                said = said if len(said) <= brevity.MAX_CHARS else answer[0].text
                 return [
-                    Reply(said),
+                    answer,
                     Reply(f"{intro.text}\n\n{replies[-1].text}", replies[-1].options),
                 ]
             return [intro, *replies]
         ctx.participant.step = Step.ASK_WAVE
     asking = Reply("\n\n".join([intro.text, *(r.text for r in ask)]), ask[-1].options)
     if reading.result.intent in ASIDES and reading.result.clear:
-        answer = await freetext.answer(ctx, msg, reading)
+        answer = _one_message(await freetext.answer(ctx, msg, reading))
         ctx.participant.step = Step.ASK_WAVE  # the answer must not move onboarding on
-        said = "\n\n".join(r.text for r in answer)
-        return [Reply(said if len(said) <= brevity.MAX_CHARS else answer[0].text), asking]
+        return [answer, asking]
     if reading.result.clear and reading.result.intent not in ("greeting", "thanks", "unknown"):
         later = ctx.t._("I can help with that as soon as I know your wave.")
         return [Reply(f"{intro.text}\n\n{later}"), *ask]

@@ -47,6 +47,14 @@ def default_instance_id(port: int | None) -> str:
     return f"{host}:{port}" if port is not None else f"{host}:pid{os.getpid()}"
 
 
+async def _cancel(task: asyncio.Task[None] | None) -> None:
+    """Stops a background loop and waits until it has stopped."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 class Heartbeat:
     """Registers the instance and beats until stopped."""
 
@@ -77,11 +85,8 @@ class Heartbeat:
                 log.exception("heartbeat failed")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await _cancel(self._task)
+        self._task = None
         try:
             await self.store.retire_instance()
         except Exception:
@@ -141,11 +146,8 @@ class Leadership:
             await self._step()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await _cancel(self._task)
+        self._task = None
         if self.held:
             self.held = False
             try:
