@@ -21,7 +21,6 @@ import numpy.typing as npt
 
 from bot.nlu.knowledge import INTENTS, UNKNOWN, Knowledge
 from bot.nlu.normalize import Normalizer
-from bot.nlu.reading import Reading, read
 
 _CHAR_WEIGHT = 0.25  # character n-grams count less than whole words
 _SHORT = 5  # words up to this long also get 3-grams (longer ones: 4- and 5-grams only, faster)
@@ -86,7 +85,6 @@ class Classifier:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        self.phrase_cache: dict[tuple[str, ...], list[list[str]]] = {}
         vocabulary = {
             word
             for texts in (*knowledge.examples.values(), *knowledge.keywords.values())
@@ -223,14 +221,6 @@ class Classifier:
         yes = bool(phrases & self.knowledge.yes)
         no = bool(phrases & self.knowledge.no)
         return yes if yes != no else None
-
-    def classify(self, text: str) -> Result:
-        """The main intent of a post (read as bot/nlu/reading.py says), confidence 0 to 1."""
-        return read(self, text).result
-
-    def read(self, text: str) -> Reading:
-        """The whole reading of a post: main topic, other topics, statuses, framing."""
-        return read(self, text)
 
     def result_for(self, intent: str, base: Result, score: float | None = None) -> Result:
         """`base` with another main intent (a more urgent topic found in one clause, or the
