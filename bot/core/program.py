@@ -130,6 +130,7 @@ class Partner(_Strict):
     name: str
     kind: Literal["bank", "ewallet"]
     customer_service: str
+    since: date | None = None  # a partner added later (BCA, December 2022) counts from this day
 
 
 class ReminderRule(_Strict):

@@ -1,0 +1,68 @@
+"""The knowledge base: entries as data (bot/data/kb/<locale>/*.toml), validated at start
+against the program file, their placeholders filled for the participant, and the entry a post
+asks about found by a model trained on the entries' examples at start.
+
+May import: `bot.nlu`, `bot.core`.
+Imported by: `bot.app`, `handlers`.
+"""
+
+from __future__ import annotations
+
+from importlib.abc import Traversable
+
+from bot.core.i18n import Translator
+from bot.core.program import Program
+from bot.knowledge.entries import (
+    Entry,
+    KnowledgeBase,
+    KnowledgeBaseError,
+    read_bases,
+    shipped_root,
+)
+from bot.knowledge.placeholders import Who, fill, longest_values, partner_named, values
+from bot.knowledge.retrieval import Found
+from bot.knowledge.search import CONFIDENT, NEAR, Retriever
+
+__all__ = [
+    "CONFIDENT",
+    "NEAR",
+    "Entry",
+    "Found",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "Retriever",
+    "Who",
+    "bases",
+    "fill",
+    "load",
+    "partner_named",
+    "retriever",
+    "values",
+]
+
+_BASES: dict[int, dict[str, KnowledgeBase]] = {}
+_RETRIEVERS: dict[tuple[int, str], Retriever] = {}
+
+
+def load(program: Program, root: Traversable | None = None) -> dict[str, KnowledgeBase]:
+    """Every locale's entries under `root` (the shipped bot/data/kb by default), validated;
+    raises KnowledgeBaseError listing every problem."""
+    longest = longest_values(program, Translator("id", program.program.deadline_timezone))
+    return read_bases(root or shipped_root(), program, longest)
+
+
+def bases(program: Program) -> dict[str, KnowledgeBase]:
+    """The shipped knowledge base, read and validated once per program."""
+    key = id(program)
+    if key not in _BASES:
+        _BASES[key] = load(program)
+    return _BASES[key]
+
+
+def retriever(program: Program, locale: str) -> Retriever:
+    """The model for `locale`'s entries, trained once per process."""
+    locale = locale if locale in ("id", "en") else "id"
+    key = (id(program), locale)
+    if key not in _RETRIEVERS:
+        _RETRIEVERS[key] = Retriever(bases(program)[locale])
+    return _RETRIEVERS[key]
