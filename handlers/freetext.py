@@ -18,6 +18,7 @@ from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import keepable
+from bot.knowledge import CONFIDENT, NEAR
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from handlers import (
     answers,
@@ -26,6 +27,7 @@ from handlers import (
     facts,
     followup,
     help,
+    knowledge,
     linking,
     onboarding,
     otp,
@@ -88,6 +90,20 @@ async def keep_reminders(ctx: Context, msg: Incoming) -> list[Reply]:
     ctx.participant.step = Step.MENU
     return [menu_reply(ctx, ctx.t._("Okay, the reminders stay on."))]
 
+
+# Intents answered from the participant's own data or by acting (never from the knowledge
+# base): greeting, thanks, their deadline, recording a purchase, stopping reminders, deleting
+# their data, a person, the menu of what the bot does.
+ACTIONS = (
+    "greeting",
+    "thanks",
+    "help",
+    "deadline",
+    "purchased",
+    "stop_reminders",
+    "delete_data",
+    "human",
+)
 
 # What each understood intent answers with; the topics' own handlers wherever one exists.
 _SHORT_STATEMENT = 8  # words: "aku pakai OVO kak" states a fact, it asks nothing
@@ -239,21 +255,38 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         and (asked := await facts.offer_wallet(ctx, text))
     ):
         return asked
+    offered = memory.data.get("offered")
+    if isinstance(offered, list) and (picked := knowledge.typed_choice(ctx, text, offered)):
+        return await knowledge.answer(ctx, picked, text)  # "yang kedua" after the options
+    entry = memory.data.get("entry")
+    if isinstance(entry, str) and knowledge.is_again(ctx, text):
+        return await knowledge.next_step(ctx, entry)  # "masih belum" after an entry's answer
     if (
         context := await followup.in_context(ctx, msg, text, reading, memory, INTENTS)
     ) is not None:
         return context
-    if result.intent == UNKNOWN and not reading.statuses:
-        return await _unknown(ctx, text, result)
-    if (
-        not result.clear
-        and not reading.statuses
-        and len(reading.topics) < 2
-        and cases.find(ctx.t.locale, result.intent, text) is None  # a case's words decide it
-    ):
-        await remember(ctx, None)
-        return [clarify(ctx, result)]
-    return await answer(ctx, msg, reading)
+    return await _by_meaning(ctx, msg, text, reading)
+
+
+async def _by_meaning(ctx: Context, msg: Incoming, text: str, reading: Reading) -> list[Reply]:
+    """The participant's own data where the post needs it (a pasted status, their deadline,
+    a request to act), else the knowledge base's entry, the likeliest entries, or a person."""
+    result = reading.result
+    if reading.statuses and result.intent in ("incentive_status", "selection"):
+        return await answer(ctx, msg, reading)
+    if result.intent in ACTIONS and result.clear:
+        return await answer(ctx, msg, reading)
+    found = knowledge.find(ctx, text)
+    if found.best is not None and found.confidence >= CONFIDENT:
+        return await knowledge.answer(ctx, found.best, text, found.others)
+    case = cases.find(ctx.t.locale, result.intent, text) if result.intent != UNKNOWN else None
+    if reading.statuses or case is not None or (result.intent != UNKNOWN and result.clear):
+        return await answer(ctx, msg, reading)  # a topic the knowledge base doesn't cover
+    if found.best is not None and found.confidence >= NEAR:
+        await keep_unknown(ctx, text, result)
+        return await knowledge.clarify(ctx, found)
+    await keep_unknown(ctx, text, result)
+    return await knowledge.nothing_near(ctx)
 
 
 async def still(ctx: Context, msg: Incoming) -> list[Reply]:

@@ -37,32 +37,46 @@ __all__ = [
     "load",
     "partner_named",
     "retriever",
+    "use",
     "values",
 ]
 
-_BASES: dict[int, dict[str, KnowledgeBase]] = {}
-_RETRIEVERS: dict[tuple[int, str], Retriever] = {}
+_BASES: dict[int, tuple[Program, dict[str, KnowledgeBase]]] = {}
+_RETRIEVERS: dict[tuple[str, str], Retriever] = {}
+_ROOT: list[Traversable] = []  # another folder of entries than the shipped one (tests)
 
 
 def load(program: Program, root: Traversable | None = None) -> dict[str, KnowledgeBase]:
     """Every locale's entries under `root` (the shipped bot/data/kb by default), validated;
     raises KnowledgeBaseError listing every problem."""
     longest = longest_values(program, Translator("id", program.program.deadline_timezone))
-    return read_bases(root or shipped_root(), program, longest)
+    return read_bases(root or _root(), program, longest)
+
+
+def _root() -> Traversable:
+    return _ROOT[0] if _ROOT else shipped_root()
+
+
+def use(root: Traversable | None) -> None:
+    """Reads the entries from `root` from now on (None: the shipped ones again)."""
+    _ROOT[:] = [root] if root is not None else []
+    _BASES.clear()
 
 
 def bases(program: Program) -> dict[str, KnowledgeBase]:
-    """The shipped knowledge base, read and validated once per program."""
+    """The knowledge base, read and validated once per program."""
     key = id(program)
     if key not in _BASES:
-        _BASES[key] = load(program)
-    return _BASES[key]
+        _BASES[key] = (program, load(program))
+    return _BASES[key][1]
 
 
-def retriever(program: Program, locale: str) -> Retriever:
-    """The model for `locale`'s entries, trained once per process."""
+def retriever(program: Program, locale: str) -> Retriever | None:
+    """The model for `locale`'s entries, trained once per process (per folder of entries)."""
     locale = locale if locale in ("id", "en") else "id"
-    key = (id(program), locale)
+    key = (str(_root()), locale)
+    if not bases(program)[locale].entries:
+        return None  # no entries (yet): nothing is found
     if key not in _RETRIEVERS:
         _RETRIEVERS[key] = Retriever(bases(program)[locale])
     return _RETRIEVERS[key]

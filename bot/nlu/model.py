@@ -88,7 +88,7 @@ class Classifier:
         # entries in bench/kb_models.py), in the order of the examples.
         self.names: tuple[str, ...] = tuple(knowledge.examples)
         self.scope = tuple(name for name in self.names if name != UNKNOWN)
-        INTENTS = self.names  # noqa: N806  (the names below read as before)
+        INTENTS = self.names
         vocabulary = {
             word
             for texts in (*knowledge.examples.values(), *knowledge.keywords.values())
@@ -201,7 +201,7 @@ class Classifier:
                 for position, other in self.index[feature]:
                     dots[position] += weight * other
         dots /= norm
-        INTENTS = self.names  # noqa: N806
+        INTENTS = self.names
         nearest = dict.fromkeys(INTENTS, 0.0)
         nearest.update(
             zip(self._sliced, np.maximum.reduceat(dots, self._starts).tolist(), strict=True)
@@ -242,7 +242,9 @@ class Classifier:
         runner_up = ranked[1][1]
         limits = self.knowledge.thresholds
         if best < limits.floor or scores.get(UNKNOWN, 0.0) >= best:
-            sure = max(scores.get(UNKNOWN, 0.0), 1.0 - best / limits.floor if best < limits.floor else 0)
+            sure = max(
+                scores.get(UNKNOWN, 0.0), 1.0 - best / limits.floor if best < limits.floor else 0
+            )
             return Result(UNKNOWN, round(min(1.0, sure), 3), ranked, clear=True)
         confidence = round(min(1.0, best), 3)
         clear = best >= limits.confident and runner_up < limits.close * best
