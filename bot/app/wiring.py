@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot import knowledge
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
 from bot.core.cluster import Heartbeat, default_instance_id
@@ -72,6 +73,7 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
     program = load_program(settings.prakerja_program_file)
     for locale in LOCALES:
         classifier(locale)  # build the free-text models now: fail fast, no slow first reply
+        knowledge.retriever(program, locale)  # an invalid knowledge base stops the bot here
     store = await open_store(settings.database_url, pool_size=settings.database_pool_size)
     serving = settings.telegram_bot_token is not None or settings.whatsapp_enabled
     heartbeat = Heartbeat(
