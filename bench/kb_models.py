@@ -21,6 +21,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,7 @@ from bot.nlu.normalize import Normalizer
 from bot.nlu.reading import Framer
 
 ROOT = Path(__file__).resolve().parents[1]
+COMBINE = "max"  # how a post's whole-question and clause scores are combined (--combine)
 Matrix = npt.NDArray[np.float64]
 
 
@@ -86,12 +88,14 @@ class Present(Model):
 class Linear(Model):
     """bot/knowledge/retrieval.py's model: word 1-2 + char_wb 2-5 TF-IDF, a linear classifier."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, **options: Any) -> None:
         self.kind = kind
-        self.name = f"linear ({kind}), word 1-2 + char_wb 2-5"
+        self.options = options
+        extra = "".join(f", {k} {v}" for k, v in options.items())
+        self.name = f"linear ({kind}), word 1-2 + char_wb{extra}"
 
     def fit(self, texts: list[str], labels: list[str]) -> None:
-        self.model = LinearModel(texts, labels, kind=self.kind)
+        self.model = LinearModel(texts, labels, kind=self.kind, **self.options)
         self.labels = self.model.labels
 
     def scores(self, texts: Sequence[str]) -> Matrix:
@@ -267,7 +271,14 @@ def evaluate(
             parts, _ = framer.parts(post)
             pieces = [" ".join(t for p in parts for t in p), *(" ".join(p) for p in parts)]
             scored = model.scores(pieces)
-            best = int(np.argmax(scored.max(axis=0)))
+            combined = {
+                "max": scored.max(axis=0),
+                "whole": scored[0],
+                "mean": scored.mean(axis=0),
+                "whole+max": scored[0] + scored.max(axis=0),
+                "sum": scored.sum(axis=0),
+            }[COMBINE]
+            best = int(np.argmax(combined))
             long1 += model.labels[best] == pairs[i][1]
             posts += 1
         post_seconds += time.process_time() - started
@@ -281,6 +292,7 @@ def main() -> None:
     parser.add_argument("--source", choices=["kb", "intents"], default="kb")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", default="")
+    parser.add_argument("--combine", default="max")
     parser.add_argument("--anchors", action="store_true", help="train on questions and titles")
     parser.add_argument("--root", type=Path, default=ROOT / "bot" / "data" / "kb")
     args = parser.parse_args()
@@ -303,6 +315,13 @@ def main() -> None:
         "lr+bm25": lambda: Blend([(Linear("logistic"), 1.0), (BM25(), 0.5)]),
         "lr+present": lambda: Blend([(Linear("logistic"), 1.0), (Present(normalizer), 0.5)]),
         "svc+present": lambda: Blend([(Linear("svc"), 1.0), (Present(normalizer), 0.5)]),
+        "svc-c0.5": lambda: Linear("svc", c=0.5),
+        "svc-c2": lambda: Linear("svc", c=2.0),
+        "svc-char0.5": lambda: Linear("svc", char_weight=0.5),
+        "svc-char1.5": lambda: Linear("svc", char_weight=1.5),
+        "svc-char1-4": lambda: Linear("svc", chars=(1, 4)),
+        "svc-char3-6": lambda: Linear("svc", chars=(3, 6)),
+        "lr-c100": lambda: Linear("logistic", c=100.0),
     }
     chosen = [c for c in args.only.split(",") if c] or list(candidates)
     print(f"{'model':<58} {'top-1':>6} {'top-3':>6} {'long':>6} {'fit s':>6} {'posts/s':>8}")

@@ -18,7 +18,7 @@ from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import keepable
-from bot.knowledge import CONFIDENT, NEAR
+from bot.knowledge import ACTIONS, CONFIDENT, NEAR
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from handlers import (
     answers,
@@ -90,20 +90,6 @@ async def keep_reminders(ctx: Context, msg: Incoming) -> list[Reply]:
     ctx.participant.step = Step.MENU
     return [menu_reply(ctx, ctx.t._("Okay, the reminders stay on."))]
 
-
-# Intents answered from the participant's own data or by acting (never from the knowledge
-# base): greeting, thanks, their deadline, recording a purchase, stopping reminders, deleting
-# their data, a person, the menu of what the bot does.
-ACTIONS = (
-    "greeting",
-    "thanks",
-    "help",
-    "deadline",
-    "purchased",
-    "stop_reminders",
-    "delete_data",
-    "human",
-)
 
 # What each understood intent answers with; the topics' own handlers wherever one exists.
 _SHORT_STATEMENT = 8  # words: "aku pakai OVO kak" states a fact, it asks nothing

@@ -21,9 +21,10 @@ from bot.knowledge.entries import (
 )
 from bot.knowledge.placeholders import Who, fill, longest_values, partner_named, values
 from bot.knowledge.retrieval import Found
-from bot.knowledge.search import CONFIDENT, NEAR, Retriever
+from bot.knowledge.search import ACTIONS, CONFIDENT, NEAR, Retriever
 
 __all__ = [
+    "ACTIONS",
     "CONFIDENT",
     "NEAR",
     "Entry",

@@ -10,20 +10,8 @@ import sys
 import click
 
 from bot.core.program import ProgramError, load_program
-from bot.knowledge import CONFIDENT, KnowledgeBaseError, retriever
+from bot.knowledge import ACTIONS, CONFIDENT, KnowledgeBaseError, retriever
 from bot.nlu import KnowledgeError, classifier
-
-# Intents answered by acting or from the participant's own data (handlers/freetext.py ACTIONS).
-_ACTIONS = (
-    "greeting",
-    "thanks",
-    "help",
-    "deadline",
-    "purchased",
-    "stop_reminders",
-    "delete_data",
-    "human",
-)
 
 
 @click.command()
@@ -59,7 +47,7 @@ def classify(locale: str) -> None:
             record["entry"] = found.best
             record["entry_confidence"] = found.confidence
             record["entries"] = [e for e, _ in found.ranked[:3]]
-            acting = result.clear and result.intent in _ACTIONS
+            acting = result.clear and result.intent in ACTIONS
             if found.confidence >= CONFIDENT and not acting:
                 record["intent"] = entries.topic(found.best)  # the answered entry's topic
         click.echo(json.dumps(record, ensure_ascii=False))

@@ -280,3 +280,14 @@ def read_bases(
 def shipped_root() -> Traversable:
     """bot/data/kb inside the installed package."""
     return resources.files("bot.data").joinpath("kb")
+
+
+def read_unchecked(root: Traversable) -> dict[str, KnowledgeBase]:
+    """Every locale's entries as written, only each entry's own shape checked (for measuring
+    content that is still being written; the bot itself uses read_bases())."""
+    found: dict[str, KnowledgeBase] = {}
+    for locale in LOCALES:
+        folder = root.joinpath(locale)
+        entries, origins, _ = _read_locale(folder, locale) if folder.is_dir() else ([], {}, [])
+        found[locale] = KnowledgeBase(locale, tuple(entries), origins)
+    return found

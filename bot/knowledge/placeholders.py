@@ -19,7 +19,19 @@ from bot.nlu.topics import topics
 _ALIASES: dict[str, tuple[str, ...]] = {
     "gopay": ("go pay", "go-pay", "gojek"),
     "linkaja": ("link aja", "link-aja"),
-    "dana": ("e-wallet dana", "ewallet dana", "aplikasi dana", "akun dana", "saldo dana"),
+    "dana": (
+        "e-wallet dana",
+        "ewallet dana",
+        "aplikasi dana",
+        "akun dana",
+        "saldo dana",
+        "dana premium",
+        "upgrade dana",
+        "verifikasi dana",
+        "pake dana",
+        "pakai dana",
+        "rekening dana",
+    ),
 }
 # "dana" is also the plain word for "funds": alone it names the e-wallet only in capitals or
 # next to a wallet word (above).

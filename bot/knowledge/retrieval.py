@@ -39,29 +39,36 @@ class LinearModel:
     scores are a probability per label."""
 
     def __init__(
-        self, texts: Sequence[str], labels: Sequence[str], kind: str = "logistic"
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        kind: str = "logistic",
+        *,
+        c: float | None = None,
+        char_weight: float = _CHAR_WEIGHT,
+        chars: tuple[int, int] = (2, 5),
     ) -> None:
         self.labels = sorted(set(labels))
         self.kind = kind
         self.words = TfidfVectorizer(
             analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True
         )
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=chars, sublinear_tf=True)
+        self.char_weight = char_weight
         stacked = self._stack(self.words.fit_transform(texts), self.chars.fit_transform(texts))
         index = {label: i for i, label in enumerate(self.labels)}
         target = np.array([index[label] for label in labels])
         if kind == "svc":
-            self.model: LogisticRegression | LinearSVC = LinearSVC(C=1.0)
+            self.model: LogisticRegression | LinearSVC = LinearSVC(C=c or 1.0)
         else:
-            self.model = LogisticRegression(C=30.0, max_iter=300)
+            self.model = LogisticRegression(C=c or 30.0, max_iter=300)
         self.model.fit(stacked, target)
-
         # The fitted weights as plain arrays: scoring one post is a few dictionary look-ups
         # and one small matrix product (sklearn's input checks cost more than the maths).
         self._analyzers = (self.words.build_analyzer(), self.chars.build_analyzer())
         self._vocabularies = (self.words.vocabulary_, self.chars.vocabulary_)
         self._idf = (self.words.idf_, self.chars.idf_)
-        self._scale = (1.0, _CHAR_WEIGHT)
+        self._scale = (1.0, char_weight)
         self._offset = len(self.words.vocabulary_)
         coef = np.asarray(self.model.coef_, dtype=np.float32)
         if coef.shape[0] == 1:  # two labels: sklearn keeps one row
@@ -71,7 +78,7 @@ class LinearModel:
         self._intercept = np.hstack([-intercept, intercept]) if intercept.size == 1 else intercept
 
     def _stack(self, words: object, chars: object) -> object:
-        return hstack([words, _CHAR_WEIGHT * chars]).tocsr()  # type: ignore[operator]
+        return hstack([words, self.char_weight * chars]).tocsr()  # type: ignore[operator]
 
     def _row(self, text: str) -> tuple[list[int], list[float]]:
         """The TF-IDF features of one text (as TfidfVectorizer computes them)."""

@@ -27,6 +27,19 @@ from bot.nlu.knowledge import UNKNOWN, load_knowledge
 from bot.nlu.reading import Framer
 from bot.nlu.topics import topics
 
+# Intents answered by acting or from the participant's own data, never from an entry: the
+# greeting, thanks, the menu, their deadline, recording a purchase, stopping reminders,
+# deleting their data, a person (handlers/freetext.py; `classify` prints them as they are).
+ACTIONS = (
+    "greeting",
+    "thanks",
+    "help",
+    "deadline",
+    "purchased",
+    "stop_reminders",
+    "delete_data",
+    "human",
+)
 CONFIDENT = 0.6  # answer straight away from this calibrated confidence...
 NEAR = 0.2  # ...offer the likeliest entries from this one; below: nothing near
 _FOLDS = 4  # held-out folds the calibrator learns from

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot import knowledge
+from bot.core.clock import FakeClock
 from bot.core.domain import Step
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import KB_FIXTURE, onboard
@@ -249,3 +251,72 @@ async def test_secret_is_neither_stored_nor_logged(
     for path in db_path.parent.iterdir():
         assert b"918273" not in path.read_bytes()
     assert "918273" not in caplog.text
+
+
+async def test_a_failure_notice_wins_over_the_older_status(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send(
+        "min status insentif di dashboard masih DALAM PENGECEKAN sedangkan di notif "
+        "tertulis insentif anda gagal dicairkan, pake ovo. gimana ini"
+    )
+    assert "tidak berhasil" in chat.text or "gagal" in chat.text.lower()
+    assert "OVO" in chat.text and "1500696" in chat.text  # OVO's line, not BNI's
+    assert "1500046" not in chat.text
+
+
+async def test_belum_di_proses_with_a_space_is_the_status(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("insentif saya statusnya belum di proses terus dari minggu lalu kak")
+    assert "Belum Di Proses" in chat.text
+
+
+async def test_a_long_post_with_a_pasted_status_explains_the_status(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send(
+        "Assalamualaikum kak. Saya peserta gelombang 22, sudah selesai pelatihan dan sudah "
+        "kasih ulasan. Tadi cek status insentif tulisannya GAGAL, sedangkan kemarin DIJADWALKAN. "
+        "Rekening saya DANA sudah premium. Ada yg sama? Mohon pencerahannya"
+    )
+    assert "Gagal → Dijadwalkan" in chat.text
+    assert "Yang gagal itulah yang perlu kamu urus" in chat.text  # the failure, not the date
+    assert "DANA" in chat.text and "1500445" in chat.text
+
+
+async def test_an_entry_names_the_wallet_of_the_post(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("kenapa ovo saya gagal disambung ke prakerja terus")
+    assert "OVO 1500696" in chat.text
+    assert "BNI" not in chat.text
+
+
+async def test_still_not_working_after_an_entry_walks_its_steps_then_a_person(
+    chat: Chat,
+) -> None:
+    await onboard(chat)
+    await chat.send("ewallet gopay gagal disambungkan terus min")
+    assert "kb:" + "insentif-belum-cair" in chat.option_ids  # the related entry
+    await chat.send("masih belum bisa")
+    assert "Putuskan sambungan" in chat.text
+    await chat.send("tetap gagal")
+    assert "GoPay (021) 50849000" in chat.text  # the wallet of the first post
+    await chat.send("masih gagal juga")
+    assert "tidak bisa kuselesaikan dari sini" in chat.text
+
+
+async def test_two_questions_answer_the_urgent_one_and_offer_the_other(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("akun saya diblokir kenapa ya. terus insentif saya juga belum cair")
+    assert "Insentif dijadwalkan" in chat.text
+    assert "kb:akun-diblokir" in chat.option_ids
+    await chat.press("kb:akun-diblokir")
+    assert "hanya bisa ditinjau" in chat.text
+
+
+async def test_after_a_missed_deadline_linking_is_not_offered(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await onboard(chat)
+    clock.advance(timedelta(days=40))
+    await chat.send("kenapa ovo saya gagal disambung ke prakerja terus")
+    assert "dicabut" in chat.text or "batas" in chat.text
+    assert "Putuskan sambungan" not in chat.text
