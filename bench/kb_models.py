@@ -27,7 +27,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
-from bot.knowledge.retrieval import LinearModel, build_normalizer, corpus_words
+from bot.knowledge.linear import LinearModel
+from bot.knowledge.retrieval import build_normalizer, corpus_words
 from bot.nlu.knowledge import UNKNOWN, Knowledge, Thresholds, load_knowledge
 from bot.nlu.model import Classifier
 from bot.nlu.normalize import Normalizer
@@ -95,7 +96,7 @@ class Linear(Model):
         self.name = f"linear ({kind}), word 1-2 + char_wb{extra}"
 
     def fit(self, texts: list[str], labels: list[str]) -> None:
-        self.model = LinearModel(texts, labels, kind=self.kind, **self.options)
+        self.model = LinearModel.train(texts, labels, kind=self.kind, **self.options)
         self.labels = self.model.labels
 
     def scores(self, texts: Sequence[str]) -> Matrix:
@@ -322,6 +323,9 @@ def main() -> None:
         "svc-char1-4": lambda: Linear("svc", chars=(1, 4)),
         "svc-char3-6": lambda: Linear("svc", chars=(3, 6)),
         "lr-c100": lambda: Linear("logistic", c=100.0),
+        "svc-df2": lambda: Linear("svc", min_df=2),
+        "svc-df3": lambda: Linear("svc", min_df=3),
+        "svc-df2-c0.5": lambda: Linear("svc", min_df=2, c=0.5),
     }
     chosen = [c for c in args.only.split(",") if c] or list(candidates)
     print(f"{'model':<58} {'top-1':>6} {'top-3':>6} {'long':>6} {'fit s':>6} {'posts/s':>8}")

@@ -71,9 +71,9 @@ class App:
 async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
     """Loads the program file and the NLU models, opens the store, builds the engine; closes."""
     program = load_program(settings.prakerja_program_file)
+    knowledge.prepare(program)  # an invalid knowledge base stops the bot here
     for locale in LOCALES:
         classifier(locale)  # build the free-text models now: fail fast, no slow first reply
-        knowledge.retriever(program, locale)  # an invalid knowledge base stops the bot here
     store = await open_store(settings.database_url, pool_size=settings.database_pool_size)
     serving = settings.telegram_bot_token is not None or settings.whatsapp_enabled
     heartbeat = Heartbeat(

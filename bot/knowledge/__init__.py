@@ -8,11 +8,13 @@ Imported by: `bot.app`, `handlers`.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from importlib.abc import Traversable
 
 from bot.core.i18n import Translator
 from bot.core.program import Program
 from bot.knowledge.entries import (
+    LOCALES,
     Entry,
     KnowledgeBase,
     KnowledgeBaseError,
@@ -37,6 +39,7 @@ __all__ = [
     "fill",
     "load",
     "partner_named",
+    "prepare",
     "retriever",
     "use",
     "values",
@@ -81,3 +84,12 @@ def retriever(program: Program, locale: str) -> Retriever | None:
     if key not in _RETRIEVERS:
         _RETRIEVERS[key] = Retriever(bases(program)[locale])
     return _RETRIEVERS[key]
+
+
+def prepare(program: Program) -> None:
+    """Validates the entries and readies every locale's model at start, the locales side by
+    side (a model not trained before is trained by a child process: seconds, once)."""
+    bases(program)
+    with ThreadPoolExecutor(max_workers=len(LOCALES)) as pool:
+        for done in [pool.submit(retriever, program, locale) for locale in LOCALES]:
+            done.result()

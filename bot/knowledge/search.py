@@ -7,17 +7,26 @@ most urgent question (topics.toml [urgency]) comes first."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import logging
+import os
 import random
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.knowledge.entries import KnowledgeBase
+from bot.knowledge.linear import LinearModel
 from bot.knowledge.retrieval import (
     Calibrator,
     Found,
-    LinearModel,
     Matrix,
     build_normalizer,
     corpus_words,
@@ -30,6 +39,8 @@ from bot.nlu.topics import topics
 # Intents answered by acting or from the participant's own data, never from an entry: the
 # greeting, thanks, the menu, their deadline, recording a purchase, stopping reminders,
 # deleting their data, a person (handlers/freetext.py; `classify` prints them as they are).
+log = logging.getLogger(__name__)
+
 ACTIONS = (
     "greeting",
     "thanks",
@@ -42,15 +53,61 @@ ACTIONS = (
 )
 CONFIDENT = 0.6  # answer straight away from this calibrated confidence...
 NEAR = 0.2  # ...offer the likeliest entries from this one; below: nothing near
-_FOLDS = 4  # held-out folds the calibrator learns from
+_FOLDS = 3  # held-out folds the calibrator learns from
+_VERSION = 2  # of the model: a change of method invalidates the kept ones
 _MIN_CLAUSE = 3  # words: a shorter clause is context, not a question of its own
 _RANKED = 5
 
 
-class Retriever:
-    """One locale's entries, the model trained on their examples, and its calibration."""
+def _cache_dir() -> Path:
+    """Where trained models are kept ($XDG_CACHE_HOME or ~/.cache, prakerja-bot)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "prakerja-bot"
 
-    def __init__(self, kb: KnowledgeBase, *, calibrate: bool = True) -> None:
+
+def _load(path: Path) -> tuple[LinearModel, Calibrator] | None:
+    """A model and calibration trained before on exactly these examples, if kept."""
+    try:
+        model, extra = LinearModel.load(path)
+    except (OSError, ValueError, KeyError, IndexError):
+        return None
+    weights = extra.get("calibration")
+    if weights is None or not len(weights):
+        return model, Calibrator(np.zeros((0, 4)), np.zeros(0, bool))
+    return model, Calibrator.from_weights(weights.tolist())
+
+
+def _train_apart(kb: KnowledgeBase, calibrate: bool, path: Path) -> bool:
+    """Trains in a child process (python -m bot.knowledge.train), which keeps the result at
+    `path`: scikit-learn (tens of MiB) then never enters the bot's own process. False when
+    that didn't work (the caller trains in this process)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".json", dir=path.parent, delete=False, encoding="utf-8"
+        ) as handle:
+            entries = [e.model_dump(mode="json") for e in kb.entries]
+            json.dump({"locale": kb.locale, "entries": entries}, handle)
+        command = [sys.executable, "-m", "bot.knowledge.train", handle.name, str(path)]
+        if not calibrate:
+            command.append("--no-calibration")
+        done = subprocess.run(command, check=False, capture_output=True, timeout=600)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    finally:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            Path(handle.name).unlink()
+    if done.returncode != 0:
+        log.warning("training the %s entry model apart failed: %s", kb.locale, done.returncode)
+    return done.returncode == 0 and path.exists()
+
+
+class Retriever:
+    """One locale's entries, the model trained on their examples, and its calibration. The
+    trained model is kept in the cache folder, keyed by the examples: a start with unchanged
+    entries loads it; otherwise a child process trains it (seconds)."""
+
+    def __init__(self, kb: KnowledgeBase, *, calibrate: bool = True, train: bool = True) -> None:
         self.kb = kb
         texts: list[str] = []
         labels: list[str] = []
@@ -67,15 +124,43 @@ class Retriever:
             kb.locale, corpus_words([*texts, *(a for a, _ in anchors)])
         )
         self.framer = Framer(kb.locale, self.normalizer)
+        self.training = (texts, labels, anchors)
+        if not train:
+            return
+        digest = hashlib.sha256(
+            json.dumps([_VERSION, kb.locale, texts, labels, anchors, calibrate]).encode()
+        ).hexdigest()[:16]
+        path = _cache_dir() / f"kb-model-{kb.locale}-{digest}.npz"
+        stored = _load(path)
+        if stored is None and _train_apart(kb, calibrate, path):
+            stored = _load(path)
+        if stored is None:  # no child process here: train in this one
+            stored = self.train(calibrate)
+            with contextlib.suppress(OSError):  # a read-only cache: train at each start
+                self.save(stored, path)
+        self.model, self.calibrator = stored
+        self.labels = self.model.labels
+
+    def train(self, calibrate: bool) -> tuple[LinearModel, Calibrator]:
+        """The model on every example, and its calibration from held-out folds."""
+        texts, labels, anchors = self.training
         normal = [self.normalizer.text(t) for t in texts]
         fixed = [self.normalizer.text(a) for a, _ in anchors]
-        self.model = LinearModel(normal + fixed, labels + [b for _, b in anchors], kind="svc")
-        self.labels = self.model.labels
-        self.calibrator = (
-            self._calibrate(texts, labels, anchors)
-            if calibrate
-            else Calibrator(np.zeros((0, 4)), np.zeros(0, bool))
-        )
+        model = LinearModel.train(normal + fixed, labels + [b for _, b in anchors])
+        calibrator = Calibrator(np.zeros((0, 4)), np.zeros(0, bool))
+        if calibrate:
+            calibrator = self._calibrate(texts, labels, anchors)
+        return model, calibrator
+
+    @staticmethod
+    def save(stored: tuple[LinearModel, Calibrator], path: Path) -> None:
+        """Keeps a trained model and calibration at `path` (written whole, then renamed)."""
+        model, calibrator = stored
+        path.parent.mkdir(parents=True, exist_ok=True)
+        weights = calibrator.weights()
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.npz")
+        model.save(partial, calibration=np.array(weights if weights is not None else []))
+        partial.replace(path)
 
     def _calibrate(
         self, texts: list[str], labels: list[str], anchors: list[tuple[str, str]]
@@ -99,11 +184,10 @@ class Retriever:
             held = [a for n, a in enumerate(anchors) if a[1] == UNKNOWN and n % _FOLDS == k]
             if not test:
                 continue
-            model = LinearModel(
+            model = LinearModel.train(
                 [self.normalizer.text(texts[i]) for i in train]
                 + [self.normalizer.text(a) for a, _ in kept],
                 [labels[i] for i in train] + [b for _, b in kept],
-                kind="svc",
             )
             posts: list[tuple[str, str]] = list(held)
             for i in test:
