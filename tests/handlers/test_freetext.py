@@ -320,3 +320,11 @@ async def test_after_a_missed_deadline_linking_is_not_offered(
     await chat.send("kenapa ovo saya gagal disambung ke prakerja terus")
     assert "dicabut" in chat.text or "batas" in chat.text
     assert "Putuskan sambungan" not in chat.text
+
+
+async def test_words_of_an_offered_title_pick_it(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("blokir atau admin")
+    assert "Maksudmu salah satu ini?" in chat.text
+    await chat.send("admin palsu")
+    assert "Itu penipuan" in chat.text
