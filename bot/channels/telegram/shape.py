@@ -18,7 +18,6 @@ _TEXT = frozenset(
         "username",
         "first_name",
         "last_name",
-        "type",
         "status",
         "title",
     }
@@ -88,6 +87,8 @@ def problem(value: Any, where: str = "update") -> str | None:
                 return f"{path}.{needed}"
         if key in _PEOPLE and not _is_int(child.get("id")):
             return f"{path}.id"
+        if key == "chat" and not isinstance(child.get("type"), str):
+            return f"{path}.type"
         found = problem(child, path)
         if found:
             return found
