@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply
@@ -71,17 +72,46 @@ def back_option(t: Translator) -> Option:
 
 
 def time_left(ctx: Context) -> str:
-    """'10 days left', 'only 5 hours left', or 'the deadline has passed'."""
+    """'10 days left' (calendar days in the program's zone), or on the last day the hours and
+    minutes really left ('only 4 hours 59 minutes left'), or 'the deadline has passed'."""
     t, deadline = ctx.t, ctx.participant.deadline_utc
     assert deadline is not None
     now = ctx.now()
     if now >= deadline:
         return t._("the deadline has passed")
-    days = (t.local(deadline).date() - t.local(now).date()).days
-    if days >= 1:
+    remaining = deadline - now
+    if remaining >= timedelta(days=1):
+        zone = ctx.program.deadline_zone
+        days = max(1, (deadline.astimezone(zone).date() - now.astimezone(zone).date()).days)
         return t.ngettext("{n} day left", "{n} days left", days).format(n=days)
-    hours = max(1, (deadline - now) // timedelta(hours=1))
-    return t.ngettext("only {n} hour left", "only {n} hours left", hours).format(n=hours)
+    hours, minutes = divmod(remaining // timedelta(minutes=1), 60)
+    if hours == 0 and minutes == 0:
+        return t._("less than a minute left")
+    parts = []
+    if hours:
+        parts.append(t.ngettext("{n} hour", "{n} hours", hours).format(n=hours))
+    if minutes:
+        parts.append(t.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes))
+    return t._("only {time} left").format(time=" ".join(parts))
+
+
+def deadline_when(ctx: Context, deadline: datetime) -> str:
+    """The deadline as the program states it (23:59 WIB on its date) and, when the participant
+    lives in another zone, the same moment in their own time beside it."""
+    stated_zone = ctx.program.program.deadline_timezone
+    stated = ctx.t.datetime_in(deadline, stated_zone)
+    if same_offset(deadline, stated_zone, ctx.participant.timezone):
+        return stated
+    return ctx.t._("{stated} ({local} your time)").format(
+        stated=stated, local=ctx.t.datetime(deadline)
+    )
+
+
+def same_offset(moment: datetime, zone: str, other: str) -> bool:
+    """Whether two zones show the same clock time at `moment`."""
+    return moment.astimezone(ZoneInfo(zone)).utcoffset() == moment.astimezone(
+        ZoneInfo(other)
+    ).utcoffset()
 
 
 def deadline_missed(ctx: Context) -> bool:
@@ -109,7 +139,7 @@ def deadline_line(ctx: Context) -> str:
     if deadline is None:
         return ctx.t._("I don't know your purchase deadline yet. Send /start to set it.")
     return ctx.t._("Your first training's purchase deadline: {when} — {left}").format(
-        when=ctx.t.datetime(deadline), left=time_left(ctx)
+        when=deadline_when(ctx, deadline), left=time_left(ctx)
     )
 
 

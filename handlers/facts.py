@@ -13,7 +13,7 @@ from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.nlu import classifier
 from bot.nlu.entities import find_day
-from handlers.common import deadline_line, mark_done, menu_reply, official_help
+from handlers.common import deadline_line, deadline_when, mark_done, menu_reply, official_help
 from handlers.memory import recall, remember
 from handlers.statuses import partner_in
 
@@ -52,12 +52,12 @@ async def offer_wave(ctx: Context, wave: int) -> list[Reply] | None:
         return [Reply(text + " " + t._("Send /start to set it with your announcement date."))]
     if p.wave is None:
         text = t._("You're in wave {new}? Then your deadline is {when}. Change it?").format(
-            new=wave, when=t.datetime(deadline)
+            new=wave, when=deadline_when(ctx, deadline)
         )
     else:
         text = t._(
             "You're in wave {new}, not {old}? Then your deadline is {when}. Change it?"
-        ).format(new=wave, old=p.wave, when=t.datetime(deadline))
+        ).format(new=wave, old=p.wave, when=deadline_when(ctx, deadline))
     return [Reply(text, _yes_no(ctx))]
 
 
@@ -82,7 +82,7 @@ async def offer_announced(ctx: Context, text: str) -> list[Reply] | None:
     await remember(ctx, "deadline", question=QUESTION, kind="announced", day=day.isoformat())
     text = t._(
         "You were announced as passing on {date}? Then your deadline is {when}. Change it?"
-    ).format(date=t.short_date(day), when=t.datetime(deadline))
+    ).format(date=t.short_date(day), when=deadline_when(ctx, deadline))
     return [Reply(text, _yes_no(ctx))]
 
 

@@ -23,6 +23,7 @@ from handlers import (
     answers,
     cases,
     dashboard,
+    deadlines,
     facts,
     followup,
     help,
@@ -210,6 +211,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         return done
     if memory.question == purchase.ASK_DATE and (asked := await facts.offer_purchase(ctx, text)):
         return asked
+    if not facts.claims_purchase(text) and (said := await deadlines.about_date(ctx, text)):
+        return said
     reading = classifier(ctx.t.locale).read(text)
     result = reading.result
     log.info(

@@ -67,9 +67,13 @@ class Translator:
 
     def datetime(self, moment: dt.datetime) -> str:
         """Selasa, 30 November 2021 pukul 23.59 WIB."""
-        local = self.local(moment)
+        return self.datetime_in(moment, self.timezone)
+
+    def datetime_in(self, moment: dt.datetime, timezone: str) -> str:
+        """The moment as said in another zone: Selasa, 30 November 2021 pukul 23.59 WIB."""
+        local = moment.astimezone(ZoneInfo(timezone))
         text = format_datetime(local, _DATETIME_PATTERN[self.locale], locale=self.locale)
-        return f"{text} {zone_label(self.timezone)}"
+        return f"{text} {zone_label(timezone)}"
 
     def date(self, day: dt.date) -> str:
         """Selasa, 30 November 2021."""

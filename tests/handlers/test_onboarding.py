@@ -32,8 +32,8 @@ async def test_wave_22_deadline_in_wib(chat: Chat) -> None:
     ("zone", "expected"),
     [
         ("WIB", "Selasa, 30 November 2021 pukul 23.59 WIB — 10 hari lagi"),
-        ("WITA", "Rabu, 1 Desember 2021 pukul 00.59 WITA — 11 hari lagi"),
-        ("WIT", "Rabu, 1 Desember 2021 pukul 01.59 WIT — 11 hari lagi"),
+        ("WITA", "(di tempatmu: Rabu, 1 Desember 2021 pukul 00.59 WITA) — 10 hari lagi"),
+        ("WIT", "(di tempatmu: Rabu, 1 Desember 2021 pukul 01.59 WIT) — 10 hari lagi"),
     ],
 )
 async def test_deadline_shown_in_each_zone(chat: Chat, zone: str, expected: str) -> None:
