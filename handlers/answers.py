@@ -83,12 +83,13 @@ async def incentive_info(ctx: Context, msg: Incoming) -> list[Reply]:
                 t._("• training fund: {amount}, only for buying trainings").format(amount=amount)
             )
         elif benefit.kind == "incentive":
+            # a meaning, not a grammatical number: "once" and "n times, monthly" differ
+            once = t._("• incentive: {amount}, paid once")
+            monthly = t._("• incentive: {amount}, paid {count} times (once a month)")
             rows.append(
-                t.ngettext(
-                    "• incentive: {amount}, paid once",
-                    "• incentive: {amount}, paid {count} times (once a month)",
-                    benefit.count,
-                ).format(amount=amount, count=benefit.count)
+                (once if benefit.count == 1 else monthly).format(
+                    amount=amount, count=benefit.count
+                )
             )
         else:
             rows.append(

@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply
 from bot.core.i18n import N_, Translator
+from bot.core.program import Partner, Scheme
+
+UNREAD = "answer_unread"  # Context.extras: a step's typed answer could not be read (a question?)
 
 MENU_ITEMS: tuple[tuple[str, str], ...] = (
     ("menu:dashboard", N_("Check dashboard")),
@@ -109,9 +112,10 @@ def deadline_when(ctx: Context, deadline: datetime) -> str:
 
 def same_offset(moment: datetime, zone: str, other: str) -> bool:
     """Whether two zones show the same clock time at `moment`."""
-    return moment.astimezone(ZoneInfo(zone)).utcoffset() == moment.astimezone(
-        ZoneInfo(other)
-    ).utcoffset()
+    return (
+        moment.astimezone(ZoneInfo(zone)).utcoffset()
+        == moment.astimezone(ZoneInfo(other)).utcoffset()
+    )
 
 
 def deadline_missed(ctx: Context) -> bool:
@@ -158,3 +162,52 @@ def official_help(ctx: Context) -> str:
         "For problems with your account, contact the official channels: {help_centre}, "
         "{email}, or the contact centre {phone} (toll-free)."
     ).format(help_centre=h.help_centre, email=h.email, phone=h.contact_centre)
+
+
+def scheme(ctx: Context) -> Scheme:
+    """The participant's scheme (the program's default one until it is known)."""
+    return ctx.program.schemes[ctx.participant.scheme or ctx.program.program.default_scheme]
+
+
+def partners(ctx: Context) -> tuple[Partner, ...]:
+    """The banks and e-wallets that receive incentives today (the program file's dates)."""
+    return ctx.program.partners_on(ctx.t.local(ctx.now()).date())
+
+
+def partner_names(ctx: Context, kind: str) -> str:
+    """ "BNI, BCA (from December 2022)": today's partners of a kind, each joined after the
+    participant's scheme began with the month it joined."""
+    began = scheme(ctx).announced_from
+    names = []
+    for partner in partners(ctx):
+        if partner.kind != kind:
+            continue
+        if partner.valid_from and began and partner.valid_from > began:
+            names.append(
+                ctx.t._("{name} (from {month})").format(
+                    name=partner.name, month=ctx.t.month(partner.valid_from)
+                )
+            )
+        else:
+            names.append(partner.name)
+    return ", ".join(names) or "-"
+
+
+def caution(ctx: Context) -> str | None:
+    """What the participant's deadline rests on, when that is one weak source only."""
+    chosen = scheme(ctx)
+    if "purchase_window" not in chosen.weak or ctx.participant.announced_on is None:
+        return None
+    return ctx.t._(
+        "The {days}-day purchase window of your scheme comes from one source only: check the "
+        "deadline shown in your dashboard."
+    ).format(days=chosen.purchase_window_days)
+
+
+def scheme_note(ctx: Context) -> str | None:
+    """What the participant's scheme is, for a scheme other than the program's default."""
+    key = ctx.participant.scheme
+    note = ctx.program.schemes[key].note if key else None
+    if key == ctx.program.program.default_scheme or note is None:
+        return None
+    return note.get(ctx.t.locale)

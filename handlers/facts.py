@@ -13,6 +13,7 @@ from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.nlu import classifier
 from bot.nlu.entities import find_day
+from handlers import stages
 from handlers.common import deadline_line, deadline_when, mark_done, menu_reply, official_help
 from handlers.memory import recall, remember
 from handlers.statuses import partner_in
@@ -43,6 +44,12 @@ async def offer_wave(ctx: Context, wave: int) -> list[Reply] | None:
     p, t = ctx.participant, ctx.t
     if p.wave == wave or ctx.program.scheme_for_wave(wave) is None:
         return None
+    if stages.revoked(ctx):  # "kalo sy daftar lagi di gelombang 23 bisa ga?"
+        await remember(ctx, "next_wave")
+        return stages.cannot_rejoin(ctx)
+    opens = ctx.program.wave_opens(wave)
+    if opens is not None and t.local(ctx.now()).date() < opens:
+        return None  # a wave still to come: not the participant's own
     deadline = ctx.program.deadline_for_wave(wave)
     await remember(ctx, "deadline", question=QUESTION, kind="wave", wave=wave)
     if deadline is None:

@@ -39,6 +39,7 @@ from handlers import (
     privacy,
     purchase,
     reminders,
+    stages,
     status,
     steps,
 )
@@ -75,6 +76,7 @@ ACTIONS: dict[str, Handler] = {
 PREFIXES: dict[str, Handler] = {
     "done:": steps.done,
     "wave:": onboarding.choose_wave,
+    "stage:": stages.choose,
     "tz:": onboarding.process_timezone,
     "lang:": language.choose,
     "intent:": freetext.choose,
@@ -111,6 +113,7 @@ STEP_TEXT: dict[Step, Handler] = {
     Step.ASK_WAVE: onboarding.process_wave,
     Step.ASK_ANNOUNCED: onboarding.process_announced,
     Step.ASK_TIMEZONE: onboarding.process_timezone,
+    Step.ASK_STAGE: stages.process,
     Step.CONFIRM_DELETE: privacy.confirm,
     Step.CONFIRM_PURCHASE: freetext.confirm_purchase,
     Step.CONFIRM_STOP: freetext.confirm_stop,
@@ -160,6 +163,8 @@ async def prompt(ctx: Context, msg: Incoming) -> list[Reply]:
         return [Reply(ctx.t._("On what date were you announced as passing selection?"))]
     if step == Step.ASK_TIMEZONE:
         return [onboarding.ask_timezone(ctx)]
+    if step == Step.ASK_STAGE:
+        return [stages.ask(ctx)]
     if step == Step.CONFIRM_DELETE:
         return await privacy.ask_delete(ctx, msg)
     if step == Step.CONFIRM_PURCHASE:

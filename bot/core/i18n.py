@@ -79,6 +79,10 @@ class Translator:
         """Selasa, 30 November 2021."""
         return format_date(day, _DATE_PATTERN[self.locale], locale=self.locale)
 
+    def month(self, day: dt.date) -> str:
+        """Desember 2022."""
+        return format_date(day, "MMMM y", locale=self.locale)
+
     def short_date(self, day: dt.date) -> str:
         """30 November 2021."""
         return format_date(day, "d MMMM y", locale=self.locale)

@@ -97,7 +97,9 @@ async def test_each_reminder_says_the_time_left_when_due(
     assert [p.rule for p in planned] == list(expected)
     notices = NoticeRegistry(program, clock, store)
     for reminder in planned:
-        text = notices.render(REMINDER, participant, reminder.payload, reminder.due).replies[0].text
+        text = (
+            notices.render(REMINDER, participant, reminder.payload, reminder.due).replies[0].text
+        )
         assert expected[reminder.rule] in text, (reminder.rule, text)
         assert "Selasa, 30 November 2021 pukul 23.59 WIB" in text
         assert "di tempatmu" in text
