@@ -33,8 +33,8 @@ async def test_status_shows_the_timeline_in_rupiah(chat: Chat) -> None:
     assert "⬜ Insentif bulan ke-4, Rp600.000: belum memenuhi syarat" in chat.text
     assert "Survei 3, Rp50.000" in chat.text
     assert (
-        "Sudah diterima Rp0 dari Rp2.550.000 pembayaran insentif dan survei; masih akan datang: Rp2.550.000."
-        in chat.text
+        "Sudah diterima Rp0 dari Rp2.550.000 pembayaran insentif dan survei; "
+        "masih akan datang: Rp2.550.000." in chat.text
     )
     assert "Berikutnya: beli pelatihan pertamamu" in chat.text
     assert "Batas beli pelatihan pertamamu" in chat.text
@@ -112,8 +112,8 @@ async def test_english_amounts_and_dates(chat: Chat, store: SqliteStore, program
     await chat.send("/status")
     assert "✅ Incentive month 1, IDR600,000: transferred on 12 December 2021 (OVO)" in chat.text
     assert (
-        "Received IDR600,000 of IDR2,550,000 in incentive and survey payments; still to come: IDR1,950,000."
-        in chat.text
+        "Received IDR600,000 of IDR2,550,000 in incentive and survey payments; "
+        "still to come: IDR1,950,000." in chat.text
     )
 
 
