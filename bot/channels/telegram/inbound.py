@@ -38,12 +38,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.render import CallbackIds
 from bot.channels.telegram.sender import CHANNEL, TelegramSender
 from bot.channels.telegram.webhook import WebhookAnswers
 from bot.conversation.engine import Engine, pick_locale
 from bot.core.clock import Clock
-from bot.core.domain import Incoming, InputKind
+from bot.core.domain import Incoming, InputKind, Reply
 from bot.core.i18n import N_, Translator
 from bot.core.outbound import Delivery, Outbound, Outcome
 from bot.outbox.notices import REPLY_KIND, REPLY_RETRY_SECONDS
@@ -102,6 +103,9 @@ class TelegramChannel:
         application.add_handler(TypeHandler(object, self.on_any), group=-1)
         application.add_handlers(self.handlers())
         application.add_error_handler(self.on_error)
+        processor = application.update_processor
+        if isinstance(processor, OrderedUpdateProcessor):
+            processor.on_overflow(self.on_overflow)
 
     # the gate every update passes first -------------------------------------------------------
 
@@ -256,6 +260,23 @@ class TelegramChannel:
     async def on_unsupported(self, update: Update, context: Context) -> None:
         """Stickers, photos, voice notes, locations…: the engine asks for text."""
         await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
+
+    async def on_overflow(self, update: Update) -> None:
+        """A flood's first dropped message: one short "slow down" instead of an answer to
+        each (the messages already queued are still answered, in order)."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or chat.type != ChatType.PRIVATE:
+            return
+        participant = await self.store.get_participant(CHANNEL, str(user.id))
+        locale = participant.locale if participant else self.default_locale
+        t = Translator(locale, participant.timezone if participant else "Asia/Jakarta")
+        text = t._(
+            "Slow down a little 🙏 I answer one message at a time: I'll reply to what you "
+            "already sent, no need to send it again."
+        )
+        outbound = Outbound(str(chat.id), (Reply(text),), locale=locale)
+        delivery = await self.sender.send(outbound, reply=True)
+        log.warning("telegram user %s is flooding: %s", user.id, delivery.outcome.value)
 
     async def on_group(self, update: Update, context: Context) -> None:
         """In a group: say once that the bot works in private chat; keep nothing about anyone."""

@@ -14,7 +14,6 @@ import asyncio
 import functools
 import hashlib
 import hmac
-import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -43,6 +42,7 @@ from bot.conversation.engine import Engine
 from bot.core.clock import Clock
 from bot.core.domain import Reply
 from bot.core.outbound import Delivery, Outcome
+from bot.core.wire import BadInput, parse_json, same_secret
 from bot.outbox.notices import REPLY_KIND, REPLY_RETRY_SECONDS
 from bot.storage.retry import retry_busy
 from bot.storage.sqlite import SqliteStore
@@ -65,7 +65,7 @@ def signature(app_secret: str, body: bytes) -> str:
 
 def signature_ok(app_secret: str, body: bytes, header: str) -> bool:
     """True if `header` signs exactly `body` (constant-time comparison)."""
-    return hmac.compare_digest(header.encode(), signature(app_secret, body).encode())
+    return same_secret(header, signature(app_secret, body))
 
 
 class WhatsAppService:
@@ -105,9 +105,7 @@ class WhatsAppService:
         """Meta's subscription handshake: echo the challenge if the verify token matches."""
         query = request.query
         token = query.get("hub.verify_token", "")
-        if query.get("hub.mode") == "subscribe" and hmac.compare_digest(
-            token.encode(), self._verify_token.encode()
-        ):
+        if query.get("hub.mode") == "subscribe" and same_secret(token, self._verify_token):
             return web.Response(text=query.get("hub.challenge", ""), content_type="text/plain")
         log.warning("whatsapp webhook verification refused")
         return web.Response(status=403, text="forbidden")
@@ -123,8 +121,8 @@ class WhatsAppService:
             log.warning("whatsapp webhook with a wrong signature refused")
             return web.Response(status=403, text="bad signature")
         try:
-            payload = json.loads(body)
-        except ValueError:  # signed but unreadable: Meta would retry it for days
+            payload = parse_json(body)
+        except BadInput:  # signed but unreadable: Meta would retry it for days
             log.warning("whatsapp webhook: signed body is not JSON; ignored")
             return web.Response(text="ok")
         self.dispatch(parse_webhook(payload))
