@@ -18,6 +18,7 @@ from bot.core.domain import Incoming, InputKind, Reply, Step
 from bot.core.i18n import LOCALES, Translator
 from bot.core.safety import Problem, clean, problem, scan
 from bot.nlu import classifier
+from bot.nlu.cues import cues
 from handlers import (
     brevity,
     broadcasts,
@@ -33,6 +34,7 @@ from handlers import (
     language,
     linking,
     menu,
+    mood,
     onboarding,
     otp,
     platforms,
@@ -85,7 +87,7 @@ PREFIXES: dict[str, Handler] = {
     "more:": brevity.show_more,
 }
 
-# Commands and their plain-word twins work from anywhere.
+# Commands and their plain-word twins work from anywhere, in both languages.
 COMMANDS: dict[str, Handler] = {
     "/start": onboarding.start,
     "mulai": onboarding.greet,
@@ -98,14 +100,21 @@ COMMANDS: dict[str, Handler] = {
     "/bantuan": help.show,
     "/help": help.show,
     "bantuan": help.show,
+    "help": help.show,
     "/batal": menu.cancel,
     "batal": menu.cancel,
+    "/cancel": menu.cancel,
+    "cancel": menu.cancel,
     "/bahasa": language.ask,
     "/language": language.ask,
     "/berhenti": reminders.stop,
     "/stop": reminders.stop,
     "/pengingat": reminders.show,
+    "/reminders": reminders.show,
     "/hapus": privacy.ask_delete,
+    "/delete": privacy.ask_delete,
+    "hello": onboarding.greet,
+    "hi": onboarding.greet,
 }
 
 # What a step waits for when the participant types instead of pressing a button.
@@ -256,6 +265,10 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     if msg.kind == InputKind.CONTACT:
         return await incentives.contact(ctx, msg)
     text = clean(msg.text)
+    if (code := cues().switch_to(text)) is not None:  # "english please"
+        _drop_question(ctx, None)
+        return [language.switch(ctx, code), *await prompt(ctx, msg)]
+    language.follow(ctx, text)  # answered in the language it is written in
     if issue := problem(text):
         if issue == Problem.EMOJI_ONLY:
             return await _emoji(ctx, msg, text)
@@ -280,8 +293,8 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     if action := _labels().get(text.lower()):
         return await ACTIONS[action](ctx, replace(msg, kind=InputKind.CHOICE, choice=action))
     if not ctx.participant.onboarded:
-        return await _first_words(ctx, msg, text)
-    return await freetext.route(ctx, msg, text)
+        return mood.attune(ctx, text, await _first_words(ctx, msg, text))
+    return mood.attune(ctx, text, await freetext.route(ctx, msg, text))
 
 
 _SALAM = re.compile(r"\b(?:ass?alamu?\s*'?alaikum|asslm|assalamualaikum|aslkm)\b", re.IGNORECASE)

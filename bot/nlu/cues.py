@@ -37,6 +37,7 @@ class Languages(_Strict):
 
 class Person(_Strict):
     asks: tuple[str, ...]
+    reported: tuple[str, ...]
     service: tuple[str, ...]
     banks: tuple[str, ...]
 
@@ -117,7 +118,7 @@ class Cues(_Strict):
     def asks_for_person(self, text: str, partners: tuple[str, ...] = ()) -> bool:
         """Asks to talk to a person (not a bank's or e-wallet's customer service)."""
         said = words(text)
-        if self.about_partner_service(text, partners):
+        if self.about_partner_service(text, partners) or has(said, self.person.reported):
             return False
         return has(said, self.person.asks)
 
