@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.conversation.context import Context
-from bot.core.domain import Incoming, Option, Reply, Step
+from bot.core.domain import Incoming, Option, Question, Reply, Step
 from bot.nlu import classifier
 from bot.nlu.cues import cues
 from bot.nlu.entities import find_day
@@ -34,7 +34,7 @@ _OWN_WAVE = re.compile(
     r"\b(?:gelombang|gel|glombang|wave)\.?\s*(\d{1,3})\b",
     re.IGNORECASE,
 )
-QUESTION = "confirm_fact"
+QUESTION = Question.CONFIRM_FACT  # answered through handlers/waiting.py
 
 
 def own_wave(text: str) -> int | None:

@@ -37,6 +37,7 @@ from handlers import (
     platforms,
     privacy,
     purchase,
+    questions,
     reminders,
     stages,
     status,
@@ -212,12 +213,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     """Stores the conversation's memory; answers in context, the understood topic(s), asks
     which one, or shows the menu (keeping what it did not understand for the operator)."""
     memory = await recall(ctx)
-    if memory.question == facts.QUESTION and (done := await facts.answer(ctx, msg)):
-        return done
-    if memory.question == purchase.ASK_DATE and (asked := await facts.offer_purchase(ctx, text)):
-        return asked
-    if memory.question == facts.QUESTION and (fixed := await offers.correction(ctx, text)):
-        return fixed
+    if answered := await questions.answer(ctx, msg, text):  # what the bot asked (questions.py)
+        return answered
     if not facts.claims_purchase(text) and (said := await deadlines.about_date(ctx, text)):
         return said
     reading = classifier(ctx.t.locale).read(text)

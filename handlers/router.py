@@ -47,6 +47,7 @@ from handlers import (
 )
 from handlers.common import MENU_ITEMS, menu_reply, unless_missed
 from handlers.memory import recall, save
+from handlers.waiting import STEPS
 
 # Modules that register outbox kinds in handlers/notices.py when imported.
 NOTICE_MODULES = (incentive_notices, handoff, broadcasts)
@@ -117,30 +118,11 @@ COMMANDS: dict[str, Handler] = {
     "hi": onboarding.greet,
 }
 
-# What a step waits for when the participant types instead of pressing a button.
-STEP_TEXT: dict[Step, Handler] = {
-    Step.ASK_WAVE: onboarding.process_wave,
-    Step.ASK_ANNOUNCED: onboarding.process_announced,
-    Step.ASK_TIMEZONE: onboarding.process_timezone,
-    Step.ASK_STAGE: stages.process,
-    Step.CONFIRM_DELETE: privacy.confirm,
-    Step.CONFIRM_PURCHASE: freetext.confirm_purchase,
-    Step.CONFIRM_STOP: freetext.confirm_stop,
-    Step.HANDOFF: handoff.relay,  # while talking to a person, typed text goes to the inbox
-}
-
-
-# Yes/no questions asked about typed text, and the buttons that answer them. Doing anything
-# else (another button, a command) drops the question, so a later "ya" can't answer it.
-PENDING: dict[Step, str] = {
-    Step.CONFIRM_PURCHASE: "purchase:",
-    Step.CONFIRM_STOP: "stop:",
-}
-
 
 def _drop_question(ctx: Context, choice: str | None) -> None:
-    prefix = PENDING.get(ctx.participant.step)
-    if prefix is not None and not (choice or "").startswith(prefix):
+    """Drops a yes/no question (handlers/waiting.py) that another button or command passed by."""
+    waiting = STEPS[ctx.participant.step]
+    if waiting.drops and not (choice or "").startswith(waiting.buttons or "\0"):
         ctx.participant.step = Step.MENU
 
 
@@ -165,24 +147,7 @@ def _command(text: str) -> Handler | None:
 
 async def prompt(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores nothing; asks again the question the current step is waiting for."""
-    step = ctx.participant.step
-    if step in (Step.NEW, Step.ASK_WAVE):
-        return (await onboarding.start(ctx, msg))[1:]
-    if step == Step.ASK_ANNOUNCED:
-        return [Reply(ctx.t._("On what date were you announced as passing selection?"))]
-    if step == Step.ASK_TIMEZONE:
-        return [onboarding.ask_timezone(ctx)]
-    if step == Step.ASK_STAGE:
-        return [stages.ask(ctx)]
-    if step == Step.CONFIRM_DELETE:
-        return await privacy.ask_delete(ctx, msg)
-    if step == Step.CONFIRM_PURCHASE:
-        return await freetext.ask_purchase(ctx, msg)
-    if step == Step.CONFIRM_STOP:
-        return await freetext.ask_stop(ctx, msg)
-    if step == Step.HANDOFF:
-        return handoff.waiting(ctx)
-    return [menu_reply(ctx)]
+    return await STEPS[ctx.participant.step].ask(ctx, msg)
 
 
 async def _choice(ctx: Context, msg: Incoming) -> list[Reply]:
@@ -285,7 +250,7 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     if handler := _command(text):
         _drop_question(ctx, None)
         return await handler(ctx, msg)
-    if handler := STEP_TEXT.get(ctx.participant.step):
+    if handler := STEPS[ctx.participant.step].answer:
         replies = await handler(ctx, msg)
         if ctx.extras.pop(onboarding.UNREAD, False):  # not an answer: a question, perhaps
             return await _aside(ctx, msg, replies)

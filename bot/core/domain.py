@@ -34,6 +34,16 @@ class Step(StrEnum):
     HANDOFF = "handoff"  # talking to a person: typed text goes to the operators' inbox
 
 
+class Question(StrEnum):
+    """What the bot asked in the free conversation (the participant stays at Step.MENU), kept
+    in the conversation's memory. With the steps above, the whole of what the bot waits for:
+    each question's answer is read by the handler registered in handlers/waiting.py."""
+
+    CONFIRM_FACT = "confirm_fact"  # record this wave, date, purchase, wallet or progress? (yes/no)
+    PURCHASE_DATE = "purchase_date"  # on what day was the first training bought?
+    ESCALATED = "escalated"  # nothing asked: the problem went to a person
+
+
 # Steps before the participant is onboarded (no deadline, zone or stage settled yet).
 ONBOARDING: frozenset[Step] = frozenset(
     {Step.NEW, Step.ASK_WAVE, Step.ASK_ANNOUNCED, Step.ASK_TIMEZONE, Step.ASK_STAGE}
