@@ -9,6 +9,7 @@ from bot.nlu.entities import find_date
 from handlers import handoff
 from handlers.common import (
     back_option,
+    caution,
     deadline_line,
     deadline_missed,
     main_options,
@@ -60,6 +61,8 @@ async def deadline(ctx: Context, msg: Incoming) -> list[Reply]:
         return [Reply(line + "\n" + missed_line(ctx), (back_option(t),))]
     if (fit := _asked_day(ctx, msg)) is not None:
         line += "\n" + fit
+    if (weak := caution(ctx)) is not None:  # a window that rests on one source only
+        line += "\n" + weak
     return [
         Reply(
             line,
