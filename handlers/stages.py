@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 STAGES: tuple[tuple[str, str], ...] = (
     ("not_bought", N_("Not bought yet")),
-    ("bought", N_("Bought my training")),
-    ("finished", N_("Finished the training")),
+    ("bought", N_("Training bought")),
+    ("finished", N_("Training finished")),
     ("certificate", N_("Got the certificate")),
     ("paid", N_("Incentive paid")),
 )

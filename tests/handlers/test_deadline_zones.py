@@ -4,12 +4,13 @@ countdown in hours and minutes, each reminder worded for the time left when it i
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from bot.core.clock import FakeClock
 from bot.core.program import Program
+from bot.outbox.delivery import rendered_at
 from bot.outbox.planner import REMINDER, plan
 from bot.storage.sqlite import SqliteStore
 from handlers.notices import NoticeRegistry
@@ -114,3 +115,9 @@ async def test_why_the_first_of_december(chat: Chat, clock: FakeClock) -> None:
     assert "Rabu, 1 Desember 2021 pukul 00.59 WITA" in said
     assert "tinggal 4 jam 59 menit lagi" in said
     assert "Rp" not in said  # not the benefit amounts
+
+
+def test_a_late_reminder_is_worded_for_when_it_arrives() -> None:
+    due = datetime.fromisoformat("2021-11-30T20:00+08:00")
+    assert rendered_at(due, due + timedelta(minutes=1)) == due  # a re-send: the same words
+    assert rendered_at(due, due + timedelta(minutes=40)) is None  # late: worded as of now
