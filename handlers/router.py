@@ -18,6 +18,7 @@ from bot.core.domain import Incoming, InputKind, Reply, Step
 from bot.core.i18n import LOCALES, Translator
 from bot.core.safety import Problem, clean, problem, scan
 from bot.nlu import classifier
+from bot.nlu.cues import cues
 from handlers import (
     brevity,
     broadcasts,
@@ -33,17 +34,20 @@ from handlers import (
     language,
     linking,
     menu,
+    mood,
     onboarding,
     otp,
     platforms,
     privacy,
     purchase,
     reminders,
+    stages,
     status,
     steps,
 )
 from handlers.common import MENU_ITEMS, menu_reply, unless_missed
 from handlers.memory import recall, save
+from handlers.waiting import STEPS
 
 # Modules that register outbox kinds in handlers/notices.py when imported.
 NOTICE_MODULES = (incentive_notices, handoff, broadcasts)
@@ -75,6 +79,7 @@ ACTIONS: dict[str, Handler] = {
 PREFIXES: dict[str, Handler] = {
     "done:": steps.done,
     "wave:": onboarding.choose_wave,
+    "stage:": stages.choose,
     "tz:": onboarding.process_timezone,
     "lang:": language.choose,
     "intent:": freetext.choose,
@@ -83,7 +88,7 @@ PREFIXES: dict[str, Handler] = {
     "more:": brevity.show_more,
 }
 
-# Commands and their plain-word twins work from anywhere.
+# Commands and their plain-word twins work from anywhere, in both languages.
 COMMANDS: dict[str, Handler] = {
     "/start": onboarding.start,
     "mulai": onboarding.greet,
@@ -96,39 +101,28 @@ COMMANDS: dict[str, Handler] = {
     "/bantuan": help.show,
     "/help": help.show,
     "bantuan": help.show,
+    "help": help.show,
     "/batal": menu.cancel,
     "batal": menu.cancel,
+    "/cancel": menu.cancel,
+    "cancel": menu.cancel,
     "/bahasa": language.ask,
     "/language": language.ask,
     "/berhenti": reminders.stop,
     "/stop": reminders.stop,
     "/pengingat": reminders.show,
+    "/reminders": reminders.show,
     "/hapus": privacy.ask_delete,
-}
-
-# What a step waits for when the participant types instead of pressing a button.
-STEP_TEXT: dict[Step, Handler] = {
-    Step.ASK_WAVE: onboarding.process_wave,
-    Step.ASK_ANNOUNCED: onboarding.process_announced,
-    Step.ASK_TIMEZONE: onboarding.process_timezone,
-    Step.CONFIRM_DELETE: privacy.confirm,
-    Step.CONFIRM_PURCHASE: freetext.confirm_purchase,
-    Step.CONFIRM_STOP: freetext.confirm_stop,
-    Step.HANDOFF: handoff.relay,  # while talking to a person, typed text goes to the inbox
-}
-
-
-# Yes/no questions asked about typed text, and the buttons that answer them. Doing anything
-# else (another button, a command) drops the question, so a later "ya" can't answer it.
-PENDING: dict[Step, str] = {
-    Step.CONFIRM_PURCHASE: "purchase:",
-    Step.CONFIRM_STOP: "stop:",
+    "/delete": privacy.ask_delete,
+    "hello": onboarding.greet,
+    "hi": onboarding.greet,
 }
 
 
 def _drop_question(ctx: Context, choice: str | None) -> None:
-    prefix = PENDING.get(ctx.participant.step)
-    if prefix is not None and not (choice or "").startswith(prefix):
+    """Drops a yes/no question (handlers/waiting.py) that another button or command passed by."""
+    waiting = STEPS[ctx.participant.step]
+    if waiting.drops and not (choice or "").startswith(waiting.buttons or "\0"):
         ctx.participant.step = Step.MENU
 
 
@@ -153,22 +147,7 @@ def _command(text: str) -> Handler | None:
 
 async def prompt(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores nothing; asks again the question the current step is waiting for."""
-    step = ctx.participant.step
-    if step in (Step.NEW, Step.ASK_WAVE):
-        return (await onboarding.start(ctx, msg))[1:]
-    if step == Step.ASK_ANNOUNCED:
-        return [Reply(ctx.t._("On what date were you announced as passing selection?"))]
-    if step == Step.ASK_TIMEZONE:
-        return [onboarding.ask_timezone(ctx)]
-    if step == Step.CONFIRM_DELETE:
-        return await privacy.ask_delete(ctx, msg)
-    if step == Step.CONFIRM_PURCHASE:
-        return await freetext.ask_purchase(ctx, msg)
-    if step == Step.CONFIRM_STOP:
-        return await freetext.ask_stop(ctx, msg)
-    if step == Step.HANDOFF:
-        return handoff.waiting(ctx)
-    return [menu_reply(ctx)]
+    return await STEPS[ctx.participant.step].ask(ctx, msg)
 
 
 async def _choice(ctx: Context, msg: Incoming) -> list[Reply]:
@@ -251,6 +230,10 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     if msg.kind == InputKind.CONTACT:
         return await incentives.contact(ctx, msg)
     text = clean(msg.text)
+    if (code := cues().switch_to(text)) is not None:  # "english please"
+        _drop_question(ctx, None)
+        return [language.switch(ctx, code), *await prompt(ctx, msg)]
+    language.follow(ctx, text)  # answered in the language it is written in
     if issue := problem(text):
         if issue == Problem.EMOJI_ONLY:
             return await _emoji(ctx, msg, text)
@@ -267,7 +250,7 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     if handler := _command(text):
         _drop_question(ctx, None)
         return await handler(ctx, msg)
-    if handler := STEP_TEXT.get(ctx.participant.step):
+    if handler := STEPS[ctx.participant.step].answer:
         replies = await handler(ctx, msg)
         if ctx.extras.pop(onboarding.UNREAD, False):  # not an answer: a question, perhaps
             return await _aside(ctx, msg, replies)
@@ -275,8 +258,8 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     if action := _labels().get(text.lower()):
         return await ACTIONS[action](ctx, replace(msg, kind=InputKind.CHOICE, choice=action))
     if not ctx.participant.onboarded:
-        return await _first_words(ctx, msg, text)
-    return await freetext.route(ctx, msg, text)
+        return mood.attune(ctx, text, await _first_words(ctx, msg, text))
+    return mood.attune(ctx, text, await freetext.route(ctx, msg, text))
 
 
 _SALAM = re.compile(r"\b(?:ass?alamu?\s*'?alaikum|asslm|assalamualaikum|aslkm)\b", re.IGNORECASE)
