@@ -255,7 +255,7 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
         if issue == Problem.EMOJI_ONLY:
             return await _emoji(ctx, msg, text)
         return [guard.problem_reply(ctx, issue), *await prompt(ctx, msg)]
-    found = scan(text)
+    found = scan(text, ctx.program.public_numbers)
     if found.secret is not None:
         # Warn, then answer what the rest of the message asks (the secret never goes further).
         warning = guard.secret_warning(ctx, found.kinds, text)
