@@ -191,6 +191,7 @@ class OfficialChannels(_Strict):
     phones: tuple[str, ...] = ()  # help lines, however typed
     app_stores: tuple[str, ...] = ()  # where an app may come from (Prakerja itself has none)
     other_domains: tuple[str, ...] = ()  # government sites named in official notices
+    report_site: str = ""  # where a fake site or account is reported (besides the program)
 
     @field_validator("domains", "other_domains", "app_stores")
     @classmethod

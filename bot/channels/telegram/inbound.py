@@ -12,7 +12,8 @@ Then, in order (the first that matches wins; order matters!):
 3. callback queries (inline buttons): answered at once, then routed as a CHOICE.
 4. a shared contact: CONTACT with the phone number (only the sender's own contact).
 5. text (commands included): TEXT.
-6. any other message (sticker, photo, voice, location, …): UNSUPPORTED.
+6. any other message (sticker, photo, voice, location, …): UNSUPPORTED, with what it was.
+A forwarded message is marked `forwarded` (checked against the official channels).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.ext import (
     Application,
@@ -143,6 +144,7 @@ class TelegramChannel:
         choice: str | None = None,
         phone: str | None = None,
         contact_user_id: str | None = None,
+        media: str | None = None,
     ) -> Incoming:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
@@ -159,6 +161,8 @@ class TelegramChannel:
             choice=choice,
             phone=phone,
             contact_user_id=contact_user_id,
+            forwarded=forwarded(message) if message is not None else False,
+            media=media,
         )
 
     async def _answer(self, update: Update, msg: Incoming) -> None:
@@ -241,7 +245,9 @@ class TelegramChannel:
         assert message is not None and message.contact is not None and user is not None
         contact = message.contact
         if contact.user_id != user.id:
-            await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
+            await self._answer(
+                update, self._incoming(update, InputKind.UNSUPPORTED, media="contact")
+            )
             return
         await self._answer(
             update,
@@ -254,8 +260,10 @@ class TelegramChannel:
         )
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
-        """Stickers, photos, voice notes, locations…: the engine asks for text."""
-        await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
+        """Stickers, photos, voice notes, locations…: the engine asks for text (saying what)."""
+        message = update.effective_message
+        kind = media_of(message) if message is not None else "other"
+        await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED, media=kind))
 
     async def on_group(self, update: Update, context: Context) -> None:
         """In a group: say once that the bot works in private chat; keep nothing about anyone."""
@@ -300,6 +308,34 @@ class TelegramChannel:
 
 
 _HANDLED = ("message", "callback_query", "my_chat_member")
+# Message fields -> what the participant sent (bot.core.domain.MEDIA), first match wins.
+_MEDIA = (
+    ("voice", "voice"),
+    ("audio", "voice"),
+    ("video_note", "video"),
+    ("sticker", "sticker"),
+    ("location", "location"),
+    ("venue", "location"),
+    ("contact", "contact"),
+    ("photo", "photo"),
+    ("video", "video"),
+    ("animation", "video"),
+    ("document", "document"),
+)
+
+
+def media_of(message: Message) -> str:
+    """What a message other than text is: "voice", "sticker", "location"... ("other")."""
+    return next((kind for field, kind in _MEDIA if getattr(message, field, None)), "other")
+
+
+def forwarded(message: Message) -> bool:
+    """Forwarded from someone else: `forward_origin` (Bot API 7.0+) or, from older servers,
+    `forward_from`/`forward_from_chat`/`forward_sender_name`/`forward_date`."""
+    if message.forward_origin is not None:
+        return True
+    old = ("forward_from", "forward_from_chat", "forward_sender_name", "forward_date")
+    return any(key in message.api_kwargs for key in old)
 
 
 def update_kind(update: Update) -> str:
