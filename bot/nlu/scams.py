@@ -68,6 +68,8 @@ class _Data:
     claims: re.Pattern[str]
     own_number: re.Pattern[str]
     link: re.Pattern[str]
+    caution: re.Pattern[str]
+    impersonation: re.Pattern[str]
 
 
 @cache
@@ -89,6 +91,8 @@ def _data() -> _Data:
         claims=alternation(raw["numbers"]["claims"]),
         own_number=alternation(raw["numbers"]["own_number"]),
         link=link,
+        caution=alternation(raw["caution"]),
+        impersonation=alternation(raw["impersonation"]),
     )
 
 
@@ -217,6 +221,15 @@ def has_something_to_check(text: str, forwarded: bool) -> bool:
         or bool(_data().link.search(text))
         or bool(_PHONE.search(text))
         or bool(re.search(r"\.apk\b|(?<![\w.])@[a-z][\w.]{2,}", text, re.IGNORECASE))
+        or bool(_data().impersonation.search(text))
+    )
+
+
+def _shows(pattern: re.Pattern[str], text: str, caution: re.Pattern[str]) -> bool:
+    """The sign is shown, not warned against ("jangan pernah berikan OTP")."""
+    return any(
+        not caution.search(text[max(0, match.start() - 25) : match.start()])
+        for match in pattern.finditer(text)
     )
 
 
@@ -233,7 +246,7 @@ def check(text: str, program: Program, *, forwarded: bool = False) -> Verdict | 
     official += numbers + _accounts(text, program)
     lowered = _DOTTED.sub(".", text.lower())
     for sign, pattern in data.signs.items():
-        if pattern.search(lowered):
+        if _shows(pattern, lowered, data.caution):
             signs.append(sign)
     if Sign.APP not in signs and re.search(r"\.apk\b", lowered):
         signs.append(Sign.APP)
