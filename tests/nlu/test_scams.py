@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bench.scams import load
 from bot.core.program import Program, load_program
 from bot.nlu.scams import Official, Sign, check
-from bench.scams import load
 
 PROGRAM = load_program()
 LINES = load()
