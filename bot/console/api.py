@@ -3,7 +3,6 @@ broadcasts, handoffs. Bad input is a clear 400, never a 500."""
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,7 @@ from bot.console.broadcasts import BroadcastError, check_text, parse_at
 from bot.console.handoffs import CLOSED, MAX_REPLY, reply_problem
 from bot.console.segments import SegmentError, parse_segment
 from bot.core.i18n import Translator
+from bot.core.wire import BadInput, bounded_int, parse_json
 from bot.incentives.api import _authorised, _error
 from bot.storage.segments import FUNNEL, Segment
 
@@ -45,16 +45,16 @@ def api_routes(console: Console, token: SecretStr | None) -> list[web.RouteDef]:
 
     async def body(request: web.Request) -> dict[str, Any]:
         try:
-            found = json.loads(await request.text() or "{}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"body is not JSON: {exc}") from None
+            found = parse_json(await request.read() or b"{}")
+        except BadInput as exc:
+            raise ValueError(str(exc)) from None
         if not isinstance(found, dict):
             raise ValueError("body must be a JSON object")
         return found
 
     def number(request: web.Request, name: str) -> int:
         try:
-            return int(request.match_info[name])
+            return bounded_int(request.match_info[name])
         except ValueError:
             raise ValueError(f"{name} must be a number") from None
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.console.auth import Session
+from bot.core.wire import bounded_int
 
 if TYPE_CHECKING:
     from bot.console.app import Console
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 def routes(console: Console) -> list[web.RouteDef]:
     async def page(request: web.Request, session: Session) -> web.StreamResponse:
         try:
-            before = int(request.query["before"]) if "before" in request.query else None
+            before = bounded_int(request.query["before"]) if "before" in request.query else None
         except ValueError:
             before = None
         entries = await console.store.audit_entries(100, before)

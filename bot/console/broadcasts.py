@@ -4,7 +4,7 @@ its recipient count, send now or at a time; then watch its progress or cancel th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from bot.console.render import ZONE, translator
 from bot.console.segments import FIELDS, SegmentError, as_query, parse_segment
 from bot.core.i18n import N_, Translator
 from bot.core.program import Reminders
+from bot.core.wire import bounded_int
 from bot.core.zones import ZONES
 from bot.outbox.planner import leave_quiet
 from bot.storage.segments import Segment
@@ -31,6 +32,9 @@ class BroadcastError(ValueError):
     """A broadcast that cannot be sent (translated message)."""
 
 
+MAX_AHEAD = timedelta(days=366)  # a typo'd year never parks a broadcast forever
+
+
 def parse_at(value: object, t: Translator, now: datetime) -> datetime | None:
     """A send time: ISO-8601, or a form's local date-time (WIB); None for now."""
     text = str(value or "").strip()
@@ -44,6 +48,12 @@ def parse_at(value: object, t: Translator, now: datetime) -> datetime | None:
         moment = moment.replace(tzinfo=ZoneInfo(ZONE))
     if moment < now:
         raise BroadcastError(t._("The time has already passed."))
+    if moment > now + MAX_AHEAD:
+        raise BroadcastError(
+            t._("A broadcast can be planned at most {days} days ahead.").format(
+                days=MAX_AHEAD.days
+            )
+        )
     return moment
 
 
@@ -176,7 +186,7 @@ def routes(console: Console) -> list[web.RouteDef]:
 
     async def _get(request: web.Request) -> int | None:
         try:
-            return int(request.match_info["bid"])
+            return bounded_int(request.match_info["bid"])
         except ValueError:
             return None
 

@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.console.auth import Session
 from bot.console.render import translator
 from bot.core.i18n import N_
+from bot.core.wire import bounded_int
 from bot.storage.sqlite import SqliteStore
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def routes(console: Console) -> list[web.RouteDef]:
 
     async def _found(request: web.Request) -> int | None:
         try:
-            hid = int(request.match_info["hid"])
+            hid = bounded_int(request.match_info["hid"])
         except ValueError:
             return None
         return hid if await store.handoff(hid) is not None else None

@@ -13,6 +13,7 @@ from bot.console.auth import Session
 from bot.console.overview import STEP_LABELS
 from bot.console.render import translator
 from bot.console.segments import CHANNELS, SegmentError, as_query, parse_segment
+from bot.core.wire import bounded_int
 from bot.core.zones import ZONES
 from bot.incentives.tracker import item_specs
 from bot.storage.segments import FUNNEL, INCENTIVE_STATUSES, Segment
@@ -62,7 +63,7 @@ def routes(console: Console) -> list[web.RouteDef]:
         segment, error = read_segment(console, request)
         now = console.clock.now()
         try:
-            after = max(0, int(request.query.get("after", "0")))
+            after = max(0, bounded_int(request.query.get("after", "0")))
         except ValueError:
             after = 0
         rows = (
@@ -90,7 +91,7 @@ def routes(console: Console) -> list[web.RouteDef]:
 
     async def detail(request: web.Request, session: Session) -> web.StreamResponse:
         try:
-            pid = int(request.match_info["pid"])
+            pid = bounded_int(request.match_info["pid"])
         except ValueError:
             return console.refuse(request, session, 404)
         participant = await store.participant_by_id(pid)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.console.auth import Session
+from bot.core.wire import bounded_int
 from bot.nlu.knowledge import INTENTS, UNKNOWN
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def routes(console: Console) -> list[web.RouteDef]:
 
     async def page(request: web.Request, session: Session) -> web.StreamResponse:
         try:
-            days = max(1, min(90, int(request.query.get("days", "7"))))
+            days = max(1, min(90, bounded_int(request.query.get("days", "7"))))
         except ValueError:
             days = 7
         since = console.clock.now() - timedelta(days=days)
@@ -37,7 +38,7 @@ def routes(console: Console) -> list[web.RouteDef]:
         form = await request.post()
         intent = str(form.get("intent", ""))
         try:
-            message_id = int(request.match_info["mid"])
+            message_id = bounded_int(request.match_info["mid"])
         except ValueError:
             return console.refuse(request, session, 404)
         if intent not in LABELS or not await store.label_unknown(message_id, intent):
@@ -45,7 +46,7 @@ def routes(console: Console) -> list[web.RouteDef]:
         await console.audit(session, "unknown_label", {"message": message_id, "intent": intent})
         # back to the same period (?days=…), at the message just marked
         days = str(form.get("days", "")) or request.query.get("days", "")
-        query = f"?days={int(days)}" if days.isdigit() else ""
+        query = f"?days={days}" if days.isascii() and days.isdigit() and len(days) < 4 else ""
         raise web.HTTPSeeOther(f"/console/unknown{query}#m{message_id}")
 
     return [

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
-import json
 import logging
 import re
 from typing import Any
@@ -13,12 +11,14 @@ from pydantic import SecretStr
 
 from bot.core.clock import Clock
 from bot.core.program import Program
+from bot.core.wire import BadInput, bearer_ok, parse_json
 from bot.incentives.feed import (
     FeedStore,
     RowError,
     StatusUpdate,
     Summary,
     apply_update,
+    check_update,
     conflicting,
     parse_update,
 )
@@ -36,11 +36,7 @@ def _error(status: int, reason: str) -> web.Response:
 
 
 def _authorised(request: web.Request, token: SecretStr) -> bool:
-    header = request.headers.get("Authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not given:
-        return False
-    return hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode())
+    return bearer_ok(request.headers.get("Authorization"), token.get_secret_value())
 
 
 def _parse(body: Any, program: Program) -> list[StatusUpdate]:
@@ -68,6 +64,13 @@ def _parse(body: Any, program: Program) -> list[StatusUpdate]:
     return updates
 
 
+async def _check(store: FeedStore, program: Program, update: StatusUpdate, number: int) -> None:
+    try:
+        await retry_busy(lambda: check_update(store, program, update), what="admin status check")
+    except RowError as exc:
+        raise RowError(f"update {number}: {exc}") from None
+
+
 def admin_routes(
     store: FeedStore, program: Program, clock: Clock, token: SecretStr | None
 ) -> list[web.RouteDef]:
@@ -82,16 +85,17 @@ def admin_routes(
             log.warning("admin API: refused a request without a valid token")
             return _error(401, "missing or wrong bearer token")
         try:
-            body = json.loads(await request.read())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            return _error(400, f"body is not JSON: {exc}")
-        except RecursionError:
-            return _error(400, "body is nested too deeply")
-        try:
-            updates = _parse(body, program)
-        except RowError as exc:
+            updates = _parse(parse_json(await request.read()), program)
+        except (BadInput, RowError) as exc:
             return _error(400, str(exc))
-        # Every update was validated above: nothing is applied from a request that has a bad one.
+        try:
+            for number, update in enumerate(updates):
+                await _check(store, program, update, number)
+        except RowError as exc:
+            return _error(400, f"{exc}; nothing was applied")
+        except StoreBusy:
+            return _error(503, "the database is busy; nothing was applied, send it again")
+        # Every update was checked above: nothing is applied from a request that has a bad one.
         summary = Summary()
         results = []
         for number, update in enumerate(updates):

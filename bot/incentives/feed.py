@@ -10,11 +10,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from bot.core.benefits import STATUS_ALIASES, Reason, Source, Status
+from bot.core.benefits import STATUS_ALIASES, Item, Reason, Source, Status
 from bot.core.domain import Participant
 from bot.core.i18n import N_, Translator
 from bot.core.phones import normalise_phone
-from bot.core.program import Program
+from bot.core.program import Program, Scheme
 from bot.core.safety import scan
 from bot.incentives.tracker import item_specs, pushes
 from bot.storage.base import Store
@@ -207,15 +207,12 @@ async def _matches(store: FeedStore, update: StatusUpdate) -> list[int]:
     return []
 
 
-async def apply_update(
-    store: FeedStore, program: Program, update: StatusUpdate, now: datetime
-) -> Result:
-    """Applies one update to every participant it matches (one person may be on two channels),
-    each atomically with its pushed messages; RowError if the item is not in their scheme."""
-    ids = await _matches(store, update)
-    if not ids:
-        return Result.UNMATCHED
-    changed = False
+async def _targets(
+    store: FeedStore, program: Program, update: StatusUpdate, ids: Sequence[int]
+) -> list[tuple[int, Scheme, list[Item], Item]]:
+    """(participant, scheme, items, the item the update names) for each matched participant;
+    RowError if the item is not in a participant's scheme."""
+    found = []
     for pid in ids:
         participant = await store.participant_by_id(pid)
         if participant is None:
@@ -231,6 +228,26 @@ async def apply_update(
                 scheme=scheme.name,
                 keys=keys,
             )
+        found.append((pid, scheme, items, before))
+    return found
+
+
+async def check_update(store: FeedStore, program: Program, update: StatusUpdate) -> None:
+    """RowError if `update` could not be applied to a participant it matches (nothing written):
+    a request is checked whole before any of it is applied."""
+    await _targets(store, program, update, await _matches(store, update))
+
+
+async def apply_update(
+    store: FeedStore, program: Program, update: StatusUpdate, now: datetime
+) -> Result:
+    """Applies one update to every participant it matches (one person may be on two channels),
+    each atomically with its pushed messages; RowError if the item is not in their scheme."""
+    ids = await _matches(store, update)
+    if not ids:
+        return Result.UNMATCHED
+    changed = False
+    for pid, scheme, items, before in await _targets(store, program, update, ids):
         after = replace(
             before,
             status=update.status,

@@ -18,6 +18,7 @@ from bot.core.program import Program
 from bot.incentives.api import admin_routes
 from bot.storage.sqlite import SqliteStore
 from tests.feed import outbox, participant
+from tests.fuzz import NASTY_HEADERS, bodies, raw_post, raw_status
 
 TOKEN = "s3cret-token-for-tests-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -176,3 +177,40 @@ async def test_deep_nesting_is_400_not_500(
         "/admin/status", data=raw, headers={**AUTH, "Content-Type": "application/json"}
     )
     assert response.status == 400
+
+
+async def test_an_item_outside_the_participants_scheme_applies_nothing(
+    client: TestClient[web.Request, web.Application], engine: Engine, store: SqliteStore
+) -> None:
+    """Valid alone, but not in the matched participant's scheme: the whole request is 400 and
+    the first, good update is not applied either (checked before anything is written)."""
+    await participant(engine, store, "u1", "+6281234567890")
+    response = await client.post(
+        "/admin/status", json=[PAID, {**PAID, "item": "incentive.9"}], headers=AUTH
+    )
+    assert response.status == 400
+    error = (await response.json())["error"]
+    assert "update 1" in error and "nothing was applied" in error
+    assert await outbox(store) == []
+    assert await store.benefit_history(1) == []
+
+
+async def test_generated_malformed_bodies_are_4xx_and_apply_nothing(
+    client: TestClient[web.Request, web.Application], engine: Engine, store: SqliteStore
+) -> None:
+    await participant(engine, store, "u9", "+6289999999999")  # matched by none of them
+    valid = [PAID, [PAID, {**PAID, "item": "incentive.2"}], {"ref": "PK-AAAAAA", **PAID}]
+    for body in bodies(valid, count=150):
+        response = await client.post(
+            "/admin/status", data=body, headers={**AUTH, "Content-Type": "application/json"}
+        )
+        assert response.status < 500, body[:200]
+    for value in NASTY_HEADERS:
+        response = await client.post("/admin/status", json=PAID, headers={"Authorization": value})
+        assert response.status == 401
+    port = client.server.port
+    assert port is not None
+    status = await raw_status(
+        "127.0.0.1", port, raw_post("/admin/status", b"Authorization: Bearer \xff\xfe\xc3")
+    )
+    assert status == 401

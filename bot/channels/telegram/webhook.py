@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 from collections.abc import Callable
@@ -13,6 +12,9 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
+
+from bot.channels.telegram.shape import problem
+from bot.core.wire import BadInput, parse_json, same_secret
 
 log = logging.getLogger(__name__)
 
@@ -94,23 +96,26 @@ def webhook_routes(
 ) -> list[web.RouteDef]:
     """POST `path`: 401 without the secret header, 403 with a wrong one, else queue the update
     (and, with `answers`, answer the call with the reply's last message once it is handled)."""
-    expected = secret.encode()
 
     async def telegram_webhook(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER)
         if given is None:
             log.warning("telegram webhook call without secret token from %s", request.remote)
             return web.Response(status=401, text="missing secret token")
-        if not hmac.compare_digest(given.encode(), expected):
+        if not same_secret(given, secret):
             log.warning("telegram webhook call with a wrong secret token from %s", request.remote)
             return web.Response(status=403, text="wrong secret token")
         try:
-            data = json.loads(await request.read())
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                raise ValueError("not an update")
-        except Exception:
+            data = parse_json(await request.read())
+            update_id = data.get("update_id") if isinstance(data, dict) else None
+            if not isinstance(update_id, int) or isinstance(update_id, bool) or update_id < 0:
+                raise BadInput("not an update")
+        except BadInput:
             log.warning("telegram webhook call with an unreadable body")
             return web.Response(status=400, text="bad update")
+        if (where := problem(data)) is not None:  # Telegram must not retry it either
+            log.warning("telegram update %s skipped: %s has the wrong type", update_id, where)
+            return web.Response(text="ok")
         try:
             update = Update.de_json(data, application.bot)
         except Exception as exc:  # a shape this library cannot parse: Telegram must not retry
