@@ -69,7 +69,6 @@ class _Data:
     own_number: re.Pattern[str]
     link: re.Pattern[str]
     caution: re.Pattern[str]
-    impersonation: re.Pattern[str]
 
 
 @cache
@@ -92,7 +91,6 @@ def _data() -> _Data:
         own_number=alternation(raw["numbers"]["own_number"]),
         link=link,
         caution=alternation(raw["caution"]),
-        impersonation=alternation(raw["impersonation"]),
     )
 
 
@@ -221,7 +219,6 @@ def has_something_to_check(text: str, forwarded: bool) -> bool:
         or bool(_data().link.search(text))
         or bool(_PHONE.search(text))
         or bool(re.search(r"\.apk\b|(?<![\w.])@[a-z][\w.]{2,}", text, re.IGNORECASE))
-        or bool(_data().impersonation.search(text))
     )
 
 
