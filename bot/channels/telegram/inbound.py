@@ -25,7 +25,7 @@ from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.ext import (
     Application,
@@ -40,6 +40,7 @@ from telegram.ext import (
 )
 
 from bot.channels.outage import Outage, apology
+from bot.channels.telegram.content import forwarded, media_of
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.render import CallbackIds
 from bot.channels.telegram.sender import CHANNEL, TelegramSender
@@ -351,34 +352,6 @@ class TelegramChannel:
 
 
 _HANDLED = ("message", "callback_query", "my_chat_member")
-# Message fields -> what the participant sent (bot.core.domain.MEDIA), first match wins.
-_MEDIA = (
-    ("voice", "voice"),
-    ("audio", "voice"),
-    ("video_note", "video"),
-    ("sticker", "sticker"),
-    ("location", "location"),
-    ("venue", "location"),
-    ("contact", "contact"),
-    ("photo", "photo"),
-    ("video", "video"),
-    ("animation", "video"),
-    ("document", "document"),
-)
-
-
-def media_of(message: Message) -> str:
-    """What a message other than text is: "voice", "sticker", "location"... ("other")."""
-    return next((kind for field, kind in _MEDIA if getattr(message, field, None)), "other")
-
-
-def forwarded(message: Message) -> bool:
-    """Forwarded from someone else: `forward_origin` (Bot API 7.0+) or, from older servers,
-    `forward_from`/`forward_from_chat`/`forward_sender_name`/`forward_date`."""
-    if message.forward_origin is not None:
-        return True
-    old = ("forward_from", "forward_from_chat", "forward_sender_name", "forward_date")
-    return any(key in message.api_kwargs for key in old)
 
 
 def update_kind(update: Update) -> str:
