@@ -170,7 +170,9 @@ async def keep_unknown(ctx: Context, text: str, result: Result) -> None:
     pid = ctx.participant.id
     if pid is not None:
         guesses = [(name, score) for name, score in result.ranked[:3]]
-        redacted = keepable(text)  # no secrets, phone numbers or e-mail addresses
+        redacted = keepable(
+            text, ctx.program.public_numbers
+        )  # no secrets, phone numbers or e-mail addresses
         await ctx.store.record_unknown(
             pid, redacted, guesses, ctx.participant.step.value, ctx.now()
         )

@@ -1,10 +1,12 @@
 """Where each message goes: the conversation's whole state machine, in one ordered table.
 
-Order matters: unusable input and secrets first, then buttons, then commands (from anywhere),
-then the answer the current step is waiting for (a question typed instead is answered and the
-step asked again), then menu labels, then free text (understood by handlers/freetext.py: its
-INTENTS table says what each understood intent answers with). Whatever the handler says goes out
-as at most two messages (handlers/brevity.py), and the conversation's memory is saved.
+Order matters: unusable input and secrets first, then scams (a forwarded message, a link or a
+phone number checked against the official channels: handlers/scam_check.py), then buttons,
+then commands (from anywhere), then the answer the current step is waiting for (a question
+typed instead is answered and the step asked again), then menu labels, then free text
+(understood by handlers/freetext.py: its INTENTS table says what each understood intent answers
+with). Whatever the handler says goes out as at most two messages (handlers/brevity.py), and
+the conversation's memory is saved.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bot.core.i18n import LOCALES, Translator
 from bot.core.safety import Problem, clean, problem, scan
 from bot.nlu import classifier
 from bot.nlu.cues import cues
+from bot.nlu.scams import check as check_scam
 from handlers import (
     brevity,
     broadcasts,
@@ -41,6 +44,7 @@ from handlers import (
     privacy,
     purchase,
     reminders,
+    scam_check,
     stages,
     status,
     steps,
@@ -223,7 +227,7 @@ def _one_message(answer: list[Reply]) -> Reply:
 async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     """Sends one message to its handler (see the module docstring for the order)."""
     if msg.kind == InputKind.UNSUPPORTED:
-        return [guard.unsupported_reply(ctx), *await prompt(ctx, msg)]
+        return [await guard.unsupported(ctx, msg), *await prompt(ctx, msg)]
     if msg.kind == InputKind.CHOICE:
         _drop_question(ctx, msg.choice)
         return await _choice(ctx, msg)
@@ -238,7 +242,7 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
         if issue == Problem.EMOJI_ONLY:
             return await _emoji(ctx, msg, text)
         return [guard.problem_reply(ctx, issue), *await prompt(ctx, msg)]
-    found = scan(text)
+    found = scan(text, ctx.program.public_numbers)
     if found.secret is not None:
         # Warn, then answer what the rest of the message asks (the secret never goes further).
         warning = guard.secret_warning(ctx, found.kinds, text)
@@ -247,6 +251,19 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
         rest = await freetext.after_secret(ctx, replace(msg, text=found.redacted))
         return [warning, *(rest or await prompt(ctx, msg))]
     msg = replace(msg, text=text)
+    talking = ctx.participant.step == Step.HANDOFF  # a person reads it: no check
+    verdict = None if talking else check_scam(text, ctx.program, forwarded=msg.forwarded)
+    if verdict is not None and verdict.flagged:
+        return [await scam_check.warn(ctx, msg, verdict), *await prompt(ctx, msg)]
+    replies = await _text(ctx, msg, text)
+    if verdict is not None and scam_check.worth_naming(msg, verdict):
+        return [scam_check.official(ctx, verdict), *replies]
+    return replies
+
+
+async def _text(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
+    """A typed message without a secret or a scam: a command, a step's answer, a menu label
+    or free text."""
     if handler := _command(text):
         _drop_question(ctx, None)
         return await handler(ctx, msg)

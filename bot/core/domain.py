@@ -92,6 +92,14 @@ class Incoming:
     message_id: str | None = None
     # For a shared contact (kind CONTACT): whose contact it is, when the channel says so.
     contact_user_id: str | None = None
+    # Forwarded from someone else (Telegram's forward origin, WhatsApp's forwarded context).
+    forwarded: bool = False
+    # What an UNSUPPORTED message was (one of MEDIA), when the channel says so.
+    media: str | None = None
+
+
+# What an UNSUPPORTED message can be; the channels map their own types onto these.
+MEDIA = ("voice", "sticker", "location", "contact", "photo", "video", "document", "other")
 
 
 @dataclass

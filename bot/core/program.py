@@ -131,6 +131,7 @@ class Platform(_Strict):
     name: str
     line: LocalText
     schemes: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()  # its own sites (every subdomain counts)
 
 
 class Partner(_Strict):
@@ -150,6 +151,7 @@ class Partner(_Strict):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_until is None or day <= self.valid_until
         )
+    domains: tuple[str, ...] = ()  # its own sites (every subdomain counts)
 
 
 class ReminderRule(_Strict):
@@ -200,6 +202,26 @@ class OfficialHelp(_Strict):
     survey_email_subject: str
 
 
+class OfficialChannels(_Strict):
+    """Where the program really speaks: a forwarded message or a link is checked against
+    these (bot/nlu/scams.py). A domain counts with every subdomain."""
+
+    domains: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()  # social media accounts, "@prakerja.go.id"
+    phones: tuple[str, ...] = ()  # help lines, however typed
+    app_stores: tuple[str, ...] = ()  # where an app may come from (Prakerja itself has none)
+    other_domains: tuple[str, ...] = ()  # government sites named in official notices
+    report_site: str = ""  # where a fake site or account is reported (besides the program)
+
+    @field_validator("domains", "other_domains", "app_stores")
+    @classmethod
+    def _bare(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for domain in value:
+            if not re.fullmatch(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", domain):
+                raise ValueError(f"not a bare domain like prakerja.go.id: {domain!r}")
+        return value
+
+
 class ProgramInfo(_Strict):
     name: str
     started_on: date
@@ -220,6 +242,7 @@ class Program(_Strict):
 
     program: ProgramInfo
     official_help: OfficialHelp
+    official_channels: OfficialChannels = OfficialChannels()
     timings: Timings
     reminders: Reminders
     schemes: dict[str, Scheme] = Field(min_length=1)
@@ -264,6 +287,16 @@ class Program(_Strict):
             return wave.opened_on or wave.announced_on
         key = self.scheme_for_wave(number)
         return self.schemes[key].announced_from if key is not None else None
+
+    @cached_property
+    def public_numbers(self) -> frozenset[str]:
+        """The program's and partners' help lines, digits only: never a participant's secret."""
+        numbers = [
+            self.official_help.contact_centre,
+            *self.official_channels.phones,
+            *(p.customer_service for p in self.partners),
+        ]
+        return frozenset(d for n in numbers if len(d := re.sub(r"\D", "", n)) >= 3)
 
     @cached_property
     def deadline_zone(self) -> ZoneInfo:
