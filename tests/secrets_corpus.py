@@ -9,18 +9,19 @@ from bot.core.safety import Secret
 
 CORPUS = Path(__file__).parent / "data" / "secrets_corpus.tsv"
 
-# A label of the corpus -> the kind the detector reports and the warning's Indonesian name.
-LABELS: dict[str, tuple[Secret, str]] = {
-    "otp": (Secret.OTP, "kode OTP"),
-    "pin": (Secret.PIN, "PIN"),
-    "password": (Secret.PASSWORD, "password"),
-    "cvv": (Secret.CVV, "kode CVV"),
-    "nik": (Secret.IDENTITY, "NIK"),
-    "kk": (Secret.IDENTITY, "nomor KK"),
-    "card": (Secret.IDENTITY, "nomor kartu bank"),
-    "prakerja_card": (Secret.IDENTITY, "nomor Kartu Prakerja"),
-    "identity": (Secret.IDENTITY, "NIK, nomor KK, atau nomor kartu"),
-    "account": (Secret.ACCOUNT, "nomor rekening bank"),
+# A label of the corpus -> the kind the detector reports and the warning's name for it in
+# Indonesian and in English (a message in English is answered in English).
+LABELS: dict[str, tuple[Secret, str, str]] = {
+    "otp": (Secret.OTP, "kode OTP", "OTP code"),
+    "pin": (Secret.PIN, "PIN", "PIN"),
+    "password": (Secret.PASSWORD, "password", "password"),
+    "cvv": (Secret.CVV, "kode CVV", "CVV code"),
+    "nik": (Secret.IDENTITY, "NIK", "NIK"),
+    "kk": (Secret.IDENTITY, "nomor KK", "KK number"),
+    "card": (Secret.IDENTITY, "nomor kartu bank", "bank card number"),
+    "prakerja_card": (Secret.IDENTITY, "nomor Kartu Prakerja", "Kartu Prakerja card number"),
+    "identity": (Secret.IDENTITY, "NIK, nomor KK, atau nomor kartu", "NIK, KK or card number"),
+    "account": (Secret.ACCOUNT, "nomor rekening bank", "bank account number"),
 }
 
 
@@ -37,6 +38,10 @@ class Line:
     @property
     def names(self) -> list[str]:
         return [LABELS[label][1] for label in self.labels]
+
+    @property
+    def names_en(self) -> list[str]:
+        return [LABELS[label][2] for label in self.labels]
 
 
 def load() -> list[Line]:
