@@ -15,7 +15,7 @@ from bot.core.i18n import LOCALES
 from bot.core.phones import normalise_phone
 from bot.core.program import Program
 from bot.storage.base import Store, StoreBusy
-from bot.storage.retry import retry_busy
+from bot.storage.retry import is_outage, retry_busy
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,9 @@ class Engine:
             replies = await self.router(ctx, msg)
         except StoreBusy:
             raise  # handled again by `handle`
-        except Exception:
+        except Exception as exc:
+            if is_outage(exc):
+                raise  # the channel holds the message until the database can be written
             log.exception("handling failed for participant %s", participant.id)
             return [Reply(ctx.t._("Sorry, something went wrong on my side. Please try again."))]
         if ctx.deleted:

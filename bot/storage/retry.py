@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
+
+import psycopg
 
 from bot.storage.base import StoreBusy
 
@@ -37,3 +41,20 @@ async def retry_busy(
             await asyncio.sleep(delay)
             delay *= 2
     raise AssertionError("unreachable")
+
+
+_OUTAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS})
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    """True when the database cannot be written now (still busy after the retries, the disk
+    full, the file read-only, an I/O error, the server gone) rather than a bug: the message
+    can be handled once it passes."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, StoreBusy | sqlite3.OperationalError | psycopg.OperationalError):
+            return True
+        if isinstance(exc, OSError) and exc.errno in _OUTAGE_ERRNOS:
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False

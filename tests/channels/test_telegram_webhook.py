@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from telegram import Update
 
 from bot.app.runner import run_services
 from bot.app.web import build_web_app
@@ -253,3 +254,50 @@ async def test_run_in_polling_mode_end_to_end(tmp_path: Path, clock: FakeClock) 
         assert "setWebhook" not in api.state.methods()
         assert "deleteWebhook" in api.state.methods()
         assert api.state.unexpected == []
+
+
+@pytest.mark.parametrize("mode", ["webhook", "polling"])
+async def test_a_thousand_message_flood_starves_nobody(
+    answering: Client,
+    answering_app: TelegramApplication,
+    recording_request: RecordingRequest,
+    bot_api: BotApiState,
+    mode: str,
+) -> None:
+    """User 7 sends 1,000 messages while their first reply is held: user 8 is still answered
+    at once; user 7 gets their queued messages answered and one "slow down" for the rest, and
+    every webhook call returns."""
+    release = asyncio.Event()
+    recording_request.holds.append(("sendMessage", lambda p: str(p["chat_id"]) == "7", release))
+    headers = {SECRET_HEADER: SECRET}
+    flood = [text_json(f"halo {n}", user_id=7) for n in range(1000)]
+    if mode == "webhook":
+        calls = [
+            asyncio.create_task(answering.post("/telegram", json=u, headers=headers))
+            for u in flood
+        ]
+    else:  # polling: the updates go straight into the application's queue
+        for u in flood:
+            await answering_app.update_queue.put(Update.de_json(u, answering_app.bot))
+        calls = []
+    processor = answering_app.update_processor
+    assert isinstance(processor, OrderedUpdateProcessor)
+    for _ in range(5000):
+        if processor.dropped >= 900:
+            break
+        await asyncio.sleep(0.002)
+    other = await asyncio.wait_for(
+        answering.post("/telegram", json=text_json("/start", user_id=8), headers=headers), 5
+    )
+    assert other.status == 200 and not release.is_set()  # answered while 7's flood waits
+    release.set()
+    responses = await asyncio.gather(*calls)
+    assert all(r.status == 200 for r in responses)
+    await answering_app.update_queue.join()
+    for _ in range(500):
+        if not processor.queued_behind(Update.de_json(flood[0], None)):
+            break
+        await asyncio.sleep(0.01)
+    slow = [t for t in bot_api.texts(7) if "Pelan-pelan" in t]
+    assert len(slow) == 1
+    assert processor.dropped >= 1000 - 1 - 20 - 1

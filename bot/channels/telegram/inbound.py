@@ -12,7 +12,8 @@ Then, in order (the first that matches wins; order matters!):
 3. callback queries (inline buttons): answered at once, then routed as a CHOICE.
 4. a shared contact: CONTACT with the phone number (only the sender's own contact).
 5. text (commands included): TEXT.
-6. any other message (sticker, photo, voice, location, …): UNSUPPORTED.
+6. any other message (sticker, photo, voice, location, …): UNSUPPORTED, with what it was.
+A forwarded message is marked `forwarded` (checked against the official channels).
 """
 
 from __future__ import annotations
@@ -38,17 +39,20 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.outage import Outage, apology
+from bot.channels.telegram.content import forwarded, media_of
+from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.render import CallbackIds
 from bot.channels.telegram.sender import CHANNEL, TelegramSender
 from bot.channels.telegram.webhook import WebhookAnswers
 from bot.conversation.engine import Engine, pick_locale
 from bot.core.clock import Clock
-from bot.core.domain import Incoming, InputKind
+from bot.core.domain import Incoming, InputKind, Reply
 from bot.core.i18n import N_, Translator
 from bot.core.outbound import Delivery, Outbound, Outcome
 from bot.outbox.notices import REPLY_KIND, REPLY_RETRY_SECONDS
 from bot.storage.base import Store
-from bot.storage.retry import retry_busy
+from bot.storage.retry import is_outage, retry_busy
 from handlers.reply_later import payload_of
 
 log = logging.getLogger(__name__)
@@ -85,6 +89,8 @@ class TelegramChannel:
         self.default_locale = default_locale
         self.answers = answers  # webhook mode: the last message rides in the webhook answer
         self._told_groups: OrderedDict[int, None] = OrderedDict()
+        self.outage = Outage(clock)
+        self._queue: asyncio.Queue[object] | None = None
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         """The ordered handler list (see the module docstring)."""
@@ -102,6 +108,10 @@ class TelegramChannel:
         application.add_handler(TypeHandler(object, self.on_any), group=-1)
         application.add_handlers(self.handlers())
         application.add_error_handler(self.on_error)
+        self._queue = application.update_queue
+        processor = application.update_processor
+        if isinstance(processor, OrderedUpdateProcessor):
+            processor.on_overflow(self.on_overflow)
 
     # the gate every update passes first -------------------------------------------------------
 
@@ -128,7 +138,7 @@ class TelegramChannel:
             ),
             what="update claim",
         )
-        if not claimed:
+        if not claimed and not self.outage.handed_back(update.update_id):
             log.info("telegram update %s already processed; ignored", update.update_id)
             raise ApplicationHandlerStop
 
@@ -143,6 +153,7 @@ class TelegramChannel:
         choice: str | None = None,
         phone: str | None = None,
         contact_user_id: str | None = None,
+        media: str | None = None,
     ) -> Incoming:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
@@ -159,10 +170,13 @@ class TelegramChannel:
             choice=choice,
             phone=phone,
             contact_user_id=contact_user_id,
+            forwarded=forwarded(message) if message is not None else False,
+            media=media,
         )
 
     async def _answer(self, update: Update, msg: Incoming) -> None:
         replies = await self.engine.handle(msg)
+        self.outage.done(update.update_id)
         locale = self.default_locale
         if any(r.request_contact for r in replies):  # the contact button needs a label
             participant = await self.store.get_participant(CHANNEL, msg.user_id)
@@ -241,7 +255,9 @@ class TelegramChannel:
         assert message is not None and message.contact is not None and user is not None
         contact = message.contact
         if contact.user_id != user.id:
-            await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
+            await self._answer(
+                update, self._incoming(update, InputKind.UNSUPPORTED, media="contact")
+            )
             return
         await self._answer(
             update,
@@ -254,8 +270,27 @@ class TelegramChannel:
         )
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
-        """Stickers, photos, voice notes, locations…: the engine asks for text."""
-        await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
+        """Stickers, photos, voice notes, locations…: the engine asks for text (saying what)."""
+        message = update.effective_message
+        kind = media_of(message) if message is not None else "other"
+        await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED, media=kind))
+
+    async def on_overflow(self, update: Update) -> None:
+        """A flood's first dropped message: one short "slow down" instead of an answer to
+        each (the messages already queued are still answered, in order)."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or chat.type != ChatType.PRIVATE:
+            return
+        participant = await self.store.get_participant(CHANNEL, str(user.id))
+        locale = participant.locale if participant else self.default_locale
+        t = Translator(locale, participant.timezone if participant else "Asia/Jakarta")
+        text = t._(
+            "Slow down a little 🙏 I answer one message at a time: I'll reply to what you "
+            "already sent, no need to send it again."
+        )
+        outbound = Outbound(str(chat.id), (Reply(text),), locale=locale)
+        delivery = await self.sender.send(outbound, reply=True)
+        log.warning("telegram user %s is flooding: %s", user.id, delivery.outcome.value)
 
     async def on_group(self, update: Update, context: Context) -> None:
         """In a group: say once that the bot works in private chat; keep nothing about anyone."""
@@ -287,10 +322,27 @@ class TelegramChannel:
         elif status == ChatMemberStatus.MEMBER:
             await self.store.set_unreachable(CHANNEL, user_id, False)
 
+    async def _hold(self, update: Update) -> None:
+        """The database could not be written: one apology, and the update handled again later
+        (it is never consumed unanswered, in polling or webhook mode)."""
+        queue, user, chat = self._queue, update.effective_user, update.effective_chat
+        assert queue is not None
+        log.warning("telegram update %s held: the database cannot be written", update.update_id)
+        if not self.outage.hold(update.update_id, lambda: queue.put(update)):
+            log.error("telegram update %s lost: too many held already", update.update_id)
+        if user is None or chat is None or not self.outage.apology_due(str(user.id)):
+            return
+        t = Translator(pick_locale(user.language_code, self.default_locale), "Asia/Jakarta")
+        outbound = Outbound(str(chat.id), (Reply(apology(t)),), locale=t.locale)
+        await self.sender.send(outbound, reply=True)
+
     async def on_error(self, update: object, context: Context) -> None:
         """The one error path: log with the traceback, never the message text; the update's
         claim is released so Telegram's retry of it is handled."""
         update_id = update.update_id if isinstance(update, Update) else None
+        if isinstance(update, Update) and is_outage(context.error):
+            await self._hold(update)
+            return
         log.error("error handling update %s", update_id, exc_info=context.error)
         if update_id is not None:
             try:

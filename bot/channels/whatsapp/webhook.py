@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from bot.channels.outage import Outage, apology
 from bot.channels.whatsapp.inbound import (
     InboundMessage,
     NumberChange,
@@ -41,10 +42,11 @@ from bot.channels.whatsapp.sender import (
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
 from bot.core.domain import Reply
+from bot.core.i18n import Translator
 from bot.core.outbound import Delivery, Outcome
 from bot.core.wire import BadInput, parse_json, same_secret
 from bot.outbox.notices import REPLY_KIND, REPLY_RETRY_SECONDS
-from bot.storage.retry import retry_busy
+from bot.storage.retry import is_outage, retry_busy
 from bot.storage.sqlite import SqliteStore
 from handlers.reply_later import payload_of
 
@@ -93,6 +95,7 @@ class WhatsAppService:
         self._tails: dict[str, asyncio.Task[None]] = {}
         # Ids already re-keyed in this process (a cache: the store is the truth), bounded.
         self._rekeyed: OrderedDict[str, None] = OrderedDict()
+        self.outage = Outage(clock, sleep)
         self.processed = 0  # messages handled (not counting duplicates), for tests and logs
         self.duplicates = 0
 
@@ -160,8 +163,25 @@ class WhatsAppService:
             await asyncio.wait([previous])
         try:
             await self.handle_message(message)
-        except Exception:
-            log.exception("whatsapp message %s failed", message.wamid)
+            self.outage.done(message.wamid)
+        except Exception as exc:
+            if is_outage(exc):
+                await self._hold(message)
+            else:
+                log.exception("whatsapp message %s failed", message.wamid)
+
+    async def _hold(self, message: InboundMessage) -> None:
+        """The database could not be written: one apology, the message handled again later."""
+        log.warning("whatsapp message %s held: the database cannot be written", message.wamid)
+
+        async def again() -> None:
+            self.dispatch(WebhookBatch(messages=[message]))
+
+        if not self.outage.hold(message.wamid, again):
+            log.error("whatsapp message %s lost: too many held already", message.wamid)
+        if self.outage.apology_due(message.user_id):
+            t = Translator(self.engine.default_locale, "Asia/Jakarta")
+            await self.sender.reply(message.chat_id, [Reply(apology(t))], t.locale)
 
     async def _changed(self, previous: asyncio.Task[None] | None, change: NumberChange) -> None:
         if previous is not None:
@@ -189,6 +209,7 @@ class WhatsAppService:
     async def close(self) -> None:
         """Finishes what was scheduled, then closes the HTTP client."""
         await self.drain()
+        await self.outage.close()
         await self.sender.close()
 
     # one message ----------------------------------------------------------------------------
@@ -211,7 +232,7 @@ class WhatsAppService:
             ),
             what="whatsapp message claim",
         )
-        if not claimed:
+        if not claimed and not self.outage.handed_back(message.wamid):
             self.duplicates += 1
             log.info("whatsapp message %s already processed; ignored", message.wamid)
             return
