@@ -66,7 +66,7 @@ def partner_named(program: Program, text: str) -> Partner | None:
 
 def partners_on(program: Program, day: date | None) -> list[Partner]:
     """The partners that could receive the incentive on `day` (all of them when unknown)."""
-    return [p for p in program.partners if p.since is None or day is None or p.since <= day]
+    return [p for p in program.partners if day is None or p.valid_on(day)]
 
 
 def _scheme(program: Program, who: Who) -> Scheme:
