@@ -2,10 +2,14 @@
 was chosen; docs/screenshots.md has the figures).
 
 Usage (from the repository):
-    .venv/bin/python bench/ocr_engines.py --engine tesseract [--count 150] [--psm 4]
+    .venv/bin/python bench/ocr_engines.py --engine tesserocr [--count 150] [--psm 4]
+    .venv/bin/python bench/ocr_engines.py --engine tesseract    # the same through pytesseract
     PYTHONPATH=. OTHER_VENV/bin/python bench/ocr_engines.py --engine rapidocr
 
-`rapidocr` is rapidocr-onnxruntime 1.4.4 (its PP-OCRv4 models ship inside the wheel), installed
+`tesserocr` drives Tesseract's C API in memory (the wheel bundles libtesseract; Debian's
+tesseract-ocr-ind gives the language data); `tesseract` runs the Debian binary through
+pytesseract (a temporary file per image; pip install pytesseract to try it). `rapidocr` is
+rapidocr-onnxruntime 1.4.4 (its PP-OCRv4 models ship inside the wheel), installed
 in a separate virtualenv: it is not a dependency of the bot. Pin to one core with
 `taskset -c 0`. For each synthetic screenshot (tests/screenshots.py) it counts the status
 labels found in the recognised text (case and spacing aside, one or two letters' difference
@@ -69,6 +73,20 @@ def tesseract(psm: int, lang: str) -> Callable[[bytes], str]:
     return read
 
 
+def tesserocr_engine(psm: int, lang: str) -> Callable[[bytes], str]:
+    import tesserocr
+
+    from bot.vision.ocr import tessdata
+
+    api = tesserocr.PyTessBaseAPI(path=tessdata(), lang=lang, psm=psm)
+
+    def read(data: bytes) -> str:
+        api.SetImage(_prepare(data))
+        return str(api.GetUTF8Text())
+
+    return read
+
+
 def rapidocr() -> Callable[[bytes], str]:
     from rapidocr_onnxruntime import RapidOCR
 
@@ -83,12 +101,17 @@ def rapidocr() -> Callable[[bytes], str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--engine", choices=("tesseract", "rapidocr"), default="tesseract")
+    parser.add_argument("--engine", choices=("tesseract", "tesserocr", "rapidocr"), default="tesseract")
     parser.add_argument("--count", type=int, default=150)
     parser.add_argument("--psm", type=int, default=4)
     parser.add_argument("--lang", default="ind")
     args = parser.parse_args()
-    read = tesseract(args.psm, args.lang) if args.engine == "tesseract" else rapidocr()
+    if args.engine == "tesseract":
+        read = tesseract(args.psm, args.lang)
+    elif args.engine == "tesserocr":
+        read = tesserocr_engine(args.psm, args.lang)
+    else:
+        read = rapidocr()
     screens = corpus(args.count)
     found = total = 0
     times: list[float] = []
