@@ -15,7 +15,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFilter, ImageOps, UnidentifiedImageError
 
 from bot.core.domain import Picture, PictureProblem
 from bot.vision.limits import Limits
@@ -67,7 +67,11 @@ def prepare(image: Image.Image) -> Image.Image:
         factor = _TARGET / width if width > _WIDE else _NARROW / width
         size = (round(width * factor), max(1, round(height * factor)))
         grey = grey.resize(size, Image.Resampling.LANCZOS)
-    return ImageOps.autocontrast(grey)
+    # Flatten the background (cards, bands, glare): the local background is the lightest
+    # level around each point; what is darker than it is text, however faint.
+    small = grey.reduce(4).filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(2))
+    background = small.resize(grey.size, Image.Resampling.BILINEAR)
+    return ImageOps.invert(ImageOps.autocontrast(ImageChops.subtract(background, grey), cutoff=1))
 
 
 def recognise(image: Image.Image) -> str:
