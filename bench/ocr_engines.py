@@ -32,9 +32,9 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PIL import Image, ImageChops, ImageOps  # noqa: E402
+from PIL import Image, ImageChops, ImageOps
 
-from tests.screenshots import INCENTIVE_STATUSES, SELECTION_STATUSES, corpus, render  # noqa: E402
+from tests.screenshots import INCENTIVE_STATUSES, SELECTION_STATUSES, corpus, render
 
 LABELS = {**INCENTIVE_STATUSES, **SELECTION_STATUSES}
 _BY_MEANING = {meaning: label for label, meaning in LABELS.items()}
@@ -101,7 +101,8 @@ def rapidocr() -> Callable[[bytes], str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--engine", choices=("tesseract", "tesserocr", "rapidocr"), default="tesseract")
+    engines = ("tesserocr", "tesseract", "rapidocr")
+    parser.add_argument("--engine", choices=engines, default="tesserocr")
     parser.add_argument("--count", type=int, default=150)
     parser.add_argument("--psm", type=int, default=4)
     parser.add_argument("--lang", default="ind")

@@ -62,9 +62,13 @@ _CHIP = {
     "processing": (21, 101, 192),
     "waiting_training": (96, 96, 96),
 }
-MONTHS = (
-    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
-).split()
+MONTHS = [
+    *("Januari", "Februari", "Maret", "April", "Mei", "Juni"),
+    *("Juli", "Agustus", "September", "Oktober", "November", "Desember"),
+]
+
+
+NAMES = ("Budi Santoso", "Siti Rahmawati", "Agus Salim")
 
 
 def fonts() -> list[str]:
@@ -338,7 +342,7 @@ def make_screen(seed: int) -> Screen:
         balance=rng.choice(("Rp1.000.000", "Rp150.000", "Rp0")) if rng.random() < 0.7 else None,
         card_number=_digits(rng, 16, "52") if rng.random() < 0.6 else None,
         nik=_digits(rng, 16, "32") if rng.random() < 0.2 else None,
-        name=rng.choice(("Budi Santoso", "Siti Rahmawati", "Agus Salim")) if rng.random() < 0.2 else None,
+        name=rng.choice(NAMES) if rng.random() < 0.2 else None,
         phone=f"0812{_digits(rng, 8)}" if rng.random() < 0.2 else None,
         banner="Insentif Anda gagal dicairkan" if failed and rng.random() < 0.5 else None,
         selection=rng.choice(list(SELECTION_STATUSES)) if page == "selection" else None,

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.channels",),  # the package itself and what its channels share (parts)
     ("handlers",),
     ("bot.conversation",),
-    ("bot.nlu", "bot.outbox", "bot.incentives"),
+    ("bot.nlu", "bot.outbox", "bot.incentives", "bot.vision"),
     ("bot.storage",),
     ("bot.core",),
 ]
@@ -37,6 +37,9 @@ ONLY_IN: dict[str, tuple[str, ...]] = {
     "requests": (),
     "urllib.request": (),
     "http.client": (),
+    "tesserocr": ("bot.vision",),
+    "PIL": ("bot.vision",),
+    "multiprocessing": ("bot.vision", "bot.app"),
     "aiohttp": ("bot.app", "bot.channels", "bot.console", "bot.incentives.api"),
 }
 

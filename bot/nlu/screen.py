@@ -26,11 +26,15 @@ _ROW = re.compile(
 )
 _SURVEY = ("survei", "survey")
 _DATE = re.compile(r"\b(?P<day>\d{1,2})\s+(?P<month>[a-z]{3,9})\s+(?P<year>20\d{2})\b")
-_MONTHS = (
-    "januari februari maret april mei juni juli agustus september oktober november desember"
-).split()
+_MONTHS = [
+    *("januari", "februari", "maret", "april", "mei", "juni"),
+    *("juli", "agustus", "september", "oktober", "november", "desember"),
+]
 _BALANCE = re.compile(r"\bsaldo(?:\s+pelatihan)?\b[^\n\d]{0,20}\n?\s*rp\.?\s?(?P<amount>\d[\d.]*)")
-_CERTIFICATE = re.compile(r"\bsertifikat\b.{0,60}\b(?:terbit|lihat|unduh|download)\b|\b(?:lihat|unduh)\s+sertifikat\b", re.S)
+_CERTIFICATE = re.compile(
+    r"\bsertifikat\b.{0,60}\b(?:terbit|lihat|unduh|download)\b|\b(?:lihat|unduh)\s+sertifikat\b",
+    re.S,
+)
 _SELECTION = ("not_selected", "no_wave", "selection_processing")
 _BANNER_WORDS = ("anda", "kamu", "dicairkan")
 

@@ -73,7 +73,7 @@ class Reader:
     def preload() -> None:
         """Has the fork server load the OCR modules once (call before the first read)."""
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["bot.vision.ocr", "bot.vision.worker"])  # type: ignore[attr-defined]
+        ctx.set_forkserver_preload(["bot.vision.ocr", "bot.vision.worker"])
 
     async def read(self, data: bytes) -> Picture:
         """The picture's redacted text, or why it was not read (never raises)."""
