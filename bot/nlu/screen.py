@@ -25,7 +25,7 @@ _ROW = re.compile(
     r"(?:ke\s*-?\s*)?(?P<number>\d)\b"
 )
 _SURVEY = ("survei", "survey")
-_DATE = re.compile(r"\b(?P<day>\d{1,2})\s+(?P<month>[a-z]{3,9})\s+(?P<year>20\d{2})\b")
+_DATE = re.compile(r"(?<!\d)(?P<day>\d{1,2})\s*(?P<month>[a-z]{3,9})\s*(?P<year>20\d{2})\b")
 _MONTHS = [
     *("januari", "februari", "maret", "april", "mei", "juni"),
     *("juli", "agustus", "september", "oktober", "november", "desember"),

@@ -21,6 +21,17 @@ _LABELS = re.compile(
     r"|no\.?\s*rek|nomor\s+(?:hp|handphone|telepon|ponsel)|no\.?\s*(?:hp|telp)|telepon|e-?mail)\b",
     re.IGNORECASE,
 )
+_MONTH = (
+    r"jan(?:uari)?|feb(?:ruari)?|mar(?:et)?|apr(?:il)?|mei|jun[il]?|jul[il]?|agu(?:stus)?|agt"
+    r"|sep(?:tember)?|okt(?:ober)?|nov(?:ember)?|des(?:ember)?"
+)
+# What stays as read: dates ("15 Juni 2021", "15Juni 2021", "15/06/2021") and Rupiah amounts.
+_KEPT = re.compile(
+    rf"(?<!\d)\d{{1,2}}\s?(?:{_MONTH})\.?\s?(?:19|20)\d{{2}}(?!\d)"
+    r"|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}(?!\d)"
+    r"|\brp\.?\s?\d{1,3}(?:[.,]\d{3})*(?![\d.,]\d)",
+    re.IGNORECASE,
+)
 _CARD_LABEL = re.compile(r"\b(?:nomor|no\.?)\s+kartu\b|\bkartu\s+prakerja\b", re.IGNORECASE)
 _CARD = re.compile(r"(?<!\d)(?:\d[ \-.]?){14,16}\d(?!\d)")
 _NUMBER = re.compile(r"(?<![\d.,])\d(?:[ \-.]?\d){4,}(?!\d)")
@@ -68,4 +79,30 @@ def redact(raw: str) -> Redacted:
                 if j < len(lines):
                     lines[j] = _numbers_out(lines[j])
     text = unnamed("\n".join(lines))
-    return Redacted(keepable(text), card)
+    # Dates and amounts are set aside while the rest is scrubbed (a year is no PIN).
+    kept: list[str] = []
+
+    def aside(match: re.Match[str]) -> str:
+        kept.append(match.group())
+        return f"⟦{_letters(len(kept) - 1)}⟧"
+
+    scrubbed = keepable(_KEPT.sub(aside, text))
+    restored = re.sub(r"⟦([a-z]+)⟧", lambda m: kept[_index(m.group(1))], scrubbed)
+    return Redacted(restored, card)
+
+
+def _letters(number: int) -> str:
+    """0 → "a", 25 → "z", 26 → "ba": a placeholder without digits."""
+    out = ""
+    while True:
+        out = chr(ord("a") + number % 26) + out
+        number //= 26
+        if number == 0:
+            return out
+
+
+def _index(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("a")
+    return number

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 from telegram.request import BaseRequest, RequestData
@@ -227,8 +228,8 @@ class RecordingRequest(BaseRequest):
         if self.fail_with is not None:
             exc, self.fail_with = self.fail_with, None
             raise exc
-        if f"/file/bot{TOKEN}/" in url:  # a file download (TELEGRAM_BASE_FILE_URL)
-            return self.state.download(url.split(f"/file/bot{TOKEN}/", 1)[1])
+        if f"/file/bot{TOKEN}/" in unquote(url):  # a file download (TELEGRAM_BASE_FILE_URL)
+            return self.state.download(unquote(url).split(f"/file/bot{TOKEN}/", 1)[1])
         endpoint = url.rsplit("/", 1)[-1]
         params = _decode(request_data.json_parameters) if request_data else {}
         for method, condition, event in self.holds:
