@@ -51,7 +51,7 @@ def _digits(match: re.Match[str]) -> str:
     run = match.group()
     digits = sum(c.isdigit() for c in run)
     letters = sum(c.isalpha() or c == "|" for c in run)
-    if digits >= 4 and letters * 3 <= digits:
+    if digits >= 4 and letters <= digits:
         return run.translate(_AS_DIGIT)
     return run
 
