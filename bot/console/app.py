@@ -227,7 +227,15 @@ class Console:
 
     def routes(self) -> list[web.RouteDef]:
         """Every console route, under /console/."""
-        from bot.console import audit, broadcasts, handoffs, imports, participants, unknown
+        from bot.console import (
+            audit,
+            broadcasts,
+            flagged,
+            handoffs,
+            imports,
+            participants,
+            unknown,
+        )
 
         async def root(request: web.Request) -> web.StreamResponse:
             raise web.HTTPSeeOther(f"{PREFIX}/")
@@ -241,7 +249,7 @@ class Console:
             web.get(PREFIX + "/lang/{lang}", self.set_language),
             web.get(PREFIX + "/static/{name}", self.static),
         ]
-        for module in (participants, handoffs, broadcasts, imports, audit, unknown):
+        for module in (participants, handoffs, broadcasts, imports, audit, unknown, flagged):
             found += module.routes(self)
         return found
 

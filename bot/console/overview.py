@@ -1,5 +1,6 @@
 """The overview page: the funnel of the program's steps (filterable by wave and scheme),
-deadlines passed without a purchase, open handoffs, messages not understood today."""
+deadlines passed without a purchase, open handoffs, messages not understood today, messages
+flagged as scams and messages the bot cannot read (per kind) in the last 7 days."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.console.auth import Session
 from bot.console.chart import funnel_svg
 from bot.console.render import ZONE, translator
 from bot.console.segments import SegmentError, parse_segment
+from bot.core.domain import MEDIA
 from bot.core.i18n import N_
 from bot.storage.segments import FUNNEL, Segment
 
@@ -34,6 +36,19 @@ STEP_LABELS = {
 }
 
 
+# What participants sent that the bot cannot read (bot/core/domain.py MEDIA).
+MEDIA_LABELS = {
+    "voice": N_("Voice notes"),
+    "sticker": N_("Stickers"),
+    "location": N_("Locations"),
+    "contact": N_("Contacts"),
+    "photo": N_("Photos"),
+    "video": N_("Videos"),
+    "document": N_("Documents"),
+    "other": N_("Other"),
+}
+
+
 async def overview(console: Console, request: web.Request, session: Session) -> web.Response:
     t = translator(request)
     values = {k: v for k, v in request.query.items() if k in ("wave", "scheme")}
@@ -45,6 +60,8 @@ async def overview(console: Console, request: web.Request, session: Session) -> 
     counts, counted_at = await cached_funnel(console, segment)
     rows = [(t._(STEP_LABELS[step]), counts.get(step, 0)) for step in FUNNEL]
     unknown_today = await unknown_count(console)
+    week = console.clock.now() - timedelta(days=7)
+    media = await console.reader.count_media(week)
     return console.page(
         request,
         session,
@@ -54,6 +71,8 @@ async def overview(console: Console, request: web.Request, session: Session) -> 
         chart=funnel_svg(rows, t._("Participants per step")),
         handoffs_open=await console.store.count_active_handoffs(),
         unknown_today=unknown_today,
+        media=[(t._(MEDIA_LABELS[kind]), media.get(kind, 0)) for kind in MEDIA],
+        flagged_week=len(await console.reader.flagged_times(week)),
         values=values,
         schemes=list(console.program.schemes),
         error=error,

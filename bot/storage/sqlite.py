@@ -18,6 +18,7 @@ from bot.core.domain import Participant, Step
 from bot.storage.base import StoreUnavailable
 from bot.storage.broadcasts import BroadcastMixin
 from bot.storage.console import ConsoleMixin
+from bot.storage.flagged import FlaggedMixin
 from bot.storage.handoffs import HandoffMixin
 from bot.storage.inbound import InboundMixin
 from bot.storage.incentives import IncentivesMixin
@@ -72,6 +73,7 @@ class SqliteStore(
     ConsoleMixin,
     HandoffMixin,
     BroadcastMixin,
+    FlaggedMixin,
 ):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 

@@ -13,7 +13,8 @@ Then, in order (the first that matches wins; order matters!):
 4. a shared contact: CONTACT with the phone number (only the sender's own contact).
 5. text (commands included): TEXT.
 6. a photo or image document: read (bot/channels/telegram/pictures.py, bot/vision), IMAGE.
-7. any other message (sticker, photo, voice, location, …): UNSUPPORTED.
+7. any other message (sticker, voice, location, …): UNSUPPORTED, with what it was.
+A forwarded message is marked `forwarded` (checked against the official channels).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from telegram.ext import (
 )
 
 from bot.channels.outage import Outage, apology
+from bot.channels.telegram.content import forwarded, media_of
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.pictures import read_picture
 from bot.channels.telegram.render import CallbackIds
@@ -158,6 +160,7 @@ class TelegramChannel:
         phone: str | None = None,
         contact_user_id: str | None = None,
         picture: Picture | None = None,
+        media: str | None = None,
     ) -> Incoming:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
@@ -175,6 +178,8 @@ class TelegramChannel:
             phone=phone,
             contact_user_id=contact_user_id,
             picture=picture,
+            forwarded=forwarded(message) if message is not None else False,
+            media=media,
         )
 
     async def _answer(self, update: Update, msg: Incoming) -> None:
@@ -258,7 +263,9 @@ class TelegramChannel:
         assert message is not None and message.contact is not None and user is not None
         contact = message.contact
         if contact.user_id != user.id:
-            await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
+            await self._answer(
+                update, self._incoming(update, InputKind.UNSUPPORTED, media="contact")
+            )
             return
         await self._answer(
             update,
@@ -285,8 +292,10 @@ class TelegramChannel:
         await self._answer(update, incoming)
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
-        """Stickers, photos, voice notes, locations…: the engine asks for text."""
-        await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
+        """Stickers, photos, voice notes, locations…: the engine asks for text (saying what)."""
+        message = update.effective_message
+        kind = media_of(message) if message is not None else "other"
+        await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED, media=kind))
 
     async def on_overflow(self, update: Update) -> None:
         """A flood's first dropped message: one short "slow down" instead of an answer to

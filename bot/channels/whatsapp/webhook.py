@@ -269,7 +269,7 @@ class WhatsAppService:
         if message.kind != InputKind.IMAGE or message.media_id is None:
             return message.incoming()
         if self.pictures is None:
-            return replace(message.incoming(), kind=InputKind.UNSUPPORTED, text="")
+            return replace(message.incoming(), kind=InputKind.UNSUPPORTED, text="", media="photo")
         return message.incoming(await self.pictures.read(message.media_id))
 
     async def _keep_for_later(
