@@ -90,22 +90,34 @@ def _day(line: str) -> date | None:
         return None
 
 
-def _place(screen: Screen, entry: StatusEntry, label: str, row: ScreenRow | None) -> None:
-    """A status read: to its line's row (or the row above it) while that one has none, else
-    to the first row still waiting for one, else beside the rows."""
-    if entry.meaning in _SELECTION:
+Lone = tuple[StatusEntry, str, ScreenRow | None]
+
+
+def _aside(screen: Screen, entry: StatusEntry, label: str) -> bool:
+    """A selection result or a banner: kept beside the rows (True), never in one."""
+    if entry.meaning in _SELECTION or any(w in label.split() for w in _BANNER_WORDS):
+        screen.banner = screen.banner or entry.meaning not in _SELECTION
         screen.others.append((entry, canonical(entry, label)))
+        return True
+    return False
+
+
+def _assign(screen: Screen, lone: list[Lone]) -> None:
+    """Statuses read on a line of their own. As many as the rows still without one (two or
+    more): a column of statuses, taken in order. Otherwise each goes to the row above it
+    while that one has none, else to the first row still waiting, else beside the rows."""
+    waiting = [row for row in screen.rows if row.entry is None]
+    if len(waiting) > 1 and len(lone) == len(waiting):
+        for row, (entry, label, _) in zip(waiting, lone, strict=True):
+            row.entry, row.label = entry, canonical(entry, label)
         return
-    if any(word in label.split() for word in _BANNER_WORDS):
-        screen.banner = True
-        screen.others.append((entry, canonical(entry, label)))
-        return
-    waiting = row if row is not None and row.entry is None else None
-    waiting = waiting or next((r for r in screen.rows if r.entry is None), None)
-    if waiting is None:
-        screen.others.append((entry, canonical(entry, label)))
-        return
-    waiting.entry, waiting.label = entry, canonical(entry, label)
+    for entry, label, above in lone:
+        target = above if above is not None and above.entry is None else None
+        target = target or next((r for r in screen.rows if r.entry is None), None)
+        if target is None:
+            screen.others.append((entry, canonical(entry, label)))
+        else:
+            target.entry, target.label = entry, canonical(entry, label)
 
 
 def read_screen(text: str) -> Screen:
@@ -113,21 +125,28 @@ def read_screen(text: str) -> Screen:
     screen = Screen()
     lowered = text.lower()
     current: ScreenRow | None = None
+    lone: list[Lone] = []
     for line in (part.strip() for part in lowered.splitlines()):
         if not line:
             continue
-        rest = line
+        rest, row = line, None
         if (match := _ROW.search(line)) is not None:
             kind = match.group("kind") or ""
-            current = ScreenRow(kind in _SURVEY, int(match.group("number")))
+            current = row = ScreenRow(kind in _SURVEY, int(match.group("number")))
             screen.rows.append(current)
             rest = line[match.end() :]
         context = "insentif " if screen.rows else ""  # inside the payment list
         for _, entry, label in find_statuses(context + rest):
-            _place(screen, entry, label, current)
+            if _aside(screen, entry, label):
+                continue
+            if row is not None and row.entry is None:  # on the row's own line
+                row.entry, row.label = entry, canonical(entry, label)
+            else:
+                lone.append((entry, label, current))
         day = _day(rest)
         if day is not None and current is not None and current.day is None:
             current.day = day
+    _assign(screen, lone)
     if (balance := _BALANCE.search(lowered)) is not None:
         screen.balance = int(balance.group("amount").replace(".", "") or 0)
     screen.certificate = bool(_CERTIFICATE.search(lowered))
