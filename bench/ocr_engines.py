@@ -32,7 +32,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PIL import Image, ImageChops, ImageOps
+from PIL import Image
 
 from tests.screenshots import INCENTIVE_STATUSES, SELECTION_STATUSES, corpus, render
 
@@ -51,17 +51,10 @@ def _found(label: str, text: str) -> bool:
 
 
 def _prepare(data: bytes) -> Image.Image:
-    rgb = Image.open(io.BytesIO(data)).convert("RGB")
-    dark = rgb.convert("L").resize((1, 1)).getpixel((0, 0)) < 110  # type: ignore[operator]
-    red, green, blue = rgb.split()
-    if dark:  # light text of any colour on dark: the brightest channel, inverted
-        image = ImageOps.invert(ImageChops.lighter(ImageChops.lighter(red, green), blue))
-    else:  # dark text of any colour on light: the darkest channel
-        image = ImageChops.darker(ImageChops.darker(red, green), blue)
-    if image.width < 1000:
-        factor = 1000 / image.width
-        image = image.resize((1000, round(image.height * factor)), Image.Resampling.LANCZOS)
-    return ImageOps.autocontrast(image)
+    """The bot's own preparation (bot/vision/ocr.py), for both Tesseract wrappers."""
+    from bot.vision.ocr import prepare
+
+    return prepare(Image.open(io.BytesIO(data)))
 
 
 def tesseract(psm: int, lang: str) -> Callable[[bytes], str]:
