@@ -46,7 +46,6 @@ def _leaks(screen: Screen, text: str) -> int:
 
 
 async def run(count: int, start: int) -> None:
-    Reader.preload()
     reader = Reader()
     screens = corpus(count, start)
     right = total = whole = 0

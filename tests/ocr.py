@@ -28,5 +28,4 @@ def require_ocr() -> None:
 async def open_reader(limits: Limits | None = None) -> AsyncIterator[Reader]:
     """A reader for one test (its workers come from the shared fork server)."""
     require_ocr()
-    Reader.preload()
     yield Reader(limits)

@@ -39,7 +39,6 @@ ONLY_IN: dict[str, tuple[str, ...]] = {
     "http.client": (),
     "tesserocr": ("bot.vision",),
     "PIL": ("bot.vision",),
-    "multiprocessing": ("bot.vision", "bot.app"),
     "aiohttp": ("bot.app", "bot.channels", "bot.console", "bot.incentives.api"),
 }
 

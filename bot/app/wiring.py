@@ -78,7 +78,6 @@ def picture_reader(settings: Settings) -> Reader | None:
     if not ocr_available():
         log.warning("screenshots are not read: tesserocr or tesseract-ocr-ind is not installed")
         return None
-    Reader.preload()
     return Reader(Limits(workers=settings.ocr_workers))
 
 

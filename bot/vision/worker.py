@@ -1,60 +1,47 @@
 """The reader: each picture in its own short-lived worker process, one or two at a time.
 
-A worker is forked from a small server process (multiprocessing's "forkserver", which has the
-OCR modules loaded already), never from the bot itself: the bot's event loop, threads and
-connections stay out of it. In the worker the address space is capped (RLIMIT_AS, which the
-OCR engine's allocations count against), CPU time is capped and the priority lowered, so a
-flood of photos leaves the bot's own core to the text replies. The bot waits for the answer
-without blocking its loop; after the time limit the worker is killed. A worker that dies (out
-of memory, killed by anyone) is a failed read: the participant is asked to type what they see,
-and the next picture gets a new worker.
+The worker is a fresh interpreter (`python -m bot.vision.child`, bot/vision/child.py), never a
+fork of the bot: the bot's event loop, threads, connections and memory stay out of it. It caps
+its own address space (RLIMIT_AS, which the OCR engine's allocations count against) and CPU
+time and lowers its priority, so a flood of photos leaves the bot's core to the text replies.
+The picture goes in on its stdin, the redacted text comes back on its stdout; the bot waits
+without blocking its loop, and after the time limit the worker is killed. A worker that dies
+(out of memory, killed by anyone) is a failed read: the participant is asked to type what they
+see, and the next picture gets a new worker.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import json
 import logging
-import multiprocessing
 import os
-import resource
-from multiprocessing.connection import Connection
-from multiprocessing.context import BaseContext
-from typing import Any
+import sys
+from pathlib import Path
 
 from bot.core.domain import Picture, PictureProblem
 from bot.vision.limits import Limits
 
 log = logging.getLogger(__name__)
 
-_NICE = 10
+_ROOT = str(Path(__file__).resolve().parents[2])  # where the `bot` package is
 
 
-def _confine(limits: Limits) -> None:
-    """In the worker: the memory cap, a CPU-time cap and a lower priority."""
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    seconds = int(limits.seconds) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-    with contextlib.suppress(OSError):
-        os.nice(_NICE)
+def _environment() -> dict[str, str]:
+    paths = [_ROOT, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "OMP_THREAD_LIMIT": "1"}
 
 
-def work(answer: Connection, data: bytes, limits: Limits) -> None:
-    """The worker's whole life: read one picture, send back (Picture, peak RSS in KiB)."""
-    from bot.vision.ocr import look
-
-    picture: Picture
+def _picture(raw: bytes) -> Picture:
+    """The worker's JSON answer as a Picture (a garbled one is a failed read)."""
     try:
-        _confine(limits)
-        picture = look(data, limits)
-    except MemoryError:
-        picture = Picture(problem=PictureProblem.TOO_BIG)
-    except Exception as exc:  # never the text or the image in a log: the kind only
-        log.warning("picture reader failed: %s", type(exc).__name__)
-        picture = Picture(problem=PictureProblem.FAILED)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    answer.send((picture, peak))
-    answer.close()
+        said = json.loads(raw)
+        problem = PictureProblem(said["problem"]) if said["problem"] else None
+        return Picture(str(said["text"]), problem, bool(said["card"]))
+    except (ValueError, KeyError, TypeError):
+        return Picture(problem=PictureProblem.FAILED)
 
 
 class Reader:
@@ -62,18 +49,11 @@ class Reader:
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
-        self._context: BaseContext = multiprocessing.get_context("forkserver")
         self._slots: asyncio.Semaphore | None = None
         self._waiting = 0
-        self.running: dict[int, Any] = {}  # pid -> process: the workers reading now
+        self.running: dict[int, asyncio.subprocess.Process] = {}  # the workers reading now
         self.peak_rss_kib = 0  # the largest worker's peak resident size so far
         self.reads = 0
-
-    @staticmethod
-    def preload() -> None:
-        """Has the fork server load the OCR modules once (call before the first read)."""
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["bot.vision.ocr", "bot.vision.worker"])
 
     async def read(self, data: bytes) -> Picture:
         """The picture's redacted text, or why it was not read (never raises)."""
@@ -92,46 +72,38 @@ class Reader:
             self._waiting -= 1
 
     async def _run(self, data: bytes) -> Picture:
-        loop = asyncio.get_running_loop()
-        receive, send = self._context.Pipe(duplex=False)
-        process = self._context.Process(  # type: ignore[attr-defined]
-            target=work, args=(send, data, self.limits), daemon=True
-        )
+        limits = json.dumps(dataclasses.asdict(self.limits))
         try:
-            await asyncio.to_thread(process.start)
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot.vision.child",
+                limits,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                env=_environment(),
+            )
         except OSError as exc:
             log.warning("picture reader could not start: %s", type(exc).__name__)
-            send.close()
-            receive.close()
             return Picture(problem=PictureProblem.FAILED)
-        send.close()
-        pid = process.pid
-        self.running[pid] = process
-        ready: asyncio.Future[None] = loop.create_future()
-
-        def readable() -> None:
-            if not ready.done():
-                ready.set_result(None)
-
-        loop.add_reader(receive.fileno(), readable)
+        self.running[process.pid] = process
         try:
-            await asyncio.wait_for(ready, self.limits.seconds)
-            picture, peak = receive.recv()
-            self.peak_rss_kib = max(self.peak_rss_kib, int(peak))
-            self.reads += 1
-            return picture  # type: ignore[no-any-return]
+            out, _ = await asyncio.wait_for(process.communicate(data), self.limits.seconds)
         except TimeoutError:
-            log.warning("picture reader %s ran out of time; killed", pid)
+            log.warning("picture reader %s ran out of time; killed", process.pid)
             return Picture(problem=PictureProblem.FAILED)
-        except (EOFError, OSError):
-            log.warning("picture reader %s died before answering", pid)
+        except (BrokenPipeError, ConnectionResetError):
+            log.warning("picture reader %s died before reading the picture", process.pid)
             return Picture(problem=PictureProblem.FAILED)
         finally:
-            loop.remove_reader(receive.fileno())
-            receive.close()
-            if process.is_alive():
+            if process.returncode is None:
                 process.kill()
-            await asyncio.to_thread(process.join, 5.0)
-            self.running.pop(pid, None)
-            with contextlib.suppress(ValueError):
-                process.close()
+                await process.wait()
+            self.running.pop(process.pid, None)
+        if process.returncode != 0:
+            log.warning("picture reader %s died (exit %s)", process.pid, process.returncode)
+            return Picture(problem=PictureProblem.FAILED)
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            self.peak_rss_kib = max(self.peak_rss_kib, int(json.loads(out)["peak"]))
+        self.reads += 1
+        return _picture(out)
