@@ -27,7 +27,7 @@ from bot.storage.sqlite import SqliteStore
 from bot.vision import Reader
 from tests.channels.telegram_support import TelegramDriver, joined
 from tests.channels.whatsapp_support import Rig, envelope, message, texts, value, whatsapp_rig
-from tests.fakes.bot_api import TOKEN, RecordingRequest
+from tests.fakes.bot_api import TOKEN, FakeBotApi, RecordingRequest
 from tests.fakes.telegram_updates import document_json, photo_json
 from tests.ocr import open_reader
 from tests.screenshots import Row, Screen, make_screen, render
@@ -200,3 +200,26 @@ async def test_text_replies_do_not_wait_for_a_picture(tg: TelegramDriver) -> Non
     assert asyncio.get_running_loop().time() - started < 1.0
     assert not reading.done()  # the text was answered while the picture was still read
     await reading
+
+
+async def test_telegram_downloads_over_http_from_the_base_file_url(
+    engine: Engine, store: SqliteStore, clock: FakeClock, reader: Reader
+) -> None:
+    """The real transport: getFile on TELEGRAM_BASE_URL, the bytes from TELEGRAM_BASE_FILE_URL."""
+    async with FakeBotApi() as api:
+        application = build_application(
+            TOKEN, base_url=api.base_url, base_file_url=api.base_file_url, polling=False
+        )
+        channel = TelegramChannel(
+            engine, store, clock, TelegramSender(application.bot), reader=reader
+        )
+        channel.install(application)
+        await application.initialize()
+        try:
+            api.state.files["http1"] = render(FAILED_AND_CHECKING)
+            driver = TelegramDriver(application, channel, api.state)
+            sent = joined(await driver.feed(photo_json("http1", user_id=77)))
+        finally:
+            await application.shutdown()
+    assert api.state.downloads == ["photos/http1.jpg"]
+    assert "Dalam Pengecekan" in sent
