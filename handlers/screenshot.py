@@ -16,6 +16,7 @@ from bot.nlu.screen import Screen, ScreenRow, read_screen
 from bot.vision.limits import MIB, Limits
 from handlers import freetext, statuses
 from handlers.common import deadline_line
+from handlers.memory import remember
 
 PROBLEMS: dict[PictureProblem, str] = {
     PictureProblem.TOO_BIG: N_(
@@ -127,6 +128,8 @@ async def read(ctx: Context, msg: Incoming) -> list[Reply]:
     quoted += screen.others
     if quoted:
         entry, label = min(quoted, key=lambda pair: _rank(pair[0].meaning))
+        selection = entry.meaning in ("not_selected", "no_wave", "selection_processing")
+        await remember(ctx, "selection" if selection else "incentive_status")  # follow-ups
         replies = statuses.explain(ctx, ((entry, label),), f"{msg.text}\n{picture.text}")
         head = "\n\n".join(x for x in (seen(ctx, screen), replies[0].text, card) if x)
         return [Reply(head, replies[0].options), *replies[1:]]
