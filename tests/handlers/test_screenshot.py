@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.core.domain import InputKind, Picture, PictureProblem
+from bot.core.domain import InputKind, Picture, PictureProblem, Step
 from bot.storage.sqlite import SqliteStore
 from tests.conftest import onboard
 from tests.helpers import Chat, make_text
@@ -105,3 +105,18 @@ async def test_before_onboarding_the_question_is_asked_again(
     said = await _picture(chat, Picture(DASHBOARD))
     assert "Gagal" in said
     assert "wave:22" in chat.option_ids  # the wave question is still asked
+
+
+async def test_during_a_handoff_the_person_gets_the_caption_and_the_redacted_text(
+    chat: Chat, store: SqliteStore
+) -> None:
+    await onboard(chat)
+    participant = await store.get_participant("test", chat.user)
+    assert participant is not None and participant.id is not None
+    participant.step = Step.HANDOFF
+    await store.save_participant(participant)
+    handoff = await store.open_handoff(participant.id, "human", chat.clock.now())
+    said = await _picture(chat, Picture(DASHBOARD), "ini min dashboard aku")
+    assert "Passed on" in said or "Diteruskan" in said or "diteruskan" in said
+    (kept,) = await store.handoff_messages(handoff)
+    assert "ini min dashboard aku" in kept.text and "Insentif Pelatihan 1 Gagal" in kept.text
