@@ -206,6 +206,17 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=1000)[int(q * 1000) - 1] if len(values) > 1 else 0.0
 
 
+async def profiler(pid: int, out: str | None, duration: float) -> Any:
+    """py-spy attached to the bot for the saturation phase only: samples holding the GIL (the
+    bot's own Python CPU, not its idle waits), subprocesses excluded."""
+    if not out:
+        return None
+    spy = str(Path(sys.executable).parent / "py-spy")
+    raw = ["-f", "raw"] if out.endswith(".txt") else []
+    options = [*raw, "--gil", "--nonblocking", "-d", str(int(duration)), "-o", out]
+    return await asyncio.create_subprocess_exec(spy, "record", "--pid", str(pid), *options)
+
+
 async def main(args: argparse.Namespace) -> None:
     counts = await reply_counts()
     web_port = free_port()
@@ -226,10 +237,6 @@ async def main(args: argparse.Namespace) -> None:
                 "TELEGRAM_CHAT_RATE": os.environ.get("TELEGRAM_CHAT_RATE", "100"),
             }
             command = [sys.executable, "-m", "bot", "run"]
-            if args.profile:
-                spy = str(Path(sys.executable).parent / "py-spy")
-                raw = ["-f", "raw"] if args.profile.endswith(".txt") else []
-                command = [spy, "record", *raw, "-o", args.profile, "--", *command]
             bot = await asyncio.create_subprocess_exec(*command, env=env, cwd=folder)
             try:
                 await api.state.wait_called("setWebhook", 30.0)
@@ -248,9 +255,12 @@ async def main(args: argparse.Namespace) -> None:
                 # while measuring (the bot's process is untouched).
                 gc.freeze()
                 gc.disable()
+                spy = await profiler(bot.pid, args.profile, args.duration)
                 bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
                 done, took = await saturate(load, people, args.duration)
                 bot_cpu = cpu_seconds(bot.pid) - bot_cpu
+                if spy is not None:
+                    await spy.wait()
                 own_cpu = time.process_time() - own_cpu
                 print(f"saturation: {done} updates in {took:.1f} s = {done / took:,.0f} updates/s")
                 print(
@@ -277,7 +287,7 @@ async def main(args: argparse.Namespace) -> None:
                 gc.enable()
                 await load.session.close()
             finally:
-                bot.send_signal(signal.SIGINT)  # py-spy writes its profile on SIGINT
+                bot.send_signal(signal.SIGINT)
                 await asyncio.wait_for(bot.wait(), 60)
 
 
@@ -287,6 +297,7 @@ if __name__ == "__main__":
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per phase")
     parser.add_argument("--rate", type=float, default=300.0, help="updates/s in phase 3")
     parser.add_argument(
-        "--profile", help="record the bot with py-spy into this file (.svg; .txt: raw stacks)"
+        "--profile",
+        help="record the bot with py-spy during the saturation phase (.svg; .txt: raw stacks)",
     )
     asyncio.run(main(parser.parse_args()))

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from typing import Any
 
 MAX_DEPTH = 32  # no webhook or operator request nests deeper than a handful of levels
 MAX_INT = 2**63 - 1  # what the databases' integer columns hold
 _OPEN = frozenset(b"[{")
 _CLOSE = frozenset(b"]}")
+_LONG_DIGITS = re.compile(r"[0-9]{19}")
 
 
 class BadInput(ValueError):
@@ -20,6 +22,8 @@ class BadInput(ValueError):
 
 def _depth_ok(raw: bytes, limit: int) -> bool:
     """True if no array or object nests deeper than `limit` (brackets inside strings ignored)."""
+    if raw.count(b"{") + raw.count(b"[") <= limit:  # cannot nest deeper: no byte-by-byte walk
+        return True
     depth = 0
     in_string = escaped = False
     for byte in raw:
@@ -69,8 +73,11 @@ def parse_json(raw: bytes, *, max_depth: int = MAX_DEPTH) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BadInput("the body is not UTF-8") from None
+    # Without a run of 19 digits anywhere every integer fits in 63 bits: the C parser's own
+    # ints are then as safe as `_int`'s, and it need not call back into Python for each one.
+    parse_int = _int if _LONG_DIGITS.search(text) else None
     try:
-        return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        return json.loads(text, parse_int=parse_int, parse_float=_float, parse_constant=_constant)
     except BadInput:
         raise
     except (ValueError, RecursionError) as exc:

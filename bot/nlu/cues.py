@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -68,10 +68,25 @@ def words(text: str) -> list[str]:
     return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
 
 
+@lru_cache(maxsize=1024)
+def _compiled(
+    phrases: tuple[str, ...] | frozenset[str],
+) -> tuple[frozenset[str], tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """A phrase list split once: single words, single-word prefixes ("x*"), longer phrases."""
+    split = [tuple(p.split()) for p in phrases]
+    singles = frozenset(w[0] for w in split if len(w) == 1 and not w[0].endswith("*"))
+    prefixes = tuple(w[0][:-1] for w in split if len(w) == 1 and w[0].endswith("*"))
+    return singles, prefixes, tuple(w for w in split if len(w) != 1)
+
+
 def has(said: list[str], phrases: tuple[str, ...] | frozenset[str]) -> bool:
     """Whether one of the phrases is in the words (its words in a row; "x*": a prefix)."""
-    for phrase in phrases:
-        parts = phrase.split()
+    singles, prefixes, longer = _compiled(phrases)
+    if not singles.isdisjoint(said):
+        return True
+    if prefixes and any(w.startswith(prefixes) for w in said):
+        return True
+    for parts in longer:
         for start in range(len(said) - len(parts) + 1):
             window = said[start : start + len(parts)]
             if all(

@@ -69,17 +69,23 @@ class Normalizer:
         )
         self._choices = sorted(w for w in self.vocabulary if len(w) >= _MIN_TYPO_LENGTH)
         self.word = lru_cache(maxsize=20_000)(self._word)
+        # One message is read by several readers (classifier, clauses, cases, follow-ups):
+        # its words are worked out once.
+        self._tokens = lru_cache(maxsize=4_096)(self._tokens_of)
 
     def known(self, word: str) -> bool:
         return word in self.vocabulary or word in self.slang
 
     def tokens(self, text: str) -> list[str]:
         """The normalised words of `text` (placeholders included, fillers dropped)."""
+        return list(self._tokens(text))
+
+    def _tokens_of(self, text: str) -> tuple[str, ...]:
         folded = _placeholders(_REDUP.sub(r"\1", _fold(text)))
         words: list[str] = []
         for raw in _WORD.findall(folded):
             words.extend(self.word(raw).split())
-        return words
+        return tuple(words)
 
     def text(self, text: str) -> str:
         return " ".join(self.tokens(text))
