@@ -16,6 +16,7 @@ from bot.core.database_url import parse_database_url  # sqlite:/// or postgresql
 SUPPORTED_LOCALES = ("id", "en")
 
 # The Graph API version the WhatsApp Cloud API calls go to (Meta's newest at the time of writing).
+WHATSAPP_TIERS = (250, 1_000, 10_000, 100_000)  # Meta's messaging-limit tiers
 WHATSAPP_GRAPH_URL = "https://graph.facebook.com/v26.0"
 _WHATSAPP_REQUIRED = (
     "whatsapp_token",
@@ -68,6 +69,15 @@ class Settings(BaseSettings):
     whatsapp_template_language: str = "id"
     whatsapp_default_template: str = "prakerja_update"
     whatsapp_template_button: str = "menu:show"  # quick-reply payload; empty: no button
+    # Meta's messaging limit: unique people a template may reach per rolling 24 hours.
+    whatsapp_tier: int = 1_000
+
+    @field_validator("whatsapp_tier")
+    @classmethod
+    def _known_tier(cls, value: int) -> int:
+        if value not in WHATSAPP_TIERS:
+            raise ValueError(f"must be one of {', '.join(map(str, WHATSAPP_TIERS))}")
+        return value
 
     @field_validator("whatsapp_api_base_url")
     @classmethod

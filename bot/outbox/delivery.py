@@ -38,6 +38,20 @@ log = logging.getLogger(__name__)
 # really left when it arrives.
 RENDER_FROM_DUE_WITHIN = timedelta(minutes=15)
 FINAL_FLUSH_ATTEMPTS = 15
+# A row put off by WhatsApp's daily limit on business-initiated conversations (the tier):
+# pending until its planned slot, shown as late in the console.
+TIER_DEFERRED = "deferred: whatsapp tier"
+
+
+def urgency(row: OutboxRow) -> datetime:
+    """The deadline a row is about (reminders carry it), else its due time: nearest first."""
+    raw = row.payload.get("deadline")
+    if isinstance(raw, str):
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            pass
+    return row.due_at
 
 
 def rendered_at(due_at: datetime, now: datetime) -> datetime | None:
@@ -63,6 +77,7 @@ class RunStats:
     failed: int = 0
     cancelled: int = 0
     unreachable: int = 0
+    deferred: int = 0  # put off by a platform's daily limit (WhatsApp's tier)
 
     def add(self, other: RunStats) -> None:
         for name in vars(self):
@@ -187,7 +202,9 @@ class DeliveryWorker:
                 drained = False
                 stats.claimed += len(rows)
                 found = await self.store.participants_by_ids({r.participant_id for r in rows})
-                for row in rows:
+                # The most urgent first: where a daily limit (WhatsApp's tier) leaves fewer
+                # slots than rows, the nearest deadlines get them.
+                for row in sorted(rows, key=urgency):
                     await queue.put((row, found.get(row.participant_id)))
                 continue
             if not drained:
@@ -302,6 +319,8 @@ class DeliveryWorker:
             paid_broadcast=channel.limit.paid_broadcast,
             extra={"outbox_id": str(row.id), "kind": row.kind},
         )
+        if await self._deferred(row, channel, message, stats):
+            return
         await channel.pacer.turn(participant.chat_id, BROADCAST)  # replies go first
         if channel.paused_until is not None and channel.paused_until > self.clock.now():
             self._release(row)  # a 429 arrived while this row waited for its turn
@@ -309,19 +328,35 @@ class DeliveryWorker:
         delivery = await channel.sender.send(message)
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:
             # The platform's window is closed (WhatsApp): send the pre-approved template.
-            await channel.pacer.turn(None, BROADCAST)
-            delivery = await channel.sender.send(
-                Outbound(
-                    chat_id=message.chat_id,
-                    replies=message.replies,
-                    locale=message.locale,
-                    template=message.template,
-                    force_template=True,
-                    paid_broadcast=message.paid_broadcast,
-                    extra=message.extra,
-                )
+            forced = Outbound(
+                chat_id=message.chat_id,
+                replies=message.replies,
+                locale=message.locale,
+                template=message.template,
+                force_template=True,
+                paid_broadcast=message.paid_broadcast,
+                extra=message.extra,
             )
+            if await self._deferred(row, channel, forced, stats):
+                return
+            await channel.pacer.turn(None, BROADCAST)
+            delivery = await channel.sender.send(forced)
         await self._record(row, participant, channel, delivery, stats)
+
+    async def _deferred(
+        self, row: OutboxRow, channel: _Channel, message: Outbound, stats: RunStats
+    ) -> bool:
+        """True (and the row put off to its planned slot) when the channel's daily limit on
+        new conversations has no slot for this message now."""
+        admit = getattr(channel.sender, "admit", None)
+        if admit is None:
+            return False
+        later: datetime | None = await admit(message)
+        if later is None:
+            return False
+        stats.deferred += 1
+        self._write(Written(row.id, "pending", TIER_DEFERRED, due_at=later, count_attempt=False))
+        return True
 
     async def _record(
         self,

@@ -78,6 +78,22 @@ class WhatsAppMixin(SqliteBase):
                     (wamid, outbox_id, ts(now), ts(now), recipient),
                 )
 
+    async def whatsapp_outbox_recipients(self, since: datetime) -> list[tuple[str, datetime]]:
+        """Each person the outbox sent to since `since`, with the latest send: what counts
+        against WhatsApp's daily limit after a restart (a session message counts too: safe)."""
+        async with self.db.execute(
+            "SELECT user_id, MAX(sent_at) FROM whatsapp_sent WHERE outbox_id IS NOT NULL"
+            " AND user_id IS NOT NULL AND sent_at >= ? GROUP BY user_id",
+            (ts(since),),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        found: list[tuple[str, datetime]] = []
+        for user_id, sent_at in rows:
+            at = from_ts(sent_at)
+            if at is not None:
+                found.append((str(user_id), at))
+        return found
+
     async def whatsapp_record_status(
         self,
         wamid: str,

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from bot.channels.whatsapp.media import MediaReader
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
+from bot.channels.whatsapp.tier import TemplateTier
 from bot.channels.whatsapp.webhook import WhatsAppService
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
@@ -36,6 +37,7 @@ def build_whatsapp(
     assert settings.whatsapp_verify_token is not None
     config = WhatsAppConfig.from_settings(settings)
     sender = WhatsAppSender(config, store, clock)
+    sender.tier = TemplateTier(settings.whatsapp_tier)
     pictures = None
     if reader is not None:
         pictures = MediaReader(sender.client, config.base_url, config.token, reader)

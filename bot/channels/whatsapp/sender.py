@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import httpx
 
 from bot.channels.whatsapp.render import Body, Labels, render, shorten, template_message
+from bot.channels.whatsapp.tier import TemplateTier
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.domain import Reply
@@ -52,6 +53,8 @@ class WindowStore(Protocol):
     """What the sender needs from the store."""
 
     async def whatsapp_window(self, chat_id: str, outbox_id: int | None = None) -> Window: ...
+
+    async def whatsapp_outbox_recipients(self, since: datetime) -> list[tuple[str, datetime]]: ...
 
     async def whatsapp_record_sent(
         self,
@@ -145,6 +148,8 @@ class WhatsAppSender:
         self.clock = clock
         self.rate = config.rate  # messages per second, for the outbox worker's limiter
         self.pacer: Pacer | None = None  # shared with the outbox worker (set by the runner)
+        self.tier: TemplateTier | None = None  # WhatsApp's daily limit (set by the runtime)
+        self._tier_seeded = False
         self._own_client = client is None
         self.client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(15.0, connect=5.0),
@@ -177,6 +182,23 @@ class WhatsAppSender:
         return template_message(
             name, self.config.template_language, params, self.config.template_button
         )
+
+    async def admit(self, message: Outbound) -> datetime | None:
+        """None when the outbox message may go now; else the moment WhatsApp's daily limit
+        (`tier`) has a slot for the template it needs (outside the participant's window)."""
+        if self.tier is None:
+            return None
+        if not self._tier_seeded:  # what this number sent before the process started
+            since = self.clock.now() - self.tier.window
+            self.tier.seed(await self.store.whatsapp_outbox_recipients(since))
+            self._tier_seeded = True
+        if not message.force_template:
+            raw_id = message.extra.get("outbox_id", "")
+            outbox_id = int(raw_id) if raw_id.isdigit() else None
+            window = await self.store.whatsapp_window(message.chat_id, outbox_id)
+            if not window.force_template and in_window(window.last_inbound_at, self.clock.now()):
+                return None  # a session message: not a new conversation
+        return self.tier.admit(message.chat_id, self.clock.now())
 
     async def send(self, message: Outbound) -> Delivery:
         """Sends an outbox message, as a template when the 24-hour window is closed."""
