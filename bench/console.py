@@ -24,7 +24,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from bot.console.app import Console
+from bot.console.app import Console, mount
 from bot.console.auth import hash_password
 from bot.core.clock import FakeClock
 from bot.core.program import load_program
@@ -126,6 +126,7 @@ async def main(participants: int, path: Path) -> None:
     console = Console(store, load_program(), clock, secure_cookies=False)
     app = web.Application()
     app.add_routes(console.routes())
+    mount(app, console)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

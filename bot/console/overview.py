@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.chart import funnel_svg
-from bot.console.render import ZONE, translator
+from bot.console.render import translator
 from bot.console.segments import SegmentError, parse_segment
 from bot.core.i18n import N_
 from bot.storage.segments import FUNNEL, Segment
 
-if TYPE_CHECKING:
-    from bot.console.app import Console
-
+ROUTES = web.RouteTableDef()
 CACHE_FOR = timedelta(seconds=60)
 UNKNOWN_AT_MOST = 10_000
 STEP_LABELS = {
@@ -34,7 +31,35 @@ STEP_LABELS = {
 }
 
 
-async def overview(console: Console, request: web.Request, session: Session) -> web.Response:
+def funnel_rows(counts: dict[str, int], t: object) -> list[tuple[str, int, str, str]]:
+    """(step, count, share of the onboarded, drop-off from the step before) per step."""
+    rows = []
+    first = counts.get(FUNNEL[0], 0)
+    previous: int | None = None
+    for step in FUNNEL:
+        count = counts.get(step, 0)
+        share = percent(count, first)
+        lost = percent(previous - count, previous) if previous else ""
+        rows.append((step, count, share, lost))
+        previous = count
+    return rows
+
+
+def percent(part: int, whole: int) -> str:
+    """A share as a whole-ish percent ("—" of nothing)."""
+    if whole <= 0:
+        return "–"
+    value = 100 * part / whole
+    return f"{value:.0f}%" if value >= 10 or value == 0 else f"{value:.1f}%"
+
+
+@ROUTES.get(PREFIX + "/")
+@page()
+async def overview(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
+    """Stores nothing; the funnel (with shares and drop-off), the tiles, the waiting alert.
+    Agents go to the inbox."""
+    if not session.admin:
+        raise web.HTTPSeeOther(f"{PREFIX}/handoffs")
     t = translator(request)
     values = {k: v for k, v in request.query.items() if k in ("wave", "scheme")}
     error = ""
@@ -43,15 +68,29 @@ async def overview(console: Console, request: web.Request, session: Session) -> 
     except SegmentError as exc:
         segment, error = Segment(), str(exc)
     counts, counted_at = await cached_funnel(console, segment)
-    rows = [(t._(STEP_LABELS[step]), counts.get(step, 0)) for step in FUNNEL]
+    rows = [
+        (t._(STEP_LABELS[step]), count, share, lost)
+        for step, count, share, lost in funnel_rows(counts, t)
+    ]
     unknown_today = await unknown_count(console)
+    alert = timedelta(minutes=int(console.settings["waiting_alert_minutes"]))
+    now = console.clock.now()
+    waiting = [
+        h
+        for h in await console.store.active_handoffs()
+        if (h.waiting_s(now) or 0) >= alert.total_seconds()
+    ]
     return console.page(
         request,
         session,
         "overview.html",
         counts=counts,
         rows=rows,
-        chart=funnel_svg(rows, t._("Participants per step")),
+        chart=funnel_svg(
+            [(label, count) for label, count, _, _ in rows], t._("Participants per step")
+        ),
+        waiting_long=waiting,
+        alert_minutes=int(alert.total_seconds() // 60),
         handoffs_open=await console.store.count_active_handoffs(),
         unknown_today=unknown_today,
         values=values,
@@ -76,12 +115,8 @@ async def cached_funnel(console: Console, segment: Segment) -> tuple[dict[str, i
     return counts, now
 
 
-async def unknown_count(console: Console) -> int | None:
-    """Messages not understood since midnight WIB, once the store keeps them (issue 11's
-    `list_unknown`); None before that."""
-    lister = getattr(console.store, "list_unknown", None)
-    if lister is None:
-        return None
-    local = console.clock.now().astimezone(ZoneInfo(ZONE))
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return len(await lister(UNKNOWN_AT_MOST, since=midnight))
+async def unknown_count(console: Console) -> int:
+    """Messages not understood in the last 24 hours: the same period as the page the tile
+    links to (/console/unknown?days=1)."""
+    since = console.clock.now() - timedelta(days=1)
+    return len(await console.reader.list_unknown(UNKNOWN_AT_MOST, since=since))

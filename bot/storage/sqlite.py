@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.domain import Participant, Step
+from bot.storage.access import AccessMixin
 from bot.storage.base import StoreUnavailable
 from bot.storage.broadcasts import BroadcastMixin
 from bot.storage.console import ConsoleMixin
@@ -25,6 +26,7 @@ from bot.storage.instances import InstancesMixin
 from bot.storage.memory import MemoryMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
+from bot.storage.reports import ReportsMixin
 from bot.storage.sqlite_base import from_ts, ts
 from bot.storage.whatsapp import WhatsAppMixin
 
@@ -72,6 +74,8 @@ class SqliteStore(
     ConsoleMixin,
     HandoffMixin,
     BroadcastMixin,
+    AccessMixin,
+    ReportsMixin,
 ):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
