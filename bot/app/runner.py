@@ -19,6 +19,7 @@ from bot.app.console import build_console, console_routes, install_console
 from bot.app.web import build_web_app, serve
 from bot.app.wiring import App, open_app
 from bot.channels.console import ConsoleChannel, ConsoleSender
+from bot.console.retention import purge
 from bot.core import log_privacy
 from bot.core.clock import Clock
 from bot.core.config import Settings, StartupError
@@ -139,6 +140,14 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
             stack.push_async_callback(whatsapp.close)  # after the web server stops
             routes += whatsapp_routes(whatsapp)
         chores.append(lambda: app.store.prune_updates(app.clock.now() - UPDATE_IDS_KEPT))
+        chores.append(
+            lambda: purge(
+                cast(SqliteStore, app.store),
+                app.clock,
+                settings.retention_days,
+                settings.program_ended_on,
+            )
+        )
         senders: dict[str, Sender] = {}
         if telegram is not None:
             senders[telegram.sender.channel] = telegram.sender

@@ -21,6 +21,7 @@ from bot.storage.segments import FUNNEL, INCENTIVE_STATUSES, Segment
 
 ROUTES = web.RouteTableDef()
 PAGE = 50
+COUNT_AT_MOST = 10_000  # the list says "10.000+" beyond (the export and broadcasts count all)
 EXPORT_COLUMNS = (
     "ref",
     "channel",
@@ -77,13 +78,15 @@ async def listing(console: Console, request: web.Request, session: Session) -> w
             rows=[],
             total=0,
             values=typed,
+            capped=False,
+            at_most=COUNT_AT_MOST,
             error=error,
             more="",
             export="",
             **filter_choices(console),
         )
     rows = await console.reader.list_segment(segment, now, after_id=after, limit=PAGE)
-    total = await console.reader.count_segment(segment, now)
+    total = await console.reader.count_segment_upto(segment, now, COUNT_AT_MOST)
     query = as_query(segment)
     more = urlencode({**query, "after": rows[-1].id}) if len(rows) == PAGE else ""
     if segment.query is not None:
@@ -103,6 +106,8 @@ async def listing(console: Console, request: web.Request, session: Session) -> w
         rows=rows,
         total=total,
         values=query,
+        capped=total > COUNT_AT_MOST,
+        at_most=COUNT_AT_MOST,
         error=error,
         more=more,
         export=urlencode(query),
