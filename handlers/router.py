@@ -39,6 +39,7 @@ from handlers import (
     privacy,
     purchase,
     reminders,
+    satisfaction,
     status,
     steps,
 )
@@ -46,7 +47,7 @@ from handlers.common import MENU_ITEMS, menu_reply, unless_missed
 from handlers.memory import recall, save
 
 # Modules that register outbox kinds in handlers/notices.py when imported.
-NOTICE_MODULES = (incentive_notices, handoff, broadcasts)
+NOTICE_MODULES = (incentive_notices, handoff, broadcasts, satisfaction)
 
 # Buttons: exact option ids.
 ACTIONS: dict[str, Handler] = {
@@ -78,6 +79,7 @@ PREFIXES: dict[str, Handler] = {
     "tz:": onboarding.process_timezone,
     "lang:": language.choose,
     "intent:": freetext.choose,
+    "csat:": satisfaction.answer,
     "followup:": freetext.still,
     "fact:": facts.answer,
     "more:": brevity.show_more,

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from bot.console.app import CONSOLE, Console
 from bot.console.broadcasts import BroadcastError, check_text, parse_at
-from bot.console.handoffs import CLOSED, MAX_REPLY, reply_problem
+from bot.console.handoffs import CLOSED, MAX_REPLY, close_and_ask, reply_problem
 from bot.console.segments import SegmentError, parse_segment
 from bot.core.i18n import Translator
 from bot.core.wire import BadInput, bearer_ok, bounded_int, parse_json
@@ -204,7 +204,7 @@ async def reply(console: Console, request: web.Request) -> web.StreamResponse:
 @guarded
 async def close(console: Console, request: web.Request) -> web.StreamResponse:
     hid = number(request, "hid")
-    if not await console.store.close_handoff(hid, API, console.clock.now()):
+    if not await close_and_ask(console, hid, API):
         return json_error(404, "no such open handoff")
     await console.store.audit(API, "handoff_close", console.clock.now(), {"handoff": hid})
     return web.json_response({"id": hid, "closed": True})

@@ -213,11 +213,12 @@ class Console:
             login,
             overview,
             participants,
+            replies,
             reports,
             unknown,
         )
 
-        modules = (login, overview, participants, handoffs, broadcasts, imports)
+        modules = (login, overview, participants, handoffs, replies, broadcasts, imports)
         return [route for module in (*modules, reports, audit, unknown) for route in module.ROUTES]
 
     @asynccontextmanager

@@ -20,6 +20,7 @@ OUTBOX_KINDS = {
     "handoff": N_("Handoff message"),
     "reply": N_("Late answer"),
     "incentive": N_("Incentive update"),
+    "satisfaction": N_("Satisfaction question"),
 }
 OUTBOX_STATES = {
     "pending": N_("waiting to be sent"),

@@ -21,6 +21,7 @@ from bot.storage.broadcasts import BroadcastMixin
 from bot.storage.console import ConsoleMixin
 from bot.storage.handoffs import HandoffMixin
 from bot.storage.inbound import InboundMixin
+from bot.storage.inbox import InboxMixin
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.instances import InstancesMixin
 from bot.storage.memory import MemoryMixin
@@ -76,6 +77,7 @@ class SqliteStore(
     BroadcastMixin,
     AccessMixin,
     ReportsMixin,
+    InboxMixin,
 ):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
