@@ -48,6 +48,7 @@ def build_console(app: App, host: str) -> Console:
             "retention_days": settings.retention_days,
             "program_ended_on": settings.program_ended_on,
         },
+        refresh_funnel=True,
     )
 
 

@@ -7,6 +7,7 @@ Each page module has its own route table (`ROUTES`); `Console.routes()` lists th
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
@@ -71,6 +72,7 @@ class Console:
         reader_path: str | None = None,
         proxies: Iterable[str] = ("127.0.0.0/8", "::1/128"),
         settings: Mapping[str, Any] | None = None,
+        refresh_funnel: bool = False,
     ) -> None:
         from bot.console.sending import BroadcastJob
 
@@ -95,6 +97,8 @@ class Console:
         self.env = environment()
         self.broadcasts = BroadcastJob(store, program, clock, rates or {}, reader=self)
         self.funnel_cache: dict[str, tuple[dict[str, int], datetime]] = {}
+        # recount the overview's funnel in the background, so no page load waits for it
+        self._refresh_funnel = refresh_funnel
 
     # rendering -----------------------------------------------------------------------------
 
@@ -221,17 +225,33 @@ class Console:
         modules = (login, overview, participants, handoffs, replies, broadcasts, imports)
         return [route for module in (*modules, reports, audit, unknown) for route in module.ROUTES]
 
+    async def _recount(self) -> None:
+        """The unfiltered funnel, counted afresh a little more often than it expires."""
+        from bot.console.overview import CACHE_FOR, recount
+        from bot.storage.segments import Segment
+
+        while True:
+            try:
+                await recount(self, Segment())
+            except Exception:
+                log.exception("console: counting the funnel failed")
+            await asyncio.sleep(CACHE_FOR.total_seconds() * 0.8)
+
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Console]:
         """Opens the read connection; resumes enqueueing unfinished broadcasts meanwhile."""
         if self._reader_path is not None and self._reader_path != ":memory:":
             self.reader = await SqliteStore.open(self._reader_path)
+        refresher = asyncio.create_task(self._recount()) if self._refresh_funnel else None
         try:
             await self.broadcasts.start()
             try:
                 yield self
             finally:
                 await self.broadcasts.stop()
+                if refresher is not None:
+                    refresher.cancel()
+                    await asyncio.gather(refresher, return_exceptions=True)
         finally:
             if self.reader is not self.store:
                 await self.reader.close()

@@ -108,6 +108,14 @@ async def cached_funnel(console: Console, segment: Segment) -> tuple[dict[str, i
     hit = console.funnel_cache.get(key)
     if hit is not None and now - hit[1] < CACHE_FOR:
         return hit
+    return await recount(console, segment)
+
+
+async def recount(console: Console, segment: Segment) -> tuple[dict[str, int], datetime]:
+    """Counts the segment's funnel now and keeps it (the console recounts the unfiltered one
+    in the background: bot/console/app.py)."""
+    now = console.clock.now()
+    key = json.dumps(segment.as_dict(), sort_keys=True)
     counts = await console.reader.funnel(segment, now)
     if len(console.funnel_cache) > 100:
         console.funnel_cache.clear()

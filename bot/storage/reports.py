@@ -149,10 +149,13 @@ class ReportsMixin(SqliteBase):
     async def consent_counts(self) -> dict[str, int]:
         """Participants per privacy notice version ('' for none recorded)."""
         async with self.db.execute(
-            "SELECT COALESCE(c.version, ''), COUNT(*) FROM participants p"
-            " LEFT JOIN consents c ON c.participant_id = p.id GROUP BY 1 ORDER BY 1"
+            "SELECT version, COUNT(*) FROM consents GROUP BY version ORDER BY version"
         ) as cursor:
-            return {str(r[0]): int(r[1]) async for r in cursor}
+            found = {str(r[0]): int(r[1]) async for r in cursor}
+        async with self.db.execute("SELECT COUNT(*) FROM participants") as cursor:
+            row = await cursor.fetchone()
+        missing = (int(row[0]) if row else 0) - sum(found.values())
+        return {**found, "": missing} if missing > 0 else found
 
     # retention -----------------------------------------------------------------------------
 
