@@ -72,12 +72,14 @@ class ReportsMixin(SqliteBase):
     async def delivery_report(
         self, *, broadcast_id: int | None = None, since: datetime | None = None
     ) -> dict[str, Delivery]:
-        """Per outbox kind (one broadcast's rows only, with `broadcast_id`; rows created from
-        `since` on otherwise)."""
+        """Per outbox kind: one broadcast's rows with `broadcast_id`; otherwise every kind but
+        broadcasts (rows created from `since` on)."""
         where, params = "1 = 1", []
         if broadcast_id is not None:
             where = "o.idempotency_key >= ? AND o.idempotency_key < ?"
             params = [f"broadcast:{broadcast_id}:", f"broadcast:{broadcast_id};"]
+        else:  # broadcasts have their own pages; the kinds' index skips their rows
+            where = "(o.kind < 'broadcast' OR o.kind > 'broadcast')"
         if since is not None:
             where += " AND o.created_at >= ?"
             params.append(utc_ts(since))

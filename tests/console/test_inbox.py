@@ -187,8 +187,12 @@ async def test_delivery_counts_come_from_whatsapp_statuses(
     assert "tidak memakai WhatsApp: 1" in page and "template ditolak: 1" in page
     csv = await (await client.get(f"/console/broadcasts/{bid}/delivery.csv")).text()
     assert csv.splitlines()[1].startswith("broadcast,1,4,2,1,2,0,0,1,1,0,0")
+    p = people[0]
+    assert p.id is not None
+    hid = await store.open_handoff(p.id, "asked", clock.now())
+    await store.reply_handoff(hid, "ana", "Halo", clock.now())
     kinds = await (await client.get("/console/delivery?days=1")).text()
-    assert 'data-kind="broadcast"' in kinds
+    assert 'data-kind="handoff"' in kinds and 'data-kind="broadcast"' not in kinds
 
 
 async def test_consent_is_stored_at_onboarding(

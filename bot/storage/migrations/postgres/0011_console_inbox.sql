@@ -54,3 +54,6 @@ CREATE TABLE consents (
     version        TEXT    NOT NULL,
     at             TEXT    NOT NULL
 );
+
+-- Delivery per outbox kind over the last days (the console's "Delivery" page).
+CREATE INDEX outbox_kind_created ON outbox (kind, created_at);
