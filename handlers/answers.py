@@ -9,6 +9,7 @@ from bot.nlu.entities import find_date
 from handlers import handoff
 from handlers.common import (
     back_option,
+    caution,
     deadline_line,
     deadline_missed,
     main_options,
@@ -60,6 +61,8 @@ async def deadline(ctx: Context, msg: Incoming) -> list[Reply]:
         return [Reply(line + "\n" + missed_line(ctx), (back_option(t),))]
     if (fit := _asked_day(ctx, msg)) is not None:
         line += "\n" + fit
+    if (weak := caution(ctx)) is not None:  # a window that rests on one source only
+        line += "\n" + weak
     return [
         Reply(
             line,
@@ -83,12 +86,13 @@ async def incentive_info(ctx: Context, msg: Incoming) -> list[Reply]:
                 t._("• training fund: {amount}, only for buying trainings").format(amount=amount)
             )
         elif benefit.kind == "incentive":
+            # a meaning, not a grammatical number: "once" and "n times, monthly" differ
+            once = t._("• incentive: {amount}, paid once")
+            monthly = t._("• incentive: {amount}, paid {count} times (once a month)")
             rows.append(
-                t.ngettext(
-                    "• incentive: {amount}, paid once",
-                    "• incentive: {amount}, paid {count} times (once a month)",
-                    benefit.count,
-                ).format(amount=amount, count=benefit.count)
+                (once if benefit.count == 1 else monthly).format(
+                    amount=amount, count=benefit.count
+                )
             )
         else:
             rows.append(

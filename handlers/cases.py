@@ -12,7 +12,7 @@ from bot.core.i18n import N_
 from bot.core.program import Scheme
 from bot.nlu import classifier
 from bot.nlu.topics import Case, topics
-from handlers.common import back_option
+from handlers.common import back_option, partner_names
 from handlers.statuses import partner_in
 
 # Each case's answer: one or two messages (English msgids; the values come from _values()).
@@ -256,8 +256,8 @@ def _values(ctx: Context, text: str) -> dict[str, object]:
         "sync_hours": timings.schedule_sync_hours,
         "min": timings.transfer_working_days_min,
         "max": timings.transfer_working_days_max,
-        "banks": ", ".join(p.name for p in program.partners if p.kind == "bank") or "-",
-        "wallets": ", ".join(p.name for p in program.partners if p.kind == "ewallet") or "-",
+        "banks": partner_names(ctx, "bank"),  # the participant's scheme's, with their dates
+        "wallets": partner_names(ctx, "ewallet"),
         "service": t._("{name}'s customer service ({number})").format(
             name=partner.name, number=partner.customer_service
         )

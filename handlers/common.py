@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply
 from bot.core.i18n import N_, Translator
+from bot.core.program import Partner, Scheme
+
+UNREAD = "answer_unread"  # Context.extras: a step's typed answer could not be read (a question?)
 
 MENU_ITEMS: tuple[tuple[str, str], ...] = (
     ("menu:dashboard", N_("Check dashboard")),
@@ -71,17 +75,47 @@ def back_option(t: Translator) -> Option:
 
 
 def time_left(ctx: Context) -> str:
-    """'10 days left', 'only 5 hours left', or 'the deadline has passed'."""
+    """'10 days left' (calendar days in the program's zone), or on the last day the hours and
+    minutes really left ('only 4 hours 59 minutes left'), or 'the deadline has passed'."""
     t, deadline = ctx.t, ctx.participant.deadline_utc
     assert deadline is not None
     now = ctx.now()
     if now >= deadline:
         return t._("the deadline has passed")
-    days = (t.local(deadline).date() - t.local(now).date()).days
-    if days >= 1:
+    remaining = deadline - now
+    if remaining >= timedelta(days=1):
+        zone = ctx.program.deadline_zone
+        days = max(1, (deadline.astimezone(zone).date() - now.astimezone(zone).date()).days)
         return t.ngettext("{n} day left", "{n} days left", days).format(n=days)
-    hours = max(1, (deadline - now) // timedelta(hours=1))
-    return t.ngettext("only {n} hour left", "only {n} hours left", hours).format(n=hours)
+    hours, minutes = divmod(remaining // timedelta(minutes=1), 60)
+    if hours == 0 and minutes == 0:
+        return t._("less than a minute left")
+    parts = []
+    if hours:
+        parts.append(t.ngettext("{n} hour", "{n} hours", hours).format(n=hours))
+    if minutes:
+        parts.append(t.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes))
+    return t._("only {time} left").format(time=" ".join(parts))
+
+
+def deadline_when(ctx: Context, deadline: datetime) -> str:
+    """The deadline as the program states it (23:59 WIB on its date) and, when the participant
+    lives in another zone, the same moment in their own time beside it."""
+    stated_zone = ctx.program.program.deadline_timezone
+    stated = ctx.t.datetime_in(deadline, stated_zone)
+    if same_offset(deadline, stated_zone, ctx.participant.timezone):
+        return stated
+    return ctx.t._("{stated} ({local} your time)").format(
+        stated=stated, local=ctx.t.datetime(deadline)
+    )
+
+
+def same_offset(moment: datetime, zone: str, other: str) -> bool:
+    """Whether two zones show the same clock time at `moment`."""
+    return (
+        moment.astimezone(ZoneInfo(zone)).utcoffset()
+        == moment.astimezone(ZoneInfo(other)).utcoffset()
+    )
 
 
 def deadline_missed(ctx: Context) -> bool:
@@ -109,7 +143,7 @@ def deadline_line(ctx: Context) -> str:
     if deadline is None:
         return ctx.t._("I don't know your purchase deadline yet. Send /start to set it.")
     return ctx.t._("Your first training's purchase deadline: {when} — {left}").format(
-        when=ctx.t.datetime(deadline), left=time_left(ctx)
+        when=deadline_when(ctx, deadline), left=time_left(ctx)
     )
 
 
@@ -128,3 +162,52 @@ def official_help(ctx: Context) -> str:
         "For problems with your account, contact the official channels: {help_centre}, "
         "{email}, or the contact centre {phone} (toll-free)."
     ).format(help_centre=h.help_centre, email=h.email, phone=h.contact_centre)
+
+
+def scheme(ctx: Context) -> Scheme:
+    """The participant's scheme (the program's default one until it is known)."""
+    return ctx.program.schemes[ctx.participant.scheme or ctx.program.program.default_scheme]
+
+
+def partners(ctx: Context) -> tuple[Partner, ...]:
+    """The banks and e-wallets that receive incentives today (the program file's dates)."""
+    return ctx.program.partners_on(ctx.t.local(ctx.now()).date())
+
+
+def partner_names(ctx: Context, kind: str) -> str:
+    """ "BNI, BCA (from December 2022)": today's partners of a kind, each joined after the
+    participant's scheme began with the month it joined."""
+    began = scheme(ctx).announced_from
+    names = []
+    for partner in partners(ctx):
+        if partner.kind != kind:
+            continue
+        if partner.valid_from and began and partner.valid_from > began:
+            names.append(
+                ctx.t._("{name} (from {month})").format(
+                    name=partner.name, month=ctx.t.month(partner.valid_from)
+                )
+            )
+        else:
+            names.append(partner.name)
+    return ", ".join(names) or "-"
+
+
+def caution(ctx: Context) -> str | None:
+    """What the participant's deadline rests on, when that is one weak source only."""
+    chosen = scheme(ctx)
+    if "purchase_window" not in chosen.weak or ctx.participant.announced_on is None:
+        return None
+    return ctx.t._(
+        "The {days}-day purchase window of your scheme comes from one source only: check the "
+        "deadline shown in your dashboard."
+    ).format(days=chosen.purchase_window_days)
+
+
+def scheme_note(ctx: Context) -> str | None:
+    """What the participant's scheme is, for a scheme other than the program's default."""
+    key = ctx.participant.scheme
+    note = ctx.program.schemes[key].note if key else None
+    if key == ctx.program.program.default_scheme or note is None:
+        return None
+    return note.get(ctx.t.locale)

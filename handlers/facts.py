@@ -10,21 +10,31 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.conversation.context import Context
-from bot.core.domain import Incoming, Option, Reply, Step
+from bot.core.domain import Incoming, Option, Question, Reply, Step
 from bot.nlu import classifier
+from bot.nlu.cues import cues
 from bot.nlu.entities import find_day
-from handlers.common import deadline_line, mark_done, menu_reply, official_help
+from handlers import incentives, stages
+from handlers.common import (
+    CHECKLIST,
+    deadline_line,
+    deadline_when,
+    mark_done,
+    menu_reply,
+    official_help,
+)
 from handlers.memory import recall, remember
 from handlers.statuses import partner_in
 
 log = logging.getLogger(__name__)
+CHECKLIST_LABELS = dict(CHECKLIST)
 
 _OWN_WAVE = re.compile(
     r"\b(?:aku|saya|sy|gw|gue|ak|aq|peserta|ikut|dapat|dapet|lolos|i am|i'm|my)\b[^.?!\n]{0,25}?"
     r"\b(?:gelombang|gel|glombang|wave)\.?\s*(\d{1,3})\b",
     re.IGNORECASE,
 )
-QUESTION = "confirm_fact"
+QUESTION = Question.CONFIRM_FACT  # answered through handlers/waiting.py
 
 
 def own_wave(text: str) -> int | None:
@@ -43,6 +53,12 @@ async def offer_wave(ctx: Context, wave: int) -> list[Reply] | None:
     p, t = ctx.participant, ctx.t
     if p.wave == wave or ctx.program.scheme_for_wave(wave) is None:
         return None
+    if stages.revoked(ctx):  # "kalo sy daftar lagi di gelombang 23 bisa ga?"
+        await remember(ctx, "next_wave")
+        return stages.cannot_rejoin(ctx)
+    opens = ctx.program.wave_opens(wave)
+    if opens is not None and t.local(ctx.now()).date() < opens:
+        return None  # a wave still to come: not the participant's own
     deadline = ctx.program.deadline_for_wave(wave)
     await remember(ctx, "deadline", question=QUESTION, kind="wave", wave=wave)
     if deadline is None:
@@ -52,12 +68,12 @@ async def offer_wave(ctx: Context, wave: int) -> list[Reply] | None:
         return [Reply(text + " " + t._("Send /start to set it with your announcement date."))]
     if p.wave is None:
         text = t._("You're in wave {new}? Then your deadline is {when}. Change it?").format(
-            new=wave, when=t.datetime(deadline)
+            new=wave, when=deadline_when(ctx, deadline)
         )
     else:
         text = t._(
             "You're in wave {new}, not {old}? Then your deadline is {when}. Change it?"
-        ).format(new=wave, old=p.wave, when=t.datetime(deadline))
+        ).format(new=wave, old=p.wave, when=deadline_when(ctx, deadline))
     return [Reply(text, _yes_no(ctx))]
 
 
@@ -82,7 +98,7 @@ async def offer_announced(ctx: Context, text: str) -> list[Reply] | None:
     await remember(ctx, "deadline", question=QUESTION, kind="announced", day=day.isoformat())
     text = t._(
         "You were announced as passing on {date}? Then your deadline is {when}. Change it?"
-    ).format(date=t.short_date(day), when=t.datetime(deadline))
+    ).format(date=t.short_date(day), when=deadline_when(ctx, deadline))
     return [Reply(text, _yes_no(ctx))]
 
 
@@ -168,6 +184,30 @@ async def offer_wallet(ctx: Context, text: str) -> list[Reply] | None:
     ]
 
 
+# Progress said in words that the checklist records (a purchase has its own offer, with a date).
+_SAID_PROGRESS = ("finished", "certificate", "review", "linking")
+
+
+async def offer_progress(ctx: Context, text: str) -> list[Reply] | None:
+    """ "udh kasih ulasan, rekening udh nyambung": asks to record those steps as done (None when
+    none is said, or all are recorded already)."""
+    p, t = ctx.participant, ctx.t
+    if not p.onboarded:
+        return None
+    said = [i for i in cues().progress_in(text, marked=True) if i in _SAID_PROGRESS]
+    items = [i for i in said if i not in p.progress]
+    if not items:
+        return None
+    await remember(ctx, "incentive_status", question=QUESTION, kind="progress", items=items)
+    steps = "; ".join(t._(CHECKLIST_LABELS[i]) for i in items)
+    return [
+        Reply(
+            t._("Shall I record these as done: {steps}?").format(steps=steps),
+            (Option("fact:yes", t._("Yes, record it")), Option("fact:no", t._("No"))),
+        )
+    ]
+
+
 def _past_date(text: str, today: date) -> date | None:
     """A date written in the text; a day written alone ("tgl 25") is read as the latest such
     day not after today, a whole date as written (it may still be to come)."""
@@ -231,6 +271,16 @@ async def answer(ctx: Context, msg: Incoming) -> list[Reply]:
             menu_reply(
                 ctx, t._("Done: wave {number}.").format(number=wave) + "\n" + deadline_line(ctx)
             )
+        ]
+    if kind == "progress":
+        items = [str(i) for i in data.get("items", []) if str(i) in _SAID_PROGRESS]
+        for item in items:
+            mark_done(ctx, item)
+        log.info("participant %s recorded progress in words (%d items)", p.id, len(items))
+        steps = "; ".join(t._(CHECKLIST_LABELS[i]) for i in items)
+        return [
+            Reply(t._("Noted: {steps} ✅").format(steps=steps)),
+            *await incentives.next_only(ctx),
         ]
     if kind == "wallet":
         p.wallet = str(data["name"])

@@ -8,7 +8,7 @@ import logging
 from datetime import date
 
 from bot.conversation.context import Context, Handler
-from bot.core.domain import Incoming, Reply
+from bot.core.domain import Incoming, Question, Reply
 from bot.nlu import Reading, classifier
 from bot.nlu.entities import find_date
 from bot.nlu.topics import topics
@@ -24,7 +24,7 @@ _DATE_TOPICS = ("deadline", "purchased", "sanctions", "buy_training")
 _TO_PERSON = 2  # repeats: the first report is answered, the second gets the next step, the
 # third goes to a person
 _SHORT = 5  # a follow-up is short; a longer message is read on its own
-ESCALATED = "escalated"  # the memory's question once the problem went to a person
+ESCALATED = Question.ESCALATED  # the memory's question once the problem went to a person
 
 
 def _words(ctx: Context, text: str) -> list[str]:

@@ -13,29 +13,37 @@ message for the operator. Recording a purchase and stopping reminders are confir
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import keepable
 from bot.nlu import UNKNOWN, Reading, Result, classifier
+from bot.nlu.cues import cues
+from bot.storage.base import Memory
 from handlers import (
     answers,
     cases,
     dashboard,
+    deadlines,
     facts,
     followup,
     help,
     linking,
+    offers,
     onboarding,
     otp,
     platforms,
     privacy,
     purchase,
+    questions,
     reminders,
+    stages,
     status,
     statuses,
     topics,
+    troubleshooting,
 )
 from handlers.common import deadline_line, menu_reply, unless_missed
 from handlers.memory import recall, remember
@@ -90,7 +98,6 @@ async def keep_reminders(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 # What each understood intent answers with; the topics' own handlers wherever one exists.
-_SHORT_STATEMENT = 8  # words: "aku pakai OVO kak" states a fact, it asks nothing
 
 INTENTS: dict[str, Handler] = {
     "greeting": onboarding.greet,
@@ -111,7 +118,7 @@ INTENTS: dict[str, Handler] = {
     "delete_data": privacy.ask_delete,
     "human": answers.human,
     "thanks": answers.thanks,
-    "next_wave": answers.next_wave,
+    "next_wave": stages.unless_revoked(answers.next_wave),
     "selection": topics.selection,
     "account_access": topics.account_access,
     "training_problem": topics.training_problem,
@@ -163,16 +170,18 @@ async def keep_unknown(ctx: Context, text: str, result: Result) -> None:
     pid = ctx.participant.id
     if pid is not None:
         guesses = [(name, score) for name, score in result.ranked[:3]]
-        redacted = keepable(text)  # no secrets, phone numbers or e-mail addresses
+        redacted = keepable(
+            text, ctx.program.public_numbers
+        )  # no secrets, phone numbers or e-mail addresses
         await ctx.store.record_unknown(
             pid, redacted, guesses, ctx.participant.step.value, ctx.now()
         )
 
 
-async def _unknown(ctx: Context, text: str, result: Result) -> list[Reply]:
+async def _unknown(ctx: Context, text: str, result: Result, memory: Memory) -> list[Reply]:
     """Keeps the (redacted) message for the operator and says so, with the menu."""
     await keep_unknown(ctx, text, result)
-    await remember(ctx, None)
+    await _keep_topic(ctx, memory)
     return [menu_reply(ctx, ctx.t._("Sorry, I didn't understand that. Choose from the menu:"))]
 
 
@@ -206,10 +215,10 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     """Stores the conversation's memory; answers in context, the understood topic(s), asks
     which one, or shows the menu (keeping what it did not understand for the operator)."""
     memory = await recall(ctx)
-    if memory.question == facts.QUESTION and (done := await facts.answer(ctx, msg)):
-        return done
-    if memory.question == purchase.ASK_DATE and (asked := await facts.offer_purchase(ctx, text)):
-        return asked
+    if answered := await questions.answer(ctx, msg, text):  # what the bot asked (questions.py)
+        return answered
+    if not facts.claims_purchase(text) and (said := await deadlines.about_date(ctx, text)):
+        return said
     reading = classifier(ctx.t.locale).read(text)
     result = reading.result
     log.info(
@@ -224,36 +233,56 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         result.intent == "thanks" and reading.framing_only
     ):
         return followup.acknowledge(ctx, memory, thanked=result.intent == "thanks")
-    if (wave := facts.own_wave(text)) is not None and (asked := await facts.offer_wave(ctx, wave)):
-        return asked
-    if asked := await facts.offer_announced(ctx, text):
-        return asked
-    if (result.intent == "purchased" or facts.claims_purchase(text)) and (
-        asked := await facts.offer_purchase(ctx, text)
-    ):
-        return asked
-    short = len(text.split()) <= _SHORT_STATEMENT
-    if (
-        (result.intent == "link_account" or short)
-        and not reading.statuses
-        and (asked := await facts.offer_wallet(ctx, text))
-    ):
-        return asked
+    if (moved := await _person(ctx, msg, text, reading, memory)) is not None:
+        if isinstance(moved, Reading):
+            reading, result = moved, moved.result
+        else:
+            return moved
+    if (offered := await offers.offer(ctx, text, reading)) is not None:
+        beside = offers.question_beside(ctx, reading)  # asked besides: answered first
+        if beside is None:
+            return offered
+        kept = await offers.keep(ctx)
+        return await offers.after(ctx, kept, await answer(ctx, msg, beside), offered)
     if (
         context := await followup.in_context(ctx, msg, text, reading, memory, INTENTS)
     ) is not None:
         return context
     if result.intent == UNKNOWN and not reading.statuses:
-        return await _unknown(ctx, text, result)
+        return await _unknown(ctx, text, result, memory)
     if (
         not result.clear
         and not reading.statuses
         and len(reading.topics) < 2
         and cases.find(ctx.t.locale, result.intent, text) is None  # a case's words decide it
     ):
-        await remember(ctx, None)
+        await _keep_topic(ctx, memory)  # the next "terus gimana?" still has its topic
         return [clarify(ctx, result)]
     return await answer(ctx, msg, reading)
+
+
+async def _keep_topic(ctx: Context, memory: Memory) -> None:
+    await remember(ctx, memory.topic, repeats=memory.repeats, **memory.data)
+
+
+async def _person(
+    ctx: Context, msg: Incoming, text: str, reading: Reading, memory: Memory
+) -> list[Reply] | Reading | None:
+    """A request for a person in either language opens the handoff; a bank's or e-wallet's
+    customer service ("udah aku telpon cs ovo") is not one: the remembered topic goes on (or
+    the post is read as about the payment account). None: nothing to change."""
+    said, names = cues(), tuple(p.name for p in ctx.program.partners)
+    model = classifier(ctx.t.locale)
+    if said.about_partner_service(text, names):
+        if reading.result.intent != "human":
+            return None
+        if memory.topic and memory.topic != "human" and troubleshooting.step_count(memory.topic):
+            return await followup.again(ctx, memory, memory.topic, report=False)
+        return replace(reading, result=model.result_for("link_account", reading.result, 1.0))
+    if said.asks_for_person(text, names):
+        await remember(ctx, "human")
+        return await INTENTS["human"](ctx, msg)
+    return None
 
 
 async def still(ctx: Context, msg: Incoming) -> list[Reply]:
@@ -295,6 +324,8 @@ def _answer(ctx: Context, text: str, intent: str) -> bool | None:
 
 async def confirm_purchase(ctx: Context, msg: Incoming) -> list[Reply]:
     """Records the purchase on a typed yes; on no stores nothing; otherwise reads it afresh."""
+    if fixed := await offers.correction(ctx, msg.text):  # "bukan, aku belinya bulan lalu"
+        return fixed
     answer = _answer(ctx, msg.text, "purchased")
     if answer is True:
         return await purchase.record(ctx, msg)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from babel.lists import format_list
 
 from bot.conversation.context import Context
-from bot.core.domain import Reply
+from bot.core.domain import MEDIA, Incoming, Reply
 from bot.core.i18n import N_
 from bot.core.safety import MAX_LENGTH, Problem, Secret
 
@@ -33,12 +33,8 @@ _NAMES: tuple[tuple[Secret, re.Pattern[str], str], ...] = (
         N_("Kartu Prakerja card number"),
     ),
     (Secret.IDENTITY, re.compile(r""), N_("NIK, KK or card number")),
-    (
-        Secret.PASSWORD,
-        re.compile(r"\b(?:cvv2?|cvc2?|cid|kode keamanan)\b", re.I),
-        N_("CVV code"),
-    ),
-    (Secret.PASSWORD, re.compile(r"\bpin(?:nya|ku)?\b", re.I), N_("PIN")),
+    (Secret.CVV, re.compile(r""), N_("CVV code")),
+    (Secret.PIN, re.compile(r""), N_("PIN")),
     (Secret.PASSWORD, re.compile(r""), N_("password")),
     (Secret.ACCOUNT, re.compile(r""), N_("bank account number")),
     (Secret.OTP, re.compile(r""), N_("OTP code")),
@@ -88,6 +84,28 @@ def problem_reply(ctx: Context, problem: Problem) -> Reply:
     return Reply(texts[problem])
 
 
-def unsupported_reply(ctx: Context) -> Reply:
-    """For stickers, photos, voice notes, locations: ask for text."""
-    return Reply(ctx.t._("I can only read text messages. Please send your question as text."))
+# What a message the bot cannot read was -> a short, kind reply asking to type.
+_MEDIA_REPLIES = {
+    "voice": N_(
+        "🎙️ I can't listen to voice notes, sorry. Could you type your question? A few words "
+        "are enough."
+    ),
+    "sticker": N_("Nice sticker! 😄 I can only read words, though: what can I help you with?"),
+    "location": N_(
+        "Thanks for the location! I don't need it: everything in the program happens online. "
+        "Please type your question."
+    ),
+    "contact": N_(
+        "I can't do anything with a contact card. Please type your question instead (and only "
+        "share your own number when I ask for it)."
+    ),
+}
+_PHOTO = N_("I can only read text messages. Please send your question as text.")
+
+
+async def unsupported(ctx: Context, msg: Incoming) -> Reply:
+    """Counts the kind of message (voice note, sticker, location, contact...) and asks for
+    text in words that fit it."""
+    kind = msg.media if msg.media in MEDIA else "other"
+    await ctx.store.record_media(kind, ctx.now())
+    return Reply(ctx.t._(_MEDIA_REPLIES.get(kind, _PHOTO)))

@@ -75,7 +75,9 @@ async def relay(ctx: Context, msg: Incoming) -> list[Reply]:
     if handoff_id is None:  # closed meanwhile (the agent closed it while this message came)
         participant.step = Step.MENU
         return [menu_reply(ctx)]
-    await ctx.store.add_handoff_message(handoff_id, scan(msg.text).redacted, ctx.now())
+    await ctx.store.add_handoff_message(
+        handoff_id, scan(msg.text, ctx.program.public_numbers).redacted, ctx.now()
+    )
     return [
         Reply(
             ctx.t._("✓ Passed on to our team. A person usually answers {hours}.").format(

@@ -14,11 +14,12 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
         "Commands:\n"
         "/menu – the main menu\n"
         "/status – your progress and deadline\n"
-        "/pengingat – reminder settings\n"
-        "/berhenti – stop reminders\n"
-        "/bahasa – change language\n"
-        "/hapus – delete all your data\n"
-        "/batal – cancel and go back to the menu"
+        "/reminders – reminder settings\n"
+        "/stop – stop reminders\n"
+        "/language – change language\n"
+        "/delete – delete all your data\n"
+        "/cancel – cancel and go back to the menu\n"
+        "Or just write: “I want to talk to a person” reaches our team."
     )
     return [
         Reply(

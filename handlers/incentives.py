@@ -120,9 +120,10 @@ def timeline(ctx: Context, items: list[Item]) -> Reply:
             t._("Received {received}.").format(received=t.money(received)) if received else ""
         )
     else:
-        summary = t._("Received {received} of {total}; still to come: {rest}.").format(
-            received=t.money(received), total=t.money(total), rest=t.money(rest)
-        )
+        summary = t._(
+            "Received {received} of {total} in incentive and survey payments; still to come: "
+            "{rest}."
+        ).format(received=t.money(received), total=t.money(total), rest=t.money(rest))
     head = t._("Your benefits:")
     paid = [i for i in items if i.status == Status.PAID]
     if len(paid) <= _PAID_LINES:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
-from handlers.common import back_option
+from handlers.common import back_option, partner_names
 
 
 async def show(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores nothing; explains the partners, the linking steps and the requirements."""
-    t, partners = ctx.t, ctx.program.partners
-    banks = ", ".join(p.name for p in partners if p.kind == "bank")
-    wallets = ", ".join(p.name for p in partners if p.kind == "ewallet")
+    t = ctx.t
+    banks, wallets = partner_names(ctx, "bank"), partner_names(ctx, "ewallet")
     return [
         Reply(
             t._(
                 "Your incentive is paid to a bank account ({banks}) or an e-wallet ({wallets})."
-            ).format(banks=banks or "-", wallets=wallets or "-")
+            ).format(banks=banks, wallets=wallets)
         ),
         Reply(
             t._(

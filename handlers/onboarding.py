@@ -10,8 +10,8 @@ from bot.core.dates import DateError, parse_date
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.zones import PLACES, ZONES
 from bot.nlu.entities import find_date
-from handlers.common import deadline_line, menu_reply, official_help
-from handlers.purchase import sanctions
+from handlers import common, stages
+from handlers.common import caution, deadline_line, menu_reply, scheme_note
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ _MONTH_WORD = re.compile(
     r"\b(?:jan|feb|mar|apr|mei|may|jun|jul|agu|agt|aug|sep|okt|oct|nov|nop|des|dec)[a-z]*\b", re.I
 )
 _DATE_LIKE = re.compile(r"\d\s*[/.-]\s*\d|\b(?:tgl|tanggal|tahun|thn)\b|\d{4}", re.I)
-UNREAD = "onboarding_unread"  # set when the answer could not be read (a question, perhaps)
+UNREAD = common.UNREAD  # set when the answer could not be read (a question, perhaps)
 
 
 def wave_in(text: str) -> int | None:
@@ -89,7 +89,10 @@ def ask_timezone(ctx: Context) -> Reply:
 
 
 async def start(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores nothing yet but the step; introduces the bot and asks for the wave or date."""
+    """Stores nothing yet but the step; introduces the bot and asks for the wave or date (a
+    revoked participant is told they cannot join again, and nothing changes)."""
+    if stages.revoked(ctx):
+        return stages.cannot_rejoin(ctx)
     ctx.participant.step = Step.ASK_WAVE
     intro = ctx.t._(
         "Hi! I'm an assistant for Kartu Prakerja participants. I'm not the official program: "
@@ -138,8 +141,18 @@ async def process_wave(ctx: Context, msg: Incoming, text: str | None = None) -> 
                 Reply(ctx.t._("I don't know wave {number}.").format(number=number)),
                 _ask_wave(ctx),
             ]
-        ctx.participant.wave, ctx.participant.scheme = number, scheme
+        opens = ctx.program.wave_opens(number)
         deadline = ctx.program.deadline_for_wave(number)
+        if deadline is None and opens is not None and today < opens:
+            return [
+                Reply(
+                    ctx.t._(
+                        "Wave {number} hasn't opened yet as far as I know (not before {date})."
+                    ).format(number=number, date=ctx.t.short_date(opens))
+                ),
+                _ask_wave(ctx),
+            ]
+        ctx.participant.wave, ctx.participant.scheme = number, scheme
         if deadline is None:
             ctx.participant.step = Step.ASK_ANNOUNCED
             return [_ask_announced(ctx, number)]
@@ -179,6 +192,18 @@ async def _process_date(ctx: Context, answer: str, retry: Reply, *, for_wave: bo
         return [Reply(ctx.t._("That date is in the future. Please check it.")), retry]
     if announced < ctx.program.program.started_on:
         return [Reply(ctx.t._("That date is before the program began. Please check it.")), retry]
+    wave = ctx.participant.wave
+    opens = ctx.program.wave_opens(wave) if for_wave and wave is not None else None
+    if opens is not None and announced < opens:
+        return [
+            Reply(
+                ctx.t._(
+                    "Wave {number} didn't open before {date}, so that can't be its "
+                    "announcement date. Please check it."
+                ).format(number=wave, date=ctx.t.short_date(opens))
+            ),
+            retry,
+        ]
     if for_wave and ctx.participant.scheme:
         scheme = ctx.participant.scheme
     else:
@@ -225,8 +250,9 @@ async def process_timezone(ctx: Context, msg: Incoming) -> list[Reply]:
     if ctx.participant.deadline_utc is None:
         ctx.participant.step = Step.ASK_WAVE
         return [_ask_wave(ctx)]
-    ctx.participant.step = Step.MENU
-    replies = [Reply(deadline_line(ctx))]
     if ctx.now() >= ctx.participant.deadline_utc and "purchase" not in ctx.participant.progress:
-        replies += [sanctions(ctx), Reply(official_help(ctx))]
-    return [*replies, menu_reply(ctx)]
+        ctx.participant.step = Step.ASK_STAGE  # where are they? nothing concluded before that
+        return [stages.ask(ctx)]
+    ctx.participant.step = Step.MENU
+    said = [deadline_line(ctx), *filter(None, [caution(ctx), scheme_note(ctx)])]
+    return [Reply("\n".join(said)), menu_reply(ctx)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
-from handlers.common import back_option, official_help
+from handlers.common import back_option, official_help, partners
 from handlers.guard import WARNED
 
 
@@ -19,7 +19,7 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
     first = t._("Enter the OTP only on the website or platform that asked for it.")
     if not ctx.extras.get(WARNED):  # the warning appears once per reply
         first += " " + warning(ctx)
-    service = ", ".join(f"{p.name} {p.customer_service}" for p in ctx.program.partners)
+    service = ", ".join(f"{p.name} {p.customer_service}" for p in partners(ctx))
     return [
         Reply(
             first

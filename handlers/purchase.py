@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.conversation.context import Context
-from bot.core.domain import Incoming, Option, Reply, Step
+from bot.core.domain import Incoming, Option, Question, Reply, Step
 from handlers.common import (
     back_option,
     deadline_line,
@@ -79,7 +79,7 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
     return replies
 
 
-ASK_DATE = "purchase_date"  # the memory's question: on what date was it bought?
+ASK_DATE = Question.PURCHASE_DATE  # on what date was it bought? (handlers/waiting.py)
 
 
 async def record(ctx: Context, msg: Incoming) -> list[Reply]:

@@ -12,7 +12,7 @@ from bot.core.domain import Incoming, Option, Participant, Reply, Step
 from bot.core.outbound import Template
 from bot.outbox.planner import PASSED, REMINDER, plan
 from handlers import notices
-from handlers.common import back_option, menu_reply, official_help, time_left
+from handlers.common import back_option, deadline_when, menu_reply, official_help, time_left
 from handlers.notices import Notice, Payload
 from handlers.purchase import purchase_options, sanctions
 
@@ -50,7 +50,7 @@ def render_reminder(ctx: Context, payload: Payload) -> list[Reply]:
     deadline = ctx.participant.deadline_utc
     assert deadline is not None
     text = ctx.t._("⏰ Reminder: buy your first training before {when} — {left}.").format(
-        when=ctx.t.datetime(deadline), left=time_left(ctx)
+        when=deadline_when(ctx, deadline), left=time_left(ctx)
     )
     return [Reply(text, purchase_options(ctx))]
 
@@ -59,7 +59,7 @@ def reminder_template(ctx: Context, payload: Payload) -> Template:
     """The pre-approved WhatsApp template: the deadline and the time left."""
     deadline = ctx.participant.deadline_utc
     assert deadline is not None
-    return Template("prakerja_deadline_reminder", (ctx.t.datetime(deadline), time_left(ctx)))
+    return Template("prakerja_deadline_reminder", (deadline_when(ctx, deadline), time_left(ctx)))
 
 
 def render_passed(ctx: Context, payload: Payload) -> list[Reply]:
@@ -68,7 +68,7 @@ def render_passed(ctx: Context, payload: Payload) -> list[Reply]:
     assert deadline is not None
     intro = ctx.t._(
         "Your purchase deadline ({when}) has passed and I have no purchase recorded for you."
-    ).format(when=ctx.t.datetime(deadline))
+    ).format(when=deadline_when(ctx, deadline))
     text = "\n\n".join((intro, sanctions(ctx).text, official_help(ctx)))
     return [Reply(text, (Option("purchase:done", ctx.t._("I've bought it")),))]
 
@@ -76,7 +76,7 @@ def render_passed(ctx: Context, payload: Payload) -> list[Reply]:
 def passed_template(ctx: Context, payload: Payload) -> Template:
     deadline = ctx.participant.deadline_utc
     assert deadline is not None
-    return Template("prakerja_deadline_passed", (ctx.t.datetime(deadline),))
+    return Template("prakerja_deadline_passed", (deadline_when(ctx, deadline),))
 
 
 notices.register(REMINDER, Notice(render_reminder, reminder_applies, reminder_template))

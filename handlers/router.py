@@ -1,10 +1,12 @@
 """Where each message goes: the conversation's whole state machine, in one ordered table.
 
-Order matters: unusable input and secrets first, then buttons, then commands (from anywhere),
-then the answer the current step is waiting for (a question typed instead is answered and the
-step asked again), then menu labels, then free text (understood by handlers/freetext.py: its
-INTENTS table says what each understood intent answers with). Whatever the handler says goes out
-as at most two messages (handlers/brevity.py), and the conversation's memory is saved.
+Order matters: unusable input and secrets first, then scams (a forwarded message, a link or a
+phone number checked against the official channels: handlers/scam_check.py), then buttons,
+then commands (from anywhere), then the answer the current step is waiting for (a question
+typed instead is answered and the step asked again), then menu labels, then free text
+(understood by handlers/freetext.py: its INTENTS table says what each understood intent answers
+with). Whatever the handler says goes out as at most two messages (handlers/brevity.py), and
+the conversation's memory is saved.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from bot.core.domain import Incoming, InputKind, Reply, Step
 from bot.core.i18n import LOCALES, Translator
 from bot.core.safety import Problem, clean, problem, scan
 from bot.nlu import classifier
+from bot.nlu.cues import cues
+from bot.nlu.scams import check as check_scam
 from handlers import (
     brevity,
     broadcasts,
@@ -33,6 +37,7 @@ from handlers import (
     language,
     linking,
     menu,
+    mood,
     onboarding,
     otp,
     platforms,
@@ -40,11 +45,14 @@ from handlers import (
     purchase,
     reminders,
     satisfaction,
+    scam_check,
+    stages,
     status,
     steps,
 )
 from handlers.common import MENU_ITEMS, menu_reply, unless_missed
 from handlers.memory import recall, save
+from handlers.waiting import STEPS
 
 # Modules that register outbox kinds in handlers/notices.py when imported.
 NOTICE_MODULES = (incentive_notices, handoff, broadcasts, satisfaction)
@@ -76,6 +84,7 @@ ACTIONS: dict[str, Handler] = {
 PREFIXES: dict[str, Handler] = {
     "done:": steps.done,
     "wave:": onboarding.choose_wave,
+    "stage:": stages.choose,
     "tz:": onboarding.process_timezone,
     "lang:": language.choose,
     "intent:": freetext.choose,
@@ -85,7 +94,7 @@ PREFIXES: dict[str, Handler] = {
     "more:": brevity.show_more,
 }
 
-# Commands and their plain-word twins work from anywhere.
+# Commands and their plain-word twins work from anywhere, in both languages.
 COMMANDS: dict[str, Handler] = {
     "/start": onboarding.start,
     "mulai": onboarding.greet,
@@ -98,39 +107,28 @@ COMMANDS: dict[str, Handler] = {
     "/bantuan": help.show,
     "/help": help.show,
     "bantuan": help.show,
+    "help": help.show,
     "/batal": menu.cancel,
     "batal": menu.cancel,
+    "/cancel": menu.cancel,
+    "cancel": menu.cancel,
     "/bahasa": language.ask,
     "/language": language.ask,
     "/berhenti": reminders.stop,
     "/stop": reminders.stop,
     "/pengingat": reminders.show,
+    "/reminders": reminders.show,
     "/hapus": privacy.ask_delete,
-}
-
-# What a step waits for when the participant types instead of pressing a button.
-STEP_TEXT: dict[Step, Handler] = {
-    Step.ASK_WAVE: onboarding.process_wave,
-    Step.ASK_ANNOUNCED: onboarding.process_announced,
-    Step.ASK_TIMEZONE: onboarding.process_timezone,
-    Step.CONFIRM_DELETE: privacy.confirm,
-    Step.CONFIRM_PURCHASE: freetext.confirm_purchase,
-    Step.CONFIRM_STOP: freetext.confirm_stop,
-    Step.HANDOFF: handoff.relay,  # while talking to a person, typed text goes to the inbox
-}
-
-
-# Yes/no questions asked about typed text, and the buttons that answer them. Doing anything
-# else (another button, a command) drops the question, so a later "ya" can't answer it.
-PENDING: dict[Step, str] = {
-    Step.CONFIRM_PURCHASE: "purchase:",
-    Step.CONFIRM_STOP: "stop:",
+    "/delete": privacy.ask_delete,
+    "hello": onboarding.greet,
+    "hi": onboarding.greet,
 }
 
 
 def _drop_question(ctx: Context, choice: str | None) -> None:
-    prefix = PENDING.get(ctx.participant.step)
-    if prefix is not None and not (choice or "").startswith(prefix):
+    """Drops a yes/no question (handlers/waiting.py) that another button or command passed by."""
+    waiting = STEPS[ctx.participant.step]
+    if waiting.drops and not (choice or "").startswith(waiting.buttons or "\0"):
         ctx.participant.step = Step.MENU
 
 
@@ -155,22 +153,7 @@ def _command(text: str) -> Handler | None:
 
 async def prompt(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores nothing; asks again the question the current step is waiting for."""
-    step = ctx.participant.step
-    if step in (Step.NEW, Step.ASK_WAVE):
-        return (await onboarding.start(ctx, msg))[1:]
-    if step == Step.ASK_ANNOUNCED:
-        return [Reply(ctx.t._("On what date were you announced as passing selection?"))]
-    if step == Step.ASK_TIMEZONE:
-        return [onboarding.ask_timezone(ctx)]
-    if step == Step.CONFIRM_DELETE:
-        return await privacy.ask_delete(ctx, msg)
-    if step == Step.CONFIRM_PURCHASE:
-        return await freetext.ask_purchase(ctx, msg)
-    if step == Step.CONFIRM_STOP:
-        return await freetext.ask_stop(ctx, msg)
-    if step == Step.HANDOFF:
-        return handoff.waiting(ctx)
-    return [menu_reply(ctx)]
+    return await STEPS[ctx.participant.step].ask(ctx, msg)
 
 
 async def _choice(ctx: Context, msg: Incoming) -> list[Reply]:
@@ -246,18 +229,22 @@ def _one_message(answer: list[Reply]) -> Reply:
 async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     """Sends one message to its handler (see the module docstring for the order)."""
     if msg.kind == InputKind.UNSUPPORTED:
-        return [guard.unsupported_reply(ctx), *await prompt(ctx, msg)]
+        return [await guard.unsupported(ctx, msg), *await prompt(ctx, msg)]
     if msg.kind == InputKind.CHOICE:
         _drop_question(ctx, msg.choice)
         return await _choice(ctx, msg)
     if msg.kind == InputKind.CONTACT:
         return await incentives.contact(ctx, msg)
     text = clean(msg.text)
+    if (code := cues().switch_to(text)) is not None:  # "english please"
+        _drop_question(ctx, None)
+        return [language.switch(ctx, code), *await prompt(ctx, msg)]
+    language.follow(ctx, text)  # answered in the language it is written in
     if issue := problem(text):
         if issue == Problem.EMOJI_ONLY:
             return await _emoji(ctx, msg, text)
         return [guard.problem_reply(ctx, issue), *await prompt(ctx, msg)]
-    found = scan(text)
+    found = scan(text, ctx.program.public_numbers)
     if found.secret is not None:
         # Warn, then answer what the rest of the message asks (the secret never goes further).
         warning = guard.secret_warning(ctx, found.kinds, text)
@@ -266,10 +253,23 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
         rest = await freetext.after_secret(ctx, replace(msg, text=found.redacted))
         return [warning, *(rest or await prompt(ctx, msg))]
     msg = replace(msg, text=text)
+    talking = ctx.participant.step == Step.HANDOFF  # a person reads it: no check
+    verdict = None if talking else check_scam(text, ctx.program, forwarded=msg.forwarded)
+    if verdict is not None and verdict.flagged:
+        return [await scam_check.warn(ctx, msg, verdict), *await prompt(ctx, msg)]
+    replies = await _text(ctx, msg, text)
+    if verdict is not None and scam_check.worth_naming(msg, verdict):
+        return [scam_check.official(ctx, verdict), *replies]
+    return replies
+
+
+async def _text(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
+    """A typed message without a secret or a scam: a command, a step's answer, a menu label
+    or free text."""
     if handler := _command(text):
         _drop_question(ctx, None)
         return await handler(ctx, msg)
-    if handler := STEP_TEXT.get(ctx.participant.step):
+    if handler := STEPS[ctx.participant.step].answer:
         replies = await handler(ctx, msg)
         if ctx.extras.pop(onboarding.UNREAD, False):  # not an answer: a question, perhaps
             return await _aside(ctx, msg, replies)
@@ -277,8 +277,8 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     if action := _labels().get(text.lower()):
         return await ACTIONS[action](ctx, replace(msg, kind=InputKind.CHOICE, choice=action))
     if not ctx.participant.onboarded:
-        return await _first_words(ctx, msg, text)
-    return await freetext.route(ctx, msg, text)
+        return mood.attune(ctx, text, await _first_words(ctx, msg, text))
+    return mood.attune(ctx, text, await freetext.route(ctx, msg, text))
 
 
 _SALAM = re.compile(r"\b(?:ass?alamu?\s*'?alaikum|asslm|assalamualaikum|aslkm)\b", re.IGNORECASE)

@@ -7,7 +7,7 @@ from bot.conversation.context import Context
 from bot.core.domain import Option, Reply
 from bot.core.i18n import N_
 from bot.nlu.topics import topics
-from handlers.common import back_option
+from handlers.common import back_option, partners
 
 STEPS: dict[str, str] = {
     "otp_same_number": N_(
@@ -86,7 +86,7 @@ STEPS: dict[str, str] = {
 
 def services(ctx: Context) -> str:
     """Every partner's customer service number, on one line."""
-    return ", ".join(f"{p.name} {p.customer_service}" for p in ctx.program.partners)
+    return ", ".join(f"{p.name} {p.customer_service}" for p in partners(ctx))
 
 
 def step_count(topic: str) -> int:

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # packages on one line may not import each other.
 LAYERS: list[tuple[str, ...]] = [
     ("bot.app",),
-    ("bot.channels.telegram", "bot.channels.whatsapp", "bot.channels.console", "bot.console"),
+    ("bot.channels.telegram", "bot.channels.whatsapp", "bot.channels.terminal", "bot.console"),
     ("bot.channels",),  # the package itself and what its channels share (parts)
     ("handlers",),
     ("bot.conversation",),

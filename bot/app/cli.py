@@ -7,8 +7,6 @@ import getpass
 import logging
 import os
 import sys
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -16,7 +14,8 @@ from bot.app import runner
 from bot.app.runner import channels_configured
 from bot.app.wiring import open_app
 from bot.core import log_privacy
-from bot.core.clock import Clock, ShiftedClock, SystemClock
+from bot.core.cli_clock import now_option, parse_now
+from bot.core.clock import Clock
 from bot.core.config import ConfigError, Settings, StartupError, load_settings
 from bot.core.program import ProgramError
 from bot.incentives.csv_import import import_status
@@ -31,17 +30,7 @@ log = logging.getLogger("bot")
 
 
 def _parse_now(value: str | None, settings: Settings) -> Clock:
-    if value is None:
-        return SystemClock()
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"not an ISO-8601 moment like 2021-11-20T10:00+07:00: {value!r}", param_hint="--now"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(settings.prakerja_timezone))
-    return ShiftedClock(moment)
+    return parse_now(value, settings.prakerja_timezone)
 
 
 def _settings() -> Settings:
@@ -65,14 +54,6 @@ def _setup_logging(default: str) -> None:
     )
     # APScheduler logs every 5-second delivery run at INFO; keep its warnings only.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
-
-
-now_option = click.option(
-    "--now",
-    metavar="ISO-8601",
-    help="Start the bot's clock at this moment (e.g. 2021-11-20T10:00+07:00); "
-    "time runs forward from it.",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,11 +87,15 @@ def run(now: str | None) -> None:
 @click.option("--user", default=None, help="Chat as this participant (default: your login).")
 @now_option
 def chat(user: str | None, now: str | None) -> None:
-    """Chat with the bot in the terminal (one message per line when piped)."""
+    """Chat with the bot in the terminal (a paste is one message; one message per line when
+    piped). Ctrl+D ends it."""
     settings = _settings()
     clock = _parse_now(now, settings)
     _setup_logging("WARNING")
-    asyncio.run(_chat(settings, clock, user or getpass.getuser()))
+    try:
+        asyncio.run(_chat(settings, clock, user or getpass.getuser()))
+    except KeyboardInterrupt:  # Ctrl+C ends the chat like Ctrl+D, without a traceback
+        click.echo()
 
 
 main.add_command(import_status)

@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.app.console import build_console, console_routes, install_console
 from bot.app.web import build_web_app, serve
 from bot.app.wiring import App, open_app
-from bot.channels.console import ConsoleChannel, ConsoleSender
+from bot.channels.terminal import TerminalChannel, TerminalSender
 from bot.console.retention import purge
 from bot.core import log_privacy
 from bot.core.clock import Clock
@@ -191,8 +191,8 @@ async def run(settings: Settings, clock: Clock) -> None:
 
 async def terminal_chat(app: App, user: str) -> None:
     """The terminal chat as `user`, with reminders printed into it as they fall due."""
-    channel = ConsoleChannel(app.engine, app.clock, user)
-    outbox = app.outbox({ConsoleSender.channel: ConsoleSender(channel)})
+    channel = TerminalChannel(app.engine, app.clock, user)
+    outbox = app.outbox({TerminalSender.channel: TerminalSender(channel)})
     await outbox.start()
     try:
         await channel.run()

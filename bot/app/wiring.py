@@ -16,6 +16,7 @@ from bot.core.i18n import LOCALES
 from bot.core.outbound import Sender
 from bot.core.program import Program, load_program
 from bot.nlu import classifier
+from bot.nlu.cues import cues
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.jobs import OutboxScheduler
 from bot.outbox.pacing import Pacer
@@ -73,6 +74,7 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
     program = load_program(settings.prakerja_program_file)
     for locale in LOCALES:
         classifier(locale)  # build the free-text models now: fail fast, no slow first reply
+    cues()  # the language, person, mood and progress words (bot/data/nlu/cues.toml)
     store = await open_store(settings.database_url, pool_size=settings.database_pool_size)
     serving = settings.telegram_bot_token is not None or settings.whatsapp_enabled
     heartbeat = Heartbeat(

@@ -212,6 +212,7 @@ class Console:
         from bot.console import (
             audit,
             broadcasts,
+            flagged,
             handoffs,
             imports,
             login,
@@ -223,7 +224,8 @@ class Console:
         )
 
         modules = (login, overview, participants, handoffs, replies, broadcasts, imports)
-        return [route for module in (*modules, reports, audit, unknown) for route in module.ROUTES]
+        tail = (reports, audit, unknown, flagged)
+        return [route for module in (*modules, *tail) for route in module.ROUTES]
 
     async def _recount(self) -> None:
         """The unfiltered funnel, counted afresh a little more often than it expires."""

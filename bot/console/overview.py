@@ -1,5 +1,6 @@
 """The overview page: the funnel of the program's steps (filterable by wave and scheme),
-deadlines passed without a purchase, open handoffs, messages not understood today."""
+deadlines passed without a purchase, open handoffs, messages not understood today, messages
+flagged as scams and messages the bot cannot read (per kind) in the last 7 days."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.console.auth import Session
 from bot.console.chart import funnel_svg
 from bot.console.render import translator
 from bot.console.segments import SegmentError, parse_segment
+from bot.core.domain import MEDIA
 from bot.core.i18n import N_
 from bot.storage.segments import FUNNEL, Segment
 
@@ -28,6 +30,19 @@ STEP_LABELS = {
     "review": N_("Rating and review given"),
     "linking": N_("Bank account/e-wallet linked"),
     "incentive_paid": N_("First incentive paid"),
+}
+
+
+# What participants sent that the bot cannot read (bot/core/domain.py MEDIA).
+MEDIA_LABELS = {
+    "voice": N_("Voice notes"),
+    "sticker": N_("Stickers"),
+    "location": N_("Locations"),
+    "contact": N_("Contacts"),
+    "photo": N_("Photos"),
+    "video": N_("Videos"),
+    "document": N_("Documents"),
+    "other": N_("Other"),
 }
 
 
@@ -80,6 +95,8 @@ async def overview(console: Console, request: web.Request, session: Session) -> 
         for h in await console.store.active_handoffs()
         if (h.waiting_s(now) or 0) >= alert.total_seconds()
     ]
+    week = console.clock.now() - timedelta(days=7)
+    media = await console.reader.count_media(week)
     return console.page(
         request,
         session,
@@ -93,6 +110,8 @@ async def overview(console: Console, request: web.Request, session: Session) -> 
         alert_minutes=int(alert.total_seconds() // 60),
         handoffs_open=await console.store.count_active_handoffs(),
         unknown_today=unknown_today,
+        media=[(t._(MEDIA_LABELS[kind]), media.get(kind, 0)) for kind in MEDIA],
+        flagged_week=len(await console.reader.flagged_times(week)),
         values=values,
         schemes=list(console.program.schemes),
         error=error,

@@ -11,8 +11,11 @@ class Step(StrEnum):
     """What the bot is waiting for from a participant: the conversation's state machine.
 
     NEW ─/start─> ASK_WAVE ─wave with deadline─> ASK_TIMEZONE ─> MENU
-                     │ └─wave without deadline─> ASK_ANNOUNCED ─date─┘
-                     └─date──────────────────────────────> ASK_TIMEZONE
+                     │ └─wave without deadline─> ASK_ANNOUNCED ─date─┘  └─deadline passed─┐
+                     └─date──────────────────────────────> ASK_TIMEZONE    ASK_STAGE <─────┘
+    ASK_STAGE ─not bought─> (sanctions) MENU / ─bought─> (purchase date asked) MENU /
+              ─finished, certificate, paid─> (progress recorded) MENU
+    A participant whose deadline passed without a purchase (revoked) is never onboarded again.
     MENU ─/hapus─> CONFIRM_DELETE ─ya─> (deleted) / ─tidak─> MENU
     MENU ─typed "udah beli"─> CONFIRM_PURCHASE ─ya─> (purchase recorded) MENU / ─tidak─> MENU
     MENU ─typed "stop ingetin"─> CONFIRM_STOP ─ya─> (reminders off) MENU / ─tidak─> MENU
@@ -23,11 +26,28 @@ class Step(StrEnum):
     ASK_WAVE = "ask_wave"
     ASK_ANNOUNCED = "ask_announced"
     ASK_TIMEZONE = "ask_timezone"
+    ASK_STAGE = "ask_stage"  # a late onboarding: where is the participant in the program?
     MENU = "menu"
     CONFIRM_DELETE = "confirm_delete"
     CONFIRM_PURCHASE = "confirm_purchase"
     CONFIRM_STOP = "confirm_stop"
     HANDOFF = "handoff"  # talking to a person: typed text goes to the operators' inbox
+
+
+class Question(StrEnum):
+    """What the bot asked in the free conversation (the participant stays at Step.MENU), kept
+    in the conversation's memory. With the steps above, the whole of what the bot waits for:
+    each question's answer is read by the handler registered in handlers/waiting.py."""
+
+    CONFIRM_FACT = "confirm_fact"  # record this wave, date, purchase, wallet or progress? (yes/no)
+    PURCHASE_DATE = "purchase_date"  # on what day was the first training bought?
+    ESCALATED = "escalated"  # nothing asked: the problem went to a person
+
+
+# Steps before the participant is onboarded (no deadline, zone or stage settled yet).
+ONBOARDING: frozenset[Step] = frozenset(
+    {Step.NEW, Step.ASK_WAVE, Step.ASK_ANNOUNCED, Step.ASK_TIMEZONE, Step.ASK_STAGE}
+)
 
 
 class InputKind(StrEnum):
@@ -72,6 +92,14 @@ class Incoming:
     message_id: str | None = None
     # For a shared contact (kind CONTACT): whose contact it is, when the channel says so.
     contact_user_id: str | None = None
+    # Forwarded from someone else (Telegram's forward origin, WhatsApp's forwarded context).
+    forwarded: bool = False
+    # What an UNSUPPORTED message was (one of MEDIA), when the channel says so.
+    media: str | None = None
+
+
+# What an UNSUPPORTED message can be; the channels map their own types onto these.
+MEDIA = ("voice", "sticker", "location", "contact", "photo", "video", "document", "other")
 
 
 @dataclass
@@ -101,9 +129,4 @@ class Participant:
     @property
     def onboarded(self) -> bool:
         """True once the participant has a deadline and a time zone."""
-        return self.deadline_utc is not None and self.step not in (
-            Step.NEW,
-            Step.ASK_WAVE,
-            Step.ASK_ANNOUNCED,
-            Step.ASK_TIMEZONE,
-        )
+        return self.deadline_utc is not None and self.step not in ONBOARDING

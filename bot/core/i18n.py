@@ -67,13 +67,21 @@ class Translator:
 
     def datetime(self, moment: dt.datetime) -> str:
         """Selasa, 30 November 2021 pukul 23.59 WIB."""
-        local = self.local(moment)
+        return self.datetime_in(moment, self.timezone)
+
+    def datetime_in(self, moment: dt.datetime, timezone: str) -> str:
+        """The moment as said in another zone: Selasa, 30 November 2021 pukul 23.59 WIB."""
+        local = moment.astimezone(ZoneInfo(timezone))
         text = format_datetime(local, _DATETIME_PATTERN[self.locale], locale=self.locale)
-        return f"{text} {zone_label(self.timezone)}"
+        return f"{text} {zone_label(timezone)}"
 
     def date(self, day: dt.date) -> str:
         """Selasa, 30 November 2021."""
         return format_date(day, _DATE_PATTERN[self.locale], locale=self.locale)
+
+    def month(self, day: dt.date) -> str:
+        """Desember 2022."""
+        return format_date(day, "MMMM y", locale=self.locale)
 
     def short_date(self, day: dt.date) -> str:
         """30 November 2021."""

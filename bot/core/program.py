@@ -59,6 +59,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+class LocalText(_Strict):
+    """A short text given in each supported locale."""
+
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, locale: str) -> str:
+        return self.en if locale == "en" else self.id
+
+
 class Benefit(_Strict):
     """One kind of benefit of a scheme, paid `count` times `amount`."""
 
@@ -68,8 +78,13 @@ class Benefit(_Strict):
     count: int = Field(ge=1, le=24)
 
 
+# Facts of a scheme that may rest on one weak source (said with that caution).
+WeakFact = Literal["purchase_window", "platforms", "survey_deadline"]
+
+
 class Scheme(_Strict):
-    """A year's rules: amounts, the purchase window and the benefits."""
+    """A year's rules: amounts, the purchase window and the benefits, with a note on what
+    differs and which of its facts rest on one weak source only."""
 
     name: str
     waves: tuple[int, int] | None = None
@@ -80,6 +95,8 @@ class Scheme(_Strict):
     survey_deadline: date | None = None
     first_training_only: bool = True
     benefits: tuple[Benefit, ...] = Field(min_length=1)
+    note: LocalText | None = None
+    weak: tuple[WeakFact, ...] = ()
 
     @model_validator(mode="after")
     def _total_adds_up(self) -> Scheme:
@@ -103,33 +120,39 @@ class Wave(_Strict):
     scheme: str
     purchase_deadline: date | None = None
     announced_on: date | None = None
-
-
-class LocalText(_Strict):
-    """A short text given in each supported locale."""
-
-    id: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, locale: str) -> str:
-        return self.en if locale == "en" else self.id
+    opened_on: date | None = None  # registration opened (no announcement can come before)
 
 
 class Platform(_Strict):
-    """A digital platform where trainings are bought."""
+    """A digital platform where trainings are bought; `schemes` are those whose lists are
+    known to hold it (empty: every scheme)."""
 
     id: str = Field(pattern=r"^[a-z0-9_-]{1,20}$")
     name: str
     line: LocalText
+    schemes: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()  # its own sites (every subdomain counts)
 
 
 class Partner(_Strict):
-    """A bank or e-wallet that can receive the incentive."""
+    """A bank or e-wallet that can receive the incentive, from `valid_from` (until
+    `valid_until`), as `source` reports."""
 
     id: str = Field(pattern=r"^[a-z0-9_-]{1,20}$")
     name: str
     kind: Literal["bank", "ewallet"]
     customer_service: str
+    valid_from: date | None = None
+    valid_until: date | None = None
+    source: str | None = None
+
+    def valid_on(self, day: date) -> bool:
+        """Whether the partner received incentives on `day`."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    domains: tuple[str, ...] = ()  # its own sites (every subdomain counts)
 
 
 class ReminderRule(_Strict):
@@ -180,6 +203,26 @@ class OfficialHelp(_Strict):
     survey_email_subject: str
 
 
+class OfficialChannels(_Strict):
+    """Where the program really speaks: a forwarded message or a link is checked against
+    these (bot/nlu/scams.py). A domain counts with every subdomain."""
+
+    domains: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()  # social media accounts, "@prakerja.go.id"
+    phones: tuple[str, ...] = ()  # help lines, however typed
+    app_stores: tuple[str, ...] = ()  # where an app may come from (Prakerja itself has none)
+    other_domains: tuple[str, ...] = ()  # government sites named in official notices
+    report_site: str = ""  # where a fake site or account is reported (besides the program)
+
+    @field_validator("domains", "other_domains", "app_stores")
+    @classmethod
+    def _bare(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for domain in value:
+            if not re.fullmatch(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", domain):
+                raise ValueError(f"not a bare domain like prakerja.go.id: {domain!r}")
+        return value
+
+
 class ProgramInfo(_Strict):
     name: str
     started_on: date
@@ -203,6 +246,7 @@ class Program(_Strict):
 
     program: ProgramInfo
     official_help: OfficialHelp
+    official_channels: OfficialChannels = OfficialChannels()
     timings: Timings
     reminders: Reminders
     schemes: dict[str, Scheme] = Field(min_length=1)
@@ -221,7 +265,42 @@ class Program(_Strict):
             ids = [item.id for item in items]
             if len(ids) != len(set(ids)):
                 raise ValueError(f"{name}: ids must be unique")
+        for platform in self.platforms:
+            for key in platform.schemes:
+                if key not in self.schemes:
+                    raise ValueError(f"platforms: {platform.id} names unknown scheme {key!r}")
         return self
+
+    def partners_on(self, day: date) -> tuple[Partner, ...]:
+        """The banks and e-wallets that received incentives on `day`."""
+        return tuple(p for p in self.partners if p.valid_on(day))
+
+    def platforms_for(self, scheme: str) -> tuple[tuple[Platform, ...], bool]:
+        """The platforms known for a scheme, and whether that list is known for it (False: the
+        list of another year, to be said with that caution)."""
+        known = tuple(p for p in self.platforms if not p.schemes or scheme in p.schemes)
+        if known and "platforms" not in self.schemes[scheme].weak:
+            return known, True
+        return known or self.platforms, False
+
+    def wave_opens(self, number: int) -> date | None:
+        """The earliest day a wave's participants can have been announced: its own date, else
+        the start of its scheme (None when unknown)."""
+        wave = self.wave(number)
+        if wave is not None and (wave.opened_on or wave.announced_on):
+            return wave.opened_on or wave.announced_on
+        key = self.scheme_for_wave(number)
+        return self.schemes[key].announced_from if key is not None else None
+
+    @cached_property
+    def public_numbers(self) -> frozenset[str]:
+        """The program's and partners' help lines, digits only: never a participant's secret."""
+        numbers = [
+            self.official_help.contact_centre,
+            *self.official_channels.phones,
+            *(p.customer_service for p in self.partners),
+        ]
+        return frozenset(d for n in numbers if len(d := re.sub(r"\D", "", n)) >= 3)
 
     @cached_property
     def deadline_zone(self) -> ZoneInfo:

@@ -13,7 +13,8 @@ from typing import cast
 import click
 from tqdm import tqdm
 
-from bot.core.clock import Clock, SystemClock
+from bot.core.cli_clock import now_option, parse_now
+from bot.core.clock import Clock
 from bot.core.config import ConfigError, load_settings
 from bot.core.i18n import LOCALES, N_, Translator
 from bot.core.program import Program, ProgramError, load_program
@@ -182,11 +183,14 @@ async def _run(path: Path, clock: Clock) -> Summary:
 
 @click.command("import-status")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-def import_status(file: Path) -> None:
+@now_option
+def import_status(file: Path, now: str | None) -> None:
     """Apply incentive statuses from a CSV file (columns: phone or ref, item, status, date,
-    reason, note, partner). Re-importing the same file changes and sends nothing."""
+    reason, note, partner). Re-importing the same file changes and sends nothing. With --now,
+    on the same clock as a `chat --now` (its updates fall due in that chat's time)."""
     try:
-        summary = asyncio.run(_run(file, SystemClock()))
+        clock = parse_now(now, load_settings().prakerja_timezone)
+        summary = asyncio.run(_run(file, clock))
     except FileError as exc:
         raise click.ClickException(exc.message.text(operator_translator())) from None
     except (ConfigError, ProgramError, StoreUnavailable) as exc:

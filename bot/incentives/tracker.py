@@ -123,9 +123,11 @@ def next_step(
 
 
 def totals(items: list[Item]) -> tuple[int, int, int]:
-    """(received, still to come, total) in Rupiah."""
-    total = sum(i.amount for i in items)
-    received = sum(i.amount for i in items if i.status == Status.PAID)
+    """(received, still to come, total) in Rupiah, of the money paid out: the training fund is
+    spent on trainings, never received."""
+    money = [i for i in items if i.kind != "training_fund"]
+    total = sum(i.amount for i in money)
+    received = sum(i.amount for i in money if i.status == Status.PAID)
     return received, total - received, total
 
 

@@ -32,9 +32,11 @@ from bot.storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
-# A row is worded as of its due time, so a copy sent again after a crash is identical to the
-# first ("7 hari lagi" stays "7 hari lagi"); one sent much later is worded as of now.
-RENDER_FROM_DUE_WITHIN = timedelta(hours=1)
+# A row is worded as of its due time, so a copy sent again after a crash (once its 5-minute
+# lease expired) is identical to the first ("7 hari lagi" stays "7 hari lagi"); one sent later
+# is worded as of now, so the last day's countdown in hours and minutes matches the time
+# really left when it arrives.
+RENDER_FROM_DUE_WITHIN = timedelta(minutes=15)
 FINAL_FLUSH_ATTEMPTS = 15
 
 

@@ -136,6 +136,14 @@ class Store(Protocol):
     async def labelled_unknown(self) -> list[UnknownMessage]:
         """Every labelled kept message, oldest first."""
 
+    async def record_flagged(
+        self, participant_id: int, text: str, signs: Sequence[str], forwarded: bool, now: datetime
+    ) -> None:
+        """Keeps a message the scam check flagged (already redacted) for the operator."""
+
+    async def record_media(self, kind: str, now: datetime) -> None:
+        """Counts one message the bot cannot read (a voice note, a sticker...)."""
+
     def participant_lock(self, channel: str, user_id: str) -> AbstractAsyncContextManager[None]:
         """Held while one message of the participant is handled: one participant's messages
         are handled strictly in order, across every instance sharing the database."""

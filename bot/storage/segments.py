@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.core.domain import ONBOARDING
 from bot.storage.sqlite_base import ts
 
 # The program's steps in funnel order: onboarded, then the progress items, then the first
@@ -21,7 +22,7 @@ FUNNEL = (
     "linking",
     "incentive_paid",
 )
-ONBOARDING_STEPS = ("new", "ask_wave", "ask_announced", "ask_timezone")
+ONBOARDING_STEPS = tuple(sorted(step.value for step in ONBOARDING))  # bot/core/domain.py
 INCENTIVE_STATUSES = ("not_eligible", "waiting", "processing", "paid", "failed")
 
 _ONBOARDED = "p.deadline_utc IS NOT NULL AND p.step NOT IN ({})".format(

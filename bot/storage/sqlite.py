@@ -19,6 +19,7 @@ from bot.storage.access import AccessMixin
 from bot.storage.base import StoreUnavailable
 from bot.storage.broadcasts import BroadcastMixin
 from bot.storage.console import ConsoleMixin
+from bot.storage.flagged import FlaggedMixin
 from bot.storage.handoffs import HandoffMixin
 from bot.storage.inbound import InboundMixin
 from bot.storage.inbox import InboxMixin
@@ -78,6 +79,7 @@ class SqliteStore(
     AccessMixin,
     ReportsMixin,
     InboxMixin,
+    FlaggedMixin,
 ):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -48,7 +50,7 @@ def test_chat_resumes_across_runs(env: Path) -> None:
     second = runner.invoke(
         main, ["chat", "--user", "sari", "--now", "2021-11-25T08:00+07:00"], input="WIT\n"
     )
-    assert "pukul 01.59 WIT — 6 hari lagi" in second.output
+    assert "pukul 01.59 WIT) — 5 hari lagi" in second.output
 
 
 def test_numbers_and_labels_pick_options(env: Path) -> None:
@@ -128,3 +130,38 @@ def test_invalid_log_level_is_refused(env: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("LOG_LEVEL", "LOUD")
     result = CliRunner().invoke(main, ["chat"], input="")
     assert result.exit_code != 0 and "LOG_LEVEL" in result.output
+
+
+def test_an_import_on_the_chats_clock_falls_due_in_its_time(env: Path) -> None:
+    runner = CliRunner()
+    chat = runner.invoke(
+        main,
+        ["chat", "--user", "budi", "--now", "2021-11-20T10:00+07:00"],
+        input="/start\n22\nWIB\n/status\n",
+    )
+    found = re.search(r"PK-[A-Z0-9]{6}", chat.output)
+    assert found is not None, chat.output
+    sheet = env / "statuses.csv"
+    sheet.write_text(
+        f"ref,item,status,date,partner\n{found.group(0)},incentive.1,paid,2021-11-22,OVO\n"
+    )
+    result = runner.invoke(main, ["import-status", "--now", "2021-11-22T09:00+07:00", str(sheet)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(env / "cli.db") as db:
+        due = [
+            row[0] for row in db.execute("SELECT due_at FROM outbox WHERE kind LIKE 'incentive%'")
+        ]
+    assert due and all(d.startswith("2021-11-22T02:00") for d in due)  # not today's date
+
+
+def test_unknown_counts_since_back_from_now(env: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(
+        main,
+        ["chat", "--user", "budi", "--now", "2021-11-20T10:00+07:00"],
+        input="/start\n22\nWIB\nqwerty zxcv\n",
+    )
+    on_clock = runner.invoke(main, ["unknown", "--now", "2021-11-21T10:00+07:00", "--since", "7d"])
+    assert "qwerty zxcv" in on_clock.output
+    today = runner.invoke(main, ["unknown", "--since", "7d"])  # the real clock: years later
+    assert "qwerty zxcv" not in today.output

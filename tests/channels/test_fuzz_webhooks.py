@@ -15,6 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app.web import build_web_app
+from bot.channels.telegram.shape import problem
 from bot.channels.telegram.webhook import SECRET_HEADER, webhook_routes
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
@@ -116,3 +117,20 @@ async def test_whatsapp_signature_header_with_any_bytes_is_refused(whatsapp: Rig
             "127.0.0.1", port, raw_post("/whatsapp", b"X-Hub-Signature-256: " + raw)
         )
         assert status in (400, 401, 403)
+
+
+def test_every_real_payload_passes_the_shape_check() -> None:
+    """The type check refuses only what the Bot API never sends: every real update of the
+    corpus (callback query ids are strings, chat ids integers) passes it."""
+    refused = {
+        p.name: where
+        for p in sorted((CORPUS / "telegram").glob("*.json"))
+        if (where := problem(json.loads(p.read_text("utf-8")))) is not None
+    }
+    assert refused == {}
+    assert (
+        problem(
+            {"update_id": 1, "message": {"message_id": 1, "chat": {"id": [1], "type": "private"}}}
+        )
+        == "update.message.chat.id"
+    )

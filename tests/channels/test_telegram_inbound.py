@@ -88,16 +88,17 @@ async def test_group_chat_answered_once_and_nothing_kept(
 
 
 async def test_non_text_messages_get_a_polite_ask_for_text(tg: TelegramDriver) -> None:
-    kinds: list[dict[str, Any]] = [
-        {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512,
-                     "height": 512, "is_animated": False, "is_video": False}},
-        {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 90, "height": 90}]},
-        {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
-        {"location": {"latitude": -6.2, "longitude": 106.8}},
+    kinds: list[tuple[dict[str, Any], str]] = [
+        ({"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512,
+                      "height": 512, "is_animated": False, "is_video": False}}, "Stikernya"),
+        ({"photo": [{"file_id": "p", "file_unique_id": "p", "width": 90, "height": 90}]},
+         "Kirim pesan teks ya"),
+        ({"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}}, "pesan suara"),
+        ({"location": {"latitude": -6.2, "longitude": 106.8}}, "lokasinya"),
     ]  # fmt: skip
-    for content in kinds:
+    for content, expected in kinds:
         sent = await tg.feed(message_json(**content))
-        assert "Kirim pesan teks ya" in joined(sent)
+        assert expected in joined(sent)
         assert buttons(sent)  # the question (with its buttons) is asked again
 
 

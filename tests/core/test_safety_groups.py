@@ -20,7 +20,7 @@ def test_grouped_codes_are_secrets(text: str) -> None:
 @pytest.mark.parametrize("text", ["cvv 987", "CVV: 987", "cvc saya 1234", "kode keamanan 987"])
 def test_card_security_codes_are_secrets(text: str) -> None:
     found = scan(text)
-    assert found.secret == Secret.PASSWORD
+    assert found.secret == Secret.CVV
     assert "987" not in found.redacted and "1234" not in found.redacted
 
 

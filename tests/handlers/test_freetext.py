@@ -45,7 +45,7 @@ async def test_deadline_is_the_participants_own(chat: Chat) -> None:
 async def test_deadline_in_the_participants_zone(chat: Chat) -> None:
     await onboard(chat, zone="WITA")
     await chat.send("deadline beli pelatihan kapan ya")
-    assert "Rabu, 1 Desember 2021 pukul 00.59 WITA — 11 hari lagi" in chat.text
+    assert "(di tempatmu: Rabu, 1 Desember 2021 pukul 00.59 WITA) — 10 hari lagi" in chat.text
 
 
 async def test_incentive_info_uses_the_program_amounts(chat: Chat) -> None:

@@ -32,7 +32,10 @@ async def test_status_shows_the_timeline_in_rupiah(chat: Chat) -> None:
     assert "🕓 Dana pelatihan, Rp1.000.000: tersedia di dashboard" in chat.text
     assert "⬜ Insentif bulan ke-4, Rp600.000: belum memenuhi syarat" in chat.text
     assert "Survei 3, Rp50.000" in chat.text
-    assert "Sudah diterima Rp0 dari Rp3.550.000; masih akan datang: Rp3.550.000." in chat.text
+    assert (
+        "Sudah diterima Rp0 dari Rp2.550.000 pembayaran insentif dan survei; "
+        "masih akan datang: Rp2.550.000." in chat.text
+    )
     assert "Berikutnya: beli pelatihan pertamamu" in chat.text
     assert "Batas beli pelatihan pertamamu" in chat.text
     assert "Kode referensimu: PK-" in chat.text
@@ -49,7 +52,7 @@ async def test_milestones_lead_to_the_schedule(
         "✅ Dana pelatihan, Rp1.000.000: sudah dipakai untuk pelatihan pertama (20 November 2021)"
         in chat.text
     )
-    assert "Sudah diterima Rp1.000.000 dari Rp3.550.000" in chat.text
+    assert "Sudah diterima Rp0 dari Rp2.550.000" in chat.text  # the fund is spent, not received
     assert "selesaikan pelatihanmu" in chat.text and "7 hari kerja" in chat.text
     await chat.press("done:certificate")
     assert "Sudah kucatat: “Sertifikat sudah terbit” ✅" in chat.text
@@ -108,7 +111,10 @@ async def test_english_amounts_and_dates(chat: Chat, store: SqliteStore, program
     await store.change_benefit_item(pid, paid, Source.OPERATOR, chat.clock.now())
     await chat.send("/status")
     assert "✅ Incentive month 1, IDR600,000: transferred on 12 December 2021 (OVO)" in chat.text
-    assert "Received IDR600,000 of IDR3,550,000; still to come: IDR2,950,000." in chat.text
+    assert (
+        "Received IDR600,000 of IDR2,550,000 in incentive and survey payments; "
+        "still to come: IDR1,950,000." in chat.text
+    )
 
 
 async def test_failed_transfer_explains_the_fix(
@@ -165,4 +171,4 @@ async def test_free_text_question_gets_the_timeline(chat: Chat) -> None:
     await onboard(chat)
     await chat.send("Insentif saya kok belum cair?")
     assert "Manfaat kamu:" in chat.text
-    assert "Sudah diterima Rp0 dari Rp3.550.000" in chat.text
+    assert "Sudah diterima Rp0 dari Rp2.550.000" in chat.text

@@ -10,7 +10,6 @@ from bot.core.clock import FakeClock
 from bot.core.domain import Step
 from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
-from tests.conftest import onboard
 from tests.helpers import Chat
 
 
@@ -32,8 +31,8 @@ async def test_wave_22_deadline_in_wib(chat: Chat) -> None:
     ("zone", "expected"),
     [
         ("WIB", "Selasa, 30 November 2021 pukul 23.59 WIB — 10 hari lagi"),
-        ("WITA", "Rabu, 1 Desember 2021 pukul 00.59 WITA — 11 hari lagi"),
-        ("WIT", "Rabu, 1 Desember 2021 pukul 01.59 WIT — 11 hari lagi"),
+        ("WITA", "(di tempatmu: Rabu, 1 Desember 2021 pukul 00.59 WITA) — 10 hari lagi"),
+        ("WIT", "(di tempatmu: Rabu, 1 Desember 2021 pukul 01.59 WIT) — 10 hari lagi"),
     ],
 )
 async def test_deadline_shown_in_each_zone(chat: Chat, zone: str, expected: str) -> None:
@@ -104,6 +103,8 @@ async def test_passed_deadline_explains_the_sanctions(chat: Chat, clock: FakeClo
     await chat.send("/start")
     await chat.send("22")
     await chat.press("tz:WIB")
+    assert "dicabut" not in chat.text  # nothing concluded before the stage is known
+    await chat.press("stage:not_bought")
     assert "batas waktunya sudah lewat" in chat.text
     assert "kepesertaanmu dicabut" in chat.text
     assert "0800-150-3001" in chat.text
@@ -132,7 +133,8 @@ def test_scheme_by_date_and_wave(program: Program) -> None:
 async def test_restarting_with_a_date_drops_the_old_wave(
     chat: Chat, clock: FakeClock, store: SqliteStore
 ) -> None:
-    await onboard(chat)  # wave 22, 2021 scheme
+    await chat.send("/start")
+    await chat.send("22")  # wave 22, 2021 scheme, onboarding not finished (no zone yet)
     clock.set(datetime.fromisoformat("2023-06-10T10:00:00+07:00"))
     await chat.send("/start")
     await chat.send("1/6/2023")

@@ -153,7 +153,7 @@ async def test_free_text_during_onboarding(chat: Chat, store: SqliteStore) -> No
     await chat.send("aku peserta gel 22 ya")
     assert chat.option_ids == ["tz:WIB", "tz:WITA", "tz:WIT"]
     await chat.send("wita kak")
-    assert "WITA — 11 hari lagi" in chat.text
+    assert "WITA) — 10 hari lagi" in chat.text
     saved = await store.get_participant("test", "u1")
     assert saved is not None and saved.wave == 22 and saved.step == Step.MENU
 

@@ -12,7 +12,8 @@ Then, in order (the first that matches wins; order matters!):
 3. callback queries (inline buttons): answered at once, then routed as a CHOICE.
 4. a shared contact: CONTACT with the phone number (only the sender's own contact).
 5. text (commands included): TEXT.
-6. any other message (sticker, photo, voice, location, …): UNSUPPORTED.
+6. any other message (sticker, photo, voice, location, …): UNSUPPORTED, with what it was.
+A forwarded message is marked `forwarded` (checked against the official channels).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from telegram.ext import (
 )
 
 from bot.channels.outage import Outage, apology
+from bot.channels.telegram.content import forwarded, media_of
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.render import CallbackIds
 from bot.channels.telegram.sender import CHANNEL, TelegramSender
@@ -151,6 +153,7 @@ class TelegramChannel:
         choice: str | None = None,
         phone: str | None = None,
         contact_user_id: str | None = None,
+        media: str | None = None,
     ) -> Incoming:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
@@ -167,6 +170,8 @@ class TelegramChannel:
             choice=choice,
             phone=phone,
             contact_user_id=contact_user_id,
+            forwarded=forwarded(message) if message is not None else False,
+            media=media,
         )
 
     async def _answer(self, update: Update, msg: Incoming) -> None:
@@ -250,7 +255,9 @@ class TelegramChannel:
         assert message is not None and message.contact is not None and user is not None
         contact = message.contact
         if contact.user_id != user.id:
-            await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
+            await self._answer(
+                update, self._incoming(update, InputKind.UNSUPPORTED, media="contact")
+            )
             return
         await self._answer(
             update,
@@ -263,8 +270,10 @@ class TelegramChannel:
         )
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
-        """Stickers, photos, voice notes, locations…: the engine asks for text."""
-        await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED))
+        """Stickers, photos, voice notes, locations…: the engine asks for text (saying what)."""
+        message = update.effective_message
+        kind = media_of(message) if message is not None else "other"
+        await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED, media=kind))
 
     async def on_overflow(self, update: Update) -> None:
         """A flood's first dropped message: one short "slow down" instead of an answer to

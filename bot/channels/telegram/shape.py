@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-_INTEGER = frozenset({"id", "update_id", "message_id", "date", "user_id", "edit_date"})
+_INTEGER = frozenset({"update_id", "message_id", "date", "user_id", "edit_date"})
+_PEOPLE = frozenset({"chat", "from", "user", "sender_chat"})  # their "id" is an integer
 _TEXT = frozenset(
     {
         "text",
@@ -17,7 +18,6 @@ _TEXT = frozenset(
         "username",
         "first_name",
         "last_name",
-        "type",
         "status",
         "title",
     }
@@ -85,6 +85,10 @@ def problem(value: Any, where: str = "update") -> str | None:
         for needed in _REQUIRED.get(key, ()):
             if child.get(needed) is None:
                 return f"{path}.{needed}"
+        if key in _PEOPLE and not _is_int(child.get("id")):
+            return f"{path}.id"
+        if key == "chat" and not isinstance(child.get("type"), str):
+            return f"{path}.type"
         found = problem(child, path)
         if found:
             return found

@@ -23,6 +23,35 @@ OBJECT = "whatsapp_business_account"
 # Message types that need no answer: service messages, a reaction to a message, a deletion
 # ("revoke"); everything else the bot cannot read is "please send text".
 _IGNORED = {"system", "request_welcome", "ephemeral", "reaction", "revoke"}
+# WhatsApp's message types -> what the participant sent (bot.core.domain.MEDIA).
+_MEDIA = {
+    "audio": "voice",
+    "voice": "voice",
+    "sticker": "sticker",
+    "location": "location",
+    "contacts": "contact",
+    "image": "photo",
+    "video": "video",
+    "document": "document",
+}
+
+
+def media_of(message: Mapping[str, Any]) -> str:
+    """What a message other than text is; an edit is what its new version is."""
+    body = message.get("edit")
+    if message.get("type") == "edit" and isinstance(body, Mapping):
+        edited = body.get("message")
+        if isinstance(edited, Mapping):
+            return _MEDIA.get(str(edited.get("type")), "other")
+    return _MEDIA.get(str(message.get("type")), "other")
+
+
+def is_forwarded(message: Mapping[str, Any]) -> bool:
+    """`context.forwarded` or `context.frequently_forwarded` (forwarded five times or more)."""
+    context = message.get("context")
+    if not isinstance(context, Mapping):
+        return False
+    return context.get("forwarded") is True or context.get("frequently_forwarded") is True
 
 
 @dataclass(frozen=True)
@@ -39,6 +68,8 @@ class InboundMessage:
     choice: str | None = None
     wa_id: str | None = None
     bsuid: str | None = None
+    forwarded: bool = False  # context.forwarded / context.frequently_forwarded
+    media: str | None = None  # what an UNSUPPORTED message was (bot.core.domain.MEDIA)
 
     @property
     def phone(self) -> str | None:
@@ -57,6 +88,8 @@ class InboundMessage:
             choice=self.choice,
             phone=self.phone,
             message_id=self.wamid,
+            forwarded=self.forwarded,
+            media=self.media,
         )
 
 
@@ -190,6 +223,8 @@ def _message(
         choice=choice,
         wa_id=wa_id,
         bsuid=bsuid,
+        forwarded=is_forwarded(message),
+        media=media_of(message) if kind == InputKind.UNSUPPORTED else None,
     )
 
 

@@ -1,0 +1,169 @@
+"""Cues read from every typed message beside the topic classifier (bot/data/nlu/cues.toml):
+the language it is written in, a request to switch language or to talk to a person, its mood,
+and the progress a participant says they made. Word lists, read once and validated."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.nlu.knowledge import KnowledgeError
+
+_WORD = re.compile(r"[\w'’-]+")
+_CLAUSE = re.compile(r"[,;.!?\n]+|\b(?:dan|terus|trus|tapi|tp|and|but)\b")
+
+Language = Literal["id", "en"]
+Mood = Literal["hardship", "distress", "anger"]
+PROGRESS_ITEMS = ("purchase", "finished", "certificate", "review", "linking", "paid")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Languages(_Strict):
+    min_words: int = Field(ge=1)
+    margin: int = Field(ge=1)
+    en: frozenset[str]
+    id: frozenset[str]
+    to_en: tuple[str, ...]
+    to_id: tuple[str, ...]
+
+
+class Person(_Strict):
+    asks: tuple[str, ...]
+    reported: tuple[str, ...]
+    service: tuple[str, ...]
+    banks: tuple[str, ...]
+
+
+class MoodWords(_Strict):
+    kind: Mood
+    words: tuple[str, ...] = Field(min_length=1)
+
+
+class Caps(_Strict):
+    min_letters: int = Field(ge=1)
+    share: float = Field(gt=0, le=1)
+
+
+class Progress(_Strict):
+    done: tuple[str, ...]
+    not_yet: tuple[str, ...]
+    purchase: tuple[str, ...]
+    finished: tuple[str, ...]
+    certificate: tuple[str, ...]
+    review: tuple[str, ...]
+    linking: tuple[str, ...]
+    paid: tuple[str, ...]
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of a message."""
+    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+
+
+def has(said: list[str], phrases: tuple[str, ...] | frozenset[str]) -> bool:
+    """Whether one of the phrases is in the words (its words in a row; "x*": a prefix)."""
+    for phrase in phrases:
+        parts = phrase.split()
+        for start in range(len(said) - len(parts) + 1):
+            window = said[start : start + len(parts)]
+            if all(
+                w.startswith(p[:-1]) if p.endswith("*") else w == p
+                for w, p in zip(window, parts, strict=True)
+            ):
+                return True
+    return False
+
+
+class Cues(_Strict):
+    """The whole cues file, with the readings handlers use."""
+
+    language: Languages
+    person: Person
+    moods: tuple[MoodWords, ...] = Field(min_length=1)
+    caps: Caps
+    progress: Progress
+
+    def language_of(self, text: str) -> Language | None:
+        """The language a message is clearly written in, or None (too short, or mixed)."""
+        said = words(text)
+        en = sum(w in self.language.en for w in said)
+        id_ = sum(w in self.language.id for w in said)
+        least, margin = self.language.min_words, self.language.margin
+        if en >= least and (id_ == 0 or en >= id_ + margin):
+            return "en"
+        if id_ >= least and (en == 0 or id_ >= en + margin):
+            return "id"
+        return None
+
+    def switch_to(self, text: str) -> Language | None:
+        """The language a message asks for ("english please", "pakai bahasa indonesia")."""
+        said = " ".join(words(text))
+        courtesy = ("please", "pls", "dong", "aja", "ya", "kak", "min", "saja")
+        while said.split() and said.split()[-1] in courtesy and said not in self.language.to_en:
+            said = " ".join(said.split()[:-1])
+        if said in self.language.to_en:
+            return "en"
+        if said in self.language.to_id:
+            return "id"
+        return None
+
+    def asks_for_person(self, text: str, partners: tuple[str, ...] = ()) -> bool:
+        """Asks to talk to a person (not a bank's or e-wallet's customer service)."""
+        said = words(text)
+        if self.about_partner_service(text, partners) or has(said, self.person.reported):
+            return False
+        return has(said, self.person.asks)
+
+    def about_partner_service(self, text: str, partners: tuple[str, ...] = ()) -> bool:
+        """Names the customer service of a bank or e-wallet ("udah aku telpon cs ovo")."""
+        said = words(text)
+        names = (*self.person.banks, *(p.lower() for p in partners))
+        return has(said, self.person.service) and has(said, names)
+
+    def mood_of(self, text: str) -> Mood | None:
+        """Hardship, distress or anger (all capitals count as anger), or None."""
+        said = words(text)
+        for mood in self.moods:
+            if has(said, mood.words):
+                return mood.kind
+        letters = [c for c in text if c.isalpha()]
+        upper = sum(c.isupper() for c in letters)
+        if len(letters) >= self.caps.min_letters and upper >= self.caps.share * len(letters):
+            return "anger"
+        return None
+
+    def says_not_yet(self, text: str) -> bool:
+        return has(words(text), self.progress.not_yet)
+
+    def progress_in(self, text: str, *, marked: bool = False) -> list[str]:
+        """The progress items a message says are done, clause by clause ("udh kasih ulasan,
+        rekening udh nyambung"); with `marked`, only where the clause says so ("udah")."""
+        found: list[str] = []
+        for clause in _CLAUSE.split(text.lower()):
+            said = words(clause or "")
+            if not said or has(said, self.progress.not_yet):
+                continue
+            if marked and not has(said, self.progress.done):
+                continue
+            for item in PROGRESS_ITEMS:
+                if item not in found and has(said, getattr(self.progress, item)):
+                    found.append(item)
+        return found
+
+
+@cache
+def cues() -> Cues:
+    """The shipped cues, read and validated once."""
+    raw = resources.files("bot.data").joinpath("nlu/cues.toml").read_text("utf-8")
+    try:
+        return Cues.model_validate(tomllib.loads(raw))
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise KnowledgeError(f"bot/data/nlu/cues.toml: {exc}") from None
