@@ -52,6 +52,8 @@ def guarded(handler: JsonHandler) -> Callable[[web.Request], Awaitable[web.Strea
         except (SegmentError, BroadcastError, ValueError) as exc:
             return json_error(400, str(exc))
 
+    wrapped.__name__ = handler.__name__
+    wrapped.__qualname__ = handler.__qualname__
     wrapped.__doc__ = handler.__doc__
     return wrapped
 

@@ -281,6 +281,8 @@ def page(
             return await console.guarded(request, fn, admin=admin, api=api, too_large=too_large)
 
         handler.__name__ = fn.__name__
+        handler.__qualname__ = fn.__qualname__
+        handler.__module__ = fn.__module__
         handler.__doc__ = fn.__doc__
         return handler
 
