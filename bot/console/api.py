@@ -149,6 +149,7 @@ async def get_broadcast(console: Console, request: web.Request) -> web.StreamRes
     if found is None:
         return json_error(404, "no such broadcast")
     progress = await console.store.broadcast_progress(found.id)
+    delivery = await console.store.delivery_report(broadcast_id=found.id)
     return web.json_response(
         {
             "id": found.id,
@@ -160,6 +161,7 @@ async def get_broadcast(console: Console, request: web.Request) -> web.StreamRes
             "failed": progress["failed"],
             "cancelled": progress["cancelled"],
             "send_at": found.send_at.isoformat(),
+            "delivery": {kind: d.row() for kind, d in delivery.items()},
         }
     )
 

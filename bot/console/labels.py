@@ -49,6 +49,7 @@ AUDIT_ACTIONS = {
     "saved_reply_add": N_("added a saved reply"),
     "shift": N_("changed their shift"),
     "retention_purge": N_("deleted old data (retention)"),
+    "delivery_export": N_("exported delivery counts"),
     "logout": N_("logged out"),
     "participant_view": N_("viewed a participant"),
     "participant_search": N_("searched participants"),
@@ -91,6 +92,7 @@ DETAIL_KEYS = {
     "participants": N_("participants"),
     "on": N_("on shift"),
     "agent": N_("agent"),
+    "days": N_("days"),
 }
 REASONS = {
     "blocked": N_("blocked the bot or unreachable"),

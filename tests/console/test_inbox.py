@@ -24,6 +24,7 @@ from handlers import satisfaction
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 from tests.conftest import onboard
+from tests.console.conftest import TOKEN
 from tests.console.helpers import Client, add_participant, at, login
 from tests.helpers import Chat
 
@@ -187,6 +188,11 @@ async def test_delivery_counts_come_from_whatsapp_statuses(
     assert "tidak memakai WhatsApp: 1" in page and "template ditolak: 1" in page
     csv = await (await client.get(f"/console/broadcasts/{bid}/delivery.csv")).text()
     assert csv.splitlines()[1].startswith("broadcast,1,4,2,1,2,0,0,1,1,0,0")
+    api = await client.get(
+        f"/admin/broadcasts/{bid}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    counts = (await api.json())["delivery"]["broadcast"]
+    assert (counts["delivered"], counts["read"], counts["failed_not_on_whatsapp"]) == (2, 1, 1)
     p = people[0]
     assert p.id is not None
     hid = await store.open_handoff(p.id, "asked", clock.now())
