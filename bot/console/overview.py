@@ -46,7 +46,7 @@ MEDIA_LABELS = {
 }
 
 
-def funnel_rows(counts: dict[str, int], t: object) -> list[tuple[str, int, str, str]]:
+def funnel_rows(counts: dict[str, int]) -> list[tuple[str, int, str, str]]:
     """(step, count, share of the onboarded, drop-off from the step before) per step."""
     rows = []
     first = counts.get(FUNNEL[0], 0)
@@ -85,7 +85,7 @@ async def overview(console: Console, request: web.Request, session: Session) -> 
     counts, counted_at = await cached_funnel(console, segment)
     rows = [
         (t._(STEP_LABELS[step]), count, share, lost)
-        for step, count, share, lost in funnel_rows(counts, t)
+        for step, count, share, lost in funnel_rows(counts)
     ]
     unknown_today = await unknown_count(console)
     alert = timedelta(minutes=int(console.settings["waiting_alert_minutes"]))
