@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.storage.sqlite_base import SqliteBase, from_ts, utc_ts
+from bot.storage.queries import QueryBase
+from bot.storage.sqlite_base import from_ts, utc_ts
 
 # Meta's error codes (bot/channels/whatsapp/sender.py) and the outbox's errors, by reason.
 NOT_ON_WHATSAPP = {131026}
@@ -66,7 +67,7 @@ class Delivery:
         return found
 
 
-class ReportsMixin(SqliteBase):
+class ReportsMixin(QueryBase):
     """Delivery reports, consents and the retention purge."""
 
     async def delivery_report(
@@ -84,13 +85,12 @@ class ReportsMixin(SqliteBase):
             where += " AND o.created_at >= ?"
             params.append(utc_ts(since))
         found: dict[str, Delivery] = {}
-        async with self.db.execute(
+        for r in await self._all(
             f"SELECT o.kind, o.state, o.last_error, {_BEST} AS wa, {_CODE} AS code, COUNT(*)"
             f" FROM outbox o WHERE {where} GROUP BY o.kind, o.state, o.last_error, wa, code",
             params,
-        ) as cursor:
-            async for r in cursor:
-                self._count(found.setdefault(r[0], Delivery()), r[1], r[2], r[3], r[4], r[5])
+        ):
+            self._count(found.setdefault(r[0], Delivery()), r[1], r[2], r[3], r[4], r[5])
         return found
 
     @staticmethod
@@ -121,11 +121,10 @@ class ReportsMixin(SqliteBase):
         """The segment's size, counted up to `limit` (+1 to tell "more"): a list page on a
         million participants never counts them all (bench/console.py)."""
         where, params = segment.where(now)
-        async with self.db.execute(
+        row = await self._one(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM participants p WHERE {where} LIMIT ?) AS s",
             [*params, limit + 1],
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else 0
 
     # consent -------------------------------------------------------------------------------
@@ -133,7 +132,7 @@ class ReportsMixin(SqliteBase):
     async def record_consent(self, participant_id: int, version: str, now: datetime) -> None:
         """The privacy notice's version the participant was shown, and when (the first)."""
         async with self.transaction():
-            await self.db.execute(
+            await self._run(
                 "INSERT INTO consents (participant_id, version, at) VALUES (?, ?, ?)"
                 " ON CONFLICT (participant_id) DO UPDATE SET version = excluded.version,"
                 " at = excluded.at WHERE consents.version != excluded.version",
@@ -141,21 +140,21 @@ class ReportsMixin(SqliteBase):
             )
 
     async def consent(self, participant_id: int) -> tuple[str, datetime] | None:
-        async with self.db.execute(
+        row = await self._one(
             "SELECT version, at FROM consents WHERE participant_id = ?", (participant_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         at = from_ts(row[1]) if row else None
         return (str(row[0]), at) if row and at else None
 
     async def consent_counts(self) -> dict[str, int]:
         """Participants per privacy notice version ('' for none recorded)."""
-        async with self.db.execute(
-            "SELECT version, COUNT(*) FROM consents GROUP BY version ORDER BY version"
-        ) as cursor:
-            found = {str(r[0]): int(r[1]) async for r in cursor}
-        async with self.db.execute("SELECT COUNT(*) FROM participants") as cursor:
-            row = await cursor.fetchone()
+        found = {
+            str(r[0]): int(r[1])
+            for r in await self._all(
+                "SELECT version, COUNT(*) FROM consents GROUP BY version ORDER BY version"
+            )
+        }
+        row = await self._one("SELECT COUNT(*) FROM participants")
         missing = (int(row[0]) if row else 0) - sum(found.values())
         return {**found, "": missing} if missing > 0 else found
 
@@ -165,23 +164,25 @@ class ReportsMixin(SqliteBase):
         """Deletes not-understood messages and closed handoffs (with their conversation and
         notes) older than `before`; how many of each."""
         async with self.transaction():
-            unknown = await self.db.execute(
+            unknown = await self._run(
                 "DELETE FROM unknown_messages WHERE created_at < ?", (utc_ts(before),)
             )
-            handoffs = await self.db.execute(
+            handoffs = await self._run(
                 "DELETE FROM handoffs WHERE state = 'closed' AND closed_at < ?",
                 (utc_ts(before),),
             )
-        return {"unknown": unknown.rowcount, "handoffs": handoffs.rowcount}
+        return {"unknown": unknown, "handoffs": handoffs}
 
     async def inactive_participants(self, before: datetime, limit: int = 1000) -> list[int]:
         """Participants who have written nothing since `before` (nor joined after it)."""
-        async with self.db.execute(
-            "SELECT id FROM participants WHERE COALESCE(last_inbound_at, created_at) < ?"
-            " ORDER BY id LIMIT ?",
-            (utc_ts(before), limit),
-        ) as cursor:
-            return [int(r[0]) async for r in cursor]
+        return [
+            int(r[0])
+            for r in await self._all(
+                "SELECT id FROM participants WHERE COALESCE(last_inbound_at, created_at) < ?"
+                " ORDER BY id LIMIT ?",
+                (utc_ts(before), limit),
+            )
+        ]
 
     async def kept_counts(self, before: datetime) -> dict[str, int]:
         """What the next purge would delete (shown in the console)."""
@@ -193,7 +194,6 @@ class ReportsMixin(SqliteBase):
                 "SELECT COUNT(*) FROM handoffs WHERE state = 'closed' AND closed_at < ?",
             ),
         ):
-            async with self.db.execute(sql, (utc_ts(before),)) as cursor:
-                row = await cursor.fetchone()
+            row = await self._one(sql, (utc_ts(before),))
             found[name] = int(row[0]) if row else 0
         return found
