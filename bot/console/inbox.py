@@ -168,6 +168,22 @@ def story_lines(
             data = {}
         if isinstance(data, dict) and isinstance(data.get("step"), int):
             lines.append(t._("Troubleshooting steps given: {n}").format(n=int(data["step"]) + 1))
+        trail = data.get("trail") if isinstance(data, dict) else None
+        trail = trail if isinstance(trail, dict) else {}
+        earlier = [x for x in trail.get("topics", [])[:-1] if isinstance(x, str)]
+        if earlier:
+            lines.append(
+                t._("Topics before: {topics}").format(
+                    topics=", ".join(labels.topic(t, x) for x in dict.fromkeys(earlier))
+                )
+            )
+        pasted = trail.get("pasted")
+        if isinstance(pasted, list) and pasted:
+            lines.append(
+                t._("Dashboard statuses pasted: {labels}").format(
+                    labels=", ".join(f"“{p}”" for p in pasted if isinstance(p, str))
+                )
+            )
         if memory.get("repeats"):
             lines.append(
                 t._("Reported the same problem again: {n} times").format(n=memory["repeats"])
@@ -191,6 +207,16 @@ def story_lines(
             best = []
         if best and isinstance(best[0], list) and best[0]:
             guessed.append(labels.topic(t, str(best[0][0])))
+    flagged = story.get("flagged", [])
+    if flagged:
+        signs = sorted({sign for found, _at in flagged for sign in found.split(",") if sign})
+        lines.append(
+            t.ngettext(
+                "{n} message flagged as a possible scam ({signs})",
+                "{n} messages flagged as possible scams ({signs})",
+                len(flagged),
+            ).format(n=len(flagged), signs=", ".join(signs))
+        )
     if guessed:
         lines.append(
             t.ngettext(

@@ -207,9 +207,10 @@ class InboxMixin(QueryBase):
     # what the bot knows and tried ------------------------------------------------------------
 
     async def participant_story(self, participant_id: int, since: datetime) -> dict[str, Any]:
-        """What the bot remembers (topic, step given, repeats, case), the statuses the
-        participant told it, and the topics it guessed for what it did not understand."""
-        story: dict[str, Any] = {"memory": None, "told": [], "unknown": [], "flagged": 0}
+        """What the bot remembers (topic, step given, repeats, case, statuses pasted), the
+        statuses the participant told it, the topics it guessed for what it did not
+        understand, and their messages flagged as possible scams (what gave each away)."""
+        story: dict[str, Any] = {"memory": None, "told": [], "unknown": [], "flagged": []}
         row = await self._one(
             "SELECT topic, question, repeats, data, updated_at FROM conversation_memory"
             " WHERE participant_id = ?",
@@ -235,6 +236,14 @@ class InboxMixin(QueryBase):
             (str(r[0]), from_ts(r[1]))
             for r in await self._all(
                 "SELECT guesses, created_at FROM unknown_messages WHERE participant_id = ?"
+                " AND created_at >= ? ORDER BY id DESC LIMIT 10",
+                (participant_id, utc_ts(since)),
+            )
+        ]
+        story["flagged"] = [
+            (str(r[0]), from_ts(r[1]))
+            for r in await self._all(
+                "SELECT signs, created_at FROM flagged_messages WHERE participant_id = ?"
                 " AND created_at >= ? ORDER BY id DESC LIMIT 10",
                 (participant_id, utc_ts(since)),
             )

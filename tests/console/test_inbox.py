@@ -260,3 +260,23 @@ async def test_notes_stay_inside_and_saved_replies_fill_the_box(
     assert p is not None and p.id is not None
     assert await store.participant_outbox(p.id) == []  # a note is never sent
     assert days
+
+
+async def test_what_the_bot_tried_names_pasted_statuses_and_flagged_messages(
+    client: Client, store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    chat = Chat(Engine(store, program, clock, route), clock)
+    await onboard(chat)
+    await chat.send('status insentif saya "dalam pengecekan" terus, kenapa ya kak?')
+    await chat.send("mau ngomong sama admin aja")
+    found = await store.get_participant("test", "u1")
+    assert found is not None and found.id is not None
+    await store.record_flagged(
+        found.id, "kirim kode ke nomor ini", ["asks_code"], False, clock.now()
+    )
+    hid = await store.current_handoff(found.id)
+    await login(client, "budi")
+    page = await (await client.get(f"/console/handoffs/{hid}")).text()
+    tried = page.split('id="tried"')[1].split("</ul>")[0]
+    assert "“dalam pengecekan”" in tried
+    assert "1 pesan ditandai" in tried and "asks_code" in tried
