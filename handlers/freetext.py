@@ -204,6 +204,10 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
         await remember(ctx, intent)
         replies = statuses.explain(ctx, reading.statuses, msg.text)
     else:
+        found = knowledge.find(ctx, msg.text) if intent not in ACTIONS else None
+        if found is not None and found.best is not None and found.confidence >= CONFIDENT:
+            # a question asked beside onboarding (handlers/router.py) gets its entry too
+            return await knowledge.answer(ctx, found.best, msg.text, found.others)
         specific = await cases.answer(ctx, intent, msg.text)  # a case's entry, if any
         if specific is None:
             await remember(ctx, intent)
