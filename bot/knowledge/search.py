@@ -176,6 +176,8 @@ class Retriever:
             fold[i] = seen.get(label, rng.randrange(_FOLDS)) % _FOLDS
             seen[label] = fold[i] + 1
         framing = topics().framing(self.kb.locale)
+        normal = [self.normalizer.text(t) for t in texts]
+        fixed = {a: self.normalizer.text(a) for a, _ in anchors}
         rows: list[Matrix] = []
         right: list[bool] = []
         for k in range(_FOLDS):
@@ -186,19 +188,19 @@ class Retriever:
             if not test:
                 continue
             model = LinearModel.train(
-                [self.normalizer.text(texts[i]) for i in train]
-                + [self.normalizer.text(a) for a, _ in kept],
+                [normal[i] for i in train] + [fixed[a] for a, _ in kept],
                 [labels[i] for i in train] + [b for _, b in kept],
             )
             posts: list[tuple[str, str]] = list(held)
-            for i in test:
-                twin = rng.choice([j for j in test if labels[j] == labels[i]])
-                opener = rng.choice(framing.courtesy)
-                tail = rng.choice(framing.peer)
-                posts.append((texts[i], labels[i]))
-                posts.append((f"{opener}. {texts[i]}. {texts[twin]} {tail}", labels[i]))
-            for post, label in posts:
-                scores, words = self._scores(model, post)
+            for n, i in enumerate(test):  # alone, or (every other one) inside a longer post
+                if n % 2:
+                    twin = rng.choice([j for j in test if labels[j] == labels[i]])
+                    opener, tail = rng.choice(framing.courtesy), rng.choice(framing.peer)
+                    posts.append((f"{opener}. {texts[i]}. {texts[twin]} {tail}", labels[i]))
+                else:
+                    posts.append((texts[i], labels[i]))
+            scored = self._scores_many(model, [post for post, _ in posts])
+            for (scores, words), (_, label) in zip(scored, posts, strict=True):
                 if scores is None:
                     continue
                 rows.append(self._features(model, scores[None, :], [words]))
@@ -219,6 +221,24 @@ class Retriever:
 
     def _pieces(self, text: str) -> tuple[list[list[str]], bool]:
         return self.framer.parts(text)
+
+    def _scores_many(
+        self, model: LinearModel, texts: list[str]
+    ) -> list[tuple[Matrix | None, int]]:
+        """_scores() of many posts, their pieces scored in one batch."""
+        spans: list[tuple[int, int, int]] = []
+        pieces: list[str] = []
+        for text in texts:
+            parts, _ = self._pieces(text)
+            whole = [t for p in parts for t in p]
+            start = len(pieces)
+            if parts:
+                pieces.append(" ".join(whole))
+                if len(parts) > 1:
+                    pieces += [" ".join(p) for p in parts if len(p) >= _MIN_CLAUSE]
+            spans.append((start, len(pieces), len(whole)))
+        found = model.probabilities(pieces, batch=True) if pieces else np.zeros((0, 0))
+        return [(found[a:b].max(axis=0) if b > a else None, words) for a, b, words in spans]
 
     def _scores(self, model: LinearModel, text: str) -> tuple[Matrix | None, int]:
         """The post's score per entry (the best of the whole question and its clauses) and
