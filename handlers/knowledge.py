@@ -41,7 +41,7 @@ def stage(ctx: Context) -> str:
         return "registering"
     if deadline_missed(ctx):
         return "missed_deadline"
-    if "certificate" in participant.progress or "review" in participant.progress:
+    if any(done in participant.progress for done in ("finished", "certificate", "review")):
         return "finished"
     return "bought" if "purchase" in participant.progress else "not_bought"
 
