@@ -103,14 +103,16 @@ async def answer(
         return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
     text, steps = found.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
     options: list[Option] = []
+    missed = deadline_missed(ctx)  # then nothing towards buying or linking is offered
     for other in others[:2]:
-        if (asked := entry(ctx, other)) is not None:
+        if (asked := entry(ctx, other)) is not None and not (missed and asked.topic in _FORFEITED):
             options.append(Option(ENTRY + other, t._("Also: {topic}").format(topic=asked.title)))
     if steps:
         options.append(Option(STEP + found.id, t._("Still not working")))
     for related in found.related:
         shown = entry(ctx, related)
-        if shown is not None and applies(ctx, shown) and len(options) < 3:
+        offer = shown is not None and applies(ctx, shown) and len(options) < 3
+        if shown is not None and offer and not (missed and shown.topic in _FORFEITED):
             options.append(Option(ENTRY + related, shown.title))
             break
     options.append(back_option(t))

@@ -16,6 +16,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -58,6 +59,7 @@ OTHERS = 0.7  # a clause this sure of another entry is a further question of the
 NEAR = 0.2  # ...offer the likeliest entries from this one; below: nothing near
 _FOLDS = 3  # held-out folds the calibrator learns from
 _VERSION = 2  # of the model: a change of method invalidates the kept ones
+_KEEP_DAYS = 7  # a kept model unused this long is removed
 _MIN_CLAUSE = 3  # words: a shorter clause is context, not a question of its own
 _RANKED = 5
 
@@ -69,9 +71,11 @@ def _cache_dir() -> Path:
 
 
 def _load(path: Path) -> tuple[LinearModel, Calibrator] | None:
-    """A model and calibration trained before on exactly these examples, if kept."""
+    """A model and calibration trained before on exactly these examples, if kept (marked as
+    used now; models unused for _KEEP_DAYS are removed when a new one is kept)."""
     try:
         model, extra = LinearModel.load(path)
+        path.touch()
     except (OSError, ValueError, KeyError, IndexError):
         return None
     weights = extra.get("calibration")
@@ -164,6 +168,11 @@ class Retriever:
         partial = path.with_name(f"{path.stem}.{os.getpid()}.npz")
         model.save(partial, calibration=np.array(weights if weights is not None else []))
         partial.replace(path)
+        stale = time.time() - _KEEP_DAYS * 86400
+        for old in path.parent.glob("kb-model-*.npz"):
+            with contextlib.suppress(OSError):
+                if old.stat().st_mtime < stale:
+                    old.unlink()
 
     def _calibrate(
         self, texts: list[str], labels: list[str], anchors: list[tuple[str, str]]
