@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -123,19 +123,30 @@ def topics() -> Topics:
     return parsed
 
 
-def find_statuses(text: str) -> list[tuple[int, StatusEntry, str]]:
-    """The dashboard statuses quoted in `text`: (position, entry, label as written), in the
-    order written; a label that is a common word counts only next to its context words."""
-    joined = plain(text)
-    words = joined.split()
-    found: list[tuple[int, StatusEntry, str]] = []
-    taken: set[int] = set()
+@cache
+def _status_labels() -> tuple[tuple[str, StatusEntry, int], ...]:
+    """Every status label with its entry and word count, the longest labels first."""
     entries = sorted(
         ((label, entry) for entry in topics().statuses for label in entry.labels),
         key=lambda pair: -len(pair[0].split()),
     )
-    for label, entry in entries:
-        size = len(label.split())
+    return tuple((label, entry, len(label.split())) for label, entry in entries)
+
+
+def find_statuses(text: str) -> list[tuple[int, StatusEntry, str]]:
+    """The dashboard statuses quoted in `text`: (position, entry, label as written), in the
+    order written; a label that is a common word counts only next to its context words."""
+    return list(_statuses_in(text))
+
+
+@lru_cache(maxsize=1_024)
+def _statuses_in(text: str) -> tuple[tuple[int, StatusEntry, str], ...]:
+    """find_statuses, once per text (a message is read by several handlers)."""
+    joined = plain(text)
+    words = joined.split()
+    found: list[tuple[int, StatusEntry, str]] = []
+    taken: set[int] = set()
+    for label, entry, size in _status_labels():
         if entry.context and not any(c in words for c in entry.context):
             continue
         exact = label in joined
@@ -150,4 +161,4 @@ def find_statuses(text: str) -> list[tuple[int, StatusEntry, str]]:
             if window == label or (len(label) >= 8 and close):
                 found.append((start, entry, window))
                 taken.update(span)
-    return sorted(found, key=lambda item: item[0])
+    return tuple(sorted(found, key=lambda item: item[0]))
