@@ -28,6 +28,7 @@ from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage.base import StoreBusy
 from bot.storage.outbox import OutboxRow
 from bot.storage.outbox import Outcome as Written
+from bot.storage.reports import TIER_DEFERRED  # pending until its slot; late in the console
 from bot.storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,6 @@ log = logging.getLogger(__name__)
 # really left when it arrives.
 RENDER_FROM_DUE_WITHIN = timedelta(minutes=15)
 FINAL_FLUSH_ATTEMPTS = 15
-# A row put off by WhatsApp's daily limit on business-initiated conversations (the tier):
-# pending until its planned slot, shown as late in the console.
-TIER_DEFERRED = "deferred: whatsapp tier"
 
 
 def urgency(row: OutboxRow) -> datetime:

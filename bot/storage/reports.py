@@ -15,6 +15,8 @@ from bot.storage.sqlite_base import from_ts, utc_ts
 # Meta's error codes (bot/channels/whatsapp/sender.py) and the outbox's errors, by reason.
 NOT_ON_WHATSAPP = {131026}
 RATE_LIMIT = {130429, 131056, 131048, 4, 80007}
+# A row WhatsApp's daily limit put off (bot/outbox/delivery.py): pending, and late.
+TIER_DEFERRED = "deferred: whatsapp tier"
 REASONS = ("blocked", "not_on_whatsapp", "template_rejected", "rate_limit", "other")
 _BEST = (
     "(SELECT w.status FROM whatsapp_sent w WHERE w.outbox_id = o.id ORDER BY CASE w.status"
@@ -47,6 +49,7 @@ class Delivery:
     """One broadcast's or one kind's rows by what became of them."""
 
     queued: int = 0
+    late: int = 0  # of the queued: put off by WhatsApp's daily limit (the tier)
     sent: int = 0  # handed to the platform
     delivered: int = 0  # WhatsApp: delivered or read
     read: int = 0
@@ -57,6 +60,7 @@ class Delivery:
     def row(self) -> dict[str, int]:
         found = {
             "queued": self.queued,
+            "late": self.late,
             "sent": self.sent,
             "delivered": self.delivered,
             "read": self.read,
@@ -100,6 +104,8 @@ class ReportsMixin(QueryBase):
         why = reason(state, error, None if code is None else int(code))
         if state in ("pending", "sending"):
             d.queued += n
+            if error == TIER_DEFERRED:
+                d.late += n
         elif state == "sent":
             d.sent += n
             if wa == "failed" and why:

@@ -17,8 +17,9 @@ from bot.conversation.context import Context
 from bot.core.clock import FakeClock
 from bot.core.domain import Participant, Reply
 from bot.core.program import Program
-from bot.outbox.delivery import TIER_DEFERRED, DeliveryWorker
+from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.policy import ChannelLimit
+from bot.storage.reports import TIER_DEFERRED
 from bot.storage.sqlite import SqliteStore
 from handlers import notices
 from handlers.notices import NoticeRegistry
@@ -139,6 +140,8 @@ async def test_a_tier_of_n_reaches_n_people_a_day_nearest_deadlines_first(
     assert len(deferred) == 2 * TIER
     assert {r["last_error"] for r in deferred} == {TIER_DEFERRED}
     assert all(r["attempts"] == 0 for r in deferred)  # put off, not failed
+    report = (await store.delivery_report())[KIND]  # the console's delivery table
+    assert (report.queued, report.late, report.sent) == (2 * TIER, 2 * TIER, TIER)
 
     # Within the 24 hours nothing more goes, however often the worker runs.
     for _ in range(4):
