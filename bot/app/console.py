@@ -46,6 +46,7 @@ def build_console(app: App, host: str) -> Console:
             "waiting_alert_minutes": settings.console_waiting_alert_minutes,
             "agent_cap": settings.console_agent_cap,
             "retention_days": settings.retention_days,
+            "whatsapp_tier": settings.whatsapp_tier,
             "program_ended_on": settings.program_ended_on,
         },
         refresh_funnel=True,

@@ -171,6 +171,12 @@ async def preview(console: Console, request: web.Request, session: Session) -> w
     form, (segment, text, text_en, notice, at) = found
     starts = start_times(at or console.clock.now(), console.program.reminders)
     t = translator(request)
+    # WhatsApp's daily limit: templates reach at most `tier` new people a day.
+    tier = int(console.settings.get("whatsapp_tier", 1_000))
+    templates = await console.broadcasts.template_recipients(segment, notice)
+    last_template = None
+    if templates > tier:
+        last_template = (at or console.clock.now()) + timedelta(days=(templates - 1) // tier)
     return console.page(
         request,
         session,
@@ -188,6 +194,9 @@ async def preview(console: Console, request: web.Request, session: Session) -> w
         first=min((moment for _, _, moment in starts), default=None),
         all_zones=len(ZONES),
         quiet=quiet_hours(console.program.reminders),
+        templates=templates,
+        tier=tier,
+        last_template=last_template,
     )
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import Clock
 from bot.core.program import Program
 from bot.outbox.planner import leave_quiet
-from bot.storage.broadcasts import reachable
+from bot.storage.broadcasts import outside_whatsapp_window, reachable
 from bot.storage.segments import Segment
 from bot.storage.sqlite import SqliteStore
 
@@ -63,6 +63,12 @@ class BroadcastJob:
     async def recipients(self, segment: Segment, notice: bool) -> int:
         """How many participants a broadcast to the segment reaches now."""
         return await self.reads.count_segment(segment, self.clock.now(), reachable(notice))
+
+    async def template_recipients(self, segment: Segment, notice: bool) -> int:
+        """How many of them get a WhatsApp template (outside their 24-hour window)."""
+        now = self.clock.now()
+        extra = reachable(notice) + outside_whatsapp_window(now)
+        return await self.reads.count_segment(segment, now, extra)
 
     async def create(
         self,

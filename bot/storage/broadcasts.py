@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.storage.segments import Segment
@@ -62,6 +62,16 @@ def reachable(notice: bool) -> str:
     """The extra condition of a broadcast's recipients: reachable, and reminders not stopped
     unless it is a program notice."""
     return " AND p.unreachable = 0" + ("" if notice else " AND p.reminders_enabled = 1")
+
+
+def outside_whatsapp_window(now: datetime) -> str:
+    """The extra condition of recipients a WhatsApp template must open a conversation with
+    (no message from them in the last 24 hours): what the number's daily limit counts."""
+    since = utc_ts(now - timedelta(hours=24))  # our own clock's ISO stamp, not user input
+    return (
+        " AND p.channel = 'whatsapp'"
+        f" AND (p.last_inbound_at IS NULL OR p.last_inbound_at < '{since}')"
+    )
 
 
 class BroadcastMixin(SqliteBase):

@@ -186,3 +186,23 @@ async def test_a_form_without_the_filters_does_not_mean_everyone(
     assert (
         wrong.status == 400 and "Sudah beli pelatihan: harus ya atau tidak" in await wrong.text()
     )
+
+
+async def test_the_preview_says_when_whatsapps_daily_limit_lets_the_last_template_go(
+    store: SqliteStore, client: Client, console: Console, clock: FakeClock
+) -> None:
+    for i in range(5):  # silent for days: each needs a template
+        await add_participant(store, f"62811{i}", channel="whatsapp", last_inbound_at=None)
+    recent = clock.now() - timedelta(hours=2)  # inside the window: a session message
+    await add_participant(store, "628119", channel="whatsapp", last_inbound_at=recent)
+    await add_participant(store, "tg", channel="telegram")
+    csrf = await login(client, "ana")
+    form = {"csrf": csrf, "text": "Info program", "text_en": "", "wave": "22", "at": ""}
+    console.settings["whatsapp_tier"] = 2
+    page = await (await client.post("/console/broadcasts/preview", data=form)).text()
+    assert 'id="tier"' in page and "WhatsApp: 5" in page  # 5 templates, 2 a day: 3 days
+    last = clock.now() + timedelta(days=2)  # the last goes on the third day from the start
+    assert str(last.day) in page.split('id="tier"')[1].split("</p>")[0]
+    console.settings["whatsapp_tier"] = 250
+    page = await (await client.post("/console/broadcasts/preview", data=form)).text()
+    assert 'id="tier"' not in page  # within the limit: nothing to say
