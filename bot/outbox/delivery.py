@@ -46,9 +46,11 @@ def urgency(row: OutboxRow) -> datetime:
     raw = row.payload.get("deadline")
     if isinstance(raw, str):
         try:
-            return datetime.fromisoformat(raw)
+            found = datetime.fromisoformat(raw)
         except ValueError:
-            pass
+            return row.due_at
+        if found.tzinfo is not None:  # a naive one cannot be compared with the others
+            return found
     return row.due_at
 
 

@@ -17,8 +17,9 @@ from bot.conversation.context import Context
 from bot.core.clock import FakeClock
 from bot.core.domain import Participant, Reply
 from bot.core.program import Program
-from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.delivery import DeliveryWorker, urgency
 from bot.outbox.policy import ChannelLimit
+from bot.storage.outbox import OutboxRow
 from bot.storage.reports import TIER_DEFERRED
 from bot.storage.sqlite import SqliteStore
 from handlers import notices
@@ -217,3 +218,17 @@ async def test_a_130429_storm_pauses_the_channel_and_loses_nothing(
     assert clock.now() - start >= timedelta(seconds=1)  # it waited the pauses out
     assert sorted(_templated(graph)) == sorted(days)  # each one, exactly once
     assert all(r["state"] == "sent" and r["attempts"] == 1 for r in await rows(store))
+
+
+def test_urgency_is_the_deadline_else_the_due_time() -> None:
+    due = datetime.fromisoformat("2026-12-07T08:00+00:00")
+
+    def row(payload: dict[str, Any]) -> OutboxRow:
+        return OutboxRow(1, 1, "whatsapp", KIND, due, payload, "k", 0)
+
+    assert urgency(row({"deadline": "2026-12-09T16:59:59+00:00"})) == datetime.fromisoformat(
+        "2026-12-09T16:59:59+00:00"
+    )
+    assert urgency(row({})) == due
+    assert urgency(row({"deadline": "2026-12-09T16:59:59"})) == due  # naive: not comparable
+    assert urgency(row({"deadline": "soon"})) == due
