@@ -23,6 +23,7 @@ from bot.storage.handoffs import HandoffMixin
 from bot.storage.inbound import InboundMixin
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.instances import InstancesMixin
+from bot.storage.learning import LearningMixin
 from bot.storage.memory import MemoryMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
@@ -74,6 +75,7 @@ class SqliteStore(
     HandoffMixin,
     BroadcastMixin,
     FlaggedMixin,
+    LearningMixin,
 ):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 
