@@ -230,6 +230,7 @@ class Console:
         from bot.console import (
             audit,
             broadcasts,
+            feedback,
             flagged,
             handoffs,
             imports,
@@ -249,7 +250,16 @@ class Console:
             web.get(PREFIX + "/lang/{lang}", self.set_language),
             web.get(PREFIX + "/static/{name}", self.static),
         ]
-        for module in (participants, handoffs, broadcasts, imports, audit, unknown, flagged):
+        for module in (
+            participants,
+            handoffs,
+            broadcasts,
+            imports,
+            audit,
+            unknown,
+            flagged,
+            feedback,
+        ):
             found += module.routes(self)
         return found
 

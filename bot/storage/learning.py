@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.storage.base import FeedbackAsk
+from bot.storage.base import FeedbackAsk, UnknownMessage
+from bot.storage.memory import UNKNOWN_COLUMNS, unknown_message
 from bot.storage.sqlite_base import SqliteBase, from_ts, ts
 
 
@@ -122,6 +123,14 @@ class LearningMixin(SqliteBase):
         ) as cursor:
             found = [_example(row) async for row in cursor]
         return {e.unknown_id: e for e in found if e.unknown_id is not None}
+
+    async def unknown_by_id(self, message_id: int) -> UnknownMessage | None:
+        """One kept not-understood message."""
+        async with self.db.execute(
+            f"SELECT {UNKNOWN_COLUMNS} FROM unknown_messages WHERE id = ?", (message_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return unknown_message(row) if row is not None else None
 
     # reloads ------------------------------------------------------------------------------
 

@@ -1,63 +1,109 @@
-"""The "not understood" page: redacted messages with the bot's guesses, newest first; an admin
-marks the right intent (audited), which `labelled_unknown` (and so `unknown --export`) uses."""
+"""The "not understood" page: redacted messages grouped by the entry the model thinks likeliest,
+its three guesses with the first pre-selected; an admin attaches a message to an entry as an
+example (stored redacted, audited), reloads the models (a new version), or undoes it."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from bot.core.clock import FakeClock
 from bot.storage.sqlite import SqliteStore
 from tests.console.helpers import Client, add_participant, at, csrf_of, login
 
+BLOCKED = ("akun sy diblokir kenapa ya min", "akunku dinonaktifkan, bisa aktif lagi ga kak")
+CERTIFICATE = "sertifikatku kok ga muncul2 di dashboard"
 
-async def test_list_and_label(client: Client, store: SqliteStore, clock: FakeClock) -> None:
+
+async def _kept(store: SqliteStore, clock: FakeClock) -> dict[str, int]:
     p = await add_participant(store, "a")
     assert p.id is not None
-    old = await store.record_unknown(p.id, "kemarin", [], "menu", clock.now() - timedelta(days=9))
-    mid = await store.record_unknown(
-        p.id, "kartu saya ▒ hilang", [("otp", 0.31), ("dashboard", 0.22)], "menu", clock.now()
-    )
+    ids = {}
+    for n, text in enumerate((*BLOCKED, CERTIFICATE)):
+        ids[text] = await store.record_unknown(
+            p.id, text, [], "menu", clock.now() - timedelta(minutes=n)
+        )
+    await store.record_unknown(p.id, "kemarin", [], "menu", clock.now() - timedelta(days=9))
+    return ids
+
+
+async def test_grouped_by_likeliest_entry_with_three_guesses(
+    client: Client, store: SqliteStore, clock: FakeClock
+) -> None:
+    ids = await _kept(store, clock)
     await login(client, "ana")
-    overview = await (await client.get("/console/")).text()
-    assert 'id="unknown">1<' in overview
     page = await (await client.get("/console/unknown")).text()
-    assert (
-        "kartu saya ▒ hilang" in page
-        and "Kode OTP (0.31), Dashboard dan nomor kartu (0.22)" in page
-    )
+    headings = re.findall(r"<h2>([^<]+) <span", page)
+    assert [h.strip() for h in headings] == ["Akun diblokir", "Sertifikat belum muncul"]
+    row = page[page.index(f'id="m{ids[BLOCKED[0]]}"') :].split("</tr>")[0]
+    radios = re.findall(r'name="entry" value="([a-z-]+)"( checked)?', row)
+    assert len(radios) == 3 and radios[0] == ("akun-diblokir", " checked")
+    assert not any(checked for _, checked in radios[1:])  # only the first is pre-selected
     assert "kemarin" not in page  # older than the last 7 days
     assert "kemarin" in await (await client.get("/console/unknown?days=30")).text()
-    saved = await client.post(
-        f"/console/unknown/{mid}", data={"csrf": csrf_of(page), "intent": "dashboard"}
-    )
-    assert saved.status == 200 and "✓ Dashboard dan nomor kartu" in await saved.text()
-    bad = await client.post(
-        f"/console/unknown/{mid}", data={"csrf": csrf_of(page), "intent": "flying"}
-    )
-    assert bad.status == 404
-    assert [(m.id, m.label) for m in await store.labelled_unknown()] == [(mid, "dashboard")]
-    assert old != mid
-    entry = (await store.audit_entries())[0]
-    assert (entry.action, entry.detail) == (
-        "unknown_label",
-        {"message": mid, "intent": "dashboard"},
-    )
 
 
-async def test_agents_may_not_see_it(client: Client) -> None:
-    await login(client, "budi")
-    assert (await client.get("/console/unknown")).status == 403
-
-
-async def test_saving_a_label_keeps_the_period(client: Client, store: SqliteStore) -> None:
+async def test_attach_redacted_and_audited_then_reload_and_undo(
+    client: Client, store: SqliteStore, clock: FakeClock
+) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None
-    mid = await store.record_unknown(p.id, "apa ini", [], "menu", at(0))
+    raw = "akun saya diblokir, nomor 081234567890, email budi@mail.com, pin 123456"
+    mid = await store.record_unknown(p.id, raw, [], "menu", clock.now())
     await login(client, "ana")
     page = await (await client.get("/console/unknown?days=1")).text()
     saved = await client.post(
         f"/console/unknown/{mid}",
-        data={"csrf": csrf_of(page), "intent": "dashboard", "days": "1"},
+        data={"csrf": csrf_of(page), "entry": "akun-diblokir", "days": "1"},
         allow_redirects=False,
     )
     assert saved.status == 303 and saved.headers["Location"] == f"/console/unknown?days=1#m{mid}"
+    (example,) = await store.taught_examples()
+    assert (example.locale, example.entry_id, example.unknown_id) == ("id", "akun-diblokir", mid)
+    for secret in ("081234567890", "budi@mail.com", "123456"):
+        assert secret not in example.text
+    assert example.text.startswith("akun saya diblokir")
+    audit = (await store.audit_entries())[0]
+    assert (audit.action, audit.operator, audit.detail) == (
+        "kb_attach",
+        "ana",
+        {"message": mid, "entry": "akun-diblokir", "example": example.id},
+    )
+    page = await (await client.get("/console/unknown?days=1")).text()
+    assert "✓" in page and "Reload the models (1 new example)" in page
+    # another entry typed over the guesses moves the example
+    await client.post(
+        f"/console/unknown/{mid}",
+        data={"csrf": csrf_of(page), "entry": "akun-diblokir", "other": "admin-palsu"},
+    )
+    assert [e.entry_id for e in await store.taught_examples()] == ["admin-palsu"]
+    bad = await client.post(
+        f"/console/unknown/{mid}", data={"csrf": csrf_of(page), "entry": "terbang"}
+    )
+    assert bad.status == 404
+    reloaded = await client.post(
+        "/console/unknown/reload", data={"csrf": csrf_of(page)}, allow_redirects=False
+    )
+    assert reloaded.status == 303
+    version = await store.kb_version()
+    assert version is not None and (version.version, version.upto) == (1, example.id)
+    assert (await store.audit_entries())[0].action == "kb_reload"
+    page = await (await client.get("/console/unknown?days=1")).text()
+    assert "Reload the models (0 new examples)" in page and "version 1" in page
+    undone = await client.post(
+        f"/console/unknown/example/{example.id}/remove", data={"csrf": csrf_of(page)}
+    )
+    assert undone.status == 200 and await store.taught_examples() == []
+    assert (await store.audit_entries())[0].detail == {"example": example.id}
+
+
+async def test_agents_may_not_see_or_teach(client: Client, store: SqliteStore) -> None:
+    p = await add_participant(store, "a")
+    assert p.id is not None
+    mid = await store.record_unknown(p.id, "apa ini", [], "menu", at(0))
+    token = await login(client, "budi")
+    assert (await client.get("/console/unknown")).status == 403
+    for path in (f"/console/unknown/{mid}", "/console/unknown/reload"):
+        refused = await client.post(path, data={"csrf": token, "entry": "akun-diblokir"})
+        assert refused.status == 403
+    assert await store.taught_examples() == [] and await store.kb_version() is None

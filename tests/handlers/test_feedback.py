@@ -20,20 +20,30 @@ def _votes(chat: Chat) -> list[str]:
     return [o for o in chat.option_ids if o.startswith("fb:")]
 
 
+def _answered(chat: Chat) -> str:
+    """The answer the 👍 / 👎 buttons are about (they come last, 👍 first)."""
+    up, down = _votes(chat)
+    assert chat.option_ids[-2:] == [up, down]
+    answer = up.removeprefix("fb:up:")
+    assert down == f"fb:down:{answer}"
+    return answer
+
+
 async def test_asked_once_a_day_and_a_thumbs_down_keeps_the_message(
     chat: Chat, store: SqliteStore, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await chat.send("sertifikat aku blm muncul di dashboard, udh 3 hari. email aku budi@mail.com")
     assert QUESTION in chat.replies[-1].text
-    assert _votes(chat) == ["fb:up:topic:certificate", "fb:down:topic:certificate"]
-    await chat.press("fb:down:topic:certificate")
+    answer = _answered(chat)  # the knowledge base's entry (kb:…) or the topic's (topic:…)
+    assert answer in ("kb:sertifikat-belum-muncul", "topic:certificate")
+    await chat.press(f"fb:down:{answer}")
     assert "belum membantu" in chat.text and "intent:human" in chat.option_ids  # a person offered
-    assert "fb:down:topic:certificate" not in chat.option_ids
-    await chat.press_any("fb:down:topic:certificate")  # a second tap counts once
+    assert not _votes(chat)
+    await chat.press_any(f"fb:down:{answer}")  # a second tap counts once
     assert "Sudah dicatat" in chat.text
     disliked = await store.most_disliked(clock.now() - SINCE)
-    assert [(d.answer, d.down, d.up) for d in disliked] == [("topic:certificate", 1, 0)]
+    assert [(d.answer, d.down, d.up) for d in disliked] == [(answer, 1, 0)]
     ((_, said),) = disliked[0].messages
     assert "sertifikat aku blm muncul" in said and "budi@mail.com" not in said  # redacted
     # the same day: answered without the question
@@ -42,11 +52,12 @@ async def test_asked_once_a_day_and_a_thumbs_down_keeps_the_message(
     # the next day in the participant's zone: asked again
     clock.advance(timedelta(days=1))
     await chat.send("survei evaluasi itu diisi dimana ya")
-    assert _votes(chat) == ["fb:up:topic:survey", "fb:down:topic:survey"]
-    await chat.press("fb:up:topic:survey")
+    survey = _answered(chat)
+    assert survey != answer
+    await chat.press(f"fb:up:{survey}")
     assert "Syukurlah" in chat.text
     votes = await store.most_disliked(clock.now() - SINCE)
-    assert [(d.answer, d.down, d.up) for d in votes] == [("topic:certificate", 1, 0)]
+    assert [(d.answer, d.down, d.up) for d in votes] == [(answer, 1, 0)]
     assert await store.feedback_totals(clock.now() - SINCE) == (1, 1)
     participant = await store.get_participant("test", "u1")
     assert participant is not None and participant.id is not None
@@ -88,7 +99,7 @@ async def test_english_participant_and_an_old_button(chat: Chat, store: SqliteSt
     await onboard(chat)
     await chat.send("where do I fill in the evaluation survey?")
     assert "Did this help?" in chat.text
-    await chat.press_any("fb:up:topic:certificate")  # not what was asked
+    await chat.press_any("fb:up:kb:sertifikat-belum-muncul")  # not what was asked
     assert "Already noted" in chat.text
     assert await store.feedback_totals(chat.clock.now() - SINCE) == (0, 0)
     participant = await store.get_participant("test", "u1")
