@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MO := locales/id/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test catalogs extract eval bench-classify clean
+.PHONY: run test catalogs extract eval bench-classify bench-kb clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,11 @@ extract: $(STAMP)
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/python tools/fill_en.py
 
-# Accuracy and the confusion per intent of the free-text classifier: the team's Indonesian set,
-# the real-style long posts (docs/understanding.md), then English.
-eval: $(STAMP)
+# The knowledge base's entry search on the golden posts (the frozen file first: the honest
+# figure), then the intent classifier's sets (the action intents: greeting, deadline, purchase...).
+eval: $(STAMP) catalogs
+	$(BIN)/python -m bot.knowledge.eval tests/data/kb_golden_frozen.tsv tests/data/kb_golden.tsv
+	@echo
 	$(BIN)/python -m bot.nlu.eval tests/data/nlu_eval.tsv --locale id
 	@echo
 	$(BIN)/python -m bot.nlu.eval tests/data/nlu_eval_real.tsv --locale id
@@ -46,6 +48,10 @@ eval: $(STAMP)
 
 bench-classify: $(STAMP)
 	$(BIN)/python bench/classify.py
+
+# The entry-search candidates compared by grouped cross-validation over the entries' examples.
+bench-kb: $(STAMP)
+	$(BIN)/python bench/kb_models.py --anchors
 
 clean:
 	rm -rf $(VENV) $(MO)

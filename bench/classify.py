@@ -21,6 +21,7 @@ import tracemalloc
 from bot.nlu.eval import DEFAULT_SET, read_set
 from bot.nlu.knowledge import load_knowledge
 from bot.nlu.model import Classifier
+from bot.nlu.reading import Reader
 
 REAL_SET = DEFAULT_SET.with_name("nlu_eval_real.tsv")
 
@@ -32,7 +33,7 @@ def _rss_mib() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
-def _rate(model: Classifier, texts: list[str], rounds: int) -> tuple[float, float]:
+def _rate(model: Reader, texts: list[str], rounds: int) -> tuple[float, float]:
     """(cold, best warm) messages per CPU second."""
     started = time.process_time()
     for text in texts:
@@ -59,7 +60,7 @@ def main() -> None:
     gc.collect()
     rss_before = _rss_mib()
     started = time.perf_counter()
-    model = Classifier(knowledge)
+    model = Reader(Classifier(knowledge))
     load_seconds = time.perf_counter() - started
     gc.collect()
     rss_after = _rss_mib()
@@ -72,7 +73,7 @@ def main() -> None:
     gc.collect()
 
     short_cold, short_warm = _rate(model, texts, args.rounds)
-    long_cold, long_warm = _rate(Classifier(knowledge), posts, args.rounds)
+    long_cold, long_warm = _rate(Reader(Classifier(knowledge)), posts, args.rounds)
     print(f"model load: {load_seconds * 1000:.0f} ms")
     print(
         f"memory added: {heap / 2**20:.1f} MiB Python heap (tracemalloc), "

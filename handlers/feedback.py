@@ -67,7 +67,9 @@ async def ask(ctx: Context, replies: list[Reply]) -> list[Reply]:
     today = ctx.t.local(ctx.now()).date()
     if asked is not None and ctx.t.local(asked.asked_at).date() == today:
         return replies  # once a day
-    await ctx.store.ask_feedback(pid, answer, keepable(post)[:500] or None, ctx.now())
+    await ctx.store.ask_feedback(
+        pid, answer, keepable(post, ctx.program.public_numbers)[:500] or None, ctx.now()
+    )
     question = ctx.t._("Did this help?")
     text = f"{last.text}\n\n{question}"
     options = (*last.options, *_buttons(ctx, answer))

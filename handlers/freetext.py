@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
 from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import keepable
+from bot.knowledge import ACTIONS, CONFIDENT, NEAR
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from bot.nlu.cues import cues
 from bot.storage.base import Memory
@@ -31,6 +33,7 @@ from handlers import (
     feedback,
     followup,
     help,
+    knowledge,
     linking,
     offers,
     onboarding,
@@ -179,13 +182,6 @@ async def keep_unknown(ctx: Context, text: str, result: Result) -> None:
         )
 
 
-async def _unknown(ctx: Context, text: str, result: Result, memory: Memory) -> list[Reply]:
-    """Keeps the (redacted) message for the operator and says so, with the menu."""
-    await keep_unknown(ctx, text, result)
-    await _keep_topic(ctx, memory)
-    return [menu_reply(ctx, ctx.t._("Sorry, I didn't understand that. Choose from the menu:"))]
-
-
 def _also(ctx: Context, replies: list[Reply], others: list[str]) -> list[Reply]:
     """Offers the post's other topic as a button on the last message."""
     if not replies or not others:
@@ -246,25 +242,49 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
             return offered
         kept = await offers.keep(ctx)
         return await offers.after(ctx, kept, await answer(ctx, msg, beside), offered)
+    chosen = memory.data.get("offered")
+    if isinstance(chosen, list) and (picked := knowledge.typed_choice(ctx, text, chosen)):
+        return await knowledge.answer(ctx, picked, text)  # "yang kedua" after the options
+    entry = memory.data.get("entry")
+    if isinstance(entry, str) and knowledge.is_again(ctx, text):
+        return await knowledge.next_step(ctx, entry)  # "masih belum" after an entry's answer
     if (
         context := await followup.in_context(ctx, msg, text, reading, memory, INTENTS)
     ) is not None:
         return context
-    if result.intent == UNKNOWN and not reading.statuses:
-        return await _unknown(ctx, text, result, memory)
-    if (
-        not result.clear
-        and not reading.statuses
-        and len(reading.topics) < 2
-        and cases.find(ctx.t.locale, result.intent, text) is None  # a case's words decide it
-    ):
-        await _keep_topic(ctx, memory)  # the next "terus gimana?" still has its topic
-        return [clarify(ctx, result)]
-    return await answer(ctx, msg, reading)
+    before = (memory.topic, memory.repeats, dict(memory.data))
+    replies = await _by_meaning(ctx, msg, text, reading)
+    if (await recall(ctx)).topic is None and before[0] is not None:
+        await _keep_topic(ctx, before)  # not understood: "terus gimana?" still has its topic
+    return replies
 
 
-async def _keep_topic(ctx: Context, memory: Memory) -> None:
-    await remember(ctx, memory.topic, repeats=memory.repeats, **memory.data)
+async def _by_meaning(ctx: Context, msg: Incoming, text: str, reading: Reading) -> list[Reply]:
+    """The participant's own data where the post needs it (a pasted status, their deadline,
+    a request to act), else the knowledge base's entry, the likeliest entries, or a person."""
+    result = reading.result
+    if reading.statuses and result.intent in ("incentive_status", "selection"):
+        return await answer(ctx, msg, reading)
+    if result.intent in ACTIONS and result.clear:
+        return await answer(ctx, msg, reading)
+    found = knowledge.find(ctx, text)
+    if found.best is not None and found.confidence >= CONFIDENT:
+        return await knowledge.answer(ctx, found.best, text, found.others)
+    case = cases.find(ctx.t.locale, result.intent, text) if result.intent != UNKNOWN else None
+    if reading.statuses or case is not None or (result.intent != UNKNOWN and result.clear):
+        return await answer(ctx, msg, reading)  # a topic the knowledge base doesn't cover
+    if found.best is not None and found.confidence >= NEAR:
+        await keep_unknown(ctx, text, result)
+        return await knowledge.clarify(ctx, found)
+    await keep_unknown(ctx, text, result)
+    return await knowledge.nothing_near(ctx)
+
+
+async def _keep_topic(ctx: Context, before: tuple[str | None, int, dict[str, Any]]) -> None:
+    """The topic before this post stays, with what this turn stored (the options offered)."""
+    topic, repeats, data = before
+    now = await recall(ctx)
+    await remember(ctx, topic, repeats=repeats, **{**data, **now.data})
 
 
 async def _person(

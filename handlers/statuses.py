@@ -3,10 +3,13 @@ their sources are data in bot/data/nlu/topics.toml)."""
 
 from __future__ import annotations
 
+import re
+
 from bot.conversation.context import Context
 from bot.core.domain import Option, Reply
 from bot.core.i18n import N_
 from bot.core.program import Partner
+from bot.knowledge import partner_named
 from bot.nlu.topics import StatusEntry, topics
 from handlers.common import back_option, official_help
 
@@ -73,16 +76,16 @@ REPORTED: dict[str, str] = {
     ),
 }
 
+_CONTRAST = re.compile(r"\b(?:sedangkan|sementara|whereas|while)\b")
 _SELECTION = ("not_selected", "no_wave", "selection_processing")
 
 
 def partner_in(ctx: Context, text: str, *, stored: bool = True) -> Partner | None:
     """The bank or e-wallet named in the participant's message, else (unless `stored` is
     False) the one they told the bot they use."""
-    words = text.lower().replace("-", " ").split()
-    for partner in ctx.program.partners:
-        if partner.name.lower() in words or partner.id in words:
-            return partner
+    named = partner_named(ctx.program, text)
+    if named is not None:
+        return named
     wallet = ctx.participant.wallet if stored else None
     return next((p for p in ctx.program.partners if p.name == wallet), None)
 
@@ -98,7 +101,12 @@ def _service(ctx: Context, partner: Partner | None) -> str:
 def explain(ctx: Context, quoted: tuple[tuple[StatusEntry, str], ...], text: str) -> list[Reply]:
     """What the latest quoted status means and what to do now (one or two messages)."""
     t, timings, help_ = ctx.t, ctx.program.timings, ctx.program.official_help
-    entry, label = quoted[-1]
+    # The latest status counts (a sequence is told in order), except that a failure notice
+    # set against another status wins ("dashboard DALAM PENGECEKAN sedangkan notifnya GAGAL"):
+    # the failure is the one that needs the participant to act.
+    failed = [(e, lbl) for e, lbl in quoted if e.meaning == "failed"]
+    contrast = _CONTRAST.search(text.lower()) is not None  # not a sequence told in order
+    entry, label = failed[-1] if failed and contrast else quoted[-1]
     partner = partner_in(ctx, text)
     reported = not entry.documented and entry.meaning in REPORTED
     template = REPORTED[entry.meaning] if reported else MEANINGS[entry.meaning]
@@ -113,13 +121,12 @@ def explain(ctx: Context, quoted: tuple[tuple[StatusEntry, str], ...], text: str
     )
     labels = list(dict.fromkeys(lbl.title() for e, lbl in quoted if e.documented))
     if len(labels) > 1:
-        meaning = (
-            t._("Your statuses in order: {sequence}. The latest one counts.").format(
-                sequence=" → ".join(labels)
-            )
-            + "\n"
-            + meaning
+        said = (
+            t._("Your statuses in order: {sequence}. The latest one counts.")
+            if (entry, label) == quoted[-1]
+            else t._("Your statuses: {sequence}. The failure is what needs you now.")
         )
+        meaning = said.format(sequence=" → ".join(labels)) + "\n" + meaning
     if entry.meaning in _SELECTION:
         options: tuple[Option, ...] = (
             Option("intent:selection", t._("Selection and registering")),

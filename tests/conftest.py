@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot import knowledge
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.program import Program, load_program
@@ -52,3 +54,22 @@ async def onboard(chat: Chat, wave: str = "22", zone: str = "WIB") -> None:
     await chat.send("/start")
     await chat.send(wave)
     await chat.press(f"tz:{zone}")
+
+
+KB_FIXTURE = Path(__file__).resolve().parent / "data" / "kb"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _knowledge_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Free text is answered from the small test knowledge base (tests/data/kb), so the tests
+    don't move with the shipped content; tests of the shipped files read them explicitly.
+    Trained models are kept in a folder of this run, not the user's cache."""
+    cache = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    knowledge.use(KB_FIXTURE)
+    yield
+    knowledge.use(None)
+    if cache is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = cache

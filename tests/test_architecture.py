@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.channels",),  # the package itself and what its channels share (parts)
     ("handlers",),
     ("bot.conversation",),
+    ("bot.knowledge",),  # the knowledge base: entries, placeholders, retrieval (over bot.nlu)
     ("bot.nlu", "bot.outbox", "bot.incentives"),
     ("bot.storage",),
     ("bot.core",),

@@ -19,9 +19,10 @@ from bot.core.clock import Clock
 from bot.core.config import ConfigError, Settings, StartupError, load_settings
 from bot.core.program import ProgramError
 from bot.incentives.csv_import import import_status
-from bot.nlu import KnowledgeError
-from bot.nlu.cli import classify
+from bot.knowledge import KnowledgeBaseError
+from bot.knowledge.cli import classify
 from bot.knowledge.unknown_cli import unknown_command
+from bot.nlu import KnowledgeError
 from bot.outbox.cli import outbox_command
 from bot.storage.base import StoreUnavailable
 from bot.storage.cli import db_group
@@ -65,7 +66,7 @@ async def _chat(settings: Settings, clock: Clock, user: str) -> None:
     try:
         async with open_app(settings, clock) as app:
             await runner.terminal_chat(app, user)
-    except (ProgramError, KnowledgeError, StoreUnavailable) as exc:
+    except (ProgramError, KnowledgeError, KnowledgeBaseError, StoreUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -79,7 +80,7 @@ def run(now: str | None) -> None:
     try:
         with asyncio.Runner(loop_factory=runner.loop_factory(settings)) as event_loop:
             event_loop.run(runner.run(settings, clock))
-    except (ProgramError, StartupError, StoreUnavailable) as exc:
+    except (ProgramError, StartupError, KnowledgeBaseError, StoreUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
 
 

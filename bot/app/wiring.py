@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot import knowledge
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
 from bot.core.cluster import Heartbeat, default_instance_id
@@ -72,6 +73,7 @@ class App:
 async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
     """Loads the program file and the NLU models, opens the store, builds the engine; closes."""
     program = load_program(settings.prakerja_program_file)
+    knowledge.prepare(program)  # an invalid knowledge base stops the bot here
     for locale in LOCALES:
         classifier(locale)  # build the free-text models now: fail fast, no slow first reply
     cues()  # the language, person, mood and progress words (bot/data/nlu/cues.toml)

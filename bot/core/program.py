@@ -151,6 +151,7 @@ class Partner(_Strict):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_until is None or day <= self.valid_until
         )
+
     domains: tuple[str, ...] = ()  # its own sites (every subdomain counts)
 
 

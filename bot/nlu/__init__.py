@@ -12,7 +12,7 @@ from functools import cache
 
 from bot.nlu.knowledge import INTENTS, UNKNOWN, Knowledge, KnowledgeError, load_knowledge
 from bot.nlu.model import Classifier, Result
-from bot.nlu.reading import Reading
+from bot.nlu.reading import Reader, Reading
 
 __all__ = [
     "INTENTS",
@@ -20,6 +20,7 @@ __all__ = [
     "Classifier",
     "Knowledge",
     "KnowledgeError",
+    "Reader",
     "Reading",
     "Result",
     "classifier",
@@ -27,6 +28,7 @@ __all__ = [
 
 
 @cache
-def classifier(locale: str) -> Classifier:
-    """The classifier for `locale`, built once per process from the shipped data."""
-    return Classifier(load_knowledge(locale if locale in ("id", "en") else "id"))
+def classifier(locale: str) -> Reader:
+    """The reader (and its classifier) for `locale`, built once per process from the shipped
+    data."""
+    return Reader(Classifier(load_knowledge(locale if locale in ("id", "en") else "id")))

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.nlu import INTENTS, UNKNOWN, Classifier, classifier
+from bot.nlu import INTENTS, UNKNOWN, Reader, classifier
 
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "nlu_eval.tsv"
 
@@ -49,7 +49,7 @@ class Report:
         return self.in_scope_unknown / self.in_scope if self.in_scope else 0.0
 
 
-def evaluate(model: Classifier, pairs: list[tuple[str, str]]) -> Report:
+def evaluate(model: Reader, pairs: list[tuple[str, str]]) -> Report:
     report = Report(confusion={name: Counter() for name in INTENTS})
     for text, expected in pairs:
         got = model.classify(text).intent

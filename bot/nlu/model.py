@@ -19,9 +19,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from bot.nlu.knowledge import INTENTS, UNKNOWN, Knowledge
+from bot.nlu.knowledge import UNKNOWN, Knowledge
 from bot.nlu.normalize import Normalizer
-from bot.nlu.reading import Reading, read
 
 _CHAR_WEIGHT = 0.25  # character n-grams count less than whole words
 _SHORT = 5  # words up to this long also get 3-grams (longer ones: 4- and 5-grams only, faster)
@@ -30,7 +29,6 @@ _KEYWORD_BONUS = 0.08  # per distinct keyword found, at most _MAX_KEYWORDS
 _MAX_KEYWORDS = 2
 _MAX_ANSWER_WORDS = 3
 _CACHED_WORDS = 4096  # query words whose dot products are kept (a few KiB each)
-_SCOPE = tuple(name for name in INTENTS if name != UNKNOWN)
 
 Vector = dict[str, float]
 
@@ -86,7 +84,11 @@ class Classifier:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        self.phrase_cache: dict[tuple[str, ...], list[list[str]]] = {}
+        # The labels: the 23 intents of the shipped data, or any others (the knowledge base's
+        # entries in bench/kb_models.py), in the order of the examples.
+        self.names: tuple[str, ...] = tuple(knowledge.examples)
+        self.scope = tuple(name for name in self.names if name != UNKNOWN)
+        INTENTS = self.names
         vocabulary = {
             word
             for texts in (*knowledge.examples.values(), *knowledge.keywords.values())
@@ -129,7 +131,7 @@ class Classifier:
         for word in self.normalizer.vocabulary:  # the known words' shares, worked out up front
             self.token_dots(word)
         self.keywords = {
-            name: [tuple(self.normalizer.tokens(k)) for k in knowledge.keywords[name]]
+            name: [tuple(self.normalizer.tokens(k)) for k in knowledge.keywords.get(name, ())]
             for name in INTENTS
         }
         # each keyword phrase as " word word ", searched for in the post's words
@@ -184,7 +186,7 @@ class Classifier:
         product is a sum over its words: each word's share is computed once and cached
         (bounded), and a long post costs about one look-up per word."""
         if not tokens:
-            return {name: 0.0 for name in INTENTS}
+            return {name: 0.0 for name in self.names}
         counts = _features(tokens)
         weights = [n * self._feature_weight(f) for f, n in counts.items() if f in self.idf]
         norm = math.sqrt(sum(w * w for w in weights)) or 1.0
@@ -199,6 +201,7 @@ class Classifier:
                 for position, other in self.index[feature]:
                     dots[position] += weight * other
         dots /= norm
+        INTENTS = self.names
         nearest = dict.fromkeys(INTENTS, 0.0)
         nearest.update(
             zip(self._sliced, np.maximum.reduceat(dots, self._starts).tolist(), strict=True)
@@ -224,14 +227,6 @@ class Classifier:
         no = bool(phrases & self.knowledge.no)
         return yes if yes != no else None
 
-    def classify(self, text: str) -> Result:
-        """The main intent of a post (read as bot/nlu/reading.py says), confidence 0 to 1."""
-        return read(self, text).result
-
-    def read(self, text: str) -> Reading:
-        """The whole reading of a post: main topic, other topics, statuses, framing."""
-        return read(self, text)
-
     def result_for(self, intent: str, base: Result, score: float | None = None) -> Result:
         """`base` with another main intent (a more urgent topic found in one clause, or the
         topic of a quoted status), sure as `score` (by default its score in `base`)."""
@@ -242,12 +237,14 @@ class Classifier:
     def classify_tokens(self, tokens: list[str]) -> Result:
         """The intent of already normalised words, with a confidence between 0 and 1."""
         scores = self.token_scores(tokens)
-        ranked = tuple(sorted(((n, scores[n]) for n in _SCOPE), key=lambda p: -p[1]))
+        ranked = tuple(sorted(((n, scores[n]) for n in self.scope), key=lambda p: -p[1]))
         best_name, best = ranked[0]
         runner_up = ranked[1][1]
         limits = self.knowledge.thresholds
-        if best < limits.floor or scores[UNKNOWN] >= best:
-            sure = max(scores[UNKNOWN], 1.0 - best / limits.floor if best < limits.floor else 0)
+        if best < limits.floor or scores.get(UNKNOWN, 0.0) >= best:
+            sure = max(
+                scores.get(UNKNOWN, 0.0), 1.0 - best / limits.floor if best < limits.floor else 0
+            )
             return Result(UNKNOWN, round(min(1.0, sure), 3), ranked, clear=True)
         confidence = round(min(1.0, best), 3)
         clear = best >= limits.confident and runner_up < limits.close * best

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from bot.nlu.knowledge import Knowledge
+from bot.nlu.model import Classifier, Result
+from bot.nlu.normalize import Normalizer
 from bot.nlu.topics import StatusEntry, find_statuses, topics
-
-if TYPE_CHECKING:
-    from bot.nlu.model import Classifier, Result
 
 _SPLIT = re.compile(r"[.!?;\n]+|,\s*(?=(?:tapi|tp|terus|trus|trs|lalu|sama|dan juga|juga)\b)")
 _JOINERS = re.compile(
@@ -51,8 +50,49 @@ class Reading:
     question: str  # the normalised words left once the framing is removed
 
 
-def _phrases(classifier: Classifier, items: tuple[str, ...]) -> list[list[str]]:
-    """The phrases normalised like messages, longest first (worked out once per model)."""
+class Framer:
+    """Splits posts into clauses and takes out the framing, with one normaliser (the framing
+    phrases normalised once)."""
+
+    def __init__(self, locale: str, normalizer: Normalizer) -> None:
+        self.locale = locale
+        self.normalizer = normalizer
+        self.phrase_cache: dict[tuple[str, ...], list[list[str]]] = {}
+
+    def parts(self, text: str) -> tuple[list[list[str]], bool]:
+        """See question_parts()."""
+        return question_parts(self, text)
+
+
+class Reader(Framer):
+    """Reads posts with one locale's classifier: it owns the model and the framing phrases
+    normalised for it. `bot.nlu.classifier(locale)` gives the shipped one."""
+
+    def __init__(self, model: Classifier) -> None:
+        super().__init__(model.knowledge.locale, model.normalizer)
+        self.model = model
+        self.knowledge: Knowledge = model.knowledge
+
+    def read(self, text: str) -> Reading:
+        """The whole reading of a post: main topic, other topics, statuses, framing."""
+        return read(self, text)
+
+    def classify(self, text: str) -> Result:
+        """The main intent of a post, confidence 0 to 1."""
+        return read(self, text).result
+
+    def classify_tokens(self, tokens: list[str]) -> Result:
+        return self.model.classify_tokens(tokens)
+
+    def yes_no(self, text: str) -> bool | None:
+        return self.model.yes_no(text)
+
+    def result_for(self, intent: str, base: Result, score: float | None = None) -> Result:
+        return self.model.result_for(intent, base, score)
+
+
+def _phrases(classifier: Framer, items: tuple[str, ...]) -> list[list[str]]:
+    """The phrases normalised like messages, longest first (worked out once per reader)."""
     cache = classifier.phrase_cache
     if items not in cache:
         found = [classifier.normalizer.tokens(p) for p in items]
@@ -84,12 +124,13 @@ def clauses(text: str) -> list[str]:
     return [p.strip(" ,-") for p in parts]
 
 
-def read(classifier: Classifier, text: str) -> Reading:
-    """The reading of one post (see the module docstring)."""
-    framing = topics().framing(classifier.knowledge.locale)
+def question_parts(classifier: Framer, text: str) -> tuple[list[list[str]], bool]:
+    """The normalised words of each clause once the framing is taken out (clauses that were
+    only framing dropped), and whether the post thanks."""
+    framing = topics().framing(classifier.locale)
     frame = _phrases(classifier, framing.courtesy + framing.peer + framing.venting)
     thank_words = _phrases(classifier, framing.thanks)
-    questions: list[list[str]] = []
+    found: list[list[str]] = []
     thanked = False
     for clause in clauses(text):
         said = classifier.normalizer.tokens(clause)
@@ -97,7 +138,13 @@ def read(classifier: Classifier, text: str) -> Reading:
         thanked = thanked or len(tokens) < len(said)
         rest, _ = _strip(tokens, frame)
         if rest:
-            questions.append(rest)
+            found.append(rest)
+    return found, thanked
+
+
+def read(classifier: Reader, text: str) -> Reading:
+    """The reading of one post (see the module docstring)."""
+    questions, thanked = question_parts(classifier, text)
     # Statuses as pasted, else as normalised ("sdg diproses" is "sedang diproses").
     quoted = find_statuses(text) or find_statuses(classifier.normalizer.text(text))
     statuses = tuple((entry, label) for _, entry, label in quoted)

@@ -70,7 +70,7 @@ async def test_attach_redacted_and_audited_then_reload_and_undo(
         {"message": mid, "entry": "akun-diblokir", "example": example.id},
     )
     page = await (await client.get("/console/unknown?days=1")).text()
-    assert "✓" in page and "Reload the models (1 new example)" in page
+    assert "✓" in page and "Muat ulang model (1 contoh baru)" in page
     # another entry typed over the guesses moves the example
     await client.post(
         f"/console/unknown/{mid}",
@@ -89,7 +89,7 @@ async def test_attach_redacted_and_audited_then_reload_and_undo(
     assert version is not None and (version.version, version.upto) == (1, example.id)
     assert (await store.audit_entries())[0].action == "kb_reload"
     page = await (await client.get("/console/unknown?days=1")).text()
-    assert "Reload the models (0 new examples)" in page and "version 1" in page
+    assert "Muat ulang model (0 contoh baru)" in page and "versi 1" in page
     undone = await client.post(
         f"/console/unknown/example/{example.id}/remove", data={"csrf": csrf_of(page)}
     )

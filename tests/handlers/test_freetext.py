@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot import knowledge
+from bot.core.clock import FakeClock
 from bot.core.domain import Step
 from bot.storage.sqlite import SqliteStore
-from tests.conftest import onboard
+from tests.conftest import KB_FIXTURE, onboard
 from tests.helpers import Chat
 
 
@@ -34,7 +37,11 @@ async def _typed(chat: Chat, text: str) -> str:
     ],
 )
 async def test_topics_answer_through_their_handlers(chat: Chat, typed: str, expected: str) -> None:
-    assert expected in await _typed(chat, typed)
+    knowledge.use(KB_FIXTURE.with_name("kb-empty"))  # what answers when no entry fits
+    try:
+        assert expected in await _typed(chat, typed)
+    finally:
+        knowledge.use(KB_FIXTURE)
 
 
 async def test_deadline_is_the_participants_own(chat: Chat) -> None:
@@ -132,20 +139,23 @@ async def test_delete_data_asks_like_the_command(chat: Chat, store: SqliteStore)
     assert await store.get_participant("test", "u1") is None
 
 
-async def test_unknown_says_so_and_shows_the_menu(chat: Chat) -> None:
+async def test_unknown_says_what_the_bot_does_and_offers_a_person(chat: Chat) -> None:
     await _typed(chat, "resep rendang padang dong")
-    assert "Maaf, aku belum paham" in chat.text
-    assert "menu:dashboard" in chat.option_ids
+    assert "Maaf, yang itu aku belum paham" in chat.text
+    assert "beli pelatihan" in chat.text
+    assert "intent:human" in chat.option_ids
 
 
-async def test_low_confidence_asks_which_topic(chat: Chat) -> None:
-    await _typed(chat, "sertifikat sama survei")
-    offered = [o for o in chat.option_ids if o.startswith("intent:")]
-    assert 2 <= len(offered) <= 3
-    assert {"intent:certificate", "intent:survey"} <= set(offered)
-    assert "menu:show" in chat.option_ids
-    await chat.press("intent:survey")
-    assert "survei@prakerja.go.id" in chat.text
+async def test_low_confidence_offers_the_likeliest_entries(chat: Chat) -> None:
+    await _typed(chat, "blokir atau admin")
+    offered = [o for o in chat.option_ids if o.startswith("kb:")]
+    assert set(offered) == {"kb:akun-diblokir", "kb:admin-palsu"}  # only plausible ones
+    assert "Maksudmu salah satu ini?" in chat.text
+    assert "intent:human" in chat.option_ids
+    second = offered[1].removeprefix("kb:")
+    await chat.send("yang kedua")  # a typed choice picks the option
+    expected = "Itu penipuan" if second == "admin-palsu" else "hanya bisa ditinjau"
+    assert expected in chat.text
 
 
 async def test_outdated_topic_button(chat: Chat) -> None:
@@ -241,3 +251,80 @@ async def test_secret_is_neither_stored_nor_logged(
     for path in db_path.parent.iterdir():
         assert b"918273" not in path.read_bytes()
     assert "918273" not in caplog.text
+
+
+async def test_a_failure_notice_wins_over_the_older_status(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send(
+        "min status insentif di dashboard masih DALAM PENGECEKAN sedangkan di notif "
+        "tertulis insentif anda gagal dicairkan, pake ovo. gimana ini"
+    )
+    assert "tidak berhasil" in chat.text or "gagal" in chat.text.lower()
+    assert "OVO" in chat.text and "1500696" in chat.text  # OVO's line, not BNI's
+    assert "1500046" not in chat.text
+
+
+async def test_belum_di_proses_with_a_space_is_the_status(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("insentif saya statusnya belum di proses terus dari minggu lalu kak")
+    assert "Belum Di Proses" in chat.text
+
+
+async def test_a_long_post_with_a_pasted_status_explains_the_status(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send(
+        "Assalamualaikum kak. Saya peserta gelombang 22, sudah selesai pelatihan dan sudah "
+        "kasih ulasan. Tadi cek status insentif tulisannya GAGAL, sedangkan kemarin DIJADWALKAN. "
+        "Rekening saya DANA sudah premium. Ada yg sama? Mohon pencerahannya"
+    )
+    assert "Gagal → Dijadwalkan" in chat.text
+    assert "Yang gagal itulah yang perlu kamu urus" in chat.text  # the failure, not the date
+    assert "DANA" in chat.text and "1500445" in chat.text
+
+
+async def test_an_entry_names_the_wallet_of_the_post(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("kenapa ovo saya gagal disambung ke prakerja terus")
+    assert "OVO 1500696" in chat.text
+    assert "BNI" not in chat.text
+
+
+async def test_still_not_working_after_an_entry_walks_its_steps_then_a_person(
+    chat: Chat,
+) -> None:
+    await onboard(chat)
+    await chat.send("ewallet gopay gagal disambungkan terus min")
+    assert "kb:" + "insentif-belum-cair" in chat.option_ids  # the related entry
+    await chat.send("masih belum bisa")
+    assert "Putuskan sambungan" in chat.text
+    await chat.send("tetap gagal")
+    assert "GoPay (021) 50849000" in chat.text  # the wallet of the first post
+    await chat.send("masih gagal juga")
+    assert "tidak bisa kuselesaikan dari sini" in chat.text
+
+
+async def test_two_questions_answer_the_urgent_one_and_offer_the_other(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("akun saya diblokir kenapa ya. terus insentif saya juga belum cair")
+    assert "Insentif dijadwalkan" in chat.text
+    assert "kb:akun-diblokir" in chat.option_ids
+    await chat.press("kb:akun-diblokir")
+    assert "hanya bisa ditinjau" in chat.text
+
+
+async def test_after_a_missed_deadline_linking_is_not_offered(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await onboard(chat)
+    clock.advance(timedelta(days=40))
+    await chat.send("kenapa ovo saya gagal disambung ke prakerja terus")
+    assert "dicabut" in chat.text or "batas" in chat.text
+    assert "Putuskan sambungan" not in chat.text
+
+
+async def test_words_of_an_offered_title_pick_it(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("blokir atau admin")
+    assert "Maksudmu salah satu ini?" in chat.text
+    await chat.send("admin palsu")
+    assert "Itu penipuan" in chat.text

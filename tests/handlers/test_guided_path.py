@@ -144,7 +144,7 @@ async def test_unknown_text_gets_menu(chat: Chat) -> None:
     await onboard(chat)
     await chat.send("blablabla qwerty")
     assert "belum paham" in chat.text
-    assert "menu:dashboard" in chat.option_ids
+    assert "intent:human" in chat.option_ids
 
 
 async def test_language_before_onboarding_goes_on_to_the_question(chat: Chat) -> None:

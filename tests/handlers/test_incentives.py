@@ -169,6 +169,9 @@ async def test_channel_supplied_phone_is_kept(engine: Engine, store: SqliteStore
 
 async def test_free_text_question_gets_the_timeline(chat: Chat) -> None:
     await onboard(chat)
-    await chat.send("Insentif saya kok belum cair?")
+    await chat.send("/status")
     assert "Manfaat kamu:" in chat.text
     assert "Sudah diterima Rp0 dari Rp2.550.000" in chat.text
+    await chat.send("Insentif saya kok belum cair?")  # a question: the entry's answer
+    assert "Insentif dijadwalkan setelah sertifikat terbit" in chat.text
+    assert "Rp600.000" in chat.text

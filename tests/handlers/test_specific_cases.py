@@ -4,16 +4,19 @@ fact, the topic's general block is left out, and with no case matched the genera
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 
+from bot import knowledge
 from bot.core.clock import FakeClock
 from bot.nlu.topics import topics
 from handlers.cases import ANSWERS
-from tests.conftest import onboard
+from tests.conftest import KB_FIXTURE, onboard
 from tests.helpers import Chat
 
+KB_EMPTY = KB_FIXTURE.with_name("kb-empty")
 MAX_MESSAGES = 2
 MAX_CHARS = 600
 
@@ -132,6 +135,14 @@ CASES = [
         PROGRESS,
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _no_entries() -> Iterator[None]:
+    """The cases are what answers when the knowledge base has no entry for the post."""
+    knowledge.use(KB_EMPTY)
+    yield
+    knowledge.use(KB_FIXTURE)
 
 
 def _short(chat: Chat) -> None:

@@ -62,9 +62,7 @@ async def test_every_instance_picks_the_version_up(store: SqliteStore, program: 
     await other.start()
     try:
         assert other.state.version == 0
-        await store.attach_example(
-            "id", "akun-diblokir", keepable(ASKED), "ana", _NOW
-        )
+        await store.attach_example("id", "akun-diblokir", keepable(ASKED), "ana", _NOW)
         version = await store.request_kb_version("ana", _NOW)
         for _ in range(200):
             if other.state.version == version.version:

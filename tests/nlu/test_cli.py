@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 from click.testing import CliRunner
 
 from bot.app.cli import main

@@ -1,0 +1,208 @@
+"""Answers from the knowledge base (bot/knowledge): the entry a post asks about, filled for the
+participant (scheme, deadline, their bank or e-wallet), with a related entry and the next step
+as buttons; "did you mean one of these?" when unsure; what the bot can help with and a person
+when nothing is near. Stores the entry answered, its step and the options offered in the
+conversation's memory; asks which entry was meant only when unsure."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from bot.conversation.context import Context
+from bot.core.domain import Incoming, Option, Reply
+from bot.knowledge import NEAR, Entry, Found, Who, bases, fill, retriever, values
+from bot.nlu.topics import topics
+from handlers import feedback
+from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
+from handlers.escalation import escalate
+from handlers.memory import recall, remember
+
+ENTRY = "kb:"  # a button answering an entry: kb:<id>
+STEP = "kbstep:"  # "still not working" on an entry: kbstep:<id>
+# Topics whose answers lead towards buying or linking: after a missed deadline they are not
+# offered (the benefits are gone), the missed deadline is said instead.
+_FORFEITED = ("buy_training", "link_account", "platforms", "dashboard", "incentive_info", "otp")
+_OFFERED = 3
+_SHARE = 0.15  # an entry is offered when it is at least this share of the likeliest one
+_ORDINALS = {
+    "1": 0, "satu": 0, "pertama": 0, "first": 0, "one": 0,
+    "2": 1, "dua": 1, "kedua": 1, "second": 1, "two": 1,
+    "3": 2, "tiga": 2, "ketiga": 2, "third": 2, "three": 2,
+}  # fmt: skip
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def stage(ctx: Context) -> str:
+    """Where the participant is on the path, in the entries' terms (KB_SPEC.md stages)."""
+    participant = ctx.participant
+    if not participant.onboarded:
+        return "registering"
+    if deadline_missed(ctx):
+        return "missed_deadline"
+    if "certificate" in participant.progress or "review" in participant.progress:
+        return "finished"
+    return "bought" if "purchase" in participant.progress else "not_bought"
+
+
+def entry(ctx: Context, entry_id: str) -> Entry | None:
+    return bases(ctx.program)[_locale(ctx)].get(entry_id)
+
+
+def _locale(ctx: Context) -> str:
+    return ctx.t.locale if ctx.t.locale in ("id", "en") else "id"
+
+
+def applies(ctx: Context, found: Entry) -> bool:
+    """Whether the entry is meant for this participant's scheme and stage."""
+    scheme = ctx.participant.scheme or ctx.program.program.default_scheme
+    if found.schemes and scheme not in found.schemes:
+        return False
+    return not found.stages or stage(ctx) in found.stages
+
+
+def find(ctx: Context, text: str) -> Found:
+    """The entries the post asks about, those fitting the participant first."""
+
+    def fits(entry_id: str) -> bool:
+        found = entry(ctx, entry_id)
+        return found is not None and applies(ctx, found)
+
+    model = retriever(ctx.program, _locale(ctx))
+    return model.search(text, applies=fits) if model is not None else Found(())
+
+
+def _who(ctx: Context) -> Who:
+    p = ctx.participant
+    return Who(p.scheme, p.deadline_utc, p.announced_on, p.wallet)
+
+
+def _fill(ctx: Context, text: str, post: str) -> str:
+    today = ctx.t.local(ctx.now()).date()
+    return fill(text, values(ctx.program, ctx.t, _who(ctx), post, today))
+
+
+async def answer(
+    ctx: Context, entry_id: str, post: str = "", others: tuple[str, ...] = ()
+) -> list[Reply]:
+    """Stores the entry in the memory; its answer for the participant, with a button for a
+    related entry, "still not working" when it has a ladder, and the post's other questions."""
+    t, found = ctx.t, entry(ctx, entry_id)
+    if found is None:
+        return [menu_reply(ctx, t._("That menu is outdated. Here is the current one."))]
+    await remember(ctx, found.topic, entry=found.id, post=post[:300] or None)
+    if deadline_missed(ctx) and found.topic in _FORFEITED:
+        return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
+    feedback.answered_entry(ctx, found.id, post)  # "did this help?" (handlers/feedback.py)
+    text, steps = found.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
+    options: list[Option] = []
+    for other in others[:2]:
+        if (asked := entry(ctx, other)) is not None:
+            options.append(Option(ENTRY + other, t._("Also: {topic}").format(topic=asked.title)))
+    if steps:
+        options.append(Option(STEP + found.id, t._("Still not working")))
+    for related in found.related:
+        shown = entry(ctx, related)
+        if shown is not None and applies(ctx, shown) and len(options) < 3:
+            options.append(Option(ENTRY + related, shown.title))
+            break
+    options.append(back_option(t))
+    return [Reply(_fill(ctx, text, post), tuple(options))]
+
+
+def offered(ctx: Context, found: Found) -> list[str]:
+    """The two or three likeliest entries worth offering for an unsure post."""
+    if not found.ranked:
+        return []
+    best = found.ranked[0][1]
+    return [e for e, s in found.ranked[:_OFFERED] if s >= best * _SHARE][:_OFFERED]
+
+
+async def clarify(ctx: Context, found: Found) -> list[Reply]:
+    """Stores the options in the memory; asks which of the likeliest entries was meant."""
+    t = ctx.t
+    ids = offered(ctx, found)
+    entries = [e for e in (entry(ctx, i) for i in ids) if e is not None]
+    await remember(ctx, None, offered=[e.id for e in entries])
+    options = [Option(ENTRY + e.id, e.question) for e in entries]
+    options.append(Option("intent:human", t._("Talk to a person")))
+    return [Reply(t._("Did you mean one of these?"), tuple(options))]
+
+
+async def nothing_near(ctx: Context) -> list[Reply]:
+    """Stores nothing; says what the bot can help with and offers a person."""
+    t = ctx.t
+    await remember(ctx, None)
+    text = t._(
+        "I don't know that one. I can help with registering and selection, buying a training, "
+        "linking your bank or e-wallet, the incentive, certificates and surveys. Write it in "
+        "other words, or talk to a person."
+    )
+    options = (Option("intent:human", t._("Talk to a person")), back_option(t))
+    return [Reply(text, options)]
+
+
+def typed_choice(ctx: Context, text: str, ids: list[str]) -> str | None:
+    """The offered entry a typed reply picks: "yang kedua", "2", or words of its question."""
+    words = _WORD.findall(text.lower())
+    if not words or len(words) > 8:
+        return None
+    for word in words:
+        if word in _ORDINALS and _ORDINALS[word] < len(ids) and len(words) <= 4:
+            return ids[_ORDINALS[word]]
+    scored = []
+    for entry_id in ids:
+        found = entry(ctx, entry_id)
+        if found is not None:
+            said = " ".join(words)
+            score = max(
+                fuzz.token_set_ratio(said, found.title.lower()),
+                fuzz.partial_ratio(said, found.question.lower()),
+            )
+            scored.append((score, entry_id))
+    scored.sort(reverse=True)
+    if scored and scored[0][0] >= 80 and (len(scored) < 2 or scored[0][0] - scored[1][0] >= 10):
+        return scored[0][1]
+    return None
+
+
+def is_again(ctx: Context, text: str) -> bool:
+    """ "masih belum", "tetap gagal": the problem is still there (short posts only)."""
+    words = " ".join(_WORD.findall(text.lower()))
+    if not words or len(words.split()) > 8:
+        return False
+    return any(
+        re.search(rf"\b{re.escape(p)}\b", words) for p in topics().framing(_locale(ctx)).again
+    )
+
+
+async def next_step(ctx: Context, entry_id: str) -> list[Reply]:
+    """Stores the step reached; the entry's next step, then a person once the ladder ends."""
+    t, found = ctx.t, entry(ctx, entry_id)
+    if found is None:
+        return [menu_reply(ctx, t._("That menu is outdated. Here is the current one."))]
+    memory = await recall(ctx)
+    same = memory.data.get("entry") == entry_id
+    index = int(memory.data.get("step", -1)) + 1 if same else 0
+    post = str(memory.data.get("post", "")) if same else ""
+    _, steps = found.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
+    if index >= len(steps):
+        await remember(ctx, found.topic, question="escalated", entry=entry_id, step=index)
+        return await escalate(ctx, found.topic)
+    await remember(ctx, found.topic, entry=entry_id, step=index, post=post or None)
+    options = (Option(STEP + entry_id, t._("Still not working")), back_option(t))
+    return [Reply(_fill(ctx, steps[index], post), options)]
+
+
+async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores the entry in the memory; answers the entry picked from a button."""
+    return await answer(ctx, (msg.choice or "").removeprefix(ENTRY))
+
+
+async def still(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores the step reached; the next step of the entry whose button was pressed."""
+    return await next_step(ctx, (msg.choice or "").removeprefix(STEP))
+
+
+__all__ = ["NEAR", "answer", "clarify", "find", "next_step", "nothing_near", "typed_choice"]
