@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
 
 from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply, Step
@@ -182,6 +181,13 @@ async def keep_unknown(ctx: Context, text: str, result: Result) -> None:
         )
 
 
+async def _unknown(ctx: Context, text: str, result: Result, memory: Memory) -> list[Reply]:
+    """Keeps the (redacted) message for the operator and says so, with the menu."""
+    await keep_unknown(ctx, text, result)
+    await _keep_topic(ctx, memory)
+    return [menu_reply(ctx, ctx.t._("Sorry, I didn't understand that. Choose from the menu:"))]
+
+
 def _also(ctx: Context, replies: list[Reply], others: list[str]) -> list[Reply]:
     """Offers the post's other topic as a button on the last message."""
     if not replies or not others:
@@ -242,8 +248,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
             return offered
         kept = await offers.keep(ctx)
         return await offers.after(ctx, kept, await answer(ctx, msg, beside), offered)
-    chosen = memory.data.get("offered")
-    if isinstance(chosen, list) and (picked := knowledge.typed_choice(ctx, text, chosen)):
+    choices = memory.data.get("offered")
+    if isinstance(choices, list) and (picked := knowledge.typed_choice(ctx, text, choices)):
         return await knowledge.answer(ctx, picked, text)  # "yang kedua" after the options
     entry = memory.data.get("entry")
     if isinstance(entry, str) and knowledge.is_again(ctx, text):
@@ -252,14 +258,12 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         context := await followup.in_context(ctx, msg, text, reading, memory, INTENTS)
     ) is not None:
         return context
-    before = (memory.topic, memory.repeats, dict(memory.data))
-    replies = await _by_meaning(ctx, msg, text, reading)
-    if (await recall(ctx)).topic is None and before[0] is not None:
-        await _keep_topic(ctx, before)  # not understood: "terus gimana?" still has its topic
-    return replies
+    return await _by_meaning(ctx, msg, text, reading, memory)
 
 
-async def _by_meaning(ctx: Context, msg: Incoming, text: str, reading: Reading) -> list[Reply]:
+async def _by_meaning(
+    ctx: Context, msg: Incoming, text: str, reading: Reading, memory: Memory
+) -> list[Reply]:
     """The participant's own data where the post needs it (a pasted status, their deadline,
     a request to act), else the knowledge base's entry, the likeliest entries, or a person."""
     result = reading.result
@@ -273,18 +277,15 @@ async def _by_meaning(ctx: Context, msg: Incoming, text: str, reading: Reading) 
     case = cases.find(ctx.t.locale, result.intent, text) if result.intent != UNKNOWN else None
     if reading.statuses or case is not None or (result.intent != UNKNOWN and result.clear):
         return await answer(ctx, msg, reading)  # a topic the knowledge base doesn't cover
-    if found.best is not None and found.confidence >= NEAR:
+    if found.best is not None and found.near >= NEAR:
         await keep_unknown(ctx, text, result)
-        return await knowledge.clarify(ctx, found)
+        return await knowledge.clarify(ctx, found, memory)
     await keep_unknown(ctx, text, result)
-    return await knowledge.nothing_near(ctx)
+    return await knowledge.nothing_near(ctx, memory)
 
 
-async def _keep_topic(ctx: Context, before: tuple[str | None, int, dict[str, Any]]) -> None:
-    """The topic before this post stays, with what this turn stored (the options offered)."""
-    topic, repeats, data = before
-    now = await recall(ctx)
-    await remember(ctx, topic, repeats=repeats, **{**data, **now.data})
+async def _keep_topic(ctx: Context, memory: Memory) -> None:
+    await remember(ctx, memory.topic, repeats=memory.repeats, **memory.data)
 
 
 async def _person(

@@ -12,8 +12,9 @@ from rapidfuzz import fuzz
 
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
-from bot.knowledge import NEAR, Entry, Found, Who, bases, fill, retriever, values
+from bot.knowledge import Entry, Found, Who, bases, fill, retriever, values
 from bot.nlu.topics import topics
+from bot.storage.base import Memory
 from handlers import feedback
 from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
 from handlers.escalation import escalate
@@ -119,21 +120,28 @@ def offered(ctx: Context, found: Found) -> list[str]:
     return [e for e, s in found.ranked[:_OFFERED] if s >= best * _SHARE][:_OFFERED]
 
 
-async def clarify(ctx: Context, found: Found) -> list[Reply]:
-    """Stores the options in the memory; asks which of the likeliest entries was meant."""
+async def clarify(ctx: Context, found: Found, memory: Memory | None = None) -> list[Reply]:
+    """Stores the options in the memory (the topic before stays for "terus gimana?"); asks
+    which of the likeliest entries was meant."""
     t = ctx.t
     ids = offered(ctx, found)
     entries = [e for e in (entry(ctx, i) for i in ids) if e is not None]
-    await remember(ctx, None, offered=[e.id for e in entries])
+    kept = {**memory.data, "offered": [e.id for e in entries]} if memory else {}
+    topic, repeats = (memory.topic, memory.repeats) if memory else (None, 0)
+    await remember(ctx, topic, repeats=repeats, **(kept or {"offered": [e.id for e in entries]}))
     options = [Option(ENTRY + e.id, e.question) for e in entries]
     options.append(Option("intent:human", t._("Talk to a person")))
     return [Reply(t._("Did you mean one of these?"), tuple(options))]
 
 
-async def nothing_near(ctx: Context) -> list[Reply]:
-    """Stores nothing; says what the bot can help with and offers a person."""
+async def nothing_near(ctx: Context, memory: Memory | None = None) -> list[Reply]:
+    """Keeps the memory as it was (the topic before stays for "terus gimana?"); says what
+    the bot can help with and offers a person."""
     t = ctx.t
-    await remember(ctx, None)
+    if memory is not None:
+        await remember(ctx, memory.topic, repeats=memory.repeats, **memory.data)
+    else:
+        await remember(ctx, None)
     text = t._(
         "I don't know that one. I can help with registering and selection, buying a training, "
         "linking your bank or e-wallet, the incentive, certificates and surveys. Write it in "
@@ -203,6 +211,3 @@ async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
 async def still(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores the step reached; the next step of the entry whose button was pressed."""
     return await next_step(ctx, (msg.choice or "").removeprefix(STEP))
-
-
-__all__ = ["NEAR", "answer", "clarify", "find", "next_step", "nothing_near", "typed_choice"]

@@ -92,10 +92,10 @@ def evaluate(
         report.top3 += any(e in post.entries for e in ranked[:3])
         report.answered += confident
         report.answered_right += confident and right
-        report.not_understood += found.confidence < NEAR
+        report.not_understood += found.near < NEAR
         report.intent_right += intent == expected_topic
         got = model.topic(ranked[0]) if ranked else "unknown"
-        report.confusion[expected_topic][got if found.confidence >= NEAR else "unknown"] += 1
+        report.confusion[expected_topic][got if found.near >= NEAR else "unknown"] += 1
         if not right:
             report.misses.append(
                 (post.entries[0], ranked[0] if ranked else "-", f"{found.confidence:.2f}")

@@ -47,6 +47,12 @@ class Found:
     def confidence(self) -> float:
         return self.ranked[0][1] if self.ranked else 0.0
 
+    @property
+    def near(self) -> float:
+        """About how likely one of the three likeliest entries is right (each entry's share
+        of the calibrated confidence, added): worth offering them from NEAR on."""
+        return min(1.0, sum(score for _, score in self.ranked[:3]))
+
 
 def features(probabilities: Matrix, lengths: Sequence[int]) -> Matrix:
     """What the calibrator sees of one scored text: the best probability, its margin over

@@ -86,7 +86,7 @@ def test_a_variant_for_an_unknown_scheme_is_refused(program: Program, tmp_path: 
     path.write_text(
         path.read_text("utf-8") + '\n  [[entry.variants]]\n  schemes = ["2030"]\n  answer = "x"\n'
     )
-    with pytest.raises(KnowledgeBaseError, match="entry admin-palsu: scheme '2030'"):
+    with pytest.raises(KnowledgeBaseError, match=r"entry mitra-pembayaran: scheme .2030."):
         load(program, root)
 
 
