@@ -66,6 +66,23 @@ def routes(console: Console) -> list[web.RouteDef]:
             state=teacher.state if teacher is not None else None,
         )
 
+    async def teach(session: Session, message_id: int, entry_id: str) -> bool:
+        """Stores one kept message, redacted, as an example of the entry; audited. False if
+        there is no such message or entry."""
+        message = await store.unknown_by_id(message_id)
+        if message is None:
+            return False
+        locale = locale_of(message.text)
+        text = " ".join(keepable(message.text).split())  # never a secret, a number, an e-mail
+        if knowledge.bases(console.program)[locale].get(entry_id) is None or not text:
+            return False
+        example = await store.attach_example(
+            locale, entry_id, text, session.operator.name, console.clock.now(), message.id
+        )
+        detail = {"message": message_id, "entry": entry_id, "example": example}
+        await console.audit(session, "kb_attach", detail, message.participant_id)
+        return True
+
     async def attach(request: web.Request, session: Session) -> web.StreamResponse:
         """Stores the message, redacted, as an example of the chosen entry; audited."""
         form = await request.post()
@@ -73,21 +90,24 @@ def routes(console: Console) -> list[web.RouteDef]:
             message_id = bounded_int(request.match_info["mid"])
         except ValueError:
             return console.refuse(request, session, 404)
-        message = await store.unknown_by_id(message_id)
-        if message is None:
-            return console.refuse(request, session, 404)
         typed = str(form.get("other", "")).strip()
         entry_id = typed.split(" ", 1)[0] if typed else str(form.get("entry", ""))
-        locale = locale_of(message.text)
-        text = " ".join(keepable(message.text).split())  # never a secret, a number, an e-mail
-        if knowledge.bases(console.program)[locale].get(entry_id) is None or not text:
+        if not await teach(session, message_id, entry_id):
             return console.refuse(request, session, 404)
-        example = await store.attach_example(
-            locale, entry_id, text, session.operator.name, console.clock.now(), message.id
-        )
-        detail = {"message": message_id, "entry": entry_id, "example": example}
-        await console.audit(session, "kb_attach", detail, message.participant_id)
         raise _back(form.get("days"), f"#m{message_id}")
+
+    async def attach_group(request: web.Request, session: Session) -> web.StreamResponse:
+        """Stores every listed message of a group as an example of its entry; each audited."""
+        form = await request.post()
+        entry_id = str(form.get("entry", ""))
+        try:
+            ids = [bounded_int(str(v)) for v in form.getall("message", [])][:SHOWN]
+        except ValueError:
+            return console.refuse(request, session, 404)
+        done = [mid for mid in ids if await teach(session, mid, entry_id)]
+        if not done:
+            return console.refuse(request, session, 404)
+        raise _back(form.get("days"), f"#m{done[0]}")
 
     async def remove(request: web.Request, session: Session) -> web.StreamResponse:
         """Forgets an attached example (the models drop it at the next reload); audited."""
@@ -114,6 +134,7 @@ def routes(console: Console) -> list[web.RouteDef]:
     return [
         web.get(PAGE, console.guard(page, admin=True)),
         web.post(PAGE + "/reload", console.guard(reload, admin=True)),
+        web.post(PAGE + "/group", console.guard(attach_group, admin=True)),
         web.post(PAGE + "/example/{eid}/remove", console.guard(remove, admin=True)),
         web.post(PAGE + "/{mid}", console.guard(attach, admin=True)),
     ]

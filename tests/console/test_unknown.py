@@ -4,12 +4,18 @@ example (stored redacted, audited), reloads the models (a new version), or undoe
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
+from bot import knowledge
 from bot.core.clock import FakeClock
+from bot.core.program import Program
+from bot.knowledge.teaching import Teacher
 from bot.storage.sqlite import SqliteStore
+from tests.conftest import onboard
 from tests.console.helpers import Client, add_participant, at, csrf_of, login
+from tests.helpers import Chat
 
 BLOCKED = ("akun sy diblokir kenapa ya min", "akunku dinonaktifkan, bisa aktif lagi ga kak")
 CERTIFICATE = "sertifikatku kok ga muncul2 di dashboard"
@@ -41,6 +47,23 @@ async def test_grouped_by_likeliest_entry_with_three_guesses(
     assert not any(checked for _, checked in radios[1:])  # only the first is pre-selected
     assert "kemarin" not in page  # older than the last 7 days
     assert "kemarin" in await (await client.get("/console/unknown?days=30")).text()
+    # the whole group at once: each message its own example, each audited
+    group = page[page.index('action="/console/unknown/group"') :].split("</form>")[0]
+    listed = [int(i) for i in re.findall(r'name="message" value="(\d+)"', group)]
+    assert sorted(listed) == sorted(ids[t] for t in BLOCKED)
+    assert "Tempelkan semua 2 pesan ke “Akun diblokir”" in group
+    saved = await client.post(
+        "/console/unknown/group",
+        data=[("csrf", csrf_of(page)), ("entry", "akun-diblokir")]
+        + [("message", str(i)) for i in listed],
+    )
+    assert saved.status == 200
+    taught = await store.taught_examples()
+    assert sorted((e.entry_id, e.text) for e in taught) == [
+        ("akun-diblokir", t) for t in sorted(BLOCKED)
+    ]
+    actions = [e.action for e in await store.audit_entries()]
+    assert actions[:2] == ["kb_attach", "kb_attach"]
 
 
 async def test_attach_redacted_and_audited_then_reload_and_undo(
@@ -107,3 +130,36 @@ async def test_agents_may_not_see_or_teach(client: Client, store: SqliteStore) -
         refused = await client.post(path, data={"csrf": token, "entry": "akun-diblokir"})
         assert refused.status == 403
     assert await store.taught_examples() == [] and await store.kb_version() is None
+
+
+async def test_attached_and_reloaded_in_the_console_changes_the_next_answer(
+    client: Client, store: SqliteStore, program: Program, clock: FakeClock, chat: Chat
+) -> None:
+    """The whole loop: a post not understood, attached on the page, the models reloaded by the
+    button, this instance's teacher retrains, the next such post gets the entry's answer."""
+    teacher = Teacher(store, program, every=3600)  # this instance (nudged by the button)
+    await teacher.start()
+    before = knowledge.retriever(program, "id")
+    try:
+        await onboard(chat)
+        await chat.send("lur akunku kena ban, piye carane ben iso mlebu maneh")
+        assert "Akun yang dinonaktifkan" not in chat.text
+        (kept,) = await store.list_unknown(5)
+        await login(client, "ana")
+        page = await (await client.get("/console/unknown")).text()
+        await client.post(
+            f"/console/unknown/{kept.id}", data={"csrf": csrf_of(page), "entry": "akun-diblokir"}
+        )
+        await client.post("/console/unknown/reload", data={"csrf": csrf_of(page)})
+        for _ in range(600):  # retrained in the background, then swapped in
+            if teacher.state.version == 1:
+                break
+            await asyncio.sleep(0.05)
+        assert teacher.state.version == 1 and teacher.state.examples == 1
+        clock.advance(timedelta(hours=1))
+        await chat.send("akunku kena ban lur, piye carane iso mlebu maneh")
+        assert "Akun yang dinonaktifkan" in chat.text
+    finally:
+        await teacher.stop()
+        if before is not None:
+            knowledge.install("id", before)
