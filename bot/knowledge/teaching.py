@@ -71,6 +71,7 @@ class Taught:
     examples: int = 0
     training: bool = False
     seconds: float = 0.0  # how long the last retraining took
+    failed: int = 0  # a version whose retraining failed (tried again only after a newer one)
 
 
 class Teacher:
@@ -89,13 +90,16 @@ class Teacher:
         """Retrains and swaps the models if the store has a newer version; True if it did."""
         async with self._lock:
             version = await self.store.kb_version()
-            if version is None or version.version == self.state.version:
+            if version is None or version.version in (self.state.version, self.state.failed):
                 return False
             examples = await self.store.taught_examples(upto=version.upto)
             self.state.training = True
             started = time.perf_counter()
             try:
                 models = await asyncio.to_thread(train, self.program, examples)
+            except Exception:
+                self.state.failed = version.version
+                raise
             finally:
                 self.state.training = False
             for locale, model in models.items():
@@ -117,7 +121,10 @@ class Teacher:
 
     async def start(self) -> None:
         """Learns the stored version before the first post, then keeps checking."""
-        await self.refresh()
+        try:
+            await self.refresh()
+        except Exception:  # the shipped models answer meanwhile; the next check tries again
+            log.exception("could not retrain the knowledge base's models at start")
         self._task = asyncio.create_task(self._watch())
         _RUNNING[:] = [self]
 

@@ -14,6 +14,7 @@ from bot import knowledge
 from bot.core.clock import FakeClock
 from bot.core.program import Program
 from bot.core.safety import keepable
+from bot.knowledge import teaching
 from bot.knowledge.entries import LOCALES
 from bot.knowledge.teaching import Teacher, with_examples
 from bot.storage.sqlite import SqliteStore
@@ -85,3 +86,27 @@ def test_examples_join_their_entry_once_and_gone_entries_are_skipped(program: Pr
     assert changed is not None and changed.examples == (*entry.examples, "contoh baru")
     assert [e.id for e in taught.entries] == [e.id for e in kb.entries]
     assert kb.get(entry.id) == entry  # the loaded knowledge base is left as it was
+
+
+async def test_a_failed_retraining_keeps_the_models_and_waits_for_a_newer_version(
+    store: SqliteStore, program: Program, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_use = knowledge.retriever(program, "id")
+    calls: list[int] = []
+
+    def broken(program: Program, examples: object) -> dict[str, object]:
+        calls.append(1)
+        raise MemoryError("no room to train")
+
+    monkeypatch.setattr(teaching, "train", broken)
+    teacher = Teacher(store, program)
+    await store.request_kb_version("ana", _NOW)
+    with pytest.raises(MemoryError):
+        await teacher.refresh()
+    assert not await teacher.refresh()  # the same version is not tried again and again
+    assert calls == [1] and teacher.state.failed == 1 and not teacher.state.training
+    assert knowledge.retriever(program, "id") is in_use  # still answering with the old one
+    await store.request_kb_version("ana", _NOW)
+    with pytest.raises(MemoryError):
+        await teacher.refresh()  # a newer version is tried
+    assert calls == [1, 1]
