@@ -1,6 +1,8 @@
 """The not-understood page's data: each kept message with the knowledge base's three likeliest
 entries for it (by the model in use now), grouped by the likeliest one so that similar
-messages sit together, and what an operator attached it to."""
+messages sit together, and what an operator attached it to. A message the bot would find
+nothing near for (as handlers/freetext.py decides: knowledge.NEAR) goes to its own group, its
+guesses shown but none pre-selected."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ class Row:
     locale: str
     guesses: tuple[Guess, ...]
     taught: TaughtExample | None
+    near: bool = True  # the guesses are worth pre-selecting (else nothing near)
 
 
 @dataclass
@@ -53,7 +56,7 @@ class Group:
         return sum(1 for r in self.rows if r.taught is None)
 
 
-_guessed: OrderedDict[tuple[int, str, str], tuple[Guess, ...]] = OrderedDict()
+_guessed: OrderedDict[tuple[int, str, str], tuple[tuple[Guess, ...], bool]] = OrderedDict()
 
 
 def locale_of(text: str, fallback: str = "id") -> str:
@@ -62,22 +65,24 @@ def locale_of(text: str, fallback: str = "id") -> str:
     return found if found in LOCALES else fallback
 
 
-def guess(program: Program, locale: str, text: str) -> tuple[Guess, ...]:
-    """The three likeliest entries for `text` by the model in use (cached per model)."""
+def guess(program: Program, locale: str, text: str) -> tuple[tuple[Guess, ...], bool]:
+    """The three likeliest entries for `text` by the model in use (cached per model), and
+    whether they are near enough for the bot to offer them."""
     model = knowledge.retriever(program, locale)
     if model is None:
-        return ()
+        return (), False
     key = (id(model), locale, text)
     if key in _guessed:
         _guessed.move_to_end(key)
         return _guessed[key]
     kb = knowledge.bases(program)[locale]
     found = []
-    for entry_id, confidence in model.search(text).ranked[:GUESSES]:
+    searched = model.search(text)
+    for entry_id, confidence in searched.ranked[:GUESSES]:
         entry = kb.get(entry_id)
         if entry is not None:
             found.append(Guess(entry.id, entry.title, entry.question, confidence))
-    _guessed[key] = tuple(found)
+    _guessed[key] = (tuple(found), bool(found) and searched.near >= knowledge.NEAR)
     while len(_guessed) > _CACHE:
         _guessed.popitem(last=False)
     return _guessed[key]
@@ -94,11 +99,11 @@ def groups(
     found: dict[str | None, Group] = {}
     for message in messages:
         locale = locale_of(message.text, (locales or {}).get(message.participant_id, "id"))
-        guesses = guess(program, locale, message.text)
-        best = guesses[0] if guesses else None
+        guesses, near = guess(program, locale, message.text)
+        best = guesses[0] if guesses and near else None
         key = best.entry_id if best is not None else None
         group = found.setdefault(key, Group(key, best.title if best is not None else ""))
-        group.rows.append(Row(message, locale, guesses, taught.get(message.id)))
+        group.rows.append(Row(message, locale, guesses, taught.get(message.id), near))
     return sorted(
         found.values(),
         key=lambda g: (g.entry_id is None, -g.open, -len(g.rows), g.title),

@@ -92,6 +92,8 @@ def routes(console: Console) -> list[web.RouteDef]:
             return console.refuse(request, session, 404)
         typed = str(form.get("other", "")).strip()
         entry_id = typed.split(" ", 1)[0] if typed else str(form.get("entry", ""))
+        if not entry_id:  # nothing chosen (nothing was pre-selected): nothing stored
+            raise _back(form.get("days"), f"#m{message_id}")
         if not await teach(session, message_id, entry_id):
             return console.refuse(request, session, 404)
         raise _back(form.get("days"), f"#m{message_id}")

@@ -18,6 +18,7 @@ from tests.console.helpers import Client, add_participant, at, csrf_of, login
 from tests.helpers import Chat
 
 BLOCKED = ("akun sy diblokir kenapa ya min", "akunku dinonaktifkan, bisa aktif lagi ga kak")
+OUTSIDE = "resep rendang padang dong"
 CERTIFICATE = "sertifikatku kok ga muncul2 di dashboard"
 
 
@@ -25,7 +26,7 @@ async def _kept(store: SqliteStore, clock: FakeClock) -> dict[str, int]:
     p = await add_participant(store, "a")
     assert p.id is not None
     ids = {}
-    for n, text in enumerate((*BLOCKED, CERTIFICATE)):
+    for n, text in enumerate((*BLOCKED, CERTIFICATE, OUTSIDE)):
         ids[text] = await store.record_unknown(
             p.id, text, [], "menu", clock.now() - timedelta(minutes=n)
         )
@@ -40,7 +41,17 @@ async def test_grouped_by_likeliest_entry_with_three_guesses(
     await login(client, "ana")
     page = await (await client.get("/console/unknown")).text()
     headings = re.findall(r"<h2>([^<]+) <span", page)
-    assert [h.strip() for h in headings] == ["Akun diblokir", "Sertifikat belum muncul"]
+    assert [h.strip() for h in headings] == [
+        "Akun diblokir",
+        "Sertifikat belum muncul",
+        "Tidak ada yang dekat",  # out of scope: last, its guesses not pre-selected
+    ]
+    outside = page[page.index(f'id="m{ids[OUTSIDE]}"') :].split("</tr>")[0]
+    assert 'name="entry"' in outside and " checked" not in outside
+    unchosen = await client.post(
+        f"/console/unknown/{ids[OUTSIDE]}", data={"csrf": csrf_of(page)}, allow_redirects=False
+    )
+    assert unchosen.status == 303 and await store.taught_examples() == []
     row = page[page.index(f'id="m{ids[BLOCKED[0]]}"') :].split("</tr>")[0]
     radios = re.findall(r'name="entry" value="([a-z-]+)"( checked)?', row)
     assert len(radios) == 3 and radios[0] == ("akun-diblokir", " checked")
