@@ -27,7 +27,8 @@ async def test_most_disliked_answers_listed(
         assert await store.vote_feedback(p.id, answer, helpful, clock.now())
     await login(client, "ana")
     page = await (await client.get("/console/feedback")).text()
-    assert "Dalam 30 hari terakhir: 2 👍, 3 👎." in page
+    assert "Dalam 30 hari terakhir: 2 👍 membantu, 3 👎 tidak." in page
+    assert "2 👎 tidak membantu · 0 👍 membantu" in page
     first, second = page.index("Sertifikat belum muncul"), page.index("Akun diblokir")
     assert first < second  # the most 👎 first
     assert "sertifikatku ga ada2" in page and "akun diblokir gmn" in page
