@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.safety import keepable
+from handlers.brevity import MAX_MESSAGES
 from handlers.common import back_option
 from handlers.memory import recall
 
@@ -71,9 +72,10 @@ async def ask(ctx: Context, replies: list[Reply]) -> list[Reply]:
         pid, answer, keepable(post, ctx.program.public_numbers)[:500] or None, ctx.now()
     )
     question = ctx.t._("Did this help?")
-    text = f"{last.text}\n\n{question}"
-    options = (*last.options, *_buttons(ctx, answer))
-    return [*replies[:-1], Reply(text, options, last.request_contact)]
+    if len(replies) < MAX_MESSAGES:  # its own short message, after the answer and its buttons
+        return [*replies, Reply(question, _buttons(ctx, answer))]
+    text = f"{last.text}\n\n{question}"  # two messages already: under the last one
+    return [*replies[:-1], Reply(text, (*_buttons(ctx, answer), *last.options))]
 
 
 async def vote(ctx: Context, msg: Incoming) -> list[Reply]:
