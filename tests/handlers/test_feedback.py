@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.conversation.context import Context
 from bot.core.clock import FakeClock
-from bot.core.domain import Step
+from bot.core.domain import Option, Reply, Step
+from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
+from handlers import feedback
 from tests.conftest import onboard
 from tests.helpers import Chat
 
@@ -104,3 +107,25 @@ async def test_english_participant_and_an_old_button(chat: Chat, store: SqliteSt
     assert await store.feedback_totals(chat.clock.now() - SINCE) == (0, 0)
     participant = await store.get_participant("test", "u1")
     assert participant is not None and participant.step == Step.MENU
+
+
+async def test_a_two_message_answer_gets_the_question_under_its_second(
+    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+) -> None:
+    await onboard(chat)
+    participant = await store.get_participant("test", "u1")
+    assert participant is not None
+    ctx = Context.of(participant, program, clock, store)
+    feedback.answered_entry(ctx, "sertifikat-belum-muncul", "sertifikat blm ada")
+    answer = [Reply("Bagian satu."), Reply("Bagian dua.", (Option("menu:show", "Menu"),))]
+    replies = await feedback.ask(ctx, answer)
+    assert len(replies) == 2 and replies[0] == answer[0]
+    assert replies[1].text == "Bagian dua.\n\n" + QUESTION
+    assert [o.id for o in replies[1].options] == [
+        "fb:up:kb:sertifikat-belum-muncul",
+        "fb:down:kb:sertifikat-belum-muncul",
+        "menu:show",
+    ]
+    # marked again the same day: not asked again
+    feedback.answered_entry(ctx, "sertifikat-belum-muncul", "sertifikat blm ada")
+    assert await feedback.ask(ctx, answer) == answer
