@@ -47,6 +47,7 @@ from handlers import (
     purchase,
     reminders,
     scam_check,
+    screenshot,
     stages,
     status,
     steps,
@@ -233,6 +234,8 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     """Sends one message to its handler (see the module docstring for the order)."""
     if msg.kind == InputKind.UNSUPPORTED:
         return [await guard.unsupported(ctx, msg), *await prompt(ctx, msg)]
+    if msg.kind == InputKind.IMAGE:
+        return await _picture(ctx, msg)
     if msg.kind == InputKind.CHOICE:
         _drop_question(ctx, msg.choice)
         return await _choice(ctx, msg)
@@ -286,6 +289,28 @@ async def _text(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     if not ctx.participant.onboarded:
         return mood.attune(ctx, text, await _first_words(ctx, msg, text))
     return mood.attune(ctx, text, await freetext.route(ctx, msg, text))
+
+
+async def _picture(ctx: Context, msg: Incoming) -> list[Reply]:
+    """A screenshot: what it shows (handlers/screenshot.py). Its caption is read like a typed
+    message when the picture shows nothing the bot knows; a person in a handoff gets both."""
+    caption = clean(msg.text)
+    picture = msg.picture
+    if ctx.participant.step == Step.HANDOFF:
+        seen = picture.text if picture is not None else ""
+        said = "\n\n".join(x for x in (caption, seen) if x)
+        if said:
+            return await _route(ctx, replace(msg, kind=InputKind.TEXT, text=said, picture=None))
+    answer = await screenshot.read(ctx, msg)
+    if caption and not screenshot.understood(msg):
+        typed = replace(msg, kind=InputKind.TEXT, text=caption, picture=None)
+        return [*answer, *await _route(ctx, typed)]
+    found = scan(caption) if caption else None
+    if found is not None and found.secret is not None:
+        answer = [guard.secret_warning(ctx, found.kinds, caption), *answer]
+    if ctx.participant.step == Step.MENU and ctx.participant.onboarded:
+        return answer
+    return [*answer, *await prompt(ctx, msg)]
 
 
 _SALAM = re.compile(r"\b(?:ass?alamu?\s*'?alaikum|asslm|assalamualaikum|aslkm)\b", re.IGNORECASE)

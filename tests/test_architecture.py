@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("handlers",),
     ("bot.conversation",),
     ("bot.knowledge",),  # the knowledge base: entries, placeholders, retrieval (over bot.nlu)
-    ("bot.nlu", "bot.outbox", "bot.incentives"),
+    ("bot.nlu", "bot.outbox", "bot.incentives", "bot.vision"),
     ("bot.storage",),
     ("bot.core",),
 ]
@@ -38,6 +38,8 @@ ONLY_IN: dict[str, tuple[str, ...]] = {
     "requests": (),
     "urllib.request": (),
     "http.client": (),
+    "tesserocr": ("bot.vision",),
+    "PIL": ("bot.vision",),
     "aiohttp": ("bot.app", "bot.channels", "bot.console", "bot.incentives.api"),
 }
 

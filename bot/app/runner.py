@@ -133,7 +133,7 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
 
             store = app.store
             assert isinstance(store, SqliteStore)
-            whatsapp = build_whatsapp(settings, app.engine, store, app.clock)
+            whatsapp = build_whatsapp(settings, app.engine, store, app.clock, app.reader)
             whatsapp.sender.pacer = pacers.get("whatsapp")  # replies share the outbox's pace
             chores.append(lambda: housekeeping(store, app.clock))
             stack.push_async_callback(whatsapp.close)  # after the web server stops

@@ -24,6 +24,8 @@ from bot.outbox.pacing import Pacer
 from bot.outbox.planner import ReminderPlanner
 from bot.outbox.policy import limits_from_settings, policy_from_settings
 from bot.storage import SqliteStore, Store, open_store
+from bot.vision import Limits, Reader
+from bot.vision import available as ocr_available
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 
@@ -40,6 +42,7 @@ class App:
     store: Store
     engine: Engine
     planner: ReminderPlanner
+    reader: Reader | None = None  # reads screenshots (None: OCR off or not installed)
 
     def outbox(
         self,
@@ -67,6 +70,17 @@ class App:
             housekeeping_interval=self.settings.outbox_housekeeping_seconds,
             chores=chores,
         )
+
+
+def picture_reader(settings: Settings) -> Reader | None:
+    """The screenshot reader, when OCR_WORKERS allows it and Tesseract's Indonesian data is
+    installed (else photos get "please type what you see", and one WARNING says why)."""
+    if settings.ocr_workers == 0:
+        return None
+    if not ocr_available():
+        log.warning("screenshots are not read: tesserocr or tesseract-ocr-ind is not installed")
+        return None
+    return Reader(Limits(workers=settings.ocr_workers))
 
 
 @asynccontextmanager
@@ -108,6 +122,7 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
             store=store,
             engine=engine,
             planner=planner,
+            reader=picture_reader(settings) if serving else None,
         )
     finally:
         await teacher.stop()

@@ -8,6 +8,7 @@ from bot.conversation.engine import Engine
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.storage.base import Store
+from bot.vision import Reader
 
 
 class Parts(Protocol):
@@ -24,3 +25,7 @@ class Parts(Protocol):
 
     @property
     def clock(self) -> Clock: ...
+
+    @property
+    def reader(self) -> Reader | None:
+        """Reads pictures (None: OCR off or not installed)."""

@@ -139,13 +139,17 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_base_url: str | None = None
+    # Where files are downloaded from (a local Bot API server has its own); the token follows.
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    # Pictures (screenshots) read at once, each in its own worker process; 0: not read.
+    ocr_workers: int = Field(1, ge=0, le=2)
     web_listen: str = "0.0.0.0:8080"
     # Several instances on PostgreSQL (see docs/deploying.md). INSTANCE_ID names this instance
     # (default host:port of WEB_LISTEN); never share one between two running processes.
     instance_id: str = Field("", max_length=200, pattern=r"^[A-Za-z0-9_.:@-]*$")
     database_pool_size: int = Field(10, ge=2, le=500)
 
-    @field_validator("telegram_webhook_url", "telegram_base_url")
+    @field_validator("telegram_webhook_url", "telegram_base_url", "telegram_base_file_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("https://", "http://")):

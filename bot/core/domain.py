@@ -57,6 +57,7 @@ class InputKind(StrEnum):
     CHOICE = "choice"
     UNSUPPORTED = "unsupported"
     CONTACT = "contact"
+    IMAGE = "image"  # a photo or image document: what was read in it is `Incoming.picture`
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,26 @@ class Reply:
     request_contact: bool = False
 
 
+class PictureProblem(StrEnum):
+    """Why an image was not read."""
+
+    TOO_BIG = "too_big"  # over the download or pixel limit
+    UNREADABLE = "unreadable"  # not an image, or a corrupt one
+    BUSY = "busy"  # too many images waiting to be read
+    FAILED = "failed"  # the reader ran out of time or memory, or was killed
+    NO_TEXT = "no_text"  # an image without any words in it
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What the bot read in an image the participant sent: the text, already redacted
+    (bot/vision), or why it could not. The image itself is never kept."""
+
+    text: str = ""
+    problem: PictureProblem | None = None
+    card_number: bool = False  # a Kartu Prakerja number was visible (never the number)
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One message from a participant, whatever the channel."""
@@ -92,6 +113,8 @@ class Incoming:
     message_id: str | None = None
     # For a shared contact (kind CONTACT): whose contact it is, when the channel says so.
     contact_user_id: str | None = None
+    # For an IMAGE: what was read in it (`text` is then the caption, if any).
+    picture: Picture | None = None
     # Forwarded from someone else (Telegram's forward origin, WhatsApp's forwarded context).
     forwarded: bool = False
     # What an UNSUPPORTED message was (one of MEDIA), when the channel says so.

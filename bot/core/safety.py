@@ -89,3 +89,26 @@ def problem(text: str) -> Problem | None:
     if all(_is_symbolic(c) for c in text) and any(unicodedata.category(c) == "So" for c in text):
         return Problem.EMOJI_ONLY
     return None
+
+
+# A name printed after its label ("Nama: Budi Santoso", "Nama Lengkap Budi Santoso", "Nama
+# Pemilik Rekening: …"), or on the line below a label standing alone: the rest of that line.
+_NAME_LABEL = (
+    r"\bnama(?:\s+(?:lengkap|pemilik(?:\s+rekening)?|peserta|penerima|sesuai\s+(?:ktp|e-?ktp)"
+    r"|ibu\s+kandung|rekening))?\b"
+)
+_NAMED = re.compile(
+    rf"(?P<label>{_NAME_LABEL})[ \t]*[:=]?[ \t]*(?:(?P<value>\S[^\n]*)|\n[ \t]*(?P<next>[^\n]+))",
+    re.IGNORECASE,
+)
+
+
+def unnamed(text: str) -> str:
+    """The text without the names printed after a "Nama" label (a screenshot's profile)."""
+
+    def hide(match: re.Match[str]) -> str:
+        if match.group("value") is not None:
+            return match.group("label") + " " + REDACTED
+        return match.group("label") + "\n" + REDACTED
+
+    return _NAMED.sub(hide, text)

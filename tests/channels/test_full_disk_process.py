@@ -40,13 +40,13 @@ async def test_a_full_disk_delays_answers_but_loses_none(tmp_path: Path) -> None
             stderr=asyncio.subprocess.PIPE,
         )
         try:
-            await api.state.wait_called("getUpdates", 30)
+            await api.state.wait_called("getUpdates", 120)  # a busy machine starts slowly
             api.state.updates.append(text_json("/start", user_id=8, update_id=1))
-            await api.state.wait_sent(8, 1, 30)  # the disk has room: answered
+            await api.state.wait_sent(8, 1, 60)  # the disk has room: answered
             _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
             resource.prlimit(bot.pid, resource.RLIMIT_FSIZE, (4096, hard))  # "disk full"
             api.state.updates.append(text_json("/start", user_id=9, update_id=2))
-            await api.state.wait_sent(9, 1, 30)
+            await api.state.wait_sent(9, 1, 60)
             assert APOLOGY in api.state.texts(9)[0]
             await asyncio.sleep(3)  # retries meanwhile: no second apology, no answer
             assert len(api.state.texts(9)) == 1

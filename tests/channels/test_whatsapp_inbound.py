@@ -57,10 +57,21 @@ def test_template_quick_reply_without_payload_is_text() -> None:
     assert (got.kind, got.text) == (InputKind.TEXT, "Lihat menu")
 
 
-@pytest.mark.parametrize("kind", sorted(UNSUPPORTED))
+@pytest.mark.parametrize("kind", sorted(set(UNSUPPORTED) - {"image"}))
 def test_unsupported_types(kind: str) -> None:
     got = parse_webhook(envelope(value(message(kind, UNSUPPORTED[kind])))).messages[0]
     assert got.kind == InputKind.UNSUPPORTED and got.type == kind
+
+
+def test_an_image_or_image_document_is_a_picture_with_its_media_id_and_caption() -> None:
+    got = parse_webhook(envelope(value(message("image", UNSUPPORTED["image"])))).messages[0]
+    assert (got.kind, got.media_id, got.text) == (InputKind.IMAGE, "1003383421387256", "foto")
+    document = {"id": "77", "mime_type": "image/png", "filename": "ss.png"}
+    got = parse_webhook(envelope(value(message("document", document)))).messages[0]
+    assert (got.kind, got.media_id) == (InputKind.IMAGE, "77")
+    pdf = {"id": "78", "mime_type": "application/pdf", "filename": "ss.pdf"}
+    got = parse_webhook(envelope(value(message("document", pdf)))).messages[0]
+    assert got.kind == InputKind.UNSUPPORTED and got.media_id is None
 
 
 def test_system_messages_need_no_answer() -> None:

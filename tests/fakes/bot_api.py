@@ -19,6 +19,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 from telegram.request import BaseRequest, RequestData
@@ -65,6 +66,8 @@ class BotApiState:
     throttled: int = 0
     updates: list[dict[str, Any]] = field(default_factory=list)  # served by getUpdates
     accepted: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id -> bytes (getFile)
+    downloads: list[str] = field(default_factory=list)  # file paths downloaded
     _recent: deque[float] = field(default_factory=deque)
     _message_ids: Counter[str] = field(default_factory=Counter)
     _waiters: dict[str, list[tuple[int, asyncio.Future[None]]]] = field(
@@ -107,6 +110,14 @@ class BotApiState:
         params = json.loads(body)
         self.answer(params.pop("method"), params)
 
+    def download(self, path: str) -> tuple[int, bytes]:
+        """A file as the file server sends it (`photos/<file_id>.jpg`), or a 404."""
+        self.downloads.append(path)
+        file_id = path.removeprefix("photos/").removesuffix(".jpg")
+        if file_id not in self.files:
+            return 404, b"Not Found"
+        return 200, self.files[file_id]
+
     def _throttle(self, now: float) -> bool:
         if self.max_per_second is None:
             return False
@@ -134,6 +145,17 @@ class BotApiState:
             return 200, {"ok": True, "result": self.updates}
         if method == "sendMessage":
             return self._send_message(params, now)
+        if method == "getFile" and params.get("file_id") in self.files:
+            file_id = str(params["file_id"])
+            return 200, {
+                "ok": True,
+                "result": {
+                    "file_id": file_id,
+                    "file_unique_id": f"u{file_id}",
+                    "file_size": len(self.files[file_id]),
+                    "file_path": f"photos/{file_id}.jpg",
+                },
+            }
         self.unexpected.append(method)
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
@@ -206,6 +228,8 @@ class RecordingRequest(BaseRequest):
         if self.fail_with is not None:
             exc, self.fail_with = self.fail_with, None
             raise exc
+        if f"/file/bot{TOKEN}/" in unquote(url):  # a file download (TELEGRAM_BASE_FILE_URL)
+            return self.state.download(unquote(url).split(f"/file/bot{TOKEN}/", 1)[1])
         endpoint = url.rsplit("/", 1)[-1]
         params = _decode(request_data.json_parameters) if request_data else {}
         for method, condition, event in self.holds:
@@ -242,8 +266,19 @@ class FakeBotApi:
         code, body = self.state.answer(method, params)
         return web.json_response(body, status=code)
 
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN:
+            return web.Response(status=401)
+        code, body = self.state.download(request.match_info["path"])
+        return web.Response(status=code, body=body)
+
     async def start(self) -> FakeBotApi:
         app = web.Application()
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()

@@ -62,6 +62,9 @@ class FakeGraphApi:
         self.phone_number_id = phone_number_id
         self.token = token
         self.messages: list[dict[str, Any]] = []  # every accepted message body, in order
+        self.media: dict[str, bytes] = {}  # media id -> bytes (GET /{version}/{media-id})
+        self.media_sizes: dict[str, int] = {}  # a media id's announced size, if not its own
+        self.media_fetched: list[str] = []
         self.refused: list[tuple[dict[str, Any], int]] = []  # (body, error code)
         self.accepted_at: list[float] = []  # time.monotonic() of each accepted message
         self.limit: float | None = None  # messages per second before 130429
@@ -127,9 +130,35 @@ class FakeGraphApi:
             }
         )
 
+    async def _media_url(self, request: web.Request) -> web.Response:
+        """Meta's media endpoint: the file's (short-lived) URL, type and size."""
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return web.json_response(error_body(190), status=401)
+        media_id = request.match_info["media_id"]
+        if media_id not in self.media:
+            return web.json_response(error_body(100), status=404)
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "url": f"http://127.0.0.1:{self.port}/download/{media_id}",
+                "mime_type": "image/jpeg",
+                "file_size": self.media_sizes.get(media_id, len(self.media[media_id])),
+                "id": media_id,
+            }
+        )
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return web.Response(status=401)
+        media_id = request.match_info["media_id"]
+        self.media_fetched.append(media_id)
+        return web.Response(body=self.media[media_id], content_type="image/jpeg")
+
     async def start(self) -> FakeGraphApi:
         app = web.Application()
         app.router.add_post("/{version}/{phone_number_id}/messages", self._messages)
+        app.router.add_get("/download/{media_id}", self._download)
+        app.router.add_get("/{version}/{media_id}", self._media_url)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

@@ -85,3 +85,43 @@ def my_chat_member_json(status: str, user_id: int = 42) -> dict[str, Any]:
             "new_chat_member": member(status),
         },
     }
+
+
+def photo_json(
+    file_id: str, caption: str | None = None, user_id: int = 42, file_size: int = 60_000
+) -> dict[str, Any]:
+    """A photo as Telegram sends it: a thumbnail and the full size (two file ids)."""
+    sizes = [
+        {
+            "file_id": f"{file_id}-thumb",
+            "file_unique_id": "t1",
+            "width": 90,
+            "height": 185,
+            "file_size": 2_000,
+        },
+        {
+            "file_id": file_id,
+            "file_unique_id": "f1",
+            "width": 720,
+            "height": 1476,
+            "file_size": file_size,
+        },
+    ]
+    content: dict[str, Any] = {"photo": sizes}
+    if caption:
+        content["caption"] = caption
+    return message_json(user_id, **content)
+
+
+def document_json(
+    file_id: str, mime_type: str = "image/jpeg", user_id: int = 42, file_size: int = 60_000
+) -> dict[str, Any]:
+    """An image sent as a file (uncompressed)."""
+    document = {
+        "file_id": file_id,
+        "file_unique_id": "d1",
+        "file_name": "ss.jpg",
+        "mime_type": mime_type,
+        "file_size": file_size,
+    }
+    return message_json(user_id, document=document)

@@ -12,7 +12,8 @@ Then, in order (the first that matches wins; order matters!):
 3. callback queries (inline buttons): answered at once, then routed as a CHOICE.
 4. a shared contact: CONTACT with the phone number (only the sender's own contact).
 5. text (commands included): TEXT.
-6. any other message (sticker, photo, voice, location, …): UNSUPPORTED, with what it was.
+6. a photo or image document: read (bot/channels/telegram/pictures.py, bot/vision), IMAGE.
+7. any other message (sticker, voice, location, …): UNSUPPORTED, with what it was.
 A forwarded message is marked `forwarded` (checked against the official channels).
 """
 
@@ -42,17 +43,19 @@ from telegram.ext import (
 from bot.channels.outage import Outage, apology
 from bot.channels.telegram.content import forwarded, media_of
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
+from bot.channels.telegram.pictures import read_picture
 from bot.channels.telegram.render import CallbackIds
 from bot.channels.telegram.sender import CHANNEL, TelegramSender
 from bot.channels.telegram.webhook import WebhookAnswers
 from bot.conversation.engine import Engine, pick_locale
 from bot.core.clock import Clock
-from bot.core.domain import Incoming, InputKind, Reply
+from bot.core.domain import Incoming, InputKind, Picture, Reply
 from bot.core.i18n import N_, Translator
 from bot.core.outbound import Delivery, Outbound, Outcome
 from bot.outbox.notices import REPLY_KIND, REPLY_RETRY_SECONDS
 from bot.storage.base import Store
 from bot.storage.retry import is_outage, retry_busy
+from bot.vision import Reader
 from handlers.reply_later import payload_of
 
 log = logging.getLogger(__name__)
@@ -80,8 +83,10 @@ class TelegramChannel:
         *,
         default_locale: str = "id",
         answers: WebhookAnswers | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.engine = engine
+        self.reader = reader  # reads photos; None: a photo is "please type"
         self.store = store
         self.clock = clock
         self.sender = sender
@@ -101,6 +106,7 @@ class TelegramChannel:
             CallbackQueryHandler(self.on_callback),
             MessageHandler(private & filters.CONTACT, self.on_contact),
             MessageHandler(private & filters.TEXT, self.on_text),
+            MessageHandler(private & (filters.PHOTO | filters.Document.IMAGE), self.on_picture),
             MessageHandler(private & ~filters.StatusUpdate.ALL, self.on_unsupported),
         ]
 
@@ -153,6 +159,7 @@ class TelegramChannel:
         choice: str | None = None,
         phone: str | None = None,
         contact_user_id: str | None = None,
+        picture: Picture | None = None,
         media: str | None = None,
     ) -> Incoming:
         user, chat = update.effective_user, update.effective_chat
@@ -170,6 +177,7 @@ class TelegramChannel:
             choice=choice,
             phone=phone,
             contact_user_id=contact_user_id,
+            picture=picture,
             forwarded=forwarded(message) if message is not None else False,
             media=media,
         )
@@ -268,6 +276,20 @@ class TelegramChannel:
                 contact_user_id=str(contact.user_id),
             ),
         )
+
+    async def on_picture(self, update: Update, context: Context) -> None:
+        """A photo or image document: read in a worker, then to the engine as IMAGE with its
+        caption (without a reader: as UNSUPPORTED)."""
+        message = update.effective_message
+        assert message is not None
+        if self.reader is None:
+            await self.on_unsupported(update, context)
+            return
+        picture = await read_picture(message, self.reader)
+        incoming = self._incoming(
+            update, InputKind.IMAGE, text=message.caption or "", picture=picture
+        )
+        await self._answer(update, incoming)
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
         """Stickers, photos, voice notes, locations…: the engine asks for text (saying what)."""

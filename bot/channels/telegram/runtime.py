@@ -33,6 +33,7 @@ def build_application(
     token: str,
     *,
     base_url: str | None = None,
+    base_file_url: str | None = None,
     polling: bool = True,
     request: BaseRequest | None = None,
     answers: WebhookAnswers | None = None,
@@ -53,6 +54,7 @@ def build_application(
     bot = TolerantBot(
         token,
         base_url=base_url or "https://api.telegram.org/bot",
+        base_file_url=base_file_url or "https://api.telegram.org/file/bot",
         request=request or AiohttpRequest(),
         get_updates_request=request or AiohttpRequest(pool_size=1, read_timeout=None),
     )
@@ -81,6 +83,7 @@ class TelegramService:
         self.application = build_application(
             settings.telegram_bot_token.get_secret_value(),
             base_url=settings.telegram_base_url,
+            base_file_url=settings.telegram_base_file_url,
             polling=self.webhook_url is None,
             request=request,
             answers=self.answers,
@@ -93,6 +96,7 @@ class TelegramService:
             self.sender,
             default_locale=settings.prakerja_locale,
             answers=self.answers,
+            reader=app.reader,
         )
         self.channel.install(self.application)
         # Long polling allows one poller per token: with several instances on one database,

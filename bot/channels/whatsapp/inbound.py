@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.core.domain import Incoming, InputKind
+from bot.core.domain import Incoming, InputKind, Picture
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ class InboundMessage:
     choice: str | None = None
     wa_id: str | None = None
     bsuid: str | None = None
+    media_id: str | None = None  # an IMAGE's media id (the bytes are fetched separately)
     forwarded: bool = False  # context.forwarded / context.frequently_forwarded
     media: str | None = None  # what an UNSUPPORTED message was (bot.core.domain.MEDIA)
 
@@ -76,8 +77,8 @@ class InboundMessage:
         """The phone number in E.164, when WhatsApp shared it."""
         return f"+{self.wa_id}" if self.wa_id and self.wa_id.isdigit() else None
 
-    def incoming(self) -> Incoming:
-        """The channel-neutral message for the engine."""
+    def incoming(self, picture: Picture | None = None) -> Incoming:
+        """The channel-neutral message for the engine (an IMAGE with what was read in it)."""
         return Incoming(
             channel=CHANNEL,
             user_id=self.user_id,
@@ -88,6 +89,7 @@ class InboundMessage:
             choice=self.choice,
             phone=self.phone,
             message_id=self.wamid,
+            picture=picture,
             forwarded=self.forwarded,
             media=self.media,
         )
@@ -183,6 +185,20 @@ def _content(
     return InputKind.UNSUPPORTED, "", None
 
 
+def _image(message: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(media id, caption) of an image, or of an image sent as a document."""
+    kind = message.get("type")
+    body = message.get(kind) if isinstance(kind, str) else None
+    if not isinstance(body, Mapping):
+        return None
+    mime = str(body.get("mime_type") or "")
+    if kind == "image" or (kind == "document" and mime.startswith("image/")):
+        media_id = _str(body.get("id"))
+        if media_id is not None:
+            return media_id, str(body.get("caption") or "")
+    return None
+
+
 def _message(
     message: Mapping[str, Any], contacts: list[Mapping[str, Any]]
 ) -> InboundMessage | None:
@@ -212,6 +228,9 @@ def _message(
     if content is None:
         return None
     kind, text, choice = content
+    media_id = None
+    if (image := _image(message)) is not None:
+        kind, (media_id, text) = InputKind.IMAGE, image
     return InboundMessage(
         wamid=wamid,
         user_id=user_id,
@@ -223,6 +242,7 @@ def _message(
         choice=choice,
         wa_id=wa_id,
         bsuid=bsuid,
+        media_id=media_id,
         forwarded=is_forwarded(message),
         media=media_of(message) if kind == InputKind.UNSUPPORTED else None,
     )

@@ -11,24 +11,34 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.channels.whatsapp.media import MediaReader
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
 from bot.channels.whatsapp.webhook import WhatsAppService
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.storage.sqlite import SqliteStore
+from bot.vision import Reader
 
 # Meta retries a webhook delivery for a few days at most; processed ids older than this go.
 KEEP_PROCESSED_IDS = timedelta(days=14)
 
 
 def build_whatsapp(
-    settings: Settings, engine: Engine, store: SqliteStore, clock: Clock
+    settings: Settings,
+    engine: Engine,
+    store: SqliteStore,
+    clock: Clock,
+    reader: Reader | None = None,
 ) -> WhatsAppService:
     """The webhook service and its sender (requires `settings.whatsapp_enabled`)."""
     assert settings.whatsapp_app_secret is not None
     assert settings.whatsapp_verify_token is not None
-    sender = WhatsAppSender(WhatsAppConfig.from_settings(settings), store, clock)
+    config = WhatsAppConfig.from_settings(settings)
+    sender = WhatsAppSender(config, store, clock)
+    pictures = None
+    if reader is not None:
+        pictures = MediaReader(sender.client, config.base_url, config.token, reader)
     return WhatsAppService(
         engine,
         store,
@@ -36,6 +46,7 @@ def build_whatsapp(
         sender,
         app_secret=settings.whatsapp_app_secret.get_secret_value(),
         verify_token=settings.whatsapp_verify_token.get_secret_value(),
+        pictures=pictures,
     )
 
 

@@ -30,6 +30,7 @@ from bot.channels.whatsapp.inbound import (
     WebhookBatch,
     parse_webhook,
 )
+from bot.channels.whatsapp.media import MediaReader
 from bot.channels.whatsapp.sender import (
     CHANNEL,
     PAIR_RATE,
@@ -41,7 +42,7 @@ from bot.channels.whatsapp.sender import (
 )
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
-from bot.core.domain import Reply
+from bot.core.domain import Incoming, InputKind, Reply
 from bot.core.i18n import Translator
 from bot.core.outbound import Delivery, Outcome
 from bot.core.wire import BadInput, parse_json, same_secret
@@ -83,8 +84,10 @@ class WhatsAppService:
         app_secret: str,
         verify_token: str,
         sleep: Sleep = asyncio.sleep,
+        pictures: MediaReader | None = None,
     ) -> None:
         self.engine = engine
+        self.pictures = pictures  # reads images; None: an image is "please type"
         self.store = store
         self.clock = clock
         self.sender = sender
@@ -243,7 +246,7 @@ class WhatsAppService:
             self._rekeyed[message.bsuid] = None
             if len(self._rekeyed) > _REKEYED_CACHE:
                 self._rekeyed.popitem(last=False)
-        replies = await self.engine.handle(message.incoming())
+        replies = await self.engine.handle(await self._incoming(message))
         self.processed += 1
         participant = await self.store.get_participant(CHANNEL, message.user_id)
         if participant is not None and message.phone:
@@ -260,6 +263,14 @@ class WhatsAppService:
             )
         if delivery.outcome in (Outcome.RETRY_AFTER, Outcome.TRANSIENT) and participant:
             await self._keep_for_later(message.wamid, participant.id, replies, locale, delivery)
+
+    async def _incoming(self, message: InboundMessage) -> Incoming:
+        """The message for the engine; an image is fetched and read first."""
+        if message.kind != InputKind.IMAGE or message.media_id is None:
+            return message.incoming()
+        if self.pictures is None:
+            return replace(message.incoming(), kind=InputKind.UNSUPPORTED, text="", media="photo")
+        return message.incoming(await self.pictures.read(message.media_id))
 
     async def _keep_for_later(
         self,
