@@ -241,6 +241,23 @@ class LearningMixin(SqliteBase):
             found.append(Disliked(answer, down, up, tuple(said)))
         return found
 
+    async def purge_feedback(self, before: datetime) -> int:
+        """Forgets the messages kept with votes and questions older than `before` (the votes
+        stay, as counts); how many messages went."""
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "UPDATE feedback SET text = NULL WHERE created_at < ? AND text IS NOT NULL",
+                (ts(before),),
+            )
+            voted = cursor.rowcount
+            await cursor.close()
+            cursor = await self.db.execute(
+                "DELETE FROM feedback_asks WHERE asked_at < ?", (ts(before),)
+            )
+            asked = cursor.rowcount
+            await cursor.close()
+        return max(voted, 0) + max(asked, 0)
+
     async def feedback_totals(self, since: datetime) -> tuple[int, int]:
         """Thumbs up and thumbs down from `since` on."""
         async with self.db.execute(

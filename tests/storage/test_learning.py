@@ -70,3 +70,17 @@ async def test_feedback_asked_voted_once_and_listed(store: SqliteStore) -> None:
     assert [d.answer for d in await store.most_disliked(T0 - timedelta(days=1))] == [
         "topic:survey"
     ]
+
+
+async def test_old_feedback_messages_purged_votes_kept(store: SqliteStore) -> None:
+    pid = await _participant(store)
+    await store.ask_feedback(pid, "kb:a", "pesan lama", T0)
+    await store.vote_feedback(pid, "kb:a", False, T0)
+    await store.ask_feedback(pid, "kb:b", "pesan baru", T0 + timedelta(days=100))
+    assert await store.purge_feedback(T0 + timedelta(days=90)) == 1
+    (old,) = await store.most_disliked(T0 - timedelta(days=1))
+    assert (old.answer, old.down, old.messages) == ("kb:a", 1, ())
+    ask = await store.feedback_ask(pid)
+    assert ask is not None and ask.text == "pesan baru"  # the newer question stays
+    assert await store.purge_feedback(T0 + timedelta(days=200)) == 1  # the ask, now old
+    assert await store.feedback_ask(pid) is None
