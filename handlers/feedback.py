@@ -1,6 +1,6 @@
 """The question "Did this help?" after an answer from the knowledge base or a topic's own
-answer: 👍 / 👎, at most once a day (the participant's local day, the injected clock), never after a warning, a
-handoff or a command. The vote is stored with the answer (`kb:<entry>` or
+answer: 👍 / 👎, at most once a day (the participant's local day, the injected clock), never
+after a warning, a handoff or a command. The vote is stored with the answer (`kb:<entry>` or
 `topic:<intent>`); a 👎 keeps the answered message, redacted, for the console's "Answers that
 did not help" page, and offers a person (the existing handoff)."""
 
