@@ -51,7 +51,8 @@ bench-classify: $(STAMP)
 
 # The entry-search candidates compared by grouped cross-validation over the entries' examples.
 bench-kb: $(STAMP)
-	$(BIN)/python bench/kb_models.py --anchors
+	$(BIN)/python bench/kb_models.py --anchors --only present,bm25,lr,svc,lr+bm25,lr+present
+	$(BIN)/python bench/kb_speed.py
 
 clean:
 	rm -rf $(VENV) $(MO)

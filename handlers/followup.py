@@ -125,7 +125,7 @@ async def in_context(
         and (said.intent in case.intents or not said.clear or said.intent == "unknown")
     ):  # another specific question on the same topic ("kalau hapus akun?")
         await remember(ctx, topic, case=case.key)
-        return cases.answer(ctx, topic, text, None)
+        return await cases.answer(ctx, topic, text)
     steps = troubleshooting.step_count(topic)
     rest = _without(ctx, words, framing.again)
     if rest is not None and steps and not elsewhere(rest):

@@ -205,11 +205,15 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
         await remember(ctx, intent)
         replies = statuses.explain(ctx, reading.statuses, msg.text)
     else:
-        case = cases.find(ctx.t.locale, intent, msg.text)
-        await remember(ctx, intent, case=case.key if case else None)
-        more = Option(f"intent:{intent}", ctx.t._(TOPICS[intent])) if intent in TOPICS else None
-        specific = cases.answer(ctx, intent, msg.text, more)
-        replies = specific if specific is not None else await INTENTS[intent](ctx, msg)
+        found = knowledge.find(ctx, msg.text) if intent not in ACTIONS else None
+        if found is not None and found.best is not None and found.confidence >= CONFIDENT:
+            # a question asked beside onboarding (handlers/router.py) gets its entry too
+            return await knowledge.answer(ctx, found.best, msg.text, found.others)
+        specific = await cases.answer(ctx, intent, msg.text)  # a case's entry, if any
+        if specific is None:
+            await remember(ctx, intent)
+            specific = await INTENTS[intent](ctx, msg)
+        replies = specific
     others = [n for n in reading.topics if n != intent and n in TOPICS and n != "thanks"]
     feedback.answered_topic(ctx, intent, msg.text)  # "did this help?" (handlers/feedback.py)
     return _also(ctx, replies, others)

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
-from bot.knowledge import Entry, Found, Who, bases, fill, retriever, values
+from bot.knowledge import Entry, Found, Who, bases, fill, partner_named, retriever, values
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
 from handlers import feedback
@@ -42,7 +42,7 @@ def stage(ctx: Context) -> str:
         return "registering"
     if deadline_missed(ctx):
         return "missed_deadline"
-    if "certificate" in participant.progress or "review" in participant.progress:
+    if any(done in participant.progress for done in ("finished", "certificate", "review")):
         return "finished"
     return "bought" if "purchase" in participant.progress else "not_bought"
 
@@ -85,27 +85,36 @@ def _fill(ctx: Context, text: str, post: str) -> str:
 
 
 async def answer(
-    ctx: Context, entry_id: str, post: str = "", others: tuple[str, ...] = ()
+    ctx: Context,
+    entry_id: str,
+    post: str = "",
+    others: tuple[str, ...] = (),
+    case: str | None = None,
 ) -> list[Reply]:
     """Stores the entry in the memory; its answer for the participant, with a button for a
     related entry, "still not working" when it has a ladder, and the post's other questions."""
     t, found = ctx.t, entry(ctx, entry_id)
     if found is None:
         return [menu_reply(ctx, t._("That menu is outdated. Here is the current one."))]
-    await remember(ctx, found.topic, entry=found.id, post=post[:300] or None)
+    named = partner_named(ctx.program, post) if post else None  # for the steps' help line
+    await remember(
+        ctx, found.topic, entry=found.id, partner=named.name if named else None, case=case
+    )
     if deadline_missed(ctx) and found.topic in _FORFEITED:
         return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
     feedback.answered_entry(ctx, found.id, post)  # "did this help?" (handlers/feedback.py)
     text, steps = found.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
     options: list[Option] = []
+    missed = deadline_missed(ctx)  # then nothing towards buying or linking is offered
     for other in others[:2]:
-        if (asked := entry(ctx, other)) is not None:
+        if (asked := entry(ctx, other)) is not None and not (missed and asked.topic in _FORFEITED):
             options.append(Option(ENTRY + other, t._("Also: {topic}").format(topic=asked.title)))
     if steps:
         options.append(Option(STEP + found.id, t._("Still not working")))
     for related in found.related:
         shown = entry(ctx, related)
-        if shown is not None and applies(ctx, shown) and len(options) < 3:
+        offer = shown is not None and applies(ctx, shown) and len(options) < 3
+        if shown is not None and offer and not (missed and shown.topic in _FORFEITED):
             options.append(Option(ENTRY + related, shown.title))
             break
     options.append(back_option(t))
@@ -193,12 +202,12 @@ async def next_step(ctx: Context, entry_id: str) -> list[Reply]:
     memory = await recall(ctx)
     same = memory.data.get("entry") == entry_id
     index = int(memory.data.get("step", -1)) + 1 if same else 0
-    post = str(memory.data.get("post", "")) if same else ""
+    post = str(memory.data.get("partner") or "") if same else ""  # the bank or e-wallet named
     _, steps = found.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
     if index >= len(steps):
         await remember(ctx, found.topic, question="escalated", entry=entry_id, step=index)
         return await escalate(ctx, found.topic)
-    await remember(ctx, found.topic, entry=entry_id, step=index, post=post or None)
+    await remember(ctx, found.topic, entry=entry_id, step=index, partner=post or None)
     options = (Option(STEP + entry_id, t._("Still not working")), back_option(t))
     return [Reply(_fill(ctx, steps[index], post), options)]
 

@@ -1,7 +1,7 @@
 """Answers for selection, account access and training problems: the usual cause, what to do
 now, and which official channel helps (facts from bot/data/nlu/topics.toml). These are the
-general answers: a specific question ("ganti nomor hp", "joki") is answered first by its
-case in handlers/cases.py, with this answer one button away."""
+general answers, given only when neither a knowledge-base entry nor a specific case
+(handlers/cases.py) fits the post."""
 
 from __future__ import annotations
 

@@ -181,8 +181,23 @@ class LinearModel:
             offset += len(vocabulary)
         return columns, values
 
-    def margins(self, texts: Sequence[str]) -> Matrix:
-        """The linear model's raw score per text and label."""
+    def margins(self, texts: Sequence[str], batch: bool = False) -> Matrix:
+        """The linear model's raw score per text and label (`batch`: many texts at once as
+        one sparse product, for training; scipy is loaded then)."""
+        if batch:
+            from scipy.sparse import csr_matrix
+
+            rows = [self._row(text) for text in texts]
+            indptr = np.cumsum([0, *(len(c) for c, _ in rows)])
+            matrix = csr_matrix(
+                (
+                    np.fromiter((v for _, vs in rows for v in vs), np.float32, int(indptr[-1])),
+                    np.fromiter((c for cs, _ in rows for c in cs), np.intp, int(indptr[-1])),
+                    indptr,
+                ),
+                shape=(len(texts), self._weights.shape[0]),
+            )
+            return np.asarray(matrix @ self._weights, np.float64) + self._intercept
         out = np.empty((len(texts), len(self.labels)))
         for i, text in enumerate(texts):
             columns, values = self._row(text)
@@ -190,9 +205,9 @@ class LinearModel:
             out[i] = row + self._intercept
         return out
 
-    def probabilities(self, texts: Sequence[str]) -> Matrix:
+    def probabilities(self, texts: Sequence[str], batch: bool = False) -> Matrix:
         """A row per text, a column per label (self.labels), each row summing to 1."""
-        margins = self.margins(texts)
+        margins = self.margins(texts, batch)
         if self.kind == "svc":
             margins *= _SVC_TEMPERATURE
         margins -= margins.max(axis=1, keepdims=True)

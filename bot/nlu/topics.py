@@ -46,11 +46,13 @@ class StatusEntry(_Strict):
 
 
 class Case(_Strict):
-    """A specific case inside one or more topics: the phrases that select it, per locale."""
+    """A specific case inside one or more topics: the phrases that select it, per locale, and
+    the knowledge base's entries that answer it (bot/data/kb; the likeliest is answered)."""
 
     key: str
     intents: tuple[str, ...] = Field(min_length=1)
     phrases: dict[str, tuple[str, ...]]
+    entries: tuple[str, ...] = Field(min_length=1)
     source: str
 
 

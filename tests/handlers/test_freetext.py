@@ -328,3 +328,15 @@ async def test_words_of_an_offered_title_pick_it(chat: Chat) -> None:
     assert "Maksudmu salah satu ini?" in chat.text
     await chat.send("admin palsu")
     assert "Itu penipuan" in chat.text
+
+
+async def test_after_a_missed_deadline_no_related_linking_is_offered(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await onboard(chat)
+    await chat.send("insentif saya belum cair")
+    assert "kb:sambung-gagal" in chat.option_ids  # the related entry, while it still counts
+    clock.advance(timedelta(days=40))
+    await chat.send("insentif saya belum cair")
+    assert "Insentif dijadwalkan" in chat.text
+    assert "kb:sambung-gagal" not in chat.option_ids
