@@ -5,11 +5,11 @@ their 👍 and the messages (redacted) each 👎 answered."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot import knowledge
+from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.labels import topic
 from bot.console.render import translator
@@ -17,9 +17,7 @@ from bot.core.i18n import Translator
 from bot.core.program import Program
 from bot.core.wire import bounded_int
 
-if TYPE_CHECKING:
-    from bot.console.app import Console
-
+ROUTES = web.RouteTableDef()
 SHOWN = 30
 
 
@@ -35,25 +33,26 @@ def answer_title(program: Program, t: Translator, answer: str) -> str:
     return answer
 
 
-def routes(console: Console) -> list[web.RouteDef]:
-    async def page(request: web.Request, session: Session) -> web.StreamResponse:
-        """Stores nothing; the answers with the most 👎 in the last 7, 30 or 90 days."""
-        try:
-            days = max(1, min(90, bounded_int(request.query.get("days", "30"))))
-        except ValueError:
-            days = 30
-        since = console.clock.now() - timedelta(days=days)
-        t = translator(request)
-        disliked = await console.store.most_disliked(since, SHOWN)
-        up, down = await console.store.feedback_totals(since)
-        return console.page(
-            request,
-            session,
-            "feedback.html",
-            disliked=[(answer_title(console.program, t, d.answer), d) for d in disliked],
-            up=up,
-            down=down,
-            days=days,
-        )
-
-    return [web.get("/console/feedback", console.guard(page, admin=True))]
+@ROUTES.get(PREFIX + "/feedback")
+@page(admin=True)
+async def feedback_page(
+    console: Console, request: web.Request, session: Session
+) -> web.StreamResponse:
+    """Stores nothing; the answers with the most 👎 in the last 7, 30 or 90 days."""
+    try:
+        days = max(1, min(90, bounded_int(request.query.get("days", "30"))))
+    except ValueError:
+        days = 30
+    since = console.clock.now() - timedelta(days=days)
+    t = translator(request)
+    disliked = await console.store.most_disliked(since, SHOWN)
+    up, down = await console.store.feedback_totals(since)
+    return console.page(
+        request,
+        session,
+        "feedback.html",
+        disliked=[(answer_title(console.program, t, d.answer), d) for d in disliked],
+        up=up,
+        down=down,
+        days=days,
+    )
