@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.console.retention import purge
 from bot.core.clock import FakeClock
 from bot.storage.sqlite import SqliteStore
 from tests.console.helpers import Client, add_participant, login
@@ -40,3 +41,17 @@ async def test_most_disliked_answers_listed(
 async def test_agents_may_not_see_it(client: Client) -> None:
     await login(client, "budi")
     assert (await client.get("/console/feedback")).status == 403
+
+
+async def test_the_retention_purge_forgets_the_messages_not_the_votes(
+    client: Client, store: SqliteStore, clock: FakeClock
+) -> None:
+    p = await add_participant(store, "a")
+    assert p.id is not None
+    await store.ask_feedback(p.id, "kb:akun-diblokir", "akun diblokir gmn", clock.now())
+    await store.vote_feedback(p.id, "kb:akun-diblokir", False, clock.now())
+    clock.advance(timedelta(days=100))
+    found = await purge(store, clock, 90)
+    assert found["feedback"] == 1
+    (disliked,) = await store.most_disliked(clock.now() - timedelta(days=365))
+    assert (disliked.down, disliked.messages) == (1, ())
