@@ -252,11 +252,11 @@ class LearningMixin(SqliteBase):
             voted = cursor.rowcount
             await cursor.close()
             cursor = await self.db.execute(
-                "DELETE FROM feedback_asks WHERE asked_at < ?", (ts(before),)
+                "DELETE FROM feedback_asks WHERE asked_at < ? RETURNING text", (ts(before),)
             )
-            asked = cursor.rowcount
+            asked = sum(1 for row in await cursor.fetchall() if row[0] is not None)
             await cursor.close()
-        return max(voted, 0) + max(asked, 0)
+        return max(voted, 0) + asked
 
     async def feedback_totals(self, since: datetime) -> tuple[int, int]:
         """Thumbs up and thumbs down from `since` on."""
