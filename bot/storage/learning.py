@@ -9,7 +9,8 @@ from typing import Any
 
 from bot.storage.base import FeedbackAsk, UnknownMessage
 from bot.storage.memory import UNKNOWN_COLUMNS, unknown_message
-from bot.storage.sqlite_base import SqliteBase, from_ts, ts
+from bot.storage.queries import QueryBase
+from bot.storage.sqlite_base import from_ts, ts
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,9 @@ def _example(row: Any) -> TaughtExample:
     )
 
 
-class LearningMixin(SqliteBase):
-    """The console's teaching (examples, reloads) and the participants' votes."""
+class LearningMixin(QueryBase):
+    """The console's teaching (examples, reloads) and the participants' votes (through the
+    query helpers of bot/storage/queries.py)."""
 
     # examples attached to entries ---------------------------------------------------------
 
@@ -79,7 +81,7 @@ class LearningMixin(SqliteBase):
         """Stores a (redacted) example for the entry; the same text in the same locale is
         moved to this entry. Returns the example's id."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            row = await self._one(
                 "INSERT INTO kb_examples"
                 " (locale, entry_id, text, unknown_id, operator, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)"
@@ -89,47 +91,40 @@ class LearningMixin(SqliteBase):
                 " RETURNING id",
                 (locale, entry_id, text, unknown_id, operator, ts(now)),
             )
-            row = await cursor.fetchone()
-            await cursor.close()
         assert row is not None
         return int(row[0])
 
     async def remove_example(self, example_id: int) -> bool:
         """Forgets an attached example (the models drop it at the next reload)."""
         async with self.transaction():
-            cursor = await self.db.execute(
-                "DELETE FROM kb_examples WHERE id = ? RETURNING id", (example_id,)
-            )
-            row = await cursor.fetchone()
-            await cursor.close()
-        return row is not None
+            removed = await self._run("DELETE FROM kb_examples WHERE id = ?", (example_id,))
+        return removed > 0
 
     async def taught_examples(self, upto: int | None = None) -> list[TaughtExample]:
         """The attached examples (those with an id up to `upto`), oldest first."""
-        async with self.db.execute(
+        rows = await self._all(
             f"SELECT {_EXAMPLE_COLUMNS} FROM kb_examples WHERE id <= ? ORDER BY id",
             (upto if upto is not None else 2**62,),
-        ) as cursor:
-            return [_example(row) async for row in cursor]
+        )
+        return [_example(row) for row in rows]
 
     async def examples_of_unknown(self, unknown_ids: list[int]) -> dict[int, TaughtExample]:
         """The example each of these not-understood messages became, if any."""
         if not unknown_ids:
             return {}
         marks = ", ".join("?" for _ in unknown_ids)
-        async with self.db.execute(
+        rows = await self._all(
             f"SELECT {_EXAMPLE_COLUMNS} FROM kb_examples WHERE unknown_id IN ({marks})",
             tuple(unknown_ids),
-        ) as cursor:
-            found = [_example(row) async for row in cursor]
+        )
+        found = [_example(row) for row in rows]
         return {e.unknown_id: e for e in found if e.unknown_id is not None}
 
     async def unknown_by_id(self, message_id: int) -> UnknownMessage | None:
         """One kept not-understood message."""
-        async with self.db.execute(
+        row = await self._one(
             f"SELECT {UNKNOWN_COLUMNS} FROM unknown_messages WHERE id = ?", (message_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return unknown_message(row) if row is not None else None
 
     # reloads ------------------------------------------------------------------------------
@@ -137,25 +132,22 @@ class LearningMixin(SqliteBase):
     async def request_kb_version(self, operator: str, now: datetime) -> KbVersion:
         """A new version of the models: the examples attached so far, for every instance."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            row = await self._one(
                 "INSERT INTO kb_versions (version, upto, operator, requested_at)"
                 " SELECT COALESCE((SELECT MAX(version) FROM kb_versions), 0) + 1,"
                 " COALESCE((SELECT MAX(id) FROM kb_examples), 0), ?, ?"
                 " RETURNING version, upto",
                 (operator, ts(now)),
             )
-            row = await cursor.fetchone()
-            await cursor.close()
         assert row is not None
         return KbVersion(int(row[0]), int(row[1]), operator, now)
 
     async def kb_version(self) -> KbVersion | None:
         """The newest version asked for, or None before the first reload."""
-        async with self.db.execute(
+        row = await self._one(
             "SELECT version, upto, operator, requested_at FROM kb_versions"
             " ORDER BY version DESC LIMIT 1"
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         requested = from_ts(row[3])
@@ -166,11 +158,10 @@ class LearningMixin(SqliteBase):
 
     async def feedback_ask(self, participant_id: int) -> FeedbackAsk | None:
         """The last question asked of the participant, if any."""
-        async with self.db.execute(
+        row = await self._one(
             "SELECT answer, text, asked_at, voted FROM feedback_asks WHERE participant_id = ?",
             (participant_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         asked = from_ts(row[2])
@@ -182,7 +173,7 @@ class LearningMixin(SqliteBase):
     ) -> None:
         """Records the question (replacing the last one and the message it kept)."""
         async with self.transaction():
-            await self.db.execute(
+            await self._run(
                 "INSERT INTO feedback_asks (participant_id, answer, text, asked_at, voted)"
                 " VALUES (?, ?, ?, ?, 0) ON CONFLICT (participant_id) DO UPDATE SET"
                 " answer = excluded.answer, text = excluded.text,"
@@ -197,20 +188,18 @@ class LearningMixin(SqliteBase):
         a thumbs down) and forgets the kept message; False if there is no such unanswered
         question (an old button, a second tap)."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            row = await self._one(
                 "SELECT text FROM feedback_asks"
                 " WHERE participant_id = ? AND answer = ? AND voted = 0",
                 (participant_id, answer),
             )
-            row = await cursor.fetchone()
-            await cursor.close()
             if row is None:
                 return False
-            await self.db.execute(
+            await self._run(
                 "UPDATE feedback_asks SET voted = 1, text = NULL WHERE participant_id = ?",
                 (participant_id,),
             )
-            await self.db.execute(
+            await self._run(
                 "INSERT INTO feedback (participant_id, answer, helpful, text, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (participant_id, answer, int(helpful), None if helpful else row[0], ts(now)),
@@ -222,48 +211,45 @@ class LearningMixin(SqliteBase):
     ) -> list[Disliked]:
         """The answers with the most thumbs down from `since` on (ties: fewest up), each
         with its newest thumbs-down messages."""
-        async with self.db.execute(
+        counts = await self._all(
             "SELECT answer, SUM(1 - helpful), SUM(helpful) FROM feedback"
             " WHERE created_at >= ? GROUP BY answer HAVING SUM(1 - helpful) > 0"
             " ORDER BY SUM(1 - helpful) DESC, SUM(helpful), answer LIMIT ?",
             (ts(since), limit),
-        ) as cursor:
-            counts = [(str(r[0]), int(r[1]), int(r[2])) async for r in cursor]
+        )
         found = []
-        for answer, down, up in counts:
-            async with self.db.execute(
+        for row in counts:
+            answer, down, up = str(row[0]), int(row[1]), int(row[2])
+            rows = await self._all(
                 "SELECT created_at, text FROM feedback WHERE answer = ? AND helpful = 0"
                 " AND created_at >= ? AND text IS NOT NULL ORDER BY created_at DESC, id DESC"
                 " LIMIT ?",
                 (answer, ts(since), messages),
-            ) as cursor:
-                said = [(moment, str(r[1])) async for r in cursor if (moment := from_ts(r[0]))]
-            found.append(Disliked(answer, down, up, tuple(said)))
+            )
+            said = tuple((moment, str(r[1])) for r in rows if (moment := from_ts(r[0])))
+            found.append(Disliked(answer, down, up, said))
         return found
 
     async def purge_feedback(self, before: datetime) -> int:
         """Forgets the messages kept with votes and questions older than `before` (the votes
         stay, as counts); how many messages went."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            voted = await self._run(
                 "UPDATE feedback SET text = NULL WHERE created_at < ? AND text IS NOT NULL",
                 (ts(before),),
             )
-            voted = cursor.rowcount
-            await cursor.close()
-            cursor = await self.db.execute(
-                "DELETE FROM feedback_asks WHERE asked_at < ? RETURNING text", (ts(before),)
+            asked = await self._run(
+                "DELETE FROM feedback_asks WHERE asked_at < ? AND text IS NOT NULL",
+                (ts(before),),
             )
-            asked = sum(1 for row in await cursor.fetchall() if row[0] is not None)
-            await cursor.close()
-        return max(voted, 0) + asked
+            await self._run("DELETE FROM feedback_asks WHERE asked_at < ?", (ts(before),))
+        return max(voted, 0) + max(asked, 0)
 
     async def feedback_totals(self, since: datetime) -> tuple[int, int]:
         """Thumbs up and thumbs down from `since` on."""
-        async with self.db.execute(
+        row = await self._one(
             "SELECT COALESCE(SUM(helpful), 0), COALESCE(SUM(1 - helpful), 0) FROM feedback"
             " WHERE created_at >= ?",
             (ts(since),),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return (int(row[0]), int(row[1])) if row else (0, 0)
