@@ -29,6 +29,7 @@ from handlers import (
     dashboard,
     deadlines,
     facts,
+    feedback,
     followup,
     help,
     knowledge,
@@ -215,6 +216,7 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
             specific = await INTENTS[intent](ctx, msg)
         replies = specific
     others = [n for n in reading.topics if n != intent and n in TOPICS and n != "thanks"]
+    feedback.answered_topic(ctx, intent, msg.text)  # "did this help?" (handlers/feedback.py)
     return _also(ctx, replies, others)
 
 
@@ -337,6 +339,7 @@ async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
     if name not in INTENTS:
         return [menu_reply(ctx, ctx.t._("That menu is outdated. Here is the current one."))]
     await remember(ctx, name)
+    feedback.answered_topic(ctx, name, "")
     return await INTENTS[name](ctx, msg)
 
 

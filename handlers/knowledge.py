@@ -15,6 +15,7 @@ from bot.core.domain import Incoming, Option, Reply
 from bot.knowledge import Entry, Found, Who, bases, fill, partner_named, retriever, values
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
+from handlers import feedback
 from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
 from handlers.escalation import escalate
 from handlers.memory import recall, remember
@@ -101,6 +102,7 @@ async def answer(
     )
     if deadline_missed(ctx) and found.topic in _FORFEITED:
         return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
+    feedback.answered_entry(ctx, found.id, post)  # "did this help?" (handlers/feedback.py)
     text, steps = found.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
     options: list[Option] = []
     missed = deadline_missed(ctx)  # then nothing towards buying or linking is offered
