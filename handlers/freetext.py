@@ -20,6 +20,7 @@ from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import keepable
 from bot.knowledge import ACTIONS, CONFIDENT, NEAR
+from bot.knowledge.decide import Decision
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from bot.nlu.cues import cues
 from bot.storage.base import Memory
@@ -274,11 +275,22 @@ async def _by_meaning(
     if result.intent in ACTIONS and result.clear:
         return await answer(ctx, msg, reading)
     found = knowledge.find(ctx, text)
-    if found.best is not None and found.confidence >= CONFIDENT:
-        return await knowledge.answer(ctx, found.best, text, found.others)
+    decision = knowledge.decision(ctx, found, text)
+    if (
+        decision == Decision.LEANING
+        and result.clear
+        and not knowledge.topic_is(ctx, found, result)
+    ):
+        decision = Decision.CLARIFY  # the classifier is sure of another topic: its answer
+    if found.best is not None and decision in (Decision.ANSWER, Decision.LEANING):
+        leaning = knowledge.runner_ups(ctx, found) if decision == Decision.LEANING else ()
+        return await knowledge.answer(ctx, found.best, text, found.others, alternatives=leaning)
     case = cases.find(ctx.t.locale, result.intent, text) if result.intent != UNKNOWN else None
     if reading.statuses or case is not None or (result.intent != UNKNOWN and result.clear):
         return await answer(ctx, msg, reading)  # a topic the knowledge base doesn't cover
+    if decision == Decision.OUTSIDE:
+        await keep_unknown(ctx, text, result)
+        return await knowledge.outside(ctx, text, memory)
     if found.best is not None and found.near >= NEAR:
         await keep_unknown(ctx, text, result)
         return await knowledge.clarify(ctx, found, memory)

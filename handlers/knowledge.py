@@ -13,6 +13,8 @@ from rapidfuzz import fuzz
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
 from bot.knowledge import Entry, Found, Who, bases, fill, partner_named, retriever, values
+from bot.knowledge.decide import Decision, about_prakerja, decide, names_other_program
+from bot.nlu import Result
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
 from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
@@ -89,6 +91,7 @@ async def answer(
     post: str = "",
     others: tuple[str, ...] = (),
     case: str | None = None,
+    alternatives: tuple[str, ...] = (),
 ) -> list[Reply]:
     """Stores the entry in the memory; its answer for the participant, with a button for a
     related entry, "still not working" when it has a ladder, and the post's other questions."""
@@ -107,6 +110,10 @@ async def answer(
     for other in others[:2]:
         if (asked := entry(ctx, other)) is not None and not (missed and asked.topic in _FORFEITED):
             options.append(Option(ENTRY + other, t._("Also: {topic}").format(topic=asked.title)))
+    for other in alternatives[:2]:  # answered while leaning: the runner-ups offered
+        if (maybe := entry(ctx, other)) is not None and len(options) < 2:
+            label = t._("Or did you mean: {topic}").format(topic=maybe.title)
+            options.append(Option(ENTRY + other, label))
     if steps:
         options.append(Option(STEP + found.id, t._("Still not working")))
     for related in found.related:
@@ -117,6 +124,45 @@ async def answer(
             break
     options.append(back_option(t))
     return [Reply(_fill(ctx, text, post), tuple(options))]
+
+
+def decision(ctx: Context, found: Found, text: str) -> Decision:
+    """What to do with the post: answer, answer and offer the runner-ups, ask, or say it is
+    outside Kartu Prakerja (bot/knowledge/decide.py)."""
+    model = retriever(ctx.program, _locale(ctx))
+    if model is None:
+        return decide(found, False)
+    made = decide(found, about_prakerja(model, text))
+    known = any(model.normalizer.known(w) for w in _WORD.findall(text.lower()))
+    return Decision.NOTHING if made == Decision.OUTSIDE and not known else made  # gibberish
+
+
+def topic_is(ctx: Context, found: Found, result: Result) -> bool:
+    """Whether the likeliest entry is of the topic the intent classifier read."""
+    best = entry(ctx, found.best) if found.best else None
+    return best is not None and best.topic == result.intent
+
+
+def runner_ups(ctx: Context, found: Found) -> tuple[str, ...]:
+    """The one or two entries after the likeliest worth offering beside its answer."""
+    return tuple(offered(ctx, found)[1:3])
+
+
+async def outside(ctx: Context, text: str, memory: Memory | None = None) -> list[Reply]:
+    """Keeps the memory as it was; says the bot only helps with Kartu Prakerja (and where to
+    ask about another programme), and offers a person."""
+    t = ctx.t
+    if memory is not None:
+        await remember(ctx, memory.topic, repeats=memory.repeats, **memory.data)
+    said = t._("Sorry, I can only help with Kartu Prakerja.")
+    if names_other_program(text):
+        said += " " + t._(
+            "That is another programme: please ask its own official channels (its website, "
+            "or your local social affairs or manpower office)."
+        )
+    said += " " + t._("If your question is about Prakerja, write it in other words.")
+    options = (Option("intent:human", t._("Talk to a person")), back_option(t))
+    return [Reply(said, options)]
 
 
 def offered(ctx: Context, found: Found) -> list[str]:
