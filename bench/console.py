@@ -24,8 +24,9 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from bot.console.app import Console
+from bot.console.app import Console, mount
 from bot.console.auth import hash_password
+from bot.console.overview import recount
 from bot.core.clock import FakeClock
 from bot.core.program import load_program
 from bot.storage.bulk import seed_console
@@ -42,6 +43,14 @@ PAGES = [
         "/console/participants?zone=WITA&channel=whatsapp&deadline_days=3",
     ),
     ("list: incentive failed", "/console/participants?incentive_status=failed"),
+    (
+        "list: past deadline, not bought",
+        "/console/participants?deadline_passed=true&purchased=false",
+    ),
+    ("inbox", "/console/handoffs"),
+    ("delivery, 7 days", "/console/delivery"),
+    ("response times, 7 days", "/console/handoffs-figures"),
+    ("privacy (consent, retention)", "/console/privacy"),
     ("search: reference code", "/console/participants?q=PK-B000777777"),
     ("search: phone", "/console/participants?q=0812-0077-7777"),
 ]
@@ -123,9 +132,15 @@ async def main(participants: int, path: Path) -> None:
         store = await SqliteStore.open(str(path))
     clock = FakeClock(NOW)
     await store.add_operator("bench", "admin", hash_password("bench password 123"), NOW)
-    console = Console(store, load_program(), clock, secure_cookies=False)
+    console = Console(store, load_program(), clock, secure_cookies=False, refresh_funnel=True)
     app = web.Application()
     app.add_routes(console.routes())
+    mount(app, console)
+    started = time.perf_counter()
+    await recount(console, Segment())  # what the console's background task keeps doing
+    print(
+        f"the overview's funnel counted in the background in {time.perf_counter() - started:.2f} s"
+    )
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -144,7 +159,12 @@ async def main(participants: int, path: Path) -> None:
             )
             print(f"\ntime to first byte on {participants:,} participants (5 runs)")
             for label, url in PAGES:
-                console.funnel_cache.clear()  # the first run counts afresh
+                # the first run counts afresh, but the unfiltered funnel, which the console
+                # recounts in the background (as `prakerja-bot run` does)
+                kept = console.funnel_cache.get("{}")
+                console.funnel_cache.clear()
+                if kept is not None:
+                    console.funnel_cache["{}"] = kept
                 runs = [await _ttfb(session, url) for _ in range(5)]
                 print(
                     f"  {label:<42} first {runs[0] * 1000:7.1f} ms"

@@ -202,7 +202,8 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
     """Stores the topic in the memory; answers the main topic, offers the next one."""
     intent = reading.result.intent
     if reading.statuses and intent in ("incentive_status", "selection"):
-        await remember(ctx, intent)
+        # the statuses as quoted (dashboard words, never data): the console's inbox shows them
+        await remember(ctx, intent, pasted=[quoted for _, quoted in reading.statuses])
         replies = statuses.explain(ctx, reading.statuses, msg.text)
     else:
         found = knowledge.find(ctx, msg.text) if intent not in ACTIONS else None

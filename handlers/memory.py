@@ -12,6 +12,7 @@ from bot.nlu.topics import topics
 from bot.storage.base import Memory
 
 _KEY = "memory"
+TRAIL = "trail"  # in the memory's data: topics and statuses of the conversation so far
 _LOADED = "memory_loaded"
 _TOUCHED = "memory_touched"
 
@@ -44,8 +45,27 @@ async def remember(
     """Sets this turn's memory (saved by save() at the end of the turn)."""
     memory = await recall(ctx)
     ctx.extras[_TOUCHED] = True
+    trail = _trail(memory.data.get(TRAIL), topic, data.pop("pasted", None))
+    data.pop(TRAIL, None)
     memory.topic, memory.question, memory.repeats = topic, question, repeats
     memory.data = {k: v for k, v in data.items() if v is not None}
+    if trail:
+        memory.data[TRAIL] = trail
+
+
+def _trail(before: object, topic: str | None, pasted: object) -> dict[str, list[str]]:
+    """The topics talked about and the dashboard statuses pasted while the memory lasts (the
+    operators' inbox shows them when the participant asks for a person)."""
+    found = before if isinstance(before, dict) else {}
+    topics = [t for t in found.get("topics", []) if isinstance(t, str)]
+    if topic and (not topics or topics[-1] != topic):
+        topics.append(topic)
+    quoted = [p for p in found.get("pasted", []) if isinstance(p, str)]
+    for label in pasted if isinstance(pasted, list) else []:
+        if isinstance(label, str) and label not in quoted:
+            quoted.append(label)
+    trail = {"topics": topics[-8:], "pasted": quoted[-5:]}
+    return {k: v for k, v in trail.items() if v}
 
 
 async def save(ctx: Context) -> None:

@@ -45,6 +45,7 @@ from handlers import (
     privacy,
     purchase,
     reminders,
+    satisfaction,
     scam_check,
     screenshot,
     stages,
@@ -56,7 +57,7 @@ from handlers.memory import recall, save
 from handlers.waiting import STEPS
 
 # Modules that register outbox kinds in handlers/notices.py when imported.
-NOTICE_MODULES = (incentive_notices, handoff, broadcasts)
+NOTICE_MODULES = (incentive_notices, handoff, broadcasts, satisfaction)
 
 # Buttons: exact option ids.
 ACTIONS: dict[str, Handler] = {
@@ -89,6 +90,7 @@ PREFIXES: dict[str, Handler] = {
     "tz:": onboarding.process_timezone,
     "lang:": language.choose,
     "intent:": freetext.choose,
+    "csat:": satisfaction.answer,
     "kb:": knowledge.choose,
     "kbstep:": knowledge.still,
     "followup:": freetext.still,

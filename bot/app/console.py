@@ -12,9 +12,8 @@ from aiohttp import web
 
 from bot.app.web import build_web_app, serve
 from bot.app.wiring import App, open_app
-from bot.console.api import api_routes
-from bot.console.app import Console
-from bot.console.auth import is_loopback
+from bot.console.api import api_routes, mount_api
+from bot.console.app import Console, mount
 from bot.core.clock import SystemClock
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.core.program import ProgramError
@@ -25,7 +24,8 @@ log = logging.getLogger(__name__)
 
 
 def build_console(app: App, host: str) -> Console:
-    """The console for the app's store; cookies Secure unless served on a loopback address."""
+    """The console for the app's store; cookies Secure unless CONSOLE_SECURE_COOKIE=false
+    (whatever the listen address: behind the documented nginx it is a loopback one)."""
     store = app.store
     assert isinstance(store, SqliteStore)
     settings = app.settings
@@ -34,19 +34,34 @@ def build_console(app: App, host: str) -> Console:
         store,
         app.program,
         app.clock,
-        secure_cookies=not is_loopback(host),
+        secure_cookies=settings.console_secure_cookie,
         rates=rates,
         idle=timedelta(minutes=settings.console_idle_minutes),
         lifetime=timedelta(hours=settings.console_session_hours),
         reader_path=settings.sqlite_path
         if settings.database_url.startswith("sqlite:///")
         else None,
+        proxies=[p.strip() for p in settings.console_trusted_proxies.split(",") if p.strip()],
+        settings={
+            "waiting_alert_minutes": settings.console_waiting_alert_minutes,
+            "agent_cap": settings.console_agent_cap,
+            "retention_days": settings.retention_days,
+            "program_ended_on": settings.program_ended_on,
+        },
+        refresh_funnel=True,
     )
 
 
-def console_routes(console: Console, app: App) -> list[web.RouteDef]:
+def console_routes(console: Console, app: App) -> list[web.AbstractRouteDef]:
     """The console's pages and its JSON routes."""
-    return [*console.routes(), *api_routes(console, app.settings.admin_api_token)]
+    return [*console.routes(), *api_routes(app.settings.admin_api_token)]
+
+
+def install_console(web_app: web.Application, console: Console, app: App) -> web.Application:
+    """Puts the console (and the API token) where the console's handlers read them."""
+    mount(web_app, console)
+    mount_api(web_app, app.settings.admin_api_token)
+    return web_app
 
 
 async def serve_console(settings: Settings, host: str, port: int) -> None:
@@ -58,7 +73,11 @@ async def serve_console(settings: Settings, host: str, port: int) -> None:
         console = build_console(app, host)
         async with (
             console.running(),
-            serve(build_web_app(console_routes(console, app)), host, port),
+            serve(
+                install_console(build_web_app(console_routes(console, app)), console, app),
+                host,
+                port,
+            ),
         ):
             print(f"console: http://{host}:{port}/console/ (Ctrl+C to stop)", flush=True)
             await wait_for_stop_signal()
@@ -70,7 +89,7 @@ async def serve_console(settings: Settings, host: str, port: int) -> None:
     default="127.0.0.1:8080",
     show_default=True,
     metavar="HOST:PORT",
-    help="Where to serve the console (a loopback address: cookies without Secure).",
+    help="Where to serve the console (cookies are Secure unless CONSOLE_SECURE_COOKIE=false).",
 )
 def console_command(listen: str) -> None:
     """Serve the operator console alone (no channel), at http://HOST:PORT/console/."""

@@ -15,10 +15,11 @@ from typing import Protocol, cast
 
 from aiohttp import web
 
-from bot.app.console import build_console, console_routes
+from bot.app.console import build_console, console_routes, install_console
 from bot.app.web import build_web_app, serve
 from bot.app.wiring import App, open_app
 from bot.channels.terminal import TerminalChannel, TerminalSender
+from bot.console.retention import purge
 from bot.core import log_privacy
 from bot.core.clock import Clock
 from bot.core.config import Settings, StartupError
@@ -115,7 +116,7 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
     log_privacy.install()
     # One pace per channel for replies and the outbox alike (replies first; bot/pacing.py).
     pacers = pacers_for(limits_from_settings(settings))
-    routes: list[web.RouteDef] = []
+    routes: list[web.AbstractRouteDef] = []
     async with AsyncExitStack() as stack:
         telegram = None
         if settings.telegram_bot_token is not None:
@@ -139,6 +140,14 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
             stack.push_async_callback(whatsapp.close)  # after the web server stops
             routes += whatsapp_routes(whatsapp)
         chores.append(lambda: app.store.prune_updates(app.clock.now() - UPDATE_IDS_KEPT))
+        chores.append(
+            lambda: purge(
+                cast(SqliteStore, app.store),
+                app.clock,
+                settings.retention_days,
+                settings.program_ended_on,
+            )
+        )
         senders: dict[str, Sender] = {}
         if telegram is not None:
             senders[telegram.sender.channel] = telegram.sender
@@ -156,7 +165,8 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
         await stack.enter_async_context(console.running())
         routes += console_routes(console, app)
         try:
-            await stack.enter_async_context(serve(build_web_app(routes), host, port))
+            web_app = install_console(build_web_app(routes), console, app)
+            await stack.enter_async_context(serve(web_app, host, port))
         except OSError as exc:
             raise StartupError(
                 f"WEB_LISTEN: cannot listen on {host}:{port}: {exc.strerror or exc}"

@@ -25,7 +25,7 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def build_web_app(routes: Iterable[web.RouteDef] = ()) -> web.Application:
+def build_web_app(routes: Iterable[web.AbstractRouteDef] = ()) -> web.Application:
     """The aiohttp application with `GET /healthz` and every feature's routes."""
     app = web.Application(client_max_size=MAX_BODY)
     app.add_routes([web.get("/healthz", healthz), *routes])

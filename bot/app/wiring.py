@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot import knowledge
+from bot.conversation.consent import ConsentRecorder
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
 from bot.core.cluster import Heartbeat, default_instance_id
@@ -109,7 +110,7 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
             route,
             default_locale=settings.prakerja_locale,
             default_timezone=settings.prakerja_timezone,
-            observers=[planner],
+            observers=[planner, ConsentRecorder(store, clock, program.program.privacy_notice)],
             extras={"handoff_hours": settings.handoff_hours},
         )
         yield App(

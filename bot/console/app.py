@@ -1,31 +1,35 @@
-"""The console's core: who may see what (sessions, roles, CSRF), the login page, static
-assets, and every page module's routes mounted under /console/."""
+"""The console's core: what every page shares (the store, rendering, the audit log), who may see
+what (sessions, roles, CSRF), and the `page` decorator that turns a module-level handler into a
+route reading the console from the request (`request.config_dict[CONSOLE]`).
+
+Each page module has its own route table (`ROUTES`); `Console.routes()` lists them all and
+`mount(app, console)` puts the console where the handlers find it."""
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import logging
-import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from importlib import resources
 from typing import Any
 
 from aiohttp import web
-from multidict import MultiDictProxy
 
-from bot.console.auth import COOKIE, LOGIN_CSRF_COOKIE, Auth, LoginResult, Session, same
-from bot.console.render import LANG_COOKIE, SECURITY_HEADERS, environment, html, translator
+from bot.console.auth import COOKIE, Auth, Session, same
+from bot.console.render import environment, html, translator
 from bot.core.clock import Clock
 from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
-Page = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
+PageFn = Callable[["Console", web.Request, Session], Awaitable[web.StreamResponse]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-STATIC = {"console.css": "text/css", "console.js": "text/javascript"}
 PREFIX = "/console"
+# Proxies whose X-Forwarded-For names the client (the documented nginx runs on the same host).
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 
 
 def see_other(location: str) -> web.Response:
@@ -33,8 +37,27 @@ def see_other(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
+def client_address(
+    request: web.Request, proxies: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]
+) -> str:
+    """Who sent the request: the peer, or (when the peer is a trusted proxy) the last address
+    its X-Forwarded-For names."""
+    peer = request.remote or "?"
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return peer[:64]
+    if any(address in network for network in proxies):
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            return peer
+    return peer
+
+
 class Console:
-    """Everything the console's pages share; `routes()` for the bot's one web server."""
+    """Everything the console's pages share; `routes()` and `mount()` for the web server."""
 
     def __init__(
         self,
@@ -47,6 +70,9 @@ class Console:
         idle: timedelta = timedelta(minutes=60),
         lifetime: timedelta = timedelta(hours=12),
         reader_path: str | None = None,
+        proxies: Iterable[str] = ("127.0.0.0/8", "::1/128"),
+        settings: Mapping[str, Any] | None = None,
+        refresh_funnel: bool = False,
     ) -> None:
         from bot.console.sending import BroadcastJob
 
@@ -60,11 +86,19 @@ class Console:
         self.program = program
         self.clock = clock
         self.secure = secure_cookies
+        self.proxies = [ipaddress.ip_network(p, strict=False) for p in proxies]
+        self.settings: dict[str, Any] = {
+            "waiting_alert_minutes": 30,
+            "agent_cap": 5,
+            "retention_days": 90,
+            **(settings or {}),
+        }
         self.auth = Auth(store, clock, idle=idle, lifetime=lifetime)
         self.env = environment()
         self.broadcasts = BroadcastJob(store, program, clock, rates or {}, reader=self)
-        self.imports: dict[str, tuple[str, Any]] = {}  # token -> (operator, rows) for apply
         self.funnel_cache: dict[str, tuple[dict[str, int], datetime]] = {}
+        # recount the overview's funnel in the background, so no page load waits for it
+        self._refresh_funnel = refresh_funnel
 
     # rendering -----------------------------------------------------------------------------
 
@@ -87,13 +121,30 @@ class Console:
             **values,
         )
 
+    def error(
+        self, request: web.Request, session: Session | None, status: int, message: str
+    ) -> web.Response:
+        """The error page; its "Back" link is the referring console page (no script)."""
+        origin = str(request.url.origin())
+        back = request.headers.get("Referer", "")
+        if not back.startswith(origin + PREFIX + "/") or back.startswith(
+            origin + PREFIX + "/login"
+        ):
+            back = PREFIX + "/" if session is not None else PREFIX + "/login"
+        else:
+            back = back[len(origin) :]
+        return self.page(request, session, "error.html", status, message=message, back=back)
+
     def refuse(self, request: web.Request, session: Session | None, status: int) -> web.Response:
         t = translator(request)
         message = {
             403: t._("You are not allowed to do this."),
             404: t._("Not found."),
         }.get(status, t._("Something went wrong."))
-        return self.page(request, session, "error.html", status, message=message)
+        return self.error(request, session, status, message)
+
+    def address(self, request: web.Request) -> str:
+        return client_address(request, self.proxies)
 
     async def audit(
         self,
@@ -106,165 +157,137 @@ class Console:
             session.operator.name, action, self.clock.now(), detail, participant_id
         )
 
-    # access --------------------------------------------------------------------------------
-
-    def guard(
-        self,
-        page: Page,
-        *,
-        admin: bool = False,
-        api: bool = False,
-        too_large: tuple[int, Page] | None = None,
-    ) -> Handler:
-        """The page for a logged-in operator (admins only if `admin`); POSTs need the
-        session's CSRF token. Without a session: 303 to the login page, or 401 (`api`).
-        `too_large` (limit, page): a POST over the limit gets that page (changing nothing)
-        instead of a bare 413."""
-
-        async def handler(request: web.Request) -> web.StreamResponse:
-            session = await self.auth.session(request.cookies.get(COOKIE))
-            if session is None:
-                if api:
-                    return web.json_response({"error": "not logged in"}, status=401)
-                raise web.HTTPSeeOther(f"{PREFIX}/login")
-            if admin and not session.admin:
-                return self.refuse(request, session, 403)
-            if request.method == "POST":
-                if too_large is not None and (request.content_length or 0) > too_large[0]:
-                    return await too_large[1](request, session)
-                try:
-                    form = await request.post()
-                except web.HTTPRequestEntityTooLarge:
-                    if too_large is None:
-                        raise
-                    return await too_large[1](request, session)
-                given = form.get("csrf")
-                if not isinstance(given, str) or not same(given, session.csrf):
-                    log.warning("console: POST %s without a valid CSRF token", request.path)
-                    return self.refuse(request, session, 403)
-            return await page(request, session)
-
-        return handler
-
-    # login, logout, language, assets ----------------------------------------------------------
-
-    def _cookie(self, response: web.StreamResponse, name: str, value: str, **extra: Any) -> None:
-        response.set_cookie(
-            name,
-            value,
-            httponly=True,
-            samesite="Strict",
-            secure=self.secure,
-            path=PREFIX,
-            **extra,
+    async def audit_refusal(
+        self, request: web.Request, who: str, action: str, **detail: Any
+    ) -> None:
+        """A refused login or action, with where it came from."""
+        await self.store.audit(
+            who,
+            action,
+            self.clock.now(),
+            {"from": self.address(request), "path": request.path[:200], **detail},
         )
 
-    async def login_form(
-        self, request: web.Request, error: str = "", status: int = 200
-    ) -> web.Response:
-        token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
-        response = self.page(request, None, "login.html", status, csrf=token, error=error)
-        self._cookie(response, LOGIN_CSRF_COOKIE, token)
-        return response
+    # access --------------------------------------------------------------------------------
 
-    async def login(self, request: web.Request) -> web.StreamResponse:
-        """Checks the form's CSRF token (double-submit cookie), then the password."""
-        t = translator(request)
-        form: MultiDictProxy[Any] = await request.post()
-        given, expected = form.get("csrf"), request.cookies.get(LOGIN_CSRF_COOKIE)
-        if not isinstance(given, str) or not expected or not same(given, expected):
-            return self.refuse(request, None, 403)
-        name, password = str(form.get("name", "")), str(form.get("password", ""))
-        result = await self.auth.login(name, password, request.cookies.get(COOKIE))
-        now = self.clock.now()
-        if result.result != LoginResult.OK or result.token is None or result.operator is None:
-            who = result.operator.name if result.operator else "(unknown)"
-            await self.store.audit(who, f"login_{result.result.value}", now)
-            if result.result == LoginResult.LOCKED:
-                error = t._("Too many failed logins: this account is locked for 15 minutes.")
-            else:
-                error = t._("Wrong name or password.")
-            return await self.login_form(request, error, status=401)
-        await self.store.audit(result.operator.name, "login", now)
-        landing = "/" if result.operator.role == "admin" else "/handoffs"
-        response = see_other(PREFIX + landing)
-        self._cookie(response, COOKIE, result.token)
-        response.del_cookie(LOGIN_CSRF_COOKIE, path=PREFIX)
-        return response
+    async def guarded(
+        self,
+        request: web.Request,
+        page: PageFn,
+        *,
+        admin: bool,
+        api: bool,
+        too_large: tuple[int, PageFn] | None,
+    ) -> web.StreamResponse:
+        """The page for a logged-in operator (admins only if `admin`); POSTs need the
+        session's CSRF token. Without a session: 303 to the login page, or 401 (`api`)."""
+        session = await self.auth.session(request.cookies.get(COOKIE))
+        if session is None:
+            if api:
+                return web.json_response({"error": "not logged in"}, status=401)
+            raise web.HTTPSeeOther(f"{PREFIX}/login")
+        if admin and not session.admin:
+            await self.audit_refusal(request, session.operator.name, "refused_admin_page")
+            return self.refuse(request, session, 403)
+        if request.method == "POST":
+            if too_large is not None and (request.content_length or 0) > too_large[0]:
+                return await too_large[1](self, request, session)
+            try:
+                form = await request.post()
+            except web.HTTPRequestEntityTooLarge:
+                if too_large is None:
+                    raise
+                return await too_large[1](self, request, session)
+            given = form.get("csrf")
+            if not isinstance(given, str) or not same(given, session.csrf):
+                log.warning("console: POST %s without a valid CSRF token", request.path)
+                await self.audit_refusal(request, session.operator.name, "refused_csrf")
+                return self.refuse(request, session, 403)
+        return await page(self, request, session)
 
-    async def logout(self, request: web.Request, session: Session) -> web.StreamResponse:
-        await self.audit(session, "logout")
-        await self.auth.logout(session)
-        response = see_other(f"{PREFIX}/login")
-        response.del_cookie(COOKIE, path=PREFIX)
-        return response
+    # mounting ------------------------------------------------------------------------------
 
-    async def set_language(self, request: web.Request) -> web.StreamResponse:
-        lang = request.match_info["lang"]
-        back = request.headers.get("Referer", "")
-        target = back if back.startswith(str(request.url.origin()) + PREFIX) else PREFIX + "/"
-        response = see_other(target)
-        if lang in ("id", "en"):
-            self._cookie(response, LANG_COOKIE, lang, max_age=365 * 24 * 3600)
-        return response
-
-    async def static(self, request: web.Request) -> web.StreamResponse:
-        name = request.match_info["name"]
-        if name not in STATIC:
-            raise web.HTTPNotFound()
-        body = resources.files("bot.console").joinpath("static", name).read_bytes()
-        response = web.Response(body=body, content_type=STATIC[name])
-        response.headers.update(SECURITY_HEADERS)
-        response.headers["Cache-Control"] = "public, max-age=3600"
-        return response
-
-    async def home(self, request: web.Request, session: Session) -> web.StreamResponse:
-        from bot.console.overview import overview
-
-        if not session.admin:
-            raise web.HTTPSeeOther(f"{PREFIX}/handoffs")
-        return await overview(self, request, session)
-
-    def routes(self) -> list[web.RouteDef]:
-        """Every console route, under /console/."""
+    def routes(self) -> list[web.AbstractRouteDef]:
+        """Every console route, under /console/ (each module's table)."""
         from bot.console import (
             audit,
             broadcasts,
             flagged,
             handoffs,
             imports,
+            login,
+            overview,
             participants,
+            replies,
+            reports,
             unknown,
         )
 
-        async def root(request: web.Request) -> web.StreamResponse:
-            raise web.HTTPSeeOther(f"{PREFIX}/")
+        modules = (login, overview, participants, handoffs, replies, broadcasts, imports)
+        tail = (reports, audit, unknown, flagged)
+        return [route for module in (*modules, *tail) for route in module.ROUTES]
 
-        found = [
-            web.get(PREFIX, root),
-            web.get(f"{PREFIX}/", self.guard(self.home)),
-            web.get(f"{PREFIX}/login", self.login_form),
-            web.post(f"{PREFIX}/login", self.login),
-            web.post(f"{PREFIX}/logout", self.guard(self.logout)),
-            web.get(PREFIX + "/lang/{lang}", self.set_language),
-            web.get(PREFIX + "/static/{name}", self.static),
-        ]
-        for module in (participants, handoffs, broadcasts, imports, audit, unknown, flagged):
-            found += module.routes(self)
-        return found
+    async def _recount(self) -> None:
+        """The unfiltered funnel, counted afresh a little more often than it expires."""
+        from bot.console.overview import CACHE_FOR, recount
+        from bot.storage.segments import Segment
+
+        while True:
+            try:
+                await recount(self, Segment())
+            except Exception:
+                log.exception("console: counting the funnel failed")
+            await asyncio.sleep(CACHE_FOR.total_seconds() * 0.8)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Console]:
         """Opens the read connection; resumes enqueueing unfinished broadcasts meanwhile."""
         if self._reader_path is not None and self._reader_path != ":memory:":
             self.reader = await SqliteStore.open(self._reader_path)
+        refresher = asyncio.create_task(self._recount()) if self._refresh_funnel else None
         try:
             await self.broadcasts.start()
             try:
                 yield self
             finally:
                 await self.broadcasts.stop()
+                if refresher is not None:
+                    refresher.cancel()
+                    await asyncio.gather(refresher, return_exceptions=True)
         finally:
             if self.reader is not self.store:
                 await self.reader.close()
                 self.reader = self.store
+
+
+CONSOLE = web.AppKey("console", Console)
+
+
+def mount(app: web.Application, console: Console) -> None:
+    """Puts the console where its handlers read it (before the app starts)."""
+    app[CONSOLE] = console
+
+
+def page(
+    *, admin: bool = False, api: bool = False, too_large: tuple[int, PageFn] | None = None
+) -> Callable[[PageFn], Handler]:
+    """A module-level page `(console, request, session)` as an aiohttp handler: the console
+    from the request's app, the session checked (admins only if `admin`), POSTs' CSRF token
+    checked. `too_large` (limit, page): a POST over the limit gets that page instead of 413."""
+
+    def wrap(fn: PageFn) -> Handler:
+        async def handler(request: web.Request) -> web.StreamResponse:
+            console = request.config_dict[CONSOLE]
+            return await console.guarded(request, fn, admin=admin, api=api, too_large=too_large)
+
+        handler.__name__ = fn.__name__
+        handler.__qualname__ = fn.__qualname__
+        handler.__module__ = fn.__module__
+        handler.__doc__ = fn.__doc__
+        return handler
+
+    return wrap
+
+
+def console_of(request: web.Request) -> Console:
+    return request.config_dict[CONSOLE]

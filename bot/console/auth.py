@@ -1,8 +1,10 @@
-"""Operators' passwords (Argon2), logins with lock-out, server-side sessions and CSRF tokens.
+"""Operators' passwords (Argon2, common ones refused), the second factor (TOTP), logins
+throttled with growing delays, server-side sessions and CSRF tokens.
 
-A session is a random token in an HttpOnly, SameSite=Strict cookie (Secure unless the console
-is served on a loopback address); the database keeps only its SHA-256. Every login makes a
-new session. 5 failed logins in 15 minutes lock the account for 15 minutes.
+A session is a random token in an HttpOnly, SameSite=Strict cookie (Secure unless
+CONSOLE_SECURE_COOKIE=false); the database keeps only its SHA-256. Every login makes a new
+session. Failed logins slow down the same name from the same address, and any name from an
+address that keeps failing (bot/console/throttle.py); nobody is locked out by others.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 from bot.core.clock import Clock
 from bot.storage.console import Operator
@@ -26,10 +30,7 @@ from bot.storage.sqlite import SqliteStore
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
 ROLES = ("admin", "agent")
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-LOCK_FOR = timedelta(minutes=15)
-UNKNOWN_KEPT = 10_000  # unknown names whose failures are counted at once
+MIN_STRENGTH = 3  # zxcvbn's score (0-4): 3 is "safely unguessable" online
 COOKIE = "prakerja_console"
 LOGIN_CSRF_COOKIE = "prakerja_console_login"
 
@@ -41,18 +42,30 @@ class PasswordError(ValueError):
     """A password that cannot be used (the message is shown to the operator)."""
 
 
-def check_password(password: str) -> str:
-    """The password if it is long enough; PasswordError otherwise."""
+def check_password(password: str, name: str = "") -> str:
+    """The password if it is long enough and not a common or guessable one (zxcvbn, with its
+    lists of common passwords, words and keyboard patterns); PasswordError otherwise."""
     if len(password) < MIN_PASSWORD:
         raise PasswordError(f"the password needs at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
         raise PasswordError(f"the password may have at most {MAX_PASSWORD} characters")
+    found = zxcvbn(password[:100], user_inputs=[name, "prakerja", "kartu", "console"])
+    if int(found["score"]) < MIN_STRENGTH:
+        raise PasswordError(
+            "the password is too common or too easy to guess: use a few unrelated words"
+        )
     return password
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, name: str = "") -> str:
     """An Argon2id hash of a checked password."""
-    return _hasher.hash(check_password(password))
+    return _hasher.hash(check_password(password, name))
+
+
+def totp_ok(secret: str, code: str) -> bool:
+    """True if `code` is the authenticator's current code (or the one just before/after)."""
+    code = code.strip().replace(" ", "")
+    return len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
@@ -84,7 +97,7 @@ def same(a: str, b: str) -> bool:
 class LoginResult(StrEnum):
     OK = "ok"
     WRONG = "wrong"  # unknown name or wrong password (never said which)
-    LOCKED = "locked"
+    CODE = "code"  # right password, missing or wrong authenticator code
 
 
 @dataclass(frozen=True)
@@ -122,49 +135,21 @@ class Auth:
         self.clock = clock
         self.idle = idle
         self.lifetime = lifetime
-        # failed logins of names that are no operator, kept in memory only: they lock like a
-        # real account, so the lock-out message never tells which names exist
-        self._unknown: dict[str, list[datetime]] = {}
-        self._unknown_locked: dict[str, datetime] = {}
 
-    def _unknown_failure(self, name: str, now: datetime) -> bool:
-        """Counts a failed login of an unknown name; True if that name is (now) locked."""
-        key = name.strip().casefold()[:200]
-        until = self._unknown_locked.get(key)
-        if until is not None and until > now:
-            return True
-        self._unknown_locked.pop(key, None)
-        if len(self._unknown) >= UNKNOWN_KEPT:
-            self._unknown.clear()
-            self._unknown_locked = {k: v for k, v in self._unknown_locked.items() if v > now}
-        recent = [at for at in self._unknown.get(key, []) if at > now - FAILURE_WINDOW]
-        recent.append(now)
-        if len(recent) >= MAX_FAILURES:
-            self._unknown.pop(key, None)
-            self._unknown_locked[key] = now + LOCK_FOR
-            return True
-        self._unknown[key] = recent
-        return False
-
-    async def login(self, name: str, password: str, old_token: str | None = None) -> Login:
-        """Checks the password (in a thread: Argon2 is slow on purpose) and opens a new
-        session; counts failures and locks the account after too many."""
+    async def login(
+        self, name: str, password: str, code: str = "", old_token: str | None = None
+    ) -> Login:
+        """Checks the password (in a thread: Argon2 is slow on purpose) and, once set up, the
+        authenticator's code; opens a new session."""
         now = self.clock.now()
         operator = await self.store.operator(name.strip())
         if operator is None:
-            until = self._unknown_locked.get(name.strip().casefold()[:200])
-            if until is not None and until > now:
-                return Login(LoginResult.LOCKED)
             await asyncio.to_thread(verify_password, _DUMMY_HASH, password)
-            locked = self._unknown_failure(name, now)
-            return Login(LoginResult.LOCKED if locked else LoginResult.WRONG)
-        if operator.locked_until is not None and operator.locked_until > now:
-            return Login(LoginResult.LOCKED, operator=operator)
+            return Login(LoginResult.WRONG)
         if not await asyncio.to_thread(verify_password, operator.password_hash, password):
-            locked = await self.store.record_login_failure(
-                operator.id, now, now - FAILURE_WINDOW, MAX_FAILURES, now + LOCK_FOR
-            )
-            return Login(LoginResult.LOCKED if locked else LoginResult.WRONG, operator=operator)
+            return Login(LoginResult.WRONG, operator=operator)
+        if operator.totp_secret and not totp_ok(operator.totp_secret, code):
+            return Login(LoginResult.CODE, operator=operator)
         if old_token:
             await self.store.delete_session(digest(old_token))
         token = secrets.token_urlsafe(32)

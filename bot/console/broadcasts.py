@@ -3,14 +3,17 @@ its recipient count, send now or at a time; then watch its progress or cancel th
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
+from bot.console.labels import segment_words
 from bot.console.participants import filter_choices
 from bot.console.render import ZONE, translator
 from bot.console.segments import FIELDS, SegmentError, as_query, parse_segment
@@ -20,12 +23,10 @@ from bot.core.wire import bounded_int
 from bot.core.zones import ZONES
 from bot.outbox.planner import leave_quiet
 from bot.storage.segments import Segment
-from bot.storage.sqlite import SqliteStore
 
-if TYPE_CHECKING:
-    from bot.console.app import Console
-
+ROUTES = web.RouteTableDef()
 MAX_TEXT = 4000
+TOKEN = "form_token"  # one per new-broadcast form: sending it twice creates one broadcast
 
 
 class BroadcastError(ValueError):
@@ -107,122 +108,159 @@ STATE_LABELS = {
 }
 
 
-def routes(console: Console) -> list[web.RouteDef]:
-    store: SqliteStore = console.store
-    job = console.broadcasts
+@ROUTES.get(PREFIX + "/broadcasts")
+@page(admin=True)
+async def listing(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
+    """Stores nothing; the newest broadcasts with their progress."""
+    found = await console.store.broadcasts()
+    progress = {b.id: await console.store.broadcast_progress(b.id) for b in found}
+    return console.page(
+        request,
+        session,
+        "broadcasts.html",
+        broadcasts=found,
+        progress=progress,
+        states=STATE_LABELS,
+    )
 
-    async def listing(request: web.Request, session: Session) -> web.StreamResponse:
-        found = await store.broadcasts()
-        progress = {b.id: await store.broadcast_progress(b.id) for b in found}
-        return console.page(
-            request,
-            session,
-            "broadcasts.html",
-            broadcasts=found,
-            progress=progress,
-            states=STATE_LABELS,
-        )
 
-    async def new(request: web.Request, session: Session) -> web.StreamResponse:
+@ROUTES.get(PREFIX + "/broadcasts/new")
+@page(admin=True)
+async def new(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
+    """Stores nothing; the form (filters from the query), with a fresh form token."""
+    values = {k: v for k, v in request.query.items() if k != TOKEN}
+    values[TOKEN] = secrets.token_urlsafe(16)
+    return console.page(
+        request,
+        session,
+        "broadcast_new.html",
+        values=values,
+        error="",
+        **filter_choices(console),
+    )
+
+
+async def posted(
+    console: Console, request: web.Request, session: Session
+) -> Posted | web.Response:
+    """The form's broadcast, or the form again with what is wrong (400)."""
+    form = dict((await request.post()).items())
+    form.pop("csrf", None)
+    try:
+        return form, read_form(console, form, translator(request))
+    except (SegmentError, BroadcastError) as exc:
         return console.page(
             request,
             session,
             "broadcast_new.html",
-            values=dict(request.query),
-            error="",
+            400,
+            values=form,
+            error=str(exc),
             **filter_choices(console),
         )
 
-    async def posted(request: web.Request, session: Session) -> Posted | web.Response:
-        """The form's broadcast, or the form again with what is wrong (400)."""
-        form = dict((await request.post()).items())
-        form.pop("csrf", None)
-        try:
-            return form, read_form(console, form, translator(request))
-        except (SegmentError, BroadcastError) as exc:
-            return console.page(
-                request,
-                session,
-                "broadcast_new.html",
-                400,
-                values=form,
-                error=str(exc),
-                **filter_choices(console),
-            )
 
-    async def preview(request: web.Request, session: Session) -> web.StreamResponse:
-        found = await posted(request, session)
-        if isinstance(found, web.Response):
-            return found
-        form, (segment, text, text_en, notice, at) = found
-        starts = start_times(at or console.clock.now(), console.program.reminders)
-        return console.page(
-            request,
-            session,
-            "broadcast_preview.html",
-            values=form,
-            text=text,
-            text_en=text_en,
-            notice=notice,
-            at=at,
-            recipients=await job.recipients(segment, notice),
-            segment=as_query(segment),
-            starts=starts,
-            first=min((moment for _, _, moment in starts), default=None),
-            all_zones=len(ZONES),
-            quiet=quiet_hours(console.program.reminders),
-        )
+@ROUTES.post(PREFIX + "/broadcasts/preview")
+@page(admin=True)
+async def preview(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
+    """Stores nothing; the message in both languages, the filters in words (a warning when
+    it reaches everyone), the recipients, and when quiet hours let it start."""
+    found = await posted(console, request, session)
+    if isinstance(found, web.Response):
+        return found
+    form, (segment, text, text_en, notice, at) = found
+    starts = start_times(at or console.clock.now(), console.program.reminders)
+    t = translator(request)
+    return console.page(
+        request,
+        session,
+        "broadcast_preview.html",
+        values=form,
+        change={k: v for k, v in form.items() if k != TOKEN},
+        text=text,
+        text_en=text_en,
+        notice=notice,
+        at=at,
+        recipients=await console.broadcasts.recipients(segment, notice),
+        segment=as_query(segment),
+        filters=segment_words(segment, t, console.program),
+        starts=starts,
+        first=min((moment for _, _, moment in starts), default=None),
+        all_zones=len(ZONES),
+        quiet=quiet_hours(console.program.reminders),
+    )
 
-    async def create(request: web.Request, session: Session) -> web.StreamResponse:
-        found = await posted(request, session)
-        if isinstance(found, web.Response):
-            return found
-        _, (segment, text, text_en, notice, at) = found
-        bid, count = await job.create(session.operator.name, segment, text, text_en, notice, at)
-        await console.audit(
-            session, "broadcast_create", {"broadcast": bid, "recipients": count, "notice": notice}
-        )
-        raise web.HTTPSeeOther(f"/console/broadcasts/{bid}")
 
-    async def _get(request: web.Request) -> int | None:
-        try:
-            return bounded_int(request.match_info["bid"])
-        except ValueError:
-            return None
+@ROUTES.post(PREFIX + "/broadcasts")
+@page(admin=True)
+async def create(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
+    """Stores the broadcast once per form token (sent again: the same broadcast, nothing
+    new); to its page."""
+    found = await posted(console, request, session)
+    if isinstance(found, web.Response):
+        return found
+    form, (segment, text, text_en, notice, at) = found
+    token = str(form.get(TOKEN, ""))[:64] or None
+    bid, count, created = await console.broadcasts.create_once(
+        session.operator.name, segment, text, text_en, notice, at, token
+    )
+    if not created:
+        raise web.HTTPSeeOther(f"{PREFIX}/broadcasts/{bid}?again=1")
+    await console.audit(
+        session, "broadcast_create", {"broadcast": bid, "recipients": count, "notice": notice}
+    )
+    raise web.HTTPSeeOther(f"{PREFIX}/broadcasts/{bid}")
 
-    async def detail(request: web.Request, session: Session) -> web.StreamResponse:
-        bid = await _get(request)
-        found = await store.broadcast(bid) if bid is not None else None
-        if found is None:
-            return console.refuse(request, session, 404)
-        progress = await store.broadcast_progress(found.id)
-        active = found.state == "enqueueing" or progress["pending"] + progress["sending"] > 0
-        return console.page(
-            request,
-            session,
-            "broadcast.html",
-            b=found,
-            progress=progress,
-            active=active,
-            states=STATE_LABELS,
-        )
 
-    async def cancel(request: web.Request, session: Session) -> web.StreamResponse:
-        bid = await _get(request)
-        if bid is None or await store.broadcast(bid) is None:
-            return console.refuse(request, session, 404)
-        cancelled = await store.cancel_broadcast(bid, console.clock.now())
-        await console.audit(
-            session, "broadcast_cancel", {"broadcast": bid, "cancelled": cancelled or 0}
-        )
-        raise web.HTTPSeeOther(f"/console/broadcasts/{bid}")
+def _bid(request: web.Request) -> int | None:
+    try:
+        return bounded_int(request.match_info["bid"])
+    except ValueError:
+        return None
 
-    admin: dict[str, Any] = {"admin": True}
-    return [
-        web.get("/console/broadcasts", console.guard(listing, **admin)),
-        web.get("/console/broadcasts/new", console.guard(new, **admin)),
-        web.post("/console/broadcasts/preview", console.guard(preview, **admin)),
-        web.post("/console/broadcasts", console.guard(create, **admin)),
-        web.get("/console/broadcasts/{bid}", console.guard(detail, **admin)),
-        web.post("/console/broadcasts/{bid}/cancel", console.guard(cancel, **admin)),
-    ]
+
+@ROUTES.get(PREFIX + "/broadcasts/{bid}")
+@page(admin=True)
+async def detail(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
+    """Stores nothing; the broadcast's counts (adding up to its recipients), its start as
+    quiet hours allow, and its delivery by WhatsApp status and failure reason."""
+    bid = _bid(request)
+    found = await console.store.broadcast(bid) if bid is not None else None
+    if found is None:
+        return console.refuse(request, session, 404)
+    progress = await console.store.broadcast_progress(found.id)
+    active = found.state == "enqueueing" or progress["pending"] + progress["sending"] > 0
+    rows = sum(progress.values())
+    starts = start_times(found.send_at, console.program.reminders)
+    return console.page(
+        request,
+        session,
+        "broadcast.html",
+        b=found,
+        progress=progress,
+        # recipients counted when it was created, never given a row: cancelled before their
+        # turn, or no longer reachable when their batch came
+        unqueued=max(0, found.recipients - rows),
+        active=active,
+        states=STATE_LABELS,
+        again=request.query.get("again") == "1",
+        starts=starts,
+        first=min((moment for _, _, moment in starts), default=None),
+        all_zones=len(ZONES),
+        quiet=quiet_hours(console.program.reminders),
+        delivery=await console.store.delivery_report(broadcast_id=found.id),
+    )
+
+
+@ROUTES.post(PREFIX + "/broadcasts/{bid}/cancel")
+@page(admin=True)
+async def cancel(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
+    """Stores the cancelling (rows not sent yet, and the rest never queued); to its page."""
+    bid = _bid(request)
+    if bid is None or await console.store.broadcast(bid) is None:
+        return console.refuse(request, session, 404)
+    cancelled = await console.store.cancel_broadcast(bid, console.clock.now())
+    await console.audit(
+        session, "broadcast_cancel", {"broadcast": bid, "cancelled": cancelled or 0}
+    )
+    raise web.HTTPSeeOther(f"{PREFIX}/broadcasts/{bid}")

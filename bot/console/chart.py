@@ -16,7 +16,7 @@ CHAR = FONT * 0.62  # a generous average glyph width, for wrapping
 LINE = 16
 BAR = 18
 GAP = 12
-COUNT_ROOM = 70  # right of the longest bar, for its count
+COUNT_ROOM = 90  # right of the longest bar, for its count (9.999.999 fits)
 
 
 def wrap(label: str, width: float = WIDTH) -> list[str]:
@@ -45,7 +45,8 @@ def wrap(label: str, width: float = WIDTH) -> list[str]:
 def funnel_svg(rows: Sequence[tuple[str, int]], title: str) -> Markup:
     """One bar per (label, count), scaled to the largest count, with the count at its end."""
     top = max((count for _, count in rows), default=0) or 1
-    room = WIDTH - COUNT_ROOM
+    digits = len(f"{top:,}")
+    room = WIDTH - max(COUNT_ROOM, int(digits * CHAR) + 12)
     parts: list[str] = []
     y = 4
     for label, count in rows:

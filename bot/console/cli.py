@@ -10,6 +10,7 @@ from typing import TypeVar
 import click
 
 from bot.console.auth import ROLES, PasswordError, check_password, hash_password
+from bot.console.throttle import Throttle
 from bot.core.clock import SystemClock
 from bot.core.config import ConfigError, load_settings
 from bot.storage import open_store
@@ -35,14 +36,14 @@ def _with_store(work: Callable[[SqliteStore], Awaitable[T]]) -> T:
     return asyncio.run(run())
 
 
-def _password() -> str:
+def _password(name: str = "") -> str:
     """From the prompt (twice) on a terminal, else the first line of stdin."""
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        check_password(str(password))
+        check_password(str(password), name)
     except PasswordError as exc:
         raise click.ClickException(str(exc)) from None
     return str(password)
@@ -66,7 +67,7 @@ def add(name: str, role: str) -> None:
     """Add an operator (password from the prompt, or stdin when piped; 12+ characters)."""
     if not name.strip() or len(name) > 64 or any(c.isspace() for c in name):
         raise click.ClickException("the name must be 1-64 characters without spaces")
-    hashed = hash_password(_password())
+    hashed = hash_password(_password(name), name)
 
     async def work(store: SqliteStore) -> bool:
         now = SystemClock().now()
@@ -84,8 +85,8 @@ def add(name: str, role: str) -> None:
 def list_() -> None:
     """List operators with their role."""
     for op in _with_store(lambda store: store.operators()):
-        locked = " (locked)" if op.locked_until and op.locked_until > SystemClock().now() else ""
-        click.echo(f"{op.name}\t{op.role}\tsince {op.created_at.date()}{locked}")
+        second = " (authenticator on)" if op.totp_secret else ""
+        click.echo(f"{op.name}\t{op.role}\tsince {op.created_at.date()}{second}")
 
 
 @operator_command.command("remove")
@@ -107,15 +108,34 @@ def remove(name: str) -> None:
 @operator_command.command("password")
 @click.argument("name")
 def password(name: str) -> None:
-    """Set a new password (ends the operator's sessions and lifts a lock)."""
-    hashed = hash_password(_password())
+    """Set a new password (ends the operator's sessions and forgets their failed logins)."""
+    hashed = hash_password(_password(name), name)
 
     async def work(store: SqliteStore) -> bool:
         changed = await store.set_operator_password(name, hashed)
         if changed:
+            await Throttle(store, SystemClock()).forgive(name)
             await store.audit("cli", "operator_password", SystemClock().now(), {"name": name})
         return changed
 
     if not _with_store(work):
         raise click.ClickException(f"no operator named {name!r}")
     click.echo(f"password changed for {name}")
+
+
+@operator_command.command("totp-reset")
+@click.argument("name")
+def totp_reset(name: str) -> None:
+    """Turn the operator's authenticator off (a lost phone); they set it up again."""
+
+    async def work(store: SqliteStore) -> bool:
+        found = await store.operator(name)
+        if found is None:
+            return False
+        await store.set_totp(found.id, pending=None, secret=None)
+        await store.audit("cli", "totp_off", SystemClock().now(), {"name": name})
+        return True
+
+    if not _with_store(work):
+        raise click.ClickException(f"no operator named {name!r}")
+    click.echo(f"authenticator turned off for {name}")

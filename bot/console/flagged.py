@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.render import ZONE
+from bot.core.wire import bounded_int
 
-if TYPE_CHECKING:
-    from bot.console.app import Console
-
+ROUTES = web.RouteTableDef()
 SHOWN = 200
 
 
@@ -25,27 +24,29 @@ def per_day(times: list[date], first: date, days: int) -> list[tuple[date, int]]
     return [(first + timedelta(days=i), counts[first + timedelta(days=i)]) for i in range(days)]
 
 
-def routes(console: Console) -> list[web.RouteDef]:
-    async def page(request: web.Request, session: Session) -> web.StreamResponse:
-        try:
-            days = max(1, min(90, int(request.query.get("days", "14"))))
-        except ValueError:
-            days = 14
-        zone = ZoneInfo(ZONE)
-        today = console.clock.now().astimezone(zone).date()
-        first = today - timedelta(days=days - 1)
-        since = console.clock.now() - timedelta(days=days)
-        times = [t.astimezone(zone).date() for t in await console.reader.flagged_times(since)]
-        counts = per_day([d for d in times if d >= first], first, days)
-        messages = await console.reader.list_flagged(SHOWN, since)
-        return console.page(
-            request,
-            session,
-            "flagged.html",
-            messages=messages,
-            counts=counts,
-            peak=max((n for _, n in counts), default=0),
-            days=days,
-        )
-
-    return [web.get("/console/flagged", console.guard(page, admin=True))]
+@ROUTES.get(PREFIX + "/flagged")
+@page(admin=True)
+async def flagged_page(
+    console: Console, request: web.Request, session: Session
+) -> web.StreamResponse:
+    """Stores nothing; the flagged messages of the last days and a count per day."""
+    try:
+        days = max(1, min(90, bounded_int(request.query.get("days", "14"))))
+    except ValueError:
+        days = 14
+    zone = ZoneInfo(ZONE)
+    today = console.clock.now().astimezone(zone).date()
+    first = today - timedelta(days=days - 1)
+    since = console.clock.now() - timedelta(days=days)
+    times = [t.astimezone(zone).date() for t in await console.reader.flagged_times(since)]
+    counts = per_day([d for d in times if d >= first], first, days)
+    messages = await console.reader.list_flagged(SHOWN, since)
+    return console.page(
+        request,
+        session,
+        "flagged.html",
+        messages=messages,
+        counts=counts,
+        peak=max((n for _, n in counts), default=0),
+        days=days,
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.core.benefits import STATUS_LABELS, Item, Status
 from bot.core.i18n import N_, Translator
+from bot.core.program import Program
 from bot.core.zones import zone_label
 from handlers.freetext import TOPICS
 from handlers.incentives import item_name
@@ -19,6 +20,7 @@ OUTBOX_KINDS = {
     "handoff": N_("Handoff message"),
     "reply": N_("Late answer"),
     "incentive": N_("Incentive update"),
+    "satisfaction": N_("Satisfaction question"),
 }
 OUTBOX_STATES = {
     "pending": N_("waiting to be sent"),
@@ -36,6 +38,18 @@ AUDIT_ACTIONS = {
     "login": N_("logged in"),
     "login_wrong": N_("failed login"),
     "login_locked": N_("failed login (locked)"),
+    "login_code": N_("failed login (wrong authenticator code)"),
+    "login_throttled": N_("login refused: too many failures from there"),
+    "refused_csrf": N_("refused: form without a valid token"),
+    "refused_admin_page": N_("refused: admin page"),
+    "totp_on": N_("turned the authenticator on"),
+    "totp_off": N_("turned the authenticator off"),
+    "handoff_note": N_("wrote an internal note"),
+    "handoff_assign": N_("assigned handoffs"),
+    "saved_reply_add": N_("added a saved reply"),
+    "shift": N_("changed their shift"),
+    "retention_purge": N_("deleted old data (retention)"),
+    "delivery_export": N_("exported delivery counts"),
     "logout": N_("logged out"),
     "participant_view": N_("viewed a participant"),
     "participant_search": N_("searched participants"),
@@ -70,6 +84,22 @@ DETAIL_KEYS = {
     "name": N_("name"),
     "role": N_("role"),
     "segment": N_("segment"),
+    "from": N_("from"),
+    "path": N_("page"),
+    "phone": N_("phone number"),
+    "unknown": N_("not understood"),
+    "handoffs": N_("handoffs"),
+    "participants": N_("participants"),
+    "on": N_("on shift"),
+    "agent": N_("agent"),
+    "days": N_("days"),
+}
+REASONS = {
+    "blocked": N_("blocked the bot or unreachable"),
+    "not_on_whatsapp": N_("not on WhatsApp"),
+    "template_rejected": N_("template rejected"),
+    "rate_limit": N_("rate limit"),
+    "other": N_("other error"),
 }
 SEGMENT_KEYS = {
     "query": N_("search"),
@@ -161,6 +191,25 @@ def details_of_segment(t: Translator, segment: Mapping[str, Any]) -> str:
     return ", ".join(f"{_word(t, SEGMENT_KEYS, k)} {_value(t, k, v)}" for k, v in segment.items())
 
 
+def segment_words(segment: Any, t: Translator, program: Program) -> list[tuple[str, str]]:
+    """The segment's filters as (name, value) in words, as the filter form names them; none
+    for every participant."""
+    from bot.console.overview import STEP_LABELS
+    from bot.console.segments import LABELS
+
+    found = []
+    for key, value in segment.as_dict().items():
+        name = "q" if key == "query" else key
+        if key == "scheme" and value in program.schemes:
+            shown = program.schemes[value].name
+        elif key == "step":
+            shown = t._(STEP_LABELS.get(value, value))
+        else:
+            shown = _value(t, key, value)
+        found.append((t._(LABELS[name]), shown))
+    return found
+
+
 def helpers(t: Translator) -> dict[str, Any]:
     """The label functions as the templates call them."""
     return {
@@ -173,4 +222,5 @@ def helpers(t: Translator) -> dict[str, Any]:
         "topic_label": lambda intent: topic(t, intent),
         "action_label": lambda name: action(t, name),
         "details": lambda detail: details(t, detail),
+        "reason_label": lambda why: _word(t, REASONS, why),
     }

@@ -6,22 +6,19 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.chart import funnel_svg
-from bot.console.render import ZONE, translator
+from bot.console.render import translator
 from bot.console.segments import SegmentError, parse_segment
 from bot.core.domain import MEDIA
 from bot.core.i18n import N_
 from bot.storage.segments import FUNNEL, Segment
 
-if TYPE_CHECKING:
-    from bot.console.app import Console
-
+ROUTES = web.RouteTableDef()
 CACHE_FOR = timedelta(seconds=60)
 UNKNOWN_AT_MOST = 10_000
 STEP_LABELS = {
@@ -49,7 +46,35 @@ MEDIA_LABELS = {
 }
 
 
-async def overview(console: Console, request: web.Request, session: Session) -> web.Response:
+def funnel_rows(counts: dict[str, int]) -> list[tuple[str, int, str, str]]:
+    """(step, count, share of the onboarded, drop-off from the step before) per step."""
+    rows = []
+    first = counts.get(FUNNEL[0], 0)
+    previous: int | None = None
+    for step in FUNNEL:
+        count = counts.get(step, 0)
+        share = percent(count, first)
+        lost = percent(previous - count, previous) if previous else ""
+        rows.append((step, count, share, lost))
+        previous = count
+    return rows
+
+
+def percent(part: int, whole: int) -> str:
+    """A share as a whole-ish percent ("—" of nothing)."""
+    if whole <= 0:
+        return "–"
+    value = 100 * part / whole
+    return f"{value:.0f}%" if value >= 10 or value == 0 else f"{value:.1f}%"
+
+
+@ROUTES.get(PREFIX + "/")
+@page()
+async def overview(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
+    """Stores nothing; the funnel (with shares and drop-off), the tiles, the waiting alert.
+    Agents go to the inbox."""
+    if not session.admin:
+        raise web.HTTPSeeOther(f"{PREFIX}/handoffs")
     t = translator(request)
     values = {k: v for k, v in request.query.items() if k in ("wave", "scheme")}
     error = ""
@@ -58,8 +83,18 @@ async def overview(console: Console, request: web.Request, session: Session) -> 
     except SegmentError as exc:
         segment, error = Segment(), str(exc)
     counts, counted_at = await cached_funnel(console, segment)
-    rows = [(t._(STEP_LABELS[step]), counts.get(step, 0)) for step in FUNNEL]
+    rows = [
+        (t._(STEP_LABELS[step]), count, share, lost)
+        for step, count, share, lost in funnel_rows(counts)
+    ]
     unknown_today = await unknown_count(console)
+    alert = timedelta(minutes=int(console.settings["waiting_alert_minutes"]))
+    now = console.clock.now()
+    waiting = [
+        h
+        for h in await console.store.active_handoffs()
+        if (h.waiting_s(now) or 0) >= alert.total_seconds()
+    ]
     week = console.clock.now() - timedelta(days=7)
     media = await console.reader.count_media(week)
     return console.page(
@@ -68,7 +103,11 @@ async def overview(console: Console, request: web.Request, session: Session) -> 
         "overview.html",
         counts=counts,
         rows=rows,
-        chart=funnel_svg(rows, t._("Participants per step")),
+        chart=funnel_svg(
+            [(label, count) for label, count, _, _ in rows], t._("Participants per step")
+        ),
+        waiting_long=waiting,
+        alert_minutes=int(alert.total_seconds() // 60),
         handoffs_open=await console.store.count_active_handoffs(),
         unknown_today=unknown_today,
         media=[(t._(MEDIA_LABELS[kind]), media.get(kind, 0)) for kind in MEDIA],
@@ -88,6 +127,14 @@ async def cached_funnel(console: Console, segment: Segment) -> tuple[dict[str, i
     hit = console.funnel_cache.get(key)
     if hit is not None and now - hit[1] < CACHE_FOR:
         return hit
+    return await recount(console, segment)
+
+
+async def recount(console: Console, segment: Segment) -> tuple[dict[str, int], datetime]:
+    """Counts the segment's funnel now and keeps it (the console recounts the unfiltered one
+    in the background: bot/console/app.py)."""
+    now = console.clock.now()
+    key = json.dumps(segment.as_dict(), sort_keys=True)
     counts = await console.reader.funnel(segment, now)
     if len(console.funnel_cache) > 100:
         console.funnel_cache.clear()
@@ -95,12 +142,8 @@ async def cached_funnel(console: Console, segment: Segment) -> tuple[dict[str, i
     return counts, now
 
 
-async def unknown_count(console: Console) -> int | None:
-    """Messages not understood since midnight WIB, once the store keeps them (issue 11's
-    `list_unknown`); None before that."""
-    lister = getattr(console.store, "list_unknown", None)
-    if lister is None:
-        return None
-    local = console.clock.now().astimezone(ZoneInfo(ZONE))
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return len(await lister(UNKNOWN_AT_MOST, since=midnight))
+async def unknown_count(console: Console) -> int:
+    """Messages not understood in the last 24 hours: the same period as the page the tile
+    links to (/console/unknown?days=1)."""
+    since = console.clock.now() - timedelta(days=1)
+    return len(await console.reader.list_unknown(UNKNOWN_AT_MOST, since=since))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.phones import normalise_phone
 from bot.core.program import Program
 from bot.core.zones import ZONES
@@ -34,6 +34,21 @@ _BOOLS = {
     "0": False,
     "no": False,
     "tidak": False,
+}
+
+
+# The form's names of the filters (the JSON routes name the keys themselves).
+LABELS = {
+    "q": N_("Reference code or phone"),
+    "wave": N_("Wave"),
+    "scheme": N_("Scheme"),
+    "step": N_("Step reached"),
+    "zone": N_("Zone"),
+    "channel": N_("Channel"),
+    "deadline_days": N_("Deadline within (days)"),
+    "deadline_passed": N_("Deadline passed"),
+    "purchased": N_("Training bought"),
+    "incentive_status": N_("Incentive item status"),
 }
 
 
@@ -80,22 +95,20 @@ def _choice(t: Translator, name: str, value: object, allowed: tuple[str, ...]) -
     return text
 
 
-def _channel(t: Translator, value: object) -> str:
+def _channel(t: Translator, value: object, name: str = "channel") -> str:
     """A channel's name (the form offers CHANNELS; tests and new channels use others)."""
     text = str(value).strip().lower()
     if not re.fullmatch(r"[a-z_]{1,20}", text):
         raise SegmentError(
-            t._("{field}: use one of {allowed}").format(
-                field="channel", allowed=", ".join(CHANNELS)
-            )
+            t._("{field}: use one of {allowed}").format(field=name, allowed=", ".join(CHANNELS))
         )
     return text
 
 
-def _zone(t: Translator, value: object) -> str:
+def _zone(t: Translator, value: object, name: str = "zone") -> str:
     """An IANA zone, also from its label (WIB, WITA, WIT)."""
     text = str(value).strip()
-    return ZONES.get(text.upper()) or _choice(t, "zone", text, tuple(ZONES.values()))
+    return ZONES.get(text.upper()) or _choice(t, name, text, tuple(ZONES.values()))
 
 
 def parse_segment(
@@ -107,31 +120,35 @@ def parse_segment(
     if unknown:
         raise SegmentError(t._("unknown filter: {name}").format(name=", ".join(unknown)))
     got = {k: v for k, v in values.items() if k in FIELDS and not _blank(v)}
+
+    def n(key: str) -> str:  # the field as the caller knows it
+        return key if api else t._(LABELS[key])
+
     query = None
     if "q" in got:
         text = str(got["q"]).strip()
         phone = normalise_phone(text) if any(c.isdigit() for c in text) else None
         query = phone or text.upper()
         if len(query) > 40:
-            raise SegmentError(t._("{field}: too long").format(field="q"))
+            raise SegmentError(t._("{field}: too long").format(field=n("q")))
     return Segment(
         query=query,
-        wave=_int(t, "wave", got["wave"], 1, 10_000) if "wave" in got else None,
-        scheme=_choice(t, "scheme", got["scheme"], tuple(program.schemes))
+        wave=_int(t, n("wave"), got["wave"], 1, 10_000) if "wave" in got else None,
+        scheme=_choice(t, n("scheme"), got["scheme"], tuple(program.schemes))
         if "scheme" in got
         else None,
-        step=_choice(t, "step", got["step"], FUNNEL) if "step" in got else None,
-        zone=_zone(t, got["zone"]) if "zone" in got else None,
-        channel=_channel(t, got["channel"]) if "channel" in got else None,
-        deadline_days=_int(t, "deadline_days", got["deadline_days"], 0, 3650)
+        step=_choice(t, n("step"), got["step"], FUNNEL) if "step" in got else None,
+        zone=_zone(t, got["zone"], n("zone")) if "zone" in got else None,
+        channel=_channel(t, got["channel"], n("channel")) if "channel" in got else None,
+        deadline_days=_int(t, n("deadline_days"), got["deadline_days"], 0, 3650)
         if "deadline_days" in got
         else None,
-        deadline_passed=_bool(t, "deadline_passed", got["deadline_passed"], api)
+        deadline_passed=_bool(t, n("deadline_passed"), got["deadline_passed"], api)
         if "deadline_passed" in got
         else None,
-        purchased=_bool(t, "purchased", got["purchased"], api) if "purchased" in got else None,
+        purchased=_bool(t, n("purchased"), got["purchased"], api) if "purchased" in got else None,
         incentive_status=_choice(
-            t, "incentive_status", got["incentive_status"], INCENTIVE_STATUSES
+            t, n("incentive_status"), got["incentive_status"], INCENTIVE_STATUSES
         )
         if "incentive_status" in got
         else None,

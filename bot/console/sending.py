@@ -74,15 +74,34 @@ class BroadcastJob:
         at: datetime | None,
     ) -> tuple[int, int]:
         """Stores the broadcast and starts enqueueing it; (id, recipients)."""
+        bid, count, _ = await self.create_once(operator, segment, text, text_en, notice, at)
+        return bid, count
+
+    async def create_once(
+        self,
+        operator: str,
+        segment: Segment,
+        text: str,
+        text_en: str | None,
+        notice: bool,
+        at: datetime | None,
+        form_token: str | None = None,
+    ) -> tuple[int, int, bool]:
+        """As `create`, once per form token: a token already used gives that broadcast back
+        (id, recipients, False)."""
         now = self.clock.now()
+        if form_token is not None:
+            existing = await self.store.broadcast_by_form_token(form_token)
+            if existing is not None:
+                return existing.id, existing.recipients, False
         count = await self.recipients(segment, notice)
         send_at = max(at, now) if at is not None else now
         broadcast_id = await self.store.create_broadcast(
-            operator, text, text_en, segment, notice, send_at, count, now
+            operator, text, text_en, segment, notice, send_at, count, now, form_token
         )
         log.info("broadcast %s: %d recipients, from %s", broadcast_id, count, send_at)
         self.kick(broadcast_id)
-        return broadcast_id, count
+        return broadcast_id, count, True
 
     def kick(self, broadcast_id: int) -> None:
         if broadcast_id not in self._tasks or self._tasks[broadcast_id].done():

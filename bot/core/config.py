@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -226,6 +227,20 @@ class Settings(BaseSettings):
     handoff_hours: str = ""  # e.g. "Senin–Jumat 08.00–17.00 WIB"; empty: the catalog's default
     console_idle_minutes: int = Field(60, ge=5, le=24 * 60)
     console_session_hours: int = Field(12, ge=1, le=24 * 7)
+    # The session cookie's Secure flag: on unless turned off (the documented set-up serves the
+    # console on a loopback address behind an nginx that terminates TLS; browsers accept a
+    # Secure cookie from http://localhost, so trying it locally still works).
+    console_secure_cookie: bool = True
+    # Proxies whose X-Forwarded-For names the operator's address (audit log, login throttle).
+    console_trusted_proxies: str = "127.0.0.0/8,::1/128"
+    # The inbox: an alert on the overview past this wait; at most this many open handoffs
+    # assigned to one agent on shift (round-robin).
+    console_waiting_alert_minutes: int = Field(30, ge=1, le=24 * 60)
+    console_agent_cap: int = Field(5, ge=1, le=100)
+    # Retention: not-understood messages and closed handoffs are deleted after this many days;
+    # once the program has ended (PROGRAM_ENDED_ON), participants silent that long too.
+    retention_days: int = Field(90, ge=1, le=3650)
+    program_ended_on: date | None = None
 
     @property
     def sqlite_path(self) -> str:

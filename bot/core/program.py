@@ -230,6 +230,9 @@ class ProgramInfo(_Strict):
     deadline_timezone: str
     default_scheme: str
     website: str
+    # The privacy notice's version (the introduction a new participant is shown): stored with
+    # each participant at onboarding (console "Privacy" page).
+    privacy_notice: str = "1"
 
     @field_validator("deadline_timezone")
     @classmethod

@@ -99,6 +99,11 @@ class Store(Protocol):
     async def add_handoff_message(self, handoff_id: int, text: str, now: datetime) -> None:
         """Keeps a participant's redacted message for the operators' inbox."""
 
+    async def rate_handoff(self, participant_id: int, answer: str, since: datetime) -> int | None:
+        """Stores the one-tap satisfaction answer on the participant's last handoff closed
+        from `since` on; its id, or None if there is none to rate."""
+        ...
+
     async def get_memory(self, participant_id: int) -> Memory | None:
         """The participant's conversation memory as last saved, or None."""
         ...

@@ -77,13 +77,16 @@ class BroadcastMixin(SqliteBase):
         send_at: datetime,
         recipients: int,
         now: datetime,
+        form_token: str | None = None,
     ) -> int:
+        """A new broadcast's id; with a `form_token` already used, that broadcast's id
+        (a form sent twice creates one broadcast)."""
         async with (
             self.transaction(),
             self.db.execute(
                 "INSERT INTO broadcasts (created_by, created_at, text, text_en, segment,"
-                " program_notice, send_at, recipients) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " RETURNING id",
+                " program_notice, send_at, recipients, form_token)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                 (
                     created_by,
                     utc_ts(now),
@@ -93,10 +96,16 @@ class BroadcastMixin(SqliteBase):
                     int(program_notice),
                     utc_ts(send_at),
                     recipients,
+                    form_token,
                 ),
             ) as cursor,
         ):
             row = await cursor.fetchone()
+        if row is None:
+            async with self.db.execute(
+                "SELECT id FROM broadcasts WHERE form_token = ?", (form_token,)
+            ) as found:
+                row = await found.fetchone()
         assert row is not None
         return int(row[0])
 

@@ -21,6 +21,8 @@ class Operator:
     password_hash: str
     locked_until: datetime | None
     created_at: datetime
+    totp_secret: str | None = None  # set once the operator has set up an authenticator
+    on_shift: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ def _operator(r: Any, prefix: str = "") -> Operator:
         password_hash=r[f"{prefix}password_hash"],
         locked_until=from_ts(r[f"{prefix}locked_until"]),
         created_at=datetime.fromisoformat(r[f"{prefix}created_at"]),
+        totp_secret=r[f"{prefix}totp_secret"],
+        on_shift=bool(r[f"{prefix}on_shift"]),
     )
 
 

@@ -173,9 +173,9 @@ class HandoffMixin(SqliteBase):
             assert row is not None
             await self.db.execute(
                 "UPDATE handoffs SET waiting_since = NULL, state = 'taken',"
-                " taken_by = COALESCE(taken_by, ?), taken_at = COALESCE(taken_at, ?)"
-                " WHERE id = ?",
-                (operator, utc_ts(now), handoff_id),
+                " taken_by = COALESCE(taken_by, ?), taken_at = COALESCE(taken_at, ?),"
+                " first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
+                (operator, utc_ts(now), utc_ts(now), handoff_id),
             )
             await self._enqueue_handoff(found, {"handoff": handoff_id, "text": text}, row[0], now)
         return True

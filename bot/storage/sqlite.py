@@ -15,17 +15,20 @@ from typing import Any
 import aiosqlite
 
 from bot.core.domain import Participant, Step
+from bot.storage.access import AccessMixin
 from bot.storage.base import StoreUnavailable
 from bot.storage.broadcasts import BroadcastMixin
 from bot.storage.console import ConsoleMixin
 from bot.storage.flagged import FlaggedMixin
 from bot.storage.handoffs import HandoffMixin
 from bot.storage.inbound import InboundMixin
+from bot.storage.inbox import InboxMixin
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.instances import InstancesMixin
 from bot.storage.memory import MemoryMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
+from bot.storage.reports import ReportsMixin
 from bot.storage.sqlite_base import from_ts, ts
 from bot.storage.whatsapp import WhatsAppMixin
 
@@ -73,6 +76,9 @@ class SqliteStore(
     ConsoleMixin,
     HandoffMixin,
     BroadcastMixin,
+    AccessMixin,
+    ReportsMixin,
+    InboxMixin,
     FlaggedMixin,
 ):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""

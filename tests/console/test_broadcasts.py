@@ -154,7 +154,7 @@ async def test_the_broadcast_pages(
     assert "Siaran ini menjangkau 10 peserta." in page
     assert "Jangan lupa beli pelatihan" in page and "Buy a training" in page
     bad = await client.post("/console/broadcasts/preview", data={**form, "wave": "x"})
-    assert bad.status == 400 and "wave: harus bilangan bulat" in await bad.text()
+    assert bad.status == 400 and "Gelombang: harus bilangan bulat" in await bad.text()
     created = await client.post("/console/broadcasts", data=form)
     assert created.status == 200 and "/console/broadcasts/" in str(created.url)
     await console.broadcasts.wait()
@@ -183,4 +183,6 @@ async def test_a_form_without_the_filters_does_not_mean_everyone(
     preview = await client.post("/console/broadcasts/preview", data=blank)
     assert preview.status == 200 and "Siaran ini menjangkau" in await preview.text()
     wrong = await client.post("/console/broadcasts/preview", data={**blank, "purchased": "x"})
-    assert wrong.status == 400 and "purchased: harus ya atau tidak" in await wrong.text()
+    assert (
+        wrong.status == 400 and "Sudah beli pelatihan: harus ya atau tidak" in await wrong.text()
+    )

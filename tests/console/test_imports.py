@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from click.testing import CliRunner
 
 from bot.app.cli import main
-from bot.console.app import Console
+from bot.console.app import Console, mount
 from bot.console.imports import MAX_FILE, SHOWN_ERRORS
 from bot.conversation.engine import Engine
 from bot.storage.sqlite import SqliteStore
@@ -85,6 +85,7 @@ async def test_a_file_just_over_1_mb_in_a_larger_app_is_refused_too(
 ) -> None:
     app = web.Application(client_max_size=3 * 1024 * 1024)  # as bot/app/web.py serves it
     app.add_routes(console.routes())
+    mount(app, console)
     async with TestClient(TestServer(app, host="127.0.0.1")) as big_client:
         csrf = await login(big_client, "ana")
         data = "phone,item,status,date,partner\n" + "x" * (MAX_FILE + 10)

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.console.app import Console
+from bot.console.app import Console, mount
 from bot.console.auth import COOKIE, LOGIN_CSRF_COOKIE, is_loopback
 from bot.console.sending import BroadcastJob
 from bot.core.clock import FakeClock
@@ -59,6 +59,7 @@ async def test_cookies_are_secure_off_loopback(
     secure = Console(store, program, clock, secure_cookies=True)
     app = web.Application()
     app.add_routes(secure.routes())
+    mount(app, secure)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         form = await client.get("/console/login")
         assert all("Secure" in c for c in form.headers.getall("Set-Cookie"))

@@ -94,12 +94,12 @@ async def test_each_filter(
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"wave": "x"}, "wave: must be a whole number"),
-        ({"wave": True}, "wave: must be a whole number"),
-        ({"scheme": "1999"}, "scheme: use one of"),
-        ({"step": "flying"}, "step: use one of"),
-        ({"purchased": "maybe"}, "purchased: must be yes or no"),
-        ({"deadline_days": "-1"}, "deadline_days: must be between 0 and 3650"),
+        ({"wave": "x"}, "Wave: must be a whole number"),
+        ({"wave": True}, "Wave: must be a whole number"),
+        ({"scheme": "1999"}, "Scheme: use one of"),
+        ({"step": "flying"}, "Step reached: use one of"),
+        ({"purchased": "maybe"}, "Training bought: must be yes or no"),
+        ({"deadline_days": "-1"}, "Deadline within \\(days\\): must be between 0 and 3650"),
         ({"colour": "red"}, "unknown filter: colour"),
     ],
 )
@@ -141,5 +141,5 @@ async def test_the_filters_use_indexes(store: SqliteStore, clock: FakeClock) -> 
 def test_the_json_api_words_a_boolean_error_as_true_or_false(program: Program) -> None:
     with pytest.raises(SegmentError, match="deadline_passed: must be true or false"):
         parse_segment({"deadline_passed": "maybe"}, program, T, api=True)
-    with pytest.raises(SegmentError, match="deadline_passed: must be yes or no"):
+    with pytest.raises(SegmentError, match="Deadline passed: must be yes or no"):
         parse_segment({"deadline_passed": "maybe"}, program, T)

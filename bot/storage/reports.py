@@ -1,0 +1,199 @@
+"""What went out and what is kept (SQL): delivery counts per broadcast and per outbox kind
+(queued, sent, delivered, read from WhatsApp's statuses, failed by reason), the privacy
+notice each participant saw, and the retention purge."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.storage.queries import QueryBase
+from bot.storage.sqlite_base import from_ts, utc_ts
+
+# Meta's error codes (bot/channels/whatsapp/sender.py) and the outbox's errors, by reason.
+NOT_ON_WHATSAPP = {131026}
+RATE_LIMIT = {130429, 131056, 131048, 4, 80007}
+REASONS = ("blocked", "not_on_whatsapp", "template_rejected", "rate_limit", "other")
+_BEST = (
+    "(SELECT w.status FROM whatsapp_sent w WHERE w.outbox_id = o.id ORDER BY CASE w.status"
+    " WHEN 'read' THEN 4 WHEN 'delivered' THEN 3 WHEN 'sent' THEN 2 WHEN 'accepted' THEN 1"
+    " ELSE 0 END DESC LIMIT 1)"
+)
+_CODE = "(SELECT MAX(w.error_code) FROM whatsapp_sent w WHERE w.outbox_id = o.id)"
+
+
+def reason(state: str, error: str | None, code: int | None) -> str | None:
+    """Why a row did not arrive (None: it did, or it may still)."""
+    text = (error or "").lower()
+    if code in NOT_ON_WHATSAPP or "131026" in text:
+        return "not_on_whatsapp"
+    if state == "cancelled" and text == "unreachable":
+        return "blocked"
+    if state != "failed" and code is None:
+        return None
+    if (code is not None and 132000 <= code < 133000) or "whatsapp 132" in text:
+        return "template_rejected"
+    if code in RATE_LIMIT or "429" in text or "rate" in text:
+        return "rate_limit"
+    if "forbidden" in text or "blocked" in text or "deactivated" in text:
+        return "blocked"
+    return "other" if state == "failed" else None
+
+
+@dataclass
+class Delivery:
+    """One broadcast's or one kind's rows by what became of them."""
+
+    queued: int = 0
+    sent: int = 0  # handed to the platform
+    delivered: int = 0  # WhatsApp: delivered or read
+    read: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def row(self) -> dict[str, int]:
+        found = {
+            "queued": self.queued,
+            "sent": self.sent,
+            "delivered": self.delivered,
+            "read": self.read,
+            "failed": self.failed,
+            "cancelled": self.cancelled,
+        }
+        found.update({f"failed_{r}": self.reasons.get(r, 0) for r in REASONS})
+        return found
+
+
+class ReportsMixin(QueryBase):
+    """Delivery reports, consents and the retention purge."""
+
+    async def delivery_report(
+        self, *, broadcast_id: int | None = None, since: datetime | None = None
+    ) -> dict[str, Delivery]:
+        """Per outbox kind: one broadcast's rows with `broadcast_id`; otherwise every kind but
+        broadcasts (rows created from `since` on)."""
+        where, params = "1 = 1", []
+        if broadcast_id is not None:
+            where = "o.idempotency_key >= ? AND o.idempotency_key < ?"
+            params = [f"broadcast:{broadcast_id}:", f"broadcast:{broadcast_id};"]
+        else:  # broadcasts have their own pages; the kinds' index skips their rows
+            where = "(o.kind < 'broadcast' OR o.kind > 'broadcast')"
+        if since is not None:
+            where += " AND o.created_at >= ?"
+            params.append(utc_ts(since))
+        found: dict[str, Delivery] = {}
+        for r in await self._all(
+            f"SELECT o.kind, o.state, o.last_error, {_BEST} AS wa, {_CODE} AS code, COUNT(*)"
+            f" FROM outbox o WHERE {where} GROUP BY o.kind, o.state, o.last_error, wa, code",
+            params,
+        ):
+            self._count(found.setdefault(r[0], Delivery()), r[1], r[2], r[3], r[4], r[5])
+        return found
+
+    @staticmethod
+    def _count(
+        d: Delivery, state: str, error: str | None, wa: str | None, code: Any, n: int
+    ) -> None:
+        why = reason(state, error, None if code is None else int(code))
+        if state in ("pending", "sending"):
+            d.queued += n
+        elif state == "sent":
+            d.sent += n
+            if wa == "failed" and why:
+                d.failed += n
+                d.reasons[why] += n
+            if wa in ("delivered", "read"):
+                d.delivered += n
+            if wa == "read":
+                d.read += n
+        elif state == "failed":
+            d.failed += n
+            d.reasons[why or "other"] += n
+        elif state == "cancelled":
+            d.cancelled += n
+            if why:
+                d.reasons[why] += n
+
+    async def count_segment_upto(self, segment: Any, now: datetime, limit: int) -> int:
+        """The segment's size, counted up to `limit` (+1 to tell "more"): a list page on a
+        million participants never counts them all (bench/console.py)."""
+        where, params = segment.where(now)
+        row = await self._one(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM participants p WHERE {where} LIMIT ?) AS s",
+            [*params, limit + 1],
+        )
+        return int(row[0]) if row else 0
+
+    # consent -------------------------------------------------------------------------------
+
+    async def record_consent(self, participant_id: int, version: str, now: datetime) -> None:
+        """The privacy notice's version the participant was shown, and when (the first)."""
+        async with self.transaction():
+            await self._run(
+                "INSERT INTO consents (participant_id, version, at) VALUES (?, ?, ?)"
+                " ON CONFLICT (participant_id) DO UPDATE SET version = excluded.version,"
+                " at = excluded.at WHERE consents.version != excluded.version",
+                (participant_id, version, utc_ts(now)),
+            )
+
+    async def consent(self, participant_id: int) -> tuple[str, datetime] | None:
+        row = await self._one(
+            "SELECT version, at FROM consents WHERE participant_id = ?", (participant_id,)
+        )
+        at = from_ts(row[1]) if row else None
+        return (str(row[0]), at) if row and at else None
+
+    async def consent_counts(self) -> dict[str, int]:
+        """Participants per privacy notice version ('' for none recorded)."""
+        found = {
+            str(r[0]): int(r[1])
+            for r in await self._all(
+                "SELECT version, COUNT(*) FROM consents GROUP BY version ORDER BY version"
+            )
+        }
+        row = await self._one("SELECT COUNT(*) FROM participants")
+        missing = (int(row[0]) if row else 0) - sum(found.values())
+        return {**found, "": missing} if missing > 0 else found
+
+    # retention -----------------------------------------------------------------------------
+
+    async def purge_kept(self, before: datetime) -> dict[str, int]:
+        """Deletes not-understood messages and closed handoffs (with their conversation and
+        notes) older than `before`; how many of each."""
+        async with self.transaction():
+            unknown = await self._run(
+                "DELETE FROM unknown_messages WHERE created_at < ?", (utc_ts(before),)
+            )
+            handoffs = await self._run(
+                "DELETE FROM handoffs WHERE state = 'closed' AND closed_at < ?",
+                (utc_ts(before),),
+            )
+        return {"unknown": unknown, "handoffs": handoffs}
+
+    async def inactive_participants(self, before: datetime, limit: int = 1000) -> list[int]:
+        """Participants who have written nothing since `before` (nor joined after it)."""
+        return [
+            int(r[0])
+            for r in await self._all(
+                "SELECT id FROM participants WHERE COALESCE(last_inbound_at, created_at) < ?"
+                " ORDER BY id LIMIT ?",
+                (utc_ts(before), limit),
+            )
+        ]
+
+    async def kept_counts(self, before: datetime) -> dict[str, int]:
+        """What the next purge would delete (shown in the console)."""
+        found = {}
+        for name, sql in (
+            ("unknown", "SELECT COUNT(*) FROM unknown_messages WHERE created_at < ?"),
+            (
+                "handoffs",
+                "SELECT COUNT(*) FROM handoffs WHERE state = 'closed' AND closed_at < ?",
+            ),
+        ):
+            row = await self._one(sql, (utc_ts(before),))
+            found[name] = int(row[0]) if row else 0
+        return found
