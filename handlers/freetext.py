@@ -58,9 +58,13 @@ async def ask_purchase(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores the confirmation step and asks whether the first training was really bought."""
     if "purchase" in ctx.participant.progress:
         return await purchase.record(ctx, msg)
+    first = await knowledge.beside(ctx, msg.text)  # the question asked, first
+    if first is not None and not facts.claims_purchase(msg.text):
+        return [first]  # a question about buying states nothing: no offer to record
     ctx.participant.step = Step.CONFIRM_PURCHASE
     t = ctx.t
     return [
+        *([Reply(first.text)] if first else []),
         Reply(
             t._(
                 "Have you bought your first training? I'll record it and stop the deadline "
@@ -70,7 +74,7 @@ async def ask_purchase(ctx: Context, msg: Incoming) -> list[Reply]:
                 Option("purchase:yes", t._("Yes, I've bought it")),
                 Option("purchase:no", t._("Not yet")),
             ),
-        )
+        ),
     ]
 
 
@@ -241,6 +245,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         result.intent == "thanks" and reading.framing_only
     ):
         return followup.acknowledge(ctx, memory, thanked=result.intent == "thanks")
+    if (named := await knowledge.reported_or_official(ctx, text)) is not None:
+        return named  # a scam report, or the official customer service asked for
     if (moved := await _person(ctx, msg, text, reading, memory)) is not None:
         if isinstance(moved, Reading):
             reading, result = moved, moved.result
@@ -248,10 +254,11 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
             return moved
     if (offered := await offers.offer(ctx, text, reading)) is not None:
         beside = offers.question_beside(ctx, reading)  # asked besides: answered first
-        if beside is None:
-            return offered
         kept = await offers.keep(ctx)
-        return await offers.after(ctx, kept, await answer(ctx, msg, beside), offered)
+        if beside is not None:
+            return await offers.after(ctx, kept, await answer(ctx, msg, beside), offered)
+        first = await knowledge.beside(ctx, text)
+        return await offers.after(ctx, kept, [first], offered) if first else offered
     choices = memory.data.get("offered")
     if isinstance(choices, list) and (picked := knowledge.typed_choice(ctx, text, choices)):
         return await knowledge.answer(ctx, picked, text)  # "yang kedua" after the options
@@ -335,6 +342,8 @@ async def after_secret(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores nothing; answers the rest of a message whose secret was redacted, if clear."""
     if not ctx.participant.onboarded or ctx.participant.step != Step.MENU:
         return []
+    if (named := await knowledge.reported_or_official(ctx, msg.text)) is not None:
+        return named  # "ada yg minta OTP ▒ katanya petugas": the scam warning too
     reading = classifier(ctx.t.locale).read(msg.text)
     if reading.result.intent == UNKNOWN or reading.framing_only:
         return []

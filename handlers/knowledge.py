@@ -15,6 +15,7 @@ from bot.core.domain import Incoming, Option, Reply
 from bot.knowledge import Entry, Found, Who, bases, fill, partner_named, retriever, values
 from bot.knowledge.decide import Decision, about_prakerja, decide, names_other_program
 from bot.nlu import Result
+from bot.nlu.cues import cues
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
 from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
@@ -135,6 +136,45 @@ def decision(ctx: Context, found: Found, text: str) -> Decision:
     made = decide(found, about_prakerja(model, text))
     known = any(model.normalizer.known(w) for w in _WORD.findall(text.lower()))
     return Decision.NOTHING if made == Decision.OUTSIDE and not known else made  # gibberish
+
+
+async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
+    """A scam report ("ada yg minta kode OTP saya") gets the scam entry (the warning and where
+    to report); asking for the program's customer service ("nomor CS prakerja") gets the
+    official channels' entry, not a handoff (bot/data/nlu/cues.toml). None: neither."""
+    said = cues()
+    if said.reports_scam(text):
+        wanted = said.scam.entry
+    elif said.asks_official(text):
+        wanted = said.person.official_entry
+    else:
+        return None
+    if entry(ctx, wanted) is None:  # no such entry: the official channels, or nothing
+        return (
+            [Reply(official_help(ctx), (back_option(ctx.t),))]
+            if wanted != said.scam.entry
+            else None
+        )
+    return await answer(ctx, wanted, text)
+
+
+_ASKS = re.compile(
+    r"\?|\b(?:cara|caranya|gimana|gmn|bagaimana|apa|apakah|kenapa|knp|kapan|ngapain|selanjutnya|"
+    r"berapa|how|what|when|why|next)\b",
+    re.IGNORECASE,
+)
+
+
+async def beside(ctx: Context, text: str) -> Reply | None:
+    """The answer, as one message, to a question asked beside a fact the participant states
+    ("aku udah beli, selanjutnya ngapain?"); None when the post asks nothing or nothing fits."""
+    if not _ASKS.search(text):
+        return None
+    found = find(ctx, text)
+    if found.best is None or decision(ctx, found, text) not in (Decision.ANSWER, Decision.LEANING):
+        return None
+    replies = await answer(ctx, found.best, text)
+    return Reply("\n\n".join(r.text for r in replies), replies[-1].options)
 
 
 def topic_is(ctx: Context, found: Found, result: Result) -> bool:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot import knowledge
+from bot.core.domain import Step
 from bot.knowledge.entries import shipped_root
+from bot.storage.sqlite import SqliteStore
 from tests.conftest import KB_FIXTURE, onboard
 from tests.helpers import Chat
 
@@ -64,3 +66,75 @@ async def test_a_genuinely_vague_post_still_gets_the_choice(chat: Chat) -> None:
     await onboard(chat)
     await chat.send("kak kok gitu ya prakerjanya")
     assert "Atau maksudmu" not in " ".join(o.label for r in chat.replies for o in r.options)
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "td malam ada nomor asing ngaku tim prakerja, dia minta kode OTP yg masuk ke hp ku",
+        "kak ada orang chat aku katanya bisa bantu cairin insentif tapi minta 250rb dulu",
+        "someone on whatsapp is asking me for my OTP, says he is from prakerja",
+    ],
+)
+async def test_a_scam_report_gets_the_warning_and_where_to_report(chat: Chat, post: str) -> None:
+    await onboard(chat)
+    await chat.send(post)
+    said = _said(chat)
+    assert "penipuan" in said or "scam" in said
+    assert "0800" in said or "@prakerja" in said  # where to report it
+    assert "kamu mengirim" not in said and "you sent" not in said  # no code was sent
+    assert "progresmu" not in said
+
+
+async def test_a_scam_report_with_a_code_warns_and_answers_the_scam(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("ada yg ngaku admin minta otp 739214 katanya buat verifikasi, gmn nih")
+    said = _said(chat)
+    assert "739214" not in said
+    assert "otp" in said and "penipuan" in said
+
+
+async def test_asking_the_participant_own_otp_again_is_no_scam_report(chat: Chat) -> None:
+    knowledge.use(shipped_root())
+    try:
+        await onboard(chat)
+        await chat.send("saya minta kode otp ulang tapi ga dikirim2")
+    finally:
+        knowledge.use(KB_FIXTURE)
+    assert "penipuan" not in _said(chat)
+
+
+@pytest.mark.parametrize(
+    "post", ["min nomor cs prakerja yg resmi berapa ya", "mau telpon call center prakerja"]
+)
+async def test_the_official_customer_service_is_given_not_a_handoff(
+    chat: Chat, store: SqliteStore, post: str
+) -> None:
+    await onboard(chat)
+    await chat.send(post)
+    assert "0800-150-3001" in chat.text
+    participant = await store.get_participant("test", "u1")
+    assert participant is not None and participant.step == Step.MENU  # no handoff opened
+
+
+async def test_a_purchase_said_with_a_question_is_answered_first(chat: Chat) -> None:
+    knowledge.use(shipped_root())
+    try:
+        await onboard(chat)
+        await chat.send("aku udah beli pelatihan tadi, abis itu aku harus ngapain?")
+    finally:
+        knowledge.use(KB_FIXTURE)
+    assert len(chat.replies) == 2
+    assert "sudah beli" not in chat.replies[0].text.lower()  # the answer comes first
+    assert {"purchase:yes", "fact:yes"} & set(chat.option_ids)  # then the offer to record it
+
+
+async def test_a_question_about_a_step_is_no_claim_to_record(chat: Chat) -> None:
+    knowledge.use(shipped_root())
+    try:
+        await onboard(chat)
+        await chat.send("cara kasih ulasan buat pelatihan yang udah selesai gimana?")
+    finally:
+        knowledge.use(KB_FIXTURE)
+    assert not [o for o in chat.option_ids if o.startswith(("fact:", "purchase:"))]
+    assert "ulasan" in _said(chat)
