@@ -108,9 +108,11 @@ async def answer(
     text, steps = found.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
     options: list[Option] = []
     missed = deadline_missed(ctx)  # then nothing towards buying or linking is offered
-    for other in others[:2]:
-        if (asked := entry(ctx, other)) is not None and not (missed and asked.topic in _FORFEITED):
-            options.append(Option(ENTRY + other, t._("Also: {topic}").format(topic=asked.title)))
+    asked = [e for e in (entry(ctx, o) for o in others[:2]) if e is not None]
+    asked = [e for e in asked if not (missed and e.topic in _FORFEITED)]
+    second = _briefly(ctx, asked[0], post) if asked else None  # the second question, briefly
+    for other in asked[1:] if second else asked:
+        options.append(Option(ENTRY + other.id, t._("Also: {topic}").format(topic=other.title)))
     for other in alternatives[:2]:  # answered while leaning: the runner-ups offered
         if (maybe := entry(ctx, other)) is not None and len(options) < 2:
             label = t._("Or did you mean: {topic}").format(topic=maybe.title)
@@ -124,7 +126,25 @@ async def answer(
             options.append(Option(ENTRY + related, shown.title))
             break
     options.append(back_option(t))
-    return [Reply(_fill(ctx, text, post), tuple(options))]
+    return [Reply(_fill(ctx, text, post), tuple(options)), *([second] if second else [])]
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_BRIEF = 300  # characters: a second question's answer longer than this is cut to a sentence
+
+
+def _briefly(ctx: Context, asked: Entry, post: str) -> Reply | None:
+    """A post's second clear question answered briefly: its entry's answer when short, else
+    its first sentence with a button for the whole answer."""
+    text, _ = asked.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
+    said, t = _fill(ctx, text, post).strip(), ctx.t
+    if len(said) <= _BRIEF:
+        return Reply(t._("{topic}: {answer}").format(topic=asked.title, answer=said))
+    first = _SENTENCE.split(said, maxsplit=1)[0]
+    if len(first) > _BRIEF:
+        return None
+    more = Option(ENTRY + asked.id, t._("More: {topic}").format(topic=asked.title))
+    return Reply(t._("{topic}: {answer}").format(topic=asked.title, answer=first), (more,))
 
 
 def decision(ctx: Context, found: Found, text: str) -> Decision:

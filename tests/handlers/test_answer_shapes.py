@@ -138,3 +138,16 @@ async def test_a_question_about_a_step_is_no_claim_to_record(chat: Chat) -> None
         knowledge.use(KB_FIXTURE)
     assert not [o for o in chat.option_ids if o.startswith(("fact:", "purchase:"))]
     assert "ulasan" in _said(chat)
+
+
+async def test_two_clear_questions_are_both_answered(chat: Chat) -> None:
+    knowledge.use(shipped_root())
+    try:
+        await onboard(chat)
+        await chat.send("sertifikatku belum keluar juga, terus insentifnya kapan cair ya?")
+    finally:
+        knowledge.use(KB_FIXTURE)
+    assert len(chat.replies) == 2
+    said = [r.text.lower() for r in chat.replies]
+    assert any("sertifikat" in s for s in said) and any("pembayaran" in s for s in said), said
+    assert "Also" not in str(chat.replies[0].options)
