@@ -111,8 +111,8 @@ async def answer(
     asked = [e for e in (entry(ctx, o) for o in others[:2]) if e is not None]
     asked = [e for e in asked if not (missed and e.topic in _FORFEITED)]
     second = _briefly(ctx, asked[0], post) if asked else None  # the second question, briefly
-    for other in asked[1:] if second else asked:
-        options.append(Option(ENTRY + other.id, t._("Also: {topic}").format(topic=other.title)))
+    for also in asked[1:] if second else asked:
+        options.append(Option(ENTRY + also.id, t._("Also: {topic}").format(topic=also.title)))
     for other in alternatives[:2]:  # answered while leaning: the runner-ups offered
         if (maybe := entry(ctx, other)) is not None and len(options) < 2:
             label = t._("Or did you mean: {topic}").format(topic=maybe.title)
