@@ -280,7 +280,8 @@ async def _by_meaning(
     result = reading.result
     if reading.statuses and result.intent in ("incentive_status", "selection"):
         return await answer(ctx, msg, reading)
-    if result.intent in ACTIONS and result.clear:
+    other_scheme = result.intent == "deadline" and knowledge.named_scheme(ctx, text)
+    if result.intent in ACTIONS and result.clear and not other_scheme:  # "gel 66": its rules
         return await answer(ctx, msg, reading)
     found = knowledge.find(ctx, text)
     decision = knowledge.decision(ctx, found, text)

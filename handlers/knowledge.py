@@ -57,33 +57,60 @@ def _locale(ctx: Context) -> str:
     return ctx.t.locale if ctx.t.locale in ("id", "en") else "id"
 
 
-def applies(ctx: Context, found: Entry) -> bool:
-    """Whether the entry is meant for this participant's scheme and stage."""
-    scheme = ctx.participant.scheme or ctx.program.program.default_scheme
+def applies(ctx: Context, found: Entry, scheme: str | None = None) -> bool:
+    """Whether the entry is meant for this participant's scheme (or the one the post names)
+    and stage."""
+    scheme = scheme or _own(ctx)
     if found.schemes and scheme not in found.schemes:
         return False
     return not found.stages or stage(ctx) in found.stages
 
 
+def _own(ctx: Context) -> str:
+    return ctx.participant.scheme or ctx.program.program.default_scheme
+
+
+_NAMED_WAVE = re.compile(r"\b(?:gelombang|gel|glombang|gelb|wave|batch)\.?\s*(\d{1,3})\b", re.I)
+_NAMED_YEAR = re.compile(
+    r"\b(?:prakerja|tahun|thn|th|skema|program|peserta|year|scheme|in)\s+(20\d\d)\b", re.I
+)
+
+
+def named_scheme(ctx: Context, post: str) -> str | None:
+    """The scheme a post asks about when it names another wave or year than the participant's
+    ("gel 66", "prakerja 2024"); None when it names none or the participant's own."""
+    named = None
+    if (wave := _NAMED_WAVE.search(post)) is not None:
+        named = ctx.program.scheme_for_wave(int(wave.group(1)))
+    elif (year := _NAMED_YEAR.search(post)) is not None and year.group(1) in ctx.program.schemes:
+        named = year.group(1)
+    return named if named is not None and named != _own(ctx) else None
+
+
 def find(ctx: Context, text: str) -> Found:
     """The entries the post asks about, those fitting the participant first."""
 
+    named = named_scheme(ctx, text)
+
     def fits(entry_id: str) -> bool:
         found = entry(ctx, entry_id)
-        return found is not None and applies(ctx, found)
+        return found is not None and applies(ctx, found, named)
 
     model = retriever(ctx.program, _locale(ctx))
     return model.search(text, applies=fits) if model is not None else Found(())
 
 
-def _who(ctx: Context) -> Who:
+def _who(ctx: Context, post: str) -> Who:
+    """The participant, or the scheme the post names (then with none of their own dates)."""
     p = ctx.participant
+    if (named := named_scheme(ctx, post)) is not None:
+        return Who(named, None, None, p.wallet)
     return Who(p.scheme, p.deadline_utc, p.announced_on, p.wallet)
 
 
 def _fill(ctx: Context, text: str, post: str) -> str:
     today = ctx.t.local(ctx.now()).date()
-    return fill(text, values(ctx.program, ctx.t, _who(ctx), post, today))
+    return fill(text, values(ctx.program, ctx.t, _who(ctx, post), post, today))
 
 
 async def answer(
@@ -105,7 +132,7 @@ async def answer(
     )
     if deadline_missed(ctx) and found.topic in _FORFEITED:
         return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
-    text, steps = found.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
+    text, steps = found.for_scheme(named_scheme(ctx, post) or _own(ctx))
     options: list[Option] = []
     missed = deadline_missed(ctx)  # then nothing towards buying or linking is offered
     asked = [e for e in (entry(ctx, o) for o in others[:2]) if e is not None]
@@ -136,7 +163,7 @@ _BRIEF = 300  # characters: a second question's answer longer than this is cut t
 def _briefly(ctx: Context, asked: Entry, post: str) -> Reply | None:
     """A post's second clear question answered briefly: its entry's answer when short, else
     its first sentence with a button for the whole answer."""
-    text, _ = asked.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
+    text, _ = asked.for_scheme(named_scheme(ctx, post) or _own(ctx))
     said, t = _fill(ctx, text, post).strip(), ctx.t
     if len(said) <= _BRIEF:
         return Reply(t._("{topic}: {answer}").format(topic=asked.title, answer=said))

@@ -151,3 +151,22 @@ async def test_two_clear_questions_are_both_answered(chat: Chat) -> None:
     said = [r.text.lower() for r in chat.replies]
     assert any("sertifikat" in s for s in said) and any("pembayaran" in s for s in said), said
     assert "Also" not in str(chat.replies[0].options)
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "kalau yang gelombang 66 batas waktu beli pelatihan pertamanya berapa hari?",
+        "buat peserta prakerja 2024 batas beli pelatihannya berapa lama?",
+    ],
+)
+async def test_another_scheme_is_answered_with_its_rules(chat: Chat, post: str) -> None:
+    knowledge.use(shipped_root())
+    try:
+        await onboard(chat)  # a wave-22 (2021) participant
+        await chat.send(post)
+    finally:
+        knowledge.use(KB_FIXTURE)
+    said = chat.text
+    assert "30 November 2021" not in said and "hari lagi" not in said  # not their own deadline
+    assert "15 hari" in said  # the 2024 scheme's purchase window (program.toml)
