@@ -263,7 +263,11 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     if isinstance(choices, list) and (picked := knowledge.typed_choice(ctx, text, choices)):
         return await knowledge.answer(ctx, picked, text)  # "yang kedua" after the options
     entry = memory.data.get("entry")
-    if isinstance(entry, str) and knowledge.is_again(ctx, text):
+    if (
+        isinstance(entry, str)
+        and knowledge.is_again(ctx, text)
+        and not knowledge.asks_anew(ctx, text, entry)
+    ):
         return await knowledge.next_step(ctx, entry)  # "masih belum" after an entry's answer
     if (
         context := await followup.in_context(ctx, msg, text, reading, memory, INTENTS)

@@ -325,6 +325,14 @@ def is_again(ctx: Context, text: str) -> bool:
     )
 
 
+def asks_anew(ctx: Context, text: str, entry_id: str) -> bool:
+    """ "masih kuliah, boleh daftar?": a new question the knowledge base answers with another
+    entry, not "still not working" on the one before."""
+    found = find(ctx, text)
+    sure = decision(ctx, found, text) in (Decision.ANSWER, Decision.LEANING)
+    return sure and found.best is not None and found.best != entry_id
+
+
 async def next_step(ctx: Context, entry_id: str) -> list[Reply]:
     """Stores the step reached; the entry's next step, then a person once the ladder ends."""
     t, found = ctx.t, entry(ctx, entry_id)

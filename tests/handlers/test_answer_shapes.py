@@ -170,3 +170,16 @@ async def test_another_scheme_is_answered_with_its_rules(chat: Chat, post: str) 
     said = chat.text
     assert "30 November 2021" not in said and "hari lagi" not in said  # not their own deadline
     assert "15 hari" in said  # the 2024 scheme's purchase window (program.toml)
+
+
+async def test_a_new_question_with_masih_is_not_still_not_working(chat: Chat) -> None:
+    knowledge.use(shipped_root())
+    try:
+        await onboard(chat)
+        await chat.send("insentif boleh masuk ke rekening punya bapak ga?")
+        before = chat.text
+        await chat.send("aku masih mahasiswa, boleh ikut daftar prakerja?")
+    finally:
+        knowledge.use(KB_FIXTURE)
+    assert chat.text != before
+    assert "mahasiswa" in chat.text.lower() or "kuliah" in chat.text.lower()
