@@ -183,3 +183,36 @@ async def test_a_new_question_with_masih_is_not_still_not_working(chat: Chat) ->
         knowledge.use(KB_FIXTURE)
     assert chat.text != before
     assert "mahasiswa" in chat.text.lower() or "kuliah" in chat.text.lower()
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "insentifnya boleh ga ditransfer ke rekening ibu saya?",
+        "sertifikat pelatihan bisa diunduh sendiri ga sih?",
+        "KESEL BGT dari kemarin insentif ga cair2, emang bisa telat ya?",
+    ],
+)
+async def test_a_yes_no_question_opens_with_the_entry_answer(
+    chat: Chat, store: SqliteStore, post: str
+) -> None:
+    knowledge.use(shipped_root())
+    try:
+        await onboard(chat)
+        await chat.send(post)
+        participant = await store.get_participant("test", "u1")
+        assert participant is not None and participant.id is not None
+        memory = await store.get_memory(participant.id)
+        answered = memory.data.get("entry") if memory else None
+        assert isinstance(answered, str)
+        found = knowledge.bases(chat.engine.program)["id"].get(answered)
+    finally:
+        knowledge.use(KB_FIXTURE)
+    assert found is not None
+    first = chat.replies[0].text.split("\n\n")
+    opening = found.answer.strip().split("{")[0][:25]
+    # the entry's own words first: at most a one-line mood acknowledgement before them
+    assert first[0].startswith(opening) or (len(first) > 1 and first[1].startswith(opening))
+    assert not first[0].startswith(("Ya.", "Tidak.")) or found.answer.strip().startswith(
+        ("Ya", "Tidak")
+    )
