@@ -216,3 +216,11 @@ async def test_a_yes_no_question_opens_with_the_entry_answer(
     assert not first[0].startswith(("Ya.", "Tidak.")) or found.answer.strip().startswith(
         ("Ya", "Tidak")
     )
+
+
+async def test_the_handoff_hours_are_not_the_official_call_centre_s(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("pengen ngobrol sama orang beneran aja deh")
+    hours_line = next(line for line in chat.text.split(". ") if "Biasanya petugas" in line)
+    assert "bukan jam call centre resmi" in chat.text
+    assert "0800" not in hours_line
