@@ -30,6 +30,7 @@ from handlers import (
     dashboard,
     deadlines,
     facts,
+    feedback,
     followup,
     help,
     knowledge,
@@ -63,6 +64,7 @@ async def ask_purchase(ctx: Context, msg: Incoming) -> list[Reply]:
         return [first]  # a question about buying states nothing: no offer to record
     ctx.participant.step = Step.CONFIRM_PURCHASE
     t = ctx.t
+    no = t._("Not yet")
     return [
         *([Reply(first.text)] if first else []),
         Reply(
@@ -70,10 +72,7 @@ async def ask_purchase(ctx: Context, msg: Incoming) -> list[Reply]:
                 "Have you bought your first training? I'll record it and stop the deadline "
                 "reminders."
             ),
-            (
-                Option("purchase:yes", t._("Yes, I've bought it")),
-                Option("purchase:no", t._("Not yet")),
-            ),
+            (Option("purchase:yes", t._("Yes, I've bought it")), Option("purchase:no", no)),
         ),
     ]
 
@@ -220,6 +219,7 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
             specific = await INTENTS[intent](ctx, msg)
         replies = specific
     others = [n for n in reading.topics if n != intent and n in TOPICS and n != "thanks"]
+    feedback.answered_topic(ctx, intent, msg.text)  # "did this help?" (handlers/feedback.py)
     return _also(ctx, replies, others)
 
 
@@ -363,6 +363,7 @@ async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
     if name not in INTENTS:
         return [menu_reply(ctx, ctx.t._("That menu is outdated. Here is the current one."))]
     await remember(ctx, name)
+    feedback.answered_topic(ctx, name, "")
     return await INTENTS[name](ctx, msg)
 
 

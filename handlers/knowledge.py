@@ -18,6 +18,7 @@ from bot.nlu import Result
 from bot.nlu.cues import cues
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
+from handlers import feedback
 from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
 from handlers.escalation import escalate
 from handlers.memory import recall, remember
@@ -132,6 +133,7 @@ async def answer(
     )
     if deadline_missed(ctx) and found.topic in _FORFEITED:
         return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
+    feedback.answered_entry(ctx, found.id, post)  # "did this help?" (handlers/feedback.py)
     text, steps = found.for_scheme(named_scheme(ctx, post) or _own(ctx))
     options: list[Option] = []
     missed = deadline_missed(ctx)  # then nothing towards buying or linking is offered
