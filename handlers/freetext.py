@@ -20,6 +20,7 @@ from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import keepable
 from bot.knowledge import ACTIONS, CONFIDENT, NEAR
+from bot.knowledge.decide import Decision
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from bot.nlu.cues import cues
 from bot.storage.base import Memory
@@ -29,6 +30,7 @@ from handlers import (
     dashboard,
     deadlines,
     facts,
+    feedback,
     followup,
     help,
     knowledge,
@@ -57,19 +59,21 @@ async def ask_purchase(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores the confirmation step and asks whether the first training was really bought."""
     if "purchase" in ctx.participant.progress:
         return await purchase.record(ctx, msg)
+    first = await knowledge.beside(ctx, msg.text)  # the question asked, first
+    if first is not None and not facts.claims_purchase(msg.text):
+        return [first]  # a question about buying states nothing: no offer to record
     ctx.participant.step = Step.CONFIRM_PURCHASE
     t = ctx.t
+    no = t._("Not yet")
     return [
+        *([Reply(first.text)] if first else []),
         Reply(
             t._(
                 "Have you bought your first training? I'll record it and stop the deadline "
                 "reminders."
             ),
-            (
-                Option("purchase:yes", t._("Yes, I've bought it")),
-                Option("purchase:no", t._("Not yet")),
-            ),
-        )
+            (Option("purchase:yes", t._("Yes, I've bought it")), Option("purchase:no", no)),
+        ),
     ]
 
 
@@ -215,6 +219,7 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
             specific = await INTENTS[intent](ctx, msg)
         replies = specific
     others = [n for n in reading.topics if n != intent and n in TOPICS and n != "thanks"]
+    feedback.answered_topic(ctx, intent, msg.text)  # "did this help?" (handlers/feedback.py)
     return _also(ctx, replies, others)
 
 
@@ -240,6 +245,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         result.intent == "thanks" and reading.framing_only
     ):
         return followup.acknowledge(ctx, memory, thanked=result.intent == "thanks")
+    if (named := await knowledge.reported_or_official(ctx, text)) is not None:
+        return named  # a scam report, or the official customer service asked for
     if (moved := await _person(ctx, msg, text, reading, memory)) is not None:
         if isinstance(moved, Reading):
             reading, result = moved, moved.result
@@ -247,15 +254,20 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
             return moved
     if (offered := await offers.offer(ctx, text, reading)) is not None:
         beside = offers.question_beside(ctx, reading)  # asked besides: answered first
-        if beside is None:
-            return offered
         kept = await offers.keep(ctx)
-        return await offers.after(ctx, kept, await answer(ctx, msg, beside), offered)
+        if beside is not None:
+            return await offers.after(ctx, kept, await answer(ctx, msg, beside), offered)
+        first = await knowledge.beside(ctx, text)
+        return await offers.after(ctx, kept, [first], offered) if first else offered
     choices = memory.data.get("offered")
     if isinstance(choices, list) and (picked := knowledge.typed_choice(ctx, text, choices)):
         return await knowledge.answer(ctx, picked, text)  # "yang kedua" after the options
     entry = memory.data.get("entry")
-    if isinstance(entry, str) and knowledge.is_again(ctx, text):
+    if (
+        isinstance(entry, str)
+        and knowledge.is_again(ctx, text)
+        and not knowledge.asks_anew(ctx, text, entry)
+    ):
         return await knowledge.next_step(ctx, entry)  # "masih belum" after an entry's answer
     if (
         context := await followup.in_context(ctx, msg, text, reading, memory, INTENTS)
@@ -272,14 +284,26 @@ async def _by_meaning(
     result = reading.result
     if reading.statuses and result.intent in ("incentive_status", "selection"):
         return await answer(ctx, msg, reading)
-    if result.intent in ACTIONS and result.clear:
+    other_scheme = result.intent == "deadline" and knowledge.named_scheme(ctx, text)
+    if result.intent in ACTIONS and result.clear and not other_scheme:  # "gel 66": its rules
         return await answer(ctx, msg, reading)
     found = knowledge.find(ctx, text)
-    if found.best is not None and found.confidence >= CONFIDENT:
-        return await knowledge.answer(ctx, found.best, text, found.others)
+    decision = knowledge.decision(ctx, found, text)
+    if (
+        decision == Decision.LEANING
+        and result.clear
+        and not knowledge.topic_is(ctx, found, result)
+    ):
+        decision = Decision.CLARIFY  # the classifier is sure of another topic: its answer
+    if found.best is not None and decision in (Decision.ANSWER, Decision.LEANING):
+        leaning = knowledge.runner_ups(ctx, found) if decision == Decision.LEANING else ()
+        return await knowledge.answer(ctx, found.best, text, found.others, alternatives=leaning)
     case = cases.find(ctx.t.locale, result.intent, text) if result.intent != UNKNOWN else None
     if reading.statuses or case is not None or (result.intent != UNKNOWN and result.clear):
         return await answer(ctx, msg, reading)  # a topic the knowledge base doesn't cover
+    if decision == Decision.OUTSIDE:
+        await keep_unknown(ctx, text, result)
+        return await knowledge.outside(ctx, text, memory)
     if found.best is not None and found.near >= NEAR:
         await keep_unknown(ctx, text, result)
         return await knowledge.clarify(ctx, found, memory)
@@ -323,6 +347,8 @@ async def after_secret(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores nothing; answers the rest of a message whose secret was redacted, if clear."""
     if not ctx.participant.onboarded or ctx.participant.step != Step.MENU:
         return []
+    if (named := await knowledge.reported_or_official(ctx, msg.text)) is not None:
+        return named  # "ada yg minta OTP ▒ katanya petugas": the scam warning too
     reading = classifier(ctx.t.locale).read(msg.text)
     if reading.result.intent == UNKNOWN or reading.framing_only:
         return []
@@ -337,6 +363,7 @@ async def choose(ctx: Context, msg: Incoming) -> list[Reply]:
     if name not in INTENTS:
         return [menu_reply(ctx, ctx.t._("That menu is outdated. Here is the current one."))]
     await remember(ctx, name)
+    feedback.answered_topic(ctx, name, "")
     return await INTENTS[name](ctx, msg)
 
 

@@ -53,8 +53,9 @@ async def open_handoff(ctx: Context, reason: str) -> list[Reply]:
             t._("I'm a bot, not a person, and not the official program.")
             + " "
             + t._(
-                "I've passed you on to our team. A person usually answers {hours}. "
-                "Write your question here: your next messages go to them."
+                "I've passed you on to our team. A person usually answers {hours} (our "
+                "team's hours, not the official call centre's). Write your question here: "
+                "your next messages go to them."
             ).format(hours=_hours(ctx))
         ),
         Reply(

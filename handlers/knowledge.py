@@ -13,8 +13,12 @@ from rapidfuzz import fuzz
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
 from bot.knowledge import Entry, Found, Who, bases, fill, partner_named, retriever, values
+from bot.knowledge.decide import Decision, about_prakerja, decide, names_other_program
+from bot.nlu import Result
+from bot.nlu.cues import cues
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
+from handlers import feedback
 from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
 from handlers.escalation import escalate
 from handlers.memory import recall, remember
@@ -54,33 +58,60 @@ def _locale(ctx: Context) -> str:
     return ctx.t.locale if ctx.t.locale in ("id", "en") else "id"
 
 
-def applies(ctx: Context, found: Entry) -> bool:
-    """Whether the entry is meant for this participant's scheme and stage."""
-    scheme = ctx.participant.scheme or ctx.program.program.default_scheme
+def applies(ctx: Context, found: Entry, scheme: str | None = None) -> bool:
+    """Whether the entry is meant for this participant's scheme (or the one the post names)
+    and stage."""
+    scheme = scheme or _own(ctx)
     if found.schemes and scheme not in found.schemes:
         return False
     return not found.stages or stage(ctx) in found.stages
 
 
+def _own(ctx: Context) -> str:
+    return ctx.participant.scheme or ctx.program.program.default_scheme
+
+
+_NAMED_WAVE = re.compile(r"\b(?:gelombang|gel|glombang|gelb|wave|batch)\.?\s*(\d{1,3})\b", re.I)
+_NAMED_YEAR = re.compile(
+    r"\b(?:prakerja|tahun|thn|th|skema|program|peserta|year|scheme|in)\s+(20\d\d)\b", re.I
+)
+
+
+def named_scheme(ctx: Context, post: str) -> str | None:
+    """The scheme a post asks about when it names another wave or year than the participant's
+    ("gel 66", "prakerja 2024"); None when it names none or the participant's own."""
+    named = None
+    if (wave := _NAMED_WAVE.search(post)) is not None:
+        named = ctx.program.scheme_for_wave(int(wave.group(1)))
+    elif (year := _NAMED_YEAR.search(post)) is not None and year.group(1) in ctx.program.schemes:
+        named = year.group(1)
+    return named if named is not None and named != _own(ctx) else None
+
+
 def find(ctx: Context, text: str) -> Found:
     """The entries the post asks about, those fitting the participant first."""
 
+    named = named_scheme(ctx, text)
+
     def fits(entry_id: str) -> bool:
         found = entry(ctx, entry_id)
-        return found is not None and applies(ctx, found)
+        return found is not None and applies(ctx, found, named)
 
     model = retriever(ctx.program, _locale(ctx))
     return model.search(text, applies=fits) if model is not None else Found(())
 
 
-def _who(ctx: Context) -> Who:
+def _who(ctx: Context, post: str) -> Who:
+    """The participant, or the scheme the post names (then with none of their own dates)."""
     p = ctx.participant
+    if (named := named_scheme(ctx, post)) is not None:
+        return Who(named, None, None, p.wallet)
     return Who(p.scheme, p.deadline_utc, p.announced_on, p.wallet)
 
 
 def _fill(ctx: Context, text: str, post: str) -> str:
     today = ctx.t.local(ctx.now()).date()
-    return fill(text, values(ctx.program, ctx.t, _who(ctx), post, today))
+    return fill(text, values(ctx.program, ctx.t, _who(ctx, post), post, today))
 
 
 async def answer(
@@ -89,6 +120,7 @@ async def answer(
     post: str = "",
     others: tuple[str, ...] = (),
     case: str | None = None,
+    alternatives: tuple[str, ...] = (),
 ) -> list[Reply]:
     """Stores the entry in the memory; its answer for the participant, with a button for a
     related entry, "still not working" when it has a ladder, and the post's other questions."""
@@ -101,12 +133,19 @@ async def answer(
     )
     if deadline_missed(ctx) and found.topic in _FORFEITED:
         return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
-    text, steps = found.for_scheme(ctx.participant.scheme or ctx.program.program.default_scheme)
+    feedback.answered_entry(ctx, found.id, post)  # "did this help?" (handlers/feedback.py)
+    text, steps = found.for_scheme(named_scheme(ctx, post) or _own(ctx))
     options: list[Option] = []
     missed = deadline_missed(ctx)  # then nothing towards buying or linking is offered
-    for other in others[:2]:
-        if (asked := entry(ctx, other)) is not None and not (missed and asked.topic in _FORFEITED):
-            options.append(Option(ENTRY + other, t._("Also: {topic}").format(topic=asked.title)))
+    asked = [e for e in (entry(ctx, o) for o in others[:2]) if e is not None]
+    asked = [e for e in asked if not (missed and e.topic in _FORFEITED)]
+    second = _briefly(ctx, asked[0], post) if asked else None  # the second question, briefly
+    for also in asked[1:] if second else asked:
+        options.append(Option(ENTRY + also.id, t._("Also: {topic}").format(topic=also.title)))
+    for other in alternatives[:2]:  # answered while leaning: the runner-ups offered
+        if (maybe := entry(ctx, other)) is not None and len(options) < 2:
+            label = t._("Or did you mean: {topic}").format(topic=maybe.title)
+            options.append(Option(ENTRY + other, label))
     if steps:
         options.append(Option(STEP + found.id, t._("Still not working")))
     for related in found.related:
@@ -116,7 +155,103 @@ async def answer(
             options.append(Option(ENTRY + related, shown.title))
             break
     options.append(back_option(t))
-    return [Reply(_fill(ctx, text, post), tuple(options))]
+    return [Reply(_fill(ctx, text, post), tuple(options)), *([second] if second else [])]
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_BRIEF = 300  # characters: a second question's answer longer than this is cut to a sentence
+
+
+def _briefly(ctx: Context, asked: Entry, post: str) -> Reply | None:
+    """A post's second clear question answered briefly: its entry's answer when short, else
+    its first sentence with a button for the whole answer."""
+    text, _ = asked.for_scheme(named_scheme(ctx, post) or _own(ctx))
+    said, t = _fill(ctx, text, post).strip(), ctx.t
+    if len(said) <= _BRIEF:
+        return Reply(t._("{topic}: {answer}").format(topic=asked.title, answer=said))
+    first = _SENTENCE.split(said, maxsplit=1)[0]
+    if len(first) > _BRIEF:
+        return None
+    more = Option(ENTRY + asked.id, t._("More: {topic}").format(topic=asked.title))
+    return Reply(t._("{topic}: {answer}").format(topic=asked.title, answer=first), (more,))
+
+
+def decision(ctx: Context, found: Found, text: str) -> Decision:
+    """What to do with the post: answer, answer and offer the runner-ups, ask, or say it is
+    outside Kartu Prakerja (bot/knowledge/decide.py)."""
+    model = retriever(ctx.program, _locale(ctx))
+    if model is None:
+        return decide(found, False)
+    made = decide(found, about_prakerja(model, text))
+    known = any(model.normalizer.known(w) for w in _WORD.findall(text.lower()))
+    return Decision.NOTHING if made == Decision.OUTSIDE and not known else made  # gibberish
+
+
+async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
+    """A scam report ("ada yg minta kode OTP saya") gets the scam entry (the warning and where
+    to report); asking for the program's customer service ("nomor CS prakerja") gets the
+    official channels' entry, not a handoff (bot/data/nlu/cues.toml). None: neither."""
+    said = cues()
+    if said.reports_scam(text):
+        wanted = said.scam.entry
+    elif said.asks_official(text):
+        wanted = said.person.official_entry
+    else:
+        return None
+    if entry(ctx, wanted) is None:  # no such entry: the official channels, or nothing
+        return (
+            [Reply(official_help(ctx), (back_option(ctx.t),))]
+            if wanted != said.scam.entry
+            else None
+        )
+    return await answer(ctx, wanted, text)
+
+
+_ASKS = re.compile(
+    r"\?|\b(?:cara|caranya|gimana|gmn|bagaimana|apa|apakah|kenapa|knp|kapan|ngapain|selanjutnya|"
+    r"berapa|how|what|when|why|next)\b",
+    re.IGNORECASE,
+)
+
+
+async def beside(ctx: Context, text: str) -> Reply | None:
+    """The answer, as one message, to a question asked beside a fact the participant states
+    ("aku udah beli, selanjutnya ngapain?"); None when the post asks nothing or nothing fits."""
+    if not _ASKS.search(text):
+        return None
+    found = find(ctx, text)
+    if found.best is None or decision(ctx, found, text) not in (Decision.ANSWER, Decision.LEANING):
+        return None
+    replies = await answer(ctx, found.best, text)
+    return Reply("\n\n".join(r.text for r in replies), replies[-1].options)
+
+
+def topic_is(ctx: Context, found: Found, result: Result) -> bool:
+    """Whether the likeliest entry is of the topic the intent classifier read."""
+    best = entry(ctx, found.best) if found.best else None
+    return best is not None and best.topic == result.intent
+
+
+def runner_ups(ctx: Context, found: Found) -> tuple[str, ...]:
+    """The one or two entries after the likeliest worth offering beside its answer."""
+    return tuple(offered(ctx, found)[1:3])
+
+
+async def outside(ctx: Context, text: str, memory: Memory | None = None) -> list[Reply]:
+    """Keeps the memory as it was; says the bot only helps with Kartu Prakerja (and where to
+    ask about another programme), and offers a person."""
+    t = ctx.t
+    if memory is not None:
+        await remember(ctx, memory.topic, repeats=memory.repeats, **memory.data)
+    said = t._("Sorry, I can only help with Kartu Prakerja.")
+    if names_other_program(text):
+        said += " " + t._(
+            "That is another programme: please ask its own official channels (its website, "
+            "or your local social affairs or manpower office)."
+        )
+    said += " " + t._("If your question is about Prakerja, write it in other words.")
+    options = (Option("intent:human", t._("Talk to a person")), back_option(t))
+    return [Reply(said, options)]
 
 
 def offered(ctx: Context, found: Found) -> list[str]:
@@ -190,6 +325,14 @@ def is_again(ctx: Context, text: str) -> bool:
     return any(
         re.search(rf"\b{re.escape(p)}\b", words) for p in topics().framing(_locale(ctx)).again
     )
+
+
+def asks_anew(ctx: Context, text: str, entry_id: str) -> bool:
+    """ "masih kuliah, boleh daftar?": a new question the knowledge base answers with another
+    entry, not "still not working" on the one before."""
+    found = find(ctx, text)
+    sure = decision(ctx, found, text) in (Decision.ANSWER, Decision.LEANING)
+    return sure and found.best is not None and found.best != entry_id
 
 
 async def next_step(ctx: Context, entry_id: str) -> list[Reply]:

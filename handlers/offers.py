@@ -22,6 +22,11 @@ _NOT_QUESTIONS = frozenset(
 _CORRECTION = re.compile(
     r"^\s*(?:bukan|bkn|salah|nggak|enggak|engga|gak|ga|tidak|no|not|nope)\b[\s,.!-]*", re.I
 )
+_ASKING = re.compile(
+    r"^\W*(?:min\W+|kak\W+|mau tanya\W+)?(?:cara|caranya|gimana|gmn|bagaimana|apakah|apa|"
+    r"kenapa|knp|kapan|berapa|bisakah|how|what|when|why|can|do|does|is)\b",
+    re.IGNORECASE,
+)
 _LAST_MONTH = re.compile(r"\b(?:bulan lalu|bulan kemarin|bln lalu|bulan kmrn|last month)\b", re.I)
 
 
@@ -32,6 +37,8 @@ async def offer(ctx: Context, text: str, reading: Reading) -> list[Reply] | None
         return asked
     if asked := await facts.offer_announced(ctx, text):
         return asked
+    if _ASKING.match(text):  # "cara kasih ulasan yg udah selesai?": a question, no claim
+        return None
     if (result.intent == "purchased" or facts.claims_purchase(text)) and (
         asked := await facts.offer_purchase(ctx, text)
     ):

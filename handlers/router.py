@@ -27,6 +27,7 @@ from handlers import (
     broadcasts,
     dashboard,
     facts,
+    feedback,
     followup,
     freetext,
     guard,
@@ -95,6 +96,7 @@ PREFIXES: dict[str, Handler] = {
     "kbstep:": knowledge.still,
     "followup:": freetext.still,
     "fact:": facts.answer,
+    "fb:": feedback.vote,
     "more:": brevity.show_more,
 }
 
@@ -174,7 +176,7 @@ async def _choice(ctx: Context, msg: Incoming) -> list[Reply]:
 async def route(ctx: Context, msg: Incoming) -> list[Reply]:
     """Turns one incoming message into at most two messages (the rest behind "Lihat detail"),
     changing the participant's state and the conversation's memory on the way."""
-    replies = await brevity.fit(ctx, await _route(ctx, msg))
+    replies = await feedback.ask(ctx, await brevity.fit(ctx, await _route(ctx, msg)))
     await save(ctx)
     return replies
 
@@ -252,6 +254,7 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
         return [guard.problem_reply(ctx, issue), *await prompt(ctx, msg)]
     found = scan(text, ctx.program.public_numbers)
     if found.secret is not None:
+        feedback.withhold(ctx)  # never "did this help?" after a warning
         # Warn, then answer what the rest of the message asks (the secret never goes further).
         warning = guard.secret_warning(ctx, found.kinds, text)
         if ctx.participant.step == Step.HANDOFF:  # the person gets the message, redacted
@@ -261,6 +264,8 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
     msg = replace(msg, text=text)
     talking = ctx.participant.step == Step.HANDOFF  # a person reads it: no check
     verdict = None if talking else check_scam(text, ctx.program, forwarded=msg.forwarded)
+    if verdict is not None and (verdict.flagged or scam_check.worth_naming(msg, verdict)):
+        feedback.withhold(ctx)
     if verdict is not None and verdict.flagged:
         return [await scam_check.warn(ctx, msg, verdict), *await prompt(ctx, msg)]
     replies = await _text(ctx, msg, text)
@@ -274,6 +279,7 @@ async def _text(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     or free text."""
     if handler := _command(text):
         _drop_question(ctx, None)
+        feedback.withhold(ctx)  # never "did this help?" after a command
         return await handler(ctx, msg)
     if handler := STEPS[ctx.participant.step].answer:
         replies = await handler(ctx, msg)

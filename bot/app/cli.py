@@ -21,8 +21,8 @@ from bot.core.program import ProgramError
 from bot.incentives.csv_import import import_status
 from bot.knowledge import KnowledgeBaseError
 from bot.knowledge.cli import classify
+from bot.knowledge.unknown_cli import unknown_command
 from bot.nlu import KnowledgeError
-from bot.nlu.unknown_cli import unknown_command
 from bot.outbox.cli import outbox_command
 from bot.storage.base import StoreUnavailable
 from bot.storage.cli import db_group

@@ -16,6 +16,7 @@ from bot.core.config import Settings
 from bot.core.i18n import LOCALES
 from bot.core.outbound import Sender
 from bot.core.program import Program, load_program
+from bot.knowledge.teaching import Teacher
 from bot.nlu import classifier
 from bot.nlu.cues import cues
 from bot.outbox.delivery import DeliveryWorker
@@ -99,8 +100,10 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
         settings.instance_id
         or default_instance_id(settings.web_host_port[1] if serving else None),
     )
+    teacher = Teacher(store, program)  # the examples operators taught (docs/understanding.md)
     try:
         await heartbeat.start()
+        await teacher.start()
         assert isinstance(store, SqliteStore)
         planner = ReminderPlanner(store, program, clock)
         engine = Engine(
@@ -123,6 +126,7 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
             reader=picture_reader(settings) if serving else None,
         )
     finally:
+        await teacher.stop()
         await heartbeat.stop()
         await store.close()
         log.info("store closed")

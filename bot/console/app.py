@@ -212,6 +212,7 @@ class Console:
         from bot.console import (
             audit,
             broadcasts,
+            feedback,
             flagged,
             handoffs,
             imports,
@@ -224,7 +225,7 @@ class Console:
         )
 
         modules = (login, overview, participants, handoffs, replies, broadcasts, imports)
-        tail = (reports, audit, unknown, flagged)
+        tail = (reports, audit, unknown, feedback, flagged)
         return [route for module in (*modules, *tail) for route in module.ROUTES]
 
     async def _recount(self) -> None:

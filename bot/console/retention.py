@@ -1,6 +1,7 @@
 """Retention: not-understood messages and closed handoffs are deleted after a set number of
-days (RETENTION_DAYS, default 90); once the program has ended (PROGRAM_ENDED_ON), participants
-who have written nothing for that long are deleted too, as /hapus deletes them. Run by the
+days (RETENTION_DAYS, default 90), and so are the messages kept with "did this help?" votes;
+once the program has ended (PROGRAM_ENDED_ON), participants who have written nothing for that
+long are deleted too, as /hapus deletes them. Run by the
 outbox's housekeeping (on the delivery leader only); each purge is in the audit log."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ async def purge(
     now = clock.now()
     before = now - timedelta(days=days)
     found = await store.purge_kept(before)
+    found["feedback"] = await store.purge_feedback(before)  # the 👎 messages; votes stay
     found["participants"] = 0
     if ended_on is not None:
         end = datetime.combine(ended_on, time(0), tzinfo=now.tzinfo)

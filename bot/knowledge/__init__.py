@@ -37,6 +37,7 @@ __all__ = [
     "Who",
     "bases",
     "fill",
+    "install",
     "load",
     "partner_named",
     "prepare",
@@ -93,3 +94,9 @@ def prepare(program: Program) -> None:
     with ThreadPoolExecutor(max_workers=len(LOCALES)) as pool:
         for done in [pool.submit(retriever, program, locale) for locale in LOCALES]:
             done.result()
+
+
+def install(locale: str, model: Retriever) -> None:
+    """Answers `locale`'s posts with `model` from now on (retrained with the examples
+    operators taught: bot/knowledge/teaching.py)."""
+    _RETRIEVERS[(str(_root()), locale)] = model

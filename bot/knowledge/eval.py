@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.program import load_program
-from bot.knowledge import ACTIONS, CONFIDENT, NEAR, KnowledgeBaseError, Retriever, load
+from bot.knowledge import ACTIONS, NEAR, KnowledgeBaseError, Retriever, load
+from bot.knowledge.decide import Decision, about_prakerja, decide
 from bot.knowledge.entries import KnowledgeBase, read_unchecked, shipped_root
 from bot.nlu import classifier
 
@@ -60,6 +61,8 @@ class Report:
     not_understood: int = 0  # in scope, but nothing near
     outside: int = 0
     outside_refused: int = 0  # out of scope and nothing near (or only offered)
+    outside_said: int = 0  # out of scope and told so
+    called_outside: int = 0  # in scope, but told it is out of scope
     intent_right: int = 0
     confusion: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     misses: list[tuple[str, str, str]] = field(default_factory=list)
@@ -75,15 +78,17 @@ def evaluate(
         ranked = [e for e, _ in found.ranked]
         result = classifier(post.locale).classify(post.text)
         acting = result.clear and result.intent in ACTIONS
-        confident = found.best is not None and found.confidence >= CONFIDENT
+        decision = decide(found, about_prakerja(model, post.text))
+        confident = decision in (Decision.ANSWER, Decision.LEANING)
         intent = (
             model.topic(found.best) if confident and found.best and not acting else result.intent
         )
         report.total += 1
         if not post.entries:
             report.outside += 1
-            report.outside_refused += found.confidence < CONFIDENT
-            report.intent_right += intent == "unknown" or found.confidence < CONFIDENT
+            report.outside_refused += not confident
+            report.outside_said += decision == Decision.OUTSIDE
+            report.intent_right += intent == "unknown" or not confident
             continue
         report.in_scope += 1
         expected_topic = model.topic(post.entries[0]) or "?"
@@ -92,7 +97,8 @@ def evaluate(
         report.top3 += any(e in post.entries for e in ranked[:3])
         report.answered += confident
         report.answered_right += confident and right
-        report.not_understood += found.near < NEAR
+        report.not_understood += decision in (Decision.NOTHING, Decision.OUTSIDE)
+        report.called_outside += decision == Decision.OUTSIDE
         report.intent_right += intent == expected_topic
         got = model.topic(ranked[0]) if ranked else "unknown"
         report.confusion[expected_topic][got if found.near >= NEAR else "unknown"] += 1
@@ -116,6 +122,8 @@ def render(name: str, report: Report, *, details: bool = True) -> str:
         f"answered straight away:          {_pct(report.answered, report.in_scope)}, "
         f"right when answered {_pct(report.answered_right, report.answered)}",
         f"out of scope not answered:       {_pct(report.outside_refused, report.outside)}",
+        f"out of scope told so:            {_pct(report.outside_said, report.outside)}",
+        f"in scope told out of scope:      {_pct(report.called_outside, report.in_scope)}",
         f"classify intent accuracy:        {_pct(report.intent_right, report.total)}",
     ]
     if details:

@@ -17,6 +17,9 @@ from bot.nlu.knowledge import KnowledgeError
 _WORD = re.compile(r"[\w'’-]+")
 _CLAUSE = re.compile(r"[,;.!?\n]+|\b(?:dan|terus|trus|tapi|tp|and|but)\b")
 
+_FIRST_PERSON = frozenset({"aku", "saya", "sy", "gw", "gue", "ak", "aq", "i", "we", "kami"})
+_MONEY = re.compile(r"(?:rp)?\d+(?:[.,]\d+)*(?:rb|ribu|k|jt|juta|an)?")
+
 Language = Literal["id", "en"]
 Mood = Literal["hardship", "distress", "anger"]
 PROGRESS_ITEMS = ("purchase", "finished", "certificate", "review", "linking", "paid")
@@ -37,9 +40,18 @@ class Languages(_Strict):
 
 class Person(_Strict):
     asks: tuple[str, ...]
+    official: tuple[str, ...]
+    official_entry: str
     reported: tuple[str, ...]
     service: tuple[str, ...]
     banks: tuple[str, ...]
+
+
+class Scam(_Strict):
+    someone: tuple[str, ...]
+    asks: tuple[str, ...]
+    things: tuple[str, ...]
+    entry: str
 
 
 class MoodWords(_Strict):
@@ -102,6 +114,7 @@ class Cues(_Strict):
 
     language: Languages
     person: Person
+    scam: Scam
     moods: tuple[MoodWords, ...] = Field(min_length=1)
     caps: Caps
     progress: Progress
@@ -136,6 +149,24 @@ class Cues(_Strict):
         if self.about_partner_service(text, partners) or has(said, self.person.reported):
             return False
         return has(said, self.person.asks)
+
+    def asks_official(self, text: str) -> bool:
+        """Asks for the program's official customer service ("nomor CS prakerja")."""
+        return has(words(text), self.person.official)
+
+    def reports_scam(self, text: str) -> bool:
+        """Someone asked the participant for a secret or money ("ada yg minta kode OTP saya",
+        "dia minta 200rb"): someone named before the asking, a secret or money just after it,
+        and not the participant asking ("aku minta kode otp ulang")."""
+        said = words(text)
+        for i, word in enumerate(said):
+            if not has([word], self.scam.asks) or (i and said[i - 1] in _FIRST_PERSON):
+                continue
+            after = said[i + 1 : i + 6]
+            thing = has(after, self.scam.things) or any(_MONEY.fullmatch(w) for w in after)
+            if thing and has(said[max(0, i - 8) : i], self.scam.someone):
+                return True
+        return False
 
     def about_partner_service(self, text: str, partners: tuple[str, ...] = ()) -> bool:
         """Names the customer service of a bank or e-wallet ("udah aku telpon cs ovo")."""

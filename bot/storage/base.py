@@ -41,6 +41,16 @@ class UnknownMessage:
     label: str | None = None
 
 
+@dataclass(frozen=True)
+class FeedbackAsk:
+    """The last "did this help?" asked of a participant (bot/storage/learning.py)."""
+
+    answer: str  # kb:<entry id> or topic:<intent>
+    text: str | None  # the answered message, redacted, until they vote
+    asked_at: datetime
+    voted: bool
+
+
 class StoreUnavailable(Exception):
     """The database cannot be reached or opened (the message says why, without a password)."""
 
@@ -135,6 +145,21 @@ class Store(Protocol):
 
     async def labelled_unknown(self) -> list[UnknownMessage]:
         """Every labelled kept message, oldest first."""
+
+    async def feedback_ask(self, participant_id: int) -> FeedbackAsk | None:
+        """The last "did this help?" asked of the participant, if any."""
+        ...
+
+    async def ask_feedback(
+        self, participant_id: int, answer: str, text: str | None, now: datetime
+    ) -> None:
+        """Records a "did this help?" (replacing the last one and the message it kept)."""
+
+    async def vote_feedback(
+        self, participant_id: int, answer: str, helpful: bool, now: datetime
+    ) -> bool:
+        """Stores the vote on the unanswered question about `answer`; False if none."""
+        ...
 
     async def record_flagged(
         self, participant_id: int, text: str, signs: Sequence[str], forwarded: bool, now: datetime

@@ -19,7 +19,7 @@ def _guesses(raw: str) -> tuple[tuple[str, float], ...]:
     return tuple((str(name), float(score)) for name, score in found)
 
 
-def _unknown(row: Any) -> UnknownMessage:
+def unknown_message(row: Any) -> UnknownMessage:
     created = from_ts(row[5])
     assert created is not None
     return UnknownMessage(
@@ -33,7 +33,7 @@ def _unknown(row: Any) -> UnknownMessage:
     )
 
 
-_UNKNOWN_COLUMNS = "id, participant_id, text, guesses, step, created_at, label"
+UNKNOWN_COLUMNS = "id, participant_id, text, guesses, step, created_at, label"
 
 
 class MemoryMixin(SqliteBase):
@@ -108,14 +108,14 @@ class MemoryMixin(SqliteBase):
         self, limit: int, since: datetime | None = None
     ) -> list[UnknownMessage]:
         """The messages not understood, newest first (only those from `since` on)."""
-        query = f"SELECT {_UNKNOWN_COLUMNS} FROM unknown_messages"
+        query = f"SELECT {UNKNOWN_COLUMNS} FROM unknown_messages"
         params: tuple[Any, ...] = ()
         if since is not None:
             query += " WHERE created_at >= ?"
             params = (ts(since),)
         query += " ORDER BY created_at DESC, id DESC LIMIT ?"
         async with self.db.execute(query, (*params, limit)) as cursor:
-            return [_unknown(row) async for row in cursor]
+            return [unknown_message(row) async for row in cursor]
 
     async def label_unknown(self, id: int, intent: str) -> bool:
         """Gives a kept message the intent it should have had; False if there is no such id."""
@@ -131,7 +131,7 @@ class MemoryMixin(SqliteBase):
     async def labelled_unknown(self) -> list[UnknownMessage]:
         """Every kept message an operator labelled, oldest first (to teach the bot)."""
         async with self.db.execute(
-            f"SELECT {_UNKNOWN_COLUMNS} FROM unknown_messages WHERE label IS NOT NULL"
+            f"SELECT {UNKNOWN_COLUMNS} FROM unknown_messages WHERE label IS NOT NULL"
             " ORDER BY created_at, id"
         ) as cursor:
-            return [_unknown(row) async for row in cursor]
+            return [unknown_message(row) async for row in cursor]

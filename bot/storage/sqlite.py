@@ -25,6 +25,7 @@ from bot.storage.inbound import InboundMixin
 from bot.storage.inbox import InboxMixin
 from bot.storage.incentives import IncentivesMixin
 from bot.storage.instances import InstancesMixin
+from bot.storage.learning import LearningMixin
 from bot.storage.memory import MemoryMixin
 from bot.storage.outbox import OutboxMixin
 from bot.storage.reachability import ReachabilityMixin
@@ -80,6 +81,7 @@ class SqliteStore(
     ReportsMixin,
     InboxMixin,
     FlaggedMixin,
+    LearningMixin,
 ):
     """The embedded default store: one mixin per topic (participants here, outbox, …)."""
 

@@ -236,18 +236,18 @@ async def test_the_not_understood_page_fits_a_phone_and_keeps_its_period(
 ) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None
-    long = "kak saya sudah coba berkali-kali tapi tetap tidak bisa masuk ke akun prakerja " * 3
+    long = "kak akun prakerja saya diblokir, sudah coba berkali-kali tetap tidak bisa masuk " * 3
     await store.record_unknown(p.id, long, [("otp", 0.31)], "menu", clock.now())
     await store.record_unknown(p.id, "lama", [], "menu", clock.now() - timedelta(days=3))
     await _login(page, "ana")
     await page.goto("/console/unknown?days=1")
-    await _fits(page, "select, button, table")
+    await _fits(page, "input, button, table")
     await expect(page.locator("p.count")).to_contain_text("1 pesan dalam 1 hari terakhir")
-    select = page.get_by_label("Topik yang benar")
-    await expect(select.locator("option", has_text="Kode OTP")).to_have_count(1)
-    await select.select_option(label="Kode OTP")
-    await page.get_by_role("button", name="Simpan").click()
-    await expect(page.locator(".saved")).to_contain_text("✓ Kode OTP")
+    await expect(page.locator("h2").first).to_contain_text("Akun diblokir")  # its group
+    first = page.locator("form.guesses input[type=radio]").first
+    await expect(first).to_be_checked()  # the likeliest entry, pre-selected
+    await page.get_by_role("button", name="Tempelkan").click()
+    await expect(page.locator(".saved")).to_contain_text("✓ Contoh “akun-diblokir”")
     assert "days=1" in page.url
     await expect(page.locator("tbody")).not_to_contain_text("lama")  # still the last day only
     await expect(page.locator("main")).not_to_contain_text("`")

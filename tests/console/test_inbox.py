@@ -229,7 +229,7 @@ async def test_the_purge_deletes_what_is_past_its_time(
     shown = await (await client.get("/console/privacy")).text()
     assert "90 hari" in shown and "1 pesan, 1 percakapan" in shown
     found = await purge(store, clock, 90)
-    assert found == {"unknown": 1, "handoffs": 1, "participants": 0}
+    assert found == {"unknown": 1, "handoffs": 1, "feedback": 0, "participants": 0}
     assert [m.text for m in await store.list_unknown(10)] == ["baru"]
     assert await store.handoff(gone) is None
     # before the program's end nobody is deleted; after it, the silent ones are

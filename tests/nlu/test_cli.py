@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from bot import knowledge
@@ -39,25 +37,3 @@ def test_classify_prints_one_json_object_per_line() -> None:
 def test_classify_in_english() -> None:
     result = CliRunner().invoke(main, ["classify", "--locale", "en"], input="stop reminders\n")
     assert json.loads(result.output)["intent"] == "stop_reminders"
-
-
-def test_unknown_lists_labels_and_exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
-    runner = CliRunner()
-    script = "/start\n22\nWIB\nresep rendang padang dong\nbikin puisi dong\n"
-    chatted = runner.invoke(
-        main, ["chat", "--user", "budi", "--now", "2021-11-20T10:00+07:00"], input=script
-    )
-    assert chatted.exit_code == 0, chatted.output
-    listed = runner.invoke(main, ["unknown"])
-    assert listed.exit_code == 0, listed.output
-    rows = listed.output.splitlines()[1:]
-    assert [r.split("\t")[-1] for r in rows] == ["bikin puisi dong", "resep rendang padang dong"]
-    first_id = rows[1].split("\t")[0]
-    labelled = runner.invoke(main, ["unknown", "--label", first_id, "unknown"])
-    assert labelled.exit_code == 0, labelled.output
-    exported = runner.invoke(main, ["unknown", "--export"])
-    assert exported.output.splitlines() == ["unknown\tresep rendang padang dong"]
-    refused = runner.invoke(main, ["unknown", "--label", "999", "otp"])
-    assert refused.exit_code != 0 and "999" in refused.output

@@ -1,0 +1,118 @@
+"""The not-understood page's data: each kept message with the knowledge base's three likeliest
+entries for it (by the model in use now), grouped by the likeliest one so that similar
+messages sit together, and what an operator attached it to. A message the bot would find
+nothing near for (as handlers/freetext.py decides: knowledge.NEAR) goes to its own group, its
+guesses shown but none pre-selected."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot import knowledge
+from bot.core.program import Program
+from bot.knowledge.entries import LOCALES
+from bot.nlu.cues import cues
+from bot.storage.base import UnknownMessage
+from bot.storage.learning import TaughtExample
+
+GUESSES = 3
+_CACHE = 5_000  # (model, text) -> guesses: the page is read far more often than models change
+
+
+@dataclass(frozen=True)
+class Guess:
+    """An entry the model thinks a message asks about."""
+
+    entry_id: str
+    title: str
+    question: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Row:
+    """A kept message, its locale, the model's guesses and the example it became (if any)."""
+
+    message: UnknownMessage
+    locale: str
+    guesses: tuple[Guess, ...]
+    taught: TaughtExample | None
+    near: bool = True  # the guesses are worth pre-selecting (else nothing near)
+
+
+@dataclass
+class Group:
+    """Messages whose likeliest entry is the same (None: nothing near)."""
+
+    entry_id: str | None
+    title: str
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def open(self) -> int:
+        """The messages of the group not attached to an entry yet."""
+        return sum(1 for r in self.rows if r.taught is None)
+
+
+_guessed: OrderedDict[tuple[int, str, str], tuple[tuple[Guess, ...], bool]] = OrderedDict()
+
+
+def locale_of(text: str, fallback: str = "id") -> str:
+    """The language the message is written in (its entries are that locale's)."""
+    found = cues().language_of(text)
+    return found if found in LOCALES else fallback
+
+
+def guess(program: Program, locale: str, text: str) -> tuple[tuple[Guess, ...], bool]:
+    """The three likeliest entries for `text` by the model in use (cached per model), and
+    whether they are near enough for the bot to offer them."""
+    model = knowledge.retriever(program, locale)
+    if model is None:
+        return (), False
+    key = (id(model), locale, text)
+    if key in _guessed:
+        _guessed.move_to_end(key)
+        return _guessed[key]
+    kb = knowledge.bases(program)[locale]
+    found = []
+    searched = model.search(text)
+    for entry_id, confidence in searched.ranked[:GUESSES]:
+        entry = kb.get(entry_id)
+        if entry is not None:
+            found.append(Guess(entry.id, entry.title, entry.question, confidence))
+    _guessed[key] = (tuple(found), bool(found) and searched.near >= knowledge.NEAR)
+    while len(_guessed) > _CACHE:
+        _guessed.popitem(last=False)
+    return _guessed[key]
+
+
+def groups(
+    program: Program,
+    messages: Sequence[UnknownMessage],
+    taught: dict[int, TaughtExample],
+    locales: dict[int, str] | None = None,
+) -> list[Group]:
+    """The messages grouped by their likeliest entry, the biggest group of messages still to
+    attach first (a group's messages stay newest first); nothing near comes last."""
+    found: dict[str | None, Group] = {}
+    for message in messages:
+        locale = locale_of(message.text, (locales or {}).get(message.participant_id, "id"))
+        guesses, near = guess(program, locale, message.text)
+        best = guesses[0] if guesses and near else None
+        key = best.entry_id if best is not None else None
+        group = found.setdefault(key, Group(key, best.title if best is not None else ""))
+        group.rows.append(Row(message, locale, guesses, taught.get(message.id), near))
+    return sorted(
+        found.values(),
+        key=lambda g: (g.entry_id is None, -g.open, -len(g.rows), g.title),
+    )
+
+
+def entries(program: Program) -> dict[str, list[tuple[str, str]]]:
+    """Every locale's (entry id, title) for the page's "another entry" list."""
+    return {
+        locale: [(e.id, e.title) for e in kb.entries]
+        for locale, kb in knowledge.bases(program).items()
+    }

@@ -1,0 +1,72 @@
+"""What to do with a post given what the search found: answer the likeliest entry, answer it
+and offer the runner-ups, ask which one was meant, say it is outside Kartu Prakerja, or say
+nothing is near. Out of scope is decided from a low confidence together with the absence of
+the program's vocabulary (bot/data/nlu/scope.toml, as the entries' examples use them)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+from bot.knowledge.retrieval import Found
+from bot.knowledge.search import CONFIDENT, NEAR, Retriever
+
+LEAN = 0.3  # a best entry this sure and clearly ahead of the next one is answered...
+MARGIN = 0.7  # ...when the next one scores at most this share of it (kb_golden.tsv: 257
+# posts of 279 answered, 92 % right; 0.5: 245, 94 %; the runner-ups are offered beside it)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_PREFIX = 5  # a term this long counts at the start of a longer word
+
+
+class Decision(StrEnum):
+    ANSWER = "answer"  # confident: the entry's answer
+    LEANING = "leaning"  # clearly ahead: the answer, the runner-ups as buttons
+    CLARIFY = "clarify"  # "did you mean one of these?"
+    OUTSIDE = "outside"  # not about Kartu Prakerja
+    NOTHING = "nothing"  # about it, but nothing near
+
+
+@cache
+def _scope(key: str) -> frozenset[str]:
+    raw = resources.files("bot.data").joinpath("nlu/scope.toml").read_text("utf-8")
+    return frozenset(str(w).lower() for w in tomllib.loads(raw)[key])
+
+
+def terms() -> frozenset[str]:
+    """The program's own words (bot/data/nlu/scope.toml)."""
+    return _scope("terms")
+
+
+def names_other_program(text: str) -> bool:
+    """Whether the post names another government programme (BSU, PKH, KIP...)."""
+    return bool(set(_WORD.findall(text.lower())) & _scope("others"))
+
+
+def about_prakerja(model: Retriever, text: str) -> bool:
+    """Whether the post uses one of the program's words, as typed or normalised ("sertifikatku"
+    counts for "sertifikat")."""
+    words = terms()
+    said = {*model.normalizer.tokens(text), *_WORD.findall(text.lower())}
+    return any(
+        w in words or any(w.startswith(t) for t in words if len(t) >= _PREFIX) for w in said
+    )
+
+
+def decide(found: Found, about_prakerja: bool) -> Decision:
+    """The decision for a post (see the module docstring)."""
+    if found.best is None:
+        return Decision.NOTHING if about_prakerja else Decision.OUTSIDE
+    sure = found.confidence
+    if sure >= CONFIDENT:
+        return Decision.ANSWER
+    if not about_prakerja:
+        return Decision.OUTSIDE
+    second = found.ranked[1][1] if len(found.ranked) > 1 else 0.0
+    if sure >= LEAN and second <= sure * MARGIN:
+        return Decision.LEANING
+    return Decision.CLARIFY if found.near >= NEAR else Decision.NOTHING
