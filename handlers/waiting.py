@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Reply, Step
+from bot.nlu import classifier
 from handlers import freetext, handoff, onboarding, privacy, stages
 from handlers.common import menu_reply
+
+QUESTION_WORDS = 6  # a typed stage this long or longer is a post with a question in it
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,19 @@ async def _ask_stage(ctx: Context, msg: Incoming) -> list[Reply]:
     return [stages.ask(ctx)]
 
 
+async def _stage(ctx: Context, msg: Incoming) -> list[Reply]:
+    """Stores the stage typed (stages.process); a post that names a stage while asking
+    something ("sertifikat udh keluar tp insentif blm cair") also gets its answer, first."""
+    settled = await stages.process(ctx, msg)
+    if ctx.participant.step != Step.MENU or len(msg.text.split()) < QUESTION_WORDS:
+        return settled
+    answer = await freetext.answer(ctx, msg, classifier(ctx.t.locale).read(msg.text))
+    ctx.participant.step = Step.MENU  # the answer never moves the finished onboarding on
+    if not answer:
+        return settled
+    return [answer[0], settled[-1]]
+
+
 async def _waiting(ctx: Context, msg: Incoming) -> list[Reply]:
     return handoff.waiting(ctx)
 
@@ -54,7 +70,7 @@ STEPS: dict[Step, Waiting] = {
     Step.ASK_WAVE: Waiting(onboarding.process_wave, _ask_wave, "wave:"),
     Step.ASK_ANNOUNCED: Waiting(onboarding.process_announced, _ask_announced),
     Step.ASK_TIMEZONE: Waiting(onboarding.process_timezone, _ask_timezone, "tz:"),
-    Step.ASK_STAGE: Waiting(stages.process, _ask_stage, "stage:"),
+    Step.ASK_STAGE: Waiting(_stage, _ask_stage, "stage:"),
     Step.MENU: Waiting(None, _menu),
     Step.CONFIRM_DELETE: Waiting(privacy.confirm, privacy.ask_delete, "delete:"),
     Step.CONFIRM_PURCHASE: Waiting(

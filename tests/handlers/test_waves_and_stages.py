@@ -105,3 +105,21 @@ async def test_training_fund_is_not_money_received(chat: Chat) -> None:
     await chat.send("/status")
     assert "Sudah diterima Rp1.000.000" not in chat.text
     assert "Sudah diterima Rp0 dari Rp2.550.000 pembayaran insentif dan survei" in chat.text
+
+
+async def test_a_question_that_names_the_stage_is_answered_too(
+    chat: Chat, clock: FakeClock
+) -> None:
+    """The stage question's typed answer carries a question: the stage is noted AND the
+    question answered (first), not swallowed by the onboarding."""
+    clock.set(datetime.fromisoformat("2022-05-01T10:00:00+07:00"))
+    await chat.send("/start")
+    await chat.send("22")
+    await chat.press("tz:WIB")
+    replies = await chat.send(
+        "min sertifikat udh keluar 2 minggu lalu tapi insentif aku kok blm cair2 ya, pake ovo"
+    )
+    assert len(replies) == 2
+    assert "Oke, dicatat" in replies[1].text  # the stage noted, the menu after it
+    assert "Oke, dicatat" not in replies[0].text and replies[0].text.strip()
+    assert "Sertifikat sudah terbit" in replies[0].text or "insentif" in replies[0].text.lower()
