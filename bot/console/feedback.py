@@ -12,10 +12,9 @@ from bot import knowledge
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.labels import topic
-from bot.console.render import translator
+from bot.console.render import query_days, translator
 from bot.core.i18n import Translator
 from bot.core.program import Program
-from bot.core.wire import bounded_int
 
 ROUTES = web.RouteTableDef()
 SHOWN = 30
@@ -39,10 +38,7 @@ async def feedback_page(
     console: Console, request: web.Request, session: Session
 ) -> web.StreamResponse:
     """Stores nothing; the answers with the most 👎 in the last 7, 30 or 90 days."""
-    try:
-        days = max(1, min(90, bounded_int(request.query.get("days", "30"))))
-    except ValueError:
-        days = 30
+    days = query_days(request, 30)
     since = console.clock.now() - timedelta(days=days)
     t = translator(request)
     disliked = await console.store.most_disliked(since, SHOWN)

@@ -11,8 +11,7 @@ from aiohttp import web
 
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
-from bot.console.render import ZONE
-from bot.core.wire import bounded_int
+from bot.console.render import ZONE, query_days
 
 ROUTES = web.RouteTableDef()
 SHOWN = 200
@@ -30,10 +29,7 @@ async def flagged_page(
     console: Console, request: web.Request, session: Session
 ) -> web.StreamResponse:
     """Stores nothing; the flagged messages of the last days and a count per day."""
-    try:
-        days = max(1, min(90, bounded_int(request.query.get("days", "14"))))
-    except ValueError:
-        days = 14
+    days = query_days(request, 14)
     zone = ZoneInfo(ZONE)
     today = console.clock.now().astimezone(zone).date()
     first = today - timedelta(days=days - 1)

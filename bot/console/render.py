@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from bot.console import labels
 from bot.console.auth import Session
 from bot.core.i18n import LOCALES, Translator
+from bot.core.wire import bounded_int
 
 LANG_COOKIE = "prakerja_console_lang"
 ZONE = "Asia/Jakarta"  # times are shown in WIB to operators
@@ -44,6 +45,14 @@ def language(request: web.Request) -> str:
 
 def translator(request: web.Request) -> Translator:
     return Translator(language(request), ZONE)
+
+
+def query_days(request: web.Request, default: int) -> int:
+    """A page's period from `?days=`: 1 to 90 days, `default` when missing or not a number."""
+    try:
+        return max(1, min(90, bounded_int(request.query.get("days", str(default)))))
+    except ValueError:
+        return default
 
 
 def mask_phone(phone: str | None, session: Session | None) -> str:

@@ -12,7 +12,7 @@ from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.handoffs import assign_waiting
 from bot.console.inbox import by_day_and_agent, figures
-from bot.console.render import translator
+from bot.console.render import query_days, translator
 from bot.core.wire import bounded_int
 from bot.nlu.knowledge import INTENTS, UNKNOWN
 
@@ -90,10 +90,7 @@ async def shift(console: Console, request: web.Request, session: Session) -> web
 async def stats(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
     """Stores nothing; first response, resolution and satisfaction per day and per agent
     over the last 1, 7 or 30 days."""
-    try:
-        days = max(1, min(90, bounded_int(request.query.get("days", "7"))))
-    except ValueError:
-        days = 7
+    days = query_days(request, 7)
     timings = await console.reader.handoff_timings(console.clock.now() - timedelta(days=days))
     per_day, per_agent = by_day_and_agent(timings)
     return console.page(

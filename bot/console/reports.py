@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
+from bot.console.render import query_days
 from bot.core.wire import bounded_int
 from bot.storage.reports import REASONS, Delivery
 
@@ -37,18 +38,11 @@ def delivery_csv(delivery: dict[str, Delivery], name: str) -> web.Response:
     )
 
 
-def _days(request: web.Request) -> int:
-    try:
-        return max(1, min(90, bounded_int(request.query.get("days", "7"))))
-    except ValueError:
-        return 7
-
-
 @ROUTES.get(PREFIX + "/delivery")
 @page(admin=True)
 async def delivery(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
     """Stores nothing; every outbox kind's delivery over the last 1, 7 or 30 days."""
-    days = _days(request)
+    days = query_days(request, 7)
     since = console.clock.now() - timedelta(days=days)
     return console.page(
         request,
@@ -65,7 +59,7 @@ async def delivery_export(
     console: Console, request: web.Request, session: Session
 ) -> web.StreamResponse:
     """Stores the export in the audit log; the delivery page as CSV."""
-    days = _days(request)
+    days = query_days(request, 7)
     found = await console.reader.delivery_report(since=console.clock.now() - timedelta(days=days))
     await console.audit(session, "delivery_export", {"days": days})
     return delivery_csv(found, f"delivery-{days}d.csv")

@@ -15,6 +15,7 @@ from bot import knowledge
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.guesses import entries, groups, locale_of
+from bot.console.render import query_days
 from bot.core.safety import keepable
 from bot.core.wire import bounded_int
 from bot.knowledge import teaching
@@ -22,13 +23,6 @@ from bot.knowledge import teaching
 ROUTES = web.RouteTableDef()
 SHOWN = 200
 PAGE = PREFIX + "/unknown"
-
-
-def _days(value: str | None) -> int:
-    try:
-        return max(1, min(90, bounded_int(value or "7")))
-    except ValueError:
-        return 7
 
 
 def _back(days: object, anchor: str = "") -> web.HTTPSeeOther:
@@ -44,7 +38,7 @@ async def unknown_page(
     console: Console, request: web.Request, session: Session
 ) -> web.StreamResponse:
     """Stores nothing; the kept messages of the last days, grouped, with the guesses."""
-    days = _days(request.query.get("days"))
+    days = query_days(request, 7)
     since = console.clock.now() - timedelta(days=days)
     messages = await console.reader.list_unknown(SHOWN, since=since)
     taught = await console.store.examples_of_unknown([m.id for m in messages])
