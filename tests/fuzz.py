@@ -4,6 +4,7 @@ swapped for junk. Deterministic (one seed), so a failure is reproducible."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import random
@@ -98,8 +99,6 @@ NASTY_HEADERS = (
 
 async def raw_status(host: str, port: int, request: bytes) -> int:
     """The status code of one raw HTTP/1.1 request (headers may hold any bytes)."""
-    import asyncio
-
     reader, writer = await asyncio.open_connection(host, port)
     try:
         writer.write(request)
