@@ -105,6 +105,10 @@ class PostgresStore(SqliteStore):
                 await conn.execute(sql.encode())
                 await conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
 
+    async def checkpoint(self) -> None:
+        """Nothing to do: PostgreSQL's WAL is the server's (deleted rows leave it as it
+        recycles); SQLite's `PRAGMA wal_checkpoint` is a syntax error here."""
+
     async def close(self) -> None:
         for name in list(self._leaders):
             await self.release_lead(name)

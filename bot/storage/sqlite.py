@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -20,6 +19,7 @@ from bot.storage.base import StoreUnavailable
 from bot.storage.broadcasts import BroadcastMixin
 from bot.storage.console import ConsoleMixin
 from bot.storage.flagged import FlaggedMixin
+from bot.storage.group_commit import GroupCommit
 from bot.storage.handoffs import HandoffMixin
 from bot.storage.inbound import InboundMixin
 from bot.storage.inbox import InboxMixin
@@ -90,8 +90,7 @@ class SqliteStore(
         # participant id -> their progress rows as last read or written by this store
         self._stored_progress: OrderedDict[int, dict[str, datetime]] = OrderedDict()
         # group commit of plain participant updates (see _update_together)
-        self._pending: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._updates: GroupCommit[tuple[Any, ...], None] = GroupCommit(self._write_updates)
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
@@ -301,31 +300,12 @@ class SqliteStore(
         bench/telegram_inbound.py saw the lock held 60 % of the time and updates queueing
         behind it. Returns once this row is committed; raises what the transaction raised.
         """
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((row, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush_updates())
-        await future
+        await self._updates.submit(row)
 
-    async def _flush_updates(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending, []
-            try:
-                async with self.transaction():
-                    await self.db.executemany(_UPDATE_PARTICIPANT, [row for row, _ in batch])
-            except asyncio.CancelledError:  # shutting down: nobody may wait forever
-                for _, future in batch + self._pending:
-                    future.cancel()
-                self._pending = []
-                raise
-            except Exception as exc:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for _, future in batch:
-                if not future.done():
-                    future.set_result(None)
+    async def _write_updates(self, rows: Sequence[tuple[Any, ...]]) -> list[None]:
+        async with self.transaction():
+            await self.db.executemany(_UPDATE_PARTICIPANT, rows)
+        return [None] * len(rows)
 
     async def delete_participant(self, participant_id: int) -> None:
         """Every row naming the participant (their own rows cascade; the update and message id
