@@ -29,6 +29,7 @@ from handlers import (
     facts,
     feedback,
     followup,
+    confirm,
     freetext,
     guard,
     handoff,
@@ -78,9 +79,9 @@ ACTIONS: dict[str, Handler] = {
     "delete:no": privacy.confirm,
     "onboarding:restart": onboarding.start,
     "purchase:yes": purchase.record,
-    "purchase:no": freetext.not_purchased,
+    "purchase:no": confirm.not_purchased,
     "stop:yes": reminders.stop,
-    "stop:no": freetext.keep_reminders,
+    "stop:no": confirm.keep_reminders,
 }
 
 # Buttons: option ids by prefix (the rest of the id is the value).
