@@ -25,11 +25,11 @@ from bot.nlu.scams import check as check_scam
 from handlers import (
     brevity,
     broadcasts,
+    confirm,
     dashboard,
     facts,
     feedback,
     followup,
-    confirm,
     freetext,
     guard,
     handoff,
