@@ -56,6 +56,7 @@ CONFIDENT = 0.5  # answer straight away from this calibrated confidence (kb_gold
 # in-scope posts answered, 94 % of them right; 0.6: 77 %, 94 %; 0.4: 92 %, 92 %)...
 OTHERS = 0.7  # a clause this sure of another entry is a further question of the post
 # (kb_golden.tsv: from 0.5, six posts lost their right entry to a false second question)
+ASKED = 0.3  # a further clause that asks finds its entry this surely: offered as a button
 CONTEXT = 0.75  # a clause that asks nothing counts this much beside one that asks
 NEAR = 0.2  # ...offer the likeliest entries from this one; below: nothing near
 _FOLDS = 3  # held-out folds the calibrator learns from
@@ -301,15 +302,24 @@ class Retriever:
             if fitting and fitting[0][0] != ranked[0][0] and fitting[0][1] >= 0.5 * sure:
                 ranked = [(fitting[0][0], sure), *(p for p in ranked if p[0] != fitting[0][0])]
         others: list[str] = []
-        for row, clause_sure in zip(found[1:], sure_all[1:], strict=True):
+        asked: list[str] = []  # a further clause that asks, less sure: offered as a button
+        for row, clause_sure, (_, asks) in zip(found[1:], sure_all[1:], kept, strict=True):
             entry = self.labels[int(np.argmax(row))]
             distinct = self.topic(entry) != self.topic(ranked[0][0]) or clause_sure >= 0.8
-            if clause_sure >= OTHERS and distinct and entry not in (UNKNOWN, ranked[0][0]):
-                others.append(entry) if entry not in others else None
+            if entry in (UNKNOWN, ranked[0][0]) or entry in others:
+                continue
+            if clause_sure >= OTHERS and distinct:
+                others.append(entry)
+            elif asks and clause_sure >= ASKED and entry not in asked:
+                asked.append(entry)
         if others:
             ranked, others = self._urgent_first(ranked, others)
+        asked = [e for e in asked if e not in others and e != ranked[0][0]]
         return Found(
-            tuple((e, round(float(s), 3)) for e, s in ranked), tuple(others), thanked=thanked
+            tuple((e, round(float(s), 3)) for e, s in ranked),
+            tuple(others),
+            thanked=thanked,
+            asked=tuple(asked),
         )
 
     def _urgent_first(
