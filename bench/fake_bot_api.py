@@ -53,6 +53,10 @@ class TimedBotApi(FakeBotApi):
         self.latency = latency
         self.sends: list[Send] = []
 
+    async def __aenter__(self) -> TimedBotApi:
+        await self.start()
+        return self
+
     async def _handle(self, request: web.Request) -> web.Response:
         arrived = time.monotonic()
         response = await super()._handle(request)

@@ -64,8 +64,9 @@ def rendered_at(due_at: datetime, now: datetime) -> datetime | None:
 
 
 Sleep = Callable[[float], Awaitable[None]]
-# Claimed rows with their participant (None: deleted), then one None per sender task.
-_Queue = asyncio.Queue[tuple[OutboxRow, Participant | None] | None]
+# Claimed rows with their participant (None: deleted) and the moment after which they are no
+# longer sent (half their lease), then one None per sender task.
+_Queue = asyncio.Queue[tuple[OutboxRow, Participant | None, datetime] | None]
 
 
 @dataclass
@@ -206,8 +207,9 @@ class DeliveryWorker:
                 found = await self.store.participants_by_ids({r.participant_id for r in rows})
                 # The most urgent first: where a daily limit (WhatsApp's tier) leaves fewer
                 # slots than rows, the nearest deadlines get them.
+                send_by = now + self.policy.lease / 2
                 for row in sorted(rows, key=urgency):
-                    await queue.put((row, found.get(row.participant_id)))
+                    await queue.put((row, found.get(row.participant_id), send_by))
                 continue
             if not drained:
                 # Let the sends in flight finish: a retry or a 429 may make more rows due.
@@ -227,9 +229,9 @@ class DeliveryWorker:
 
     async def _work(self, queue: _Queue, stats: RunStats) -> None:
         while (item := await queue.get()) is not None:
-            row, participant = item
+            row, participant, send_by = item
             try:
-                await self._deliver(row, participant, stats)
+                await self._deliver(row, participant, stats, send_by)
             except Exception as exc:  # a bug in a notice must not stop the others
                 log.exception("outbox row %s failed to render or send", row.id)
                 await self._retry(row, f"error: {type(exc).__name__}", stats)
@@ -254,7 +256,11 @@ class DeliveryWorker:
         await self._write(Written(row.id, "pending", error, due_at=due))
 
     async def _deliver(
-        self, row: OutboxRow, participant: Participant | None, stats: RunStats
+        self,
+        row: OutboxRow,
+        participant: Participant | None,
+        stats: RunStats,
+        send_by: datetime | None = None,
     ) -> None:
         channel = self.channels[row.channel]
         if self._stopping or (
@@ -297,6 +303,12 @@ class DeliveryWorker:
         await channel.pacer.turn(participant.chat_id, BROADCAST)  # replies go first
         if channel.paused_until is not None and channel.paused_until > self.clock.now():
             await self._release(row)  # a 429 arrived while this row waited for its turn
+            return
+        if send_by is not None and self.clock.now() > send_by:
+            # Held for half its lease (a long queue on a slow channel): another run may claim
+            # it any moment and send it too. Left as it is, it is claimed afresh (and sent
+            # once) when the lease ends; nothing is written, that claim may be another's.
+            log.warning("outbox row %s held for half its lease: left to the next claim", row.id)
             return
         delivery = await channel.sender.send(message)
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:

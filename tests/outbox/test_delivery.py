@@ -336,3 +336,29 @@ async def test_an_outcome_whose_commit_is_cancelled_is_kept(
     with pytest.raises(asyncio.CancelledError):
         await writing
     assert [o.row_id for o in worker.outcomes.kept] == [1]
+
+
+async def test_a_row_held_for_half_its_lease_is_left_to_the_next_claim(
+    store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+) -> None:
+    """Rows claimed ahead wait in the queue; one still unsent after half its lease could be
+    claimed by another run any moment, so it is not sent by this one but claimed afresh."""
+    bulk.seed(str(db_path), 6, now=clock.now(), channel="test")
+    policy = Policy(lease=timedelta(seconds=10), max_in_flight=1)
+    worker, _ = make_worker(store, program, clock, policy=policy)
+
+    class Slow(RecordingSender):
+        async def send(self, message: Outbound) -> Delivery:
+            clock.advance(timedelta(seconds=3))  # each send takes 3 s
+            return await super().send(message)
+
+    sender = Slow("test")
+    worker.channels["test"].sender = sender
+    stats = await worker.run_once()
+    assert (stats.claimed, stats.sent) == (6, 2)  # the third waited 6 s > 5 s
+    assert sorted(await _states(store)) == ["sending"] * 4 + ["sent"] * 2
+    for _ in range(4):
+        clock.advance(timedelta(seconds=10))  # the lease ended: claimed afresh
+        await worker.run_once()
+    assert set(await _states(store)) == {"sent"}
+    assert sorted(m.chat_id for m in sender.sent) == sorted(str(i) for i in range(1, 7))
