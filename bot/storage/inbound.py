@@ -6,18 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
+from bot.storage.database import Database
 from bot.storage.group_commit import GroupCommit
-from bot.storage.sqlite_base import SqliteBase, ts
+from bot.storage.sql_base import SqlBase, ts
 
 _ClaimRow = tuple[str, str, str | None, str | None]
 
 
-class InboundMixin(SqliteBase):
+class InboundMixin(SqlBase):
     """Portable SQL: the PostgreSQL store can share these statements."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         super().__init__(db)
         self._claims: GroupCommit[_ClaimRow, bool] = GroupCommit(self._write_claims)
 
@@ -35,14 +34,15 @@ class InboundMixin(SqliteBase):
         claimed: list[bool] = []
         async with self.transaction():
             for row in rows:
-                cursor = await self.db.execute(
-                    "INSERT INTO inbound_updates (channel, update_id, user_id,"
-                    " received_at) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (channel, update_id) DO NOTHING RETURNING update_id",
-                    row,
+                claimed.append(
+                    await self.db.fetchone(
+                        "INSERT INTO inbound_updates (channel, update_id, user_id,"
+                        " received_at) VALUES (?, ?, ?, ?)"
+                        " ON CONFLICT (channel, update_id) DO NOTHING RETURNING update_id",
+                        row,
+                    )
+                    is not None
                 )
-                claimed.append(await cursor.fetchone() is not None)
-                await cursor.close()
         return claimed
 
     async def release_update(self, channel: str, update_id: str) -> None:
@@ -56,28 +56,29 @@ class InboundMixin(SqliteBase):
     async def prune_updates(self, before: datetime) -> int:
         """Forgets processed update ids and applied statuses older than `before` (a day)."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "DELETE FROM inbound_updates WHERE received_at < ?", (ts(before),)
             )
-            pruned = cursor.rowcount
-            cursor = await self.db.execute(
+            pruned = changed
+            changed = await self.db.execute(
                 "DELETE FROM whatsapp_statuses_seen WHERE received_at < ?", (ts(before),)
             )
-        return pruned + cursor.rowcount
+        return pruned + changed
 
     async def claim_status(
         self, wamid: str, status: str, at: datetime, user_id: str | None, now: datetime
     ) -> bool:
         """Records one delivery status (message id + status + timestamp); False for a replay."""
         async with self.transaction():
-            cursor = await self.db.execute(
-                "INSERT INTO whatsapp_statuses_seen (wamid, status, at, user_id, received_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (wamid, status, at) DO NOTHING"
-                " RETURNING wamid",
-                (wamid, status, ts(at), user_id, ts(now)),
+            claimed = (
+                await self.db.fetchone(
+                    "INSERT INTO whatsapp_statuses_seen (wamid, status, at, user_id, received_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (wamid, status, at) DO NOTHING"
+                    " RETURNING wamid",
+                    (wamid, status, ts(at), user_id, ts(now)),
+                )
+                is not None
             )
-            claimed = await cursor.fetchone() is not None
-            await cursor.close()
         return claimed
 
     async def _delete_inbound_rows(self, channel: str, user_ids: set[str]) -> None:

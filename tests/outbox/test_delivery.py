@@ -19,6 +19,7 @@ from bot.storage import bulk
 from bot.storage.base import StoreBusy
 from bot.storage.outbox import Outcome as Written
 from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import NOTICES, Notice
 from tests.conftest import onboard
 from tests.helpers import Chat
@@ -28,16 +29,16 @@ H7 = utc("2021-11-23T09:00+07:00")
 
 
 @pytest.fixture
-def chat(store: SqliteStore, program: Program, clock: FakeClock) -> Chat:
+def chat(store: SqlStore, program: Program, clock: FakeClock) -> Chat:
     return Chat(planning_engine(store, program, clock), clock)
 
 
-async def _states(store: SqliteStore) -> list[str]:
+async def _states(store: SqlStore) -> list[str]:
     return [str(r["state"]) for r in await rows(store)]
 
 
 async def test_restart_between_planning_and_sending(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock, db_path: Path
 ) -> None:
     await onboard(chat)
     await store.close()  # the bot stops ...
@@ -65,7 +66,7 @@ async def test_restart_between_planning_and_sending(
 
 
 async def test_dead_process_rows_come_back_after_the_lease(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -82,7 +83,7 @@ async def test_dead_process_rows_come_back_after_the_lease(
 
 
 async def test_429_pauses_the_channel_then_succeeds(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -98,7 +99,7 @@ async def test_429_pauses_the_channel_then_succeeds(
 
 
 async def test_403_marks_unreachable_and_cancels(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -115,7 +116,7 @@ async def test_403_marks_unreachable_and_cancels(
 
 
 async def test_transient_errors_back_off_then_fail(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -138,7 +139,7 @@ async def test_transient_errors_back_off_then_fail(
 
 
 async def test_permanent_error_fails_at_once(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -150,7 +151,7 @@ async def test_permanent_error_fails_at_once(
 
 
 async def test_closed_window_retries_as_template(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -162,7 +163,7 @@ async def test_closed_window_retries_as_template(
 
 
 async def test_purchase_between_planning_and_sending(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await chat.press_any("purchase:done")
@@ -173,7 +174,7 @@ async def test_purchase_between_planning_and_sending(
 
 
 async def test_stale_reminder_is_dropped(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7 + timedelta(hours=7))  # the bot was down all day
@@ -183,7 +184,7 @@ async def test_stale_reminder_is_dropped(
 
 
 async def test_deadline_passed_sends_one_message(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     clock.set(utc("2021-11-30T21:00+07:00"))
     await onboard(chat)
@@ -202,7 +203,7 @@ async def test_deadline_passed_sends_one_message(
 
 
 async def test_two_processes_never_send_a_row_twice(
-    store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
 ) -> None:
     bulk.seed(str(db_path), 60, now=clock.now(), channel="test")
     other = await SqliteStore.open(str(db_path))  # a second process on the same file
@@ -219,7 +220,7 @@ async def test_two_processes_never_send_a_row_twice(
 
 
 async def test_sends_overlap_up_to_the_in_flight_bound(
-    store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
 ) -> None:
     bulk.seed(str(db_path), 12, now=clock.now(), channel="test")
     worker, _ = make_worker(store, program, clock, policy=Policy(max_in_flight=4))
@@ -244,7 +245,7 @@ async def test_sends_overlap_up_to_the_in_flight_bound(
 
 
 async def test_per_chat_pacing(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     NOTICES.setdefault(
         "test.ping", Notice(lambda ctx, payload: [Reply("ping")], lambda p, payload, now: True)
@@ -264,7 +265,7 @@ async def test_per_chat_pacing(
 
 
 async def test_each_outcome_is_committed_before_its_sender_takes_the_next_row(
-    store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
 ) -> None:
     """A kill -9 repeats only what is in flight: when a send starts, every answer received
     before is committed, but those of the other senders still in their commit."""
@@ -290,7 +291,7 @@ async def test_each_outcome_is_committed_before_its_sender_takes_the_next_row(
 
 
 async def test_outcomes_a_busy_database_refused_are_written_later(
-    store: SqliteStore,
+    store: SqlStore,
     program: Program,
     clock: FakeClock,
     db_path: Path,
@@ -318,7 +319,7 @@ async def test_outcomes_a_busy_database_refused_are_written_later(
 
 
 async def test_an_outcome_whose_commit_is_cancelled_is_kept(
-    store: SqliteStore, program: Program, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    store: SqlStore, program: Program, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A sender cancelled while its outcome commits keeps it for the run's last write
     (writing one twice is harmless: only rows still `sending` are updated)."""
@@ -339,7 +340,7 @@ async def test_an_outcome_whose_commit_is_cancelled_is_kept(
 
 
 async def test_a_row_held_for_half_its_lease_is_left_to_the_next_claim(
-    store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
 ) -> None:
     """Rows claimed ahead wait in the queue; one still unsent after half its lease could be
     claimed by another run any moment, so it is not sent by this one but claimed afresh."""
