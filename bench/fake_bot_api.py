@@ -28,10 +28,10 @@ from aiohttp import web
 
 from tests.fakes.bot_api import FakeBotApi
 
-# An arrival up to this long after a kill still comes from the killed process (the kernel and
-# a busy fake may read its last requests a little late; a restarted bot needs far longer to
-# start sending).
-KILL_SLACK = 0.5
+# An arrival up to this long after a kill still comes from the killed process (a busy fake may
+# read its last requests a little late; a restarted bot takes longer than this to start up:
+# 5 s to its first request at load average 10).
+KILL_SLACK = 1.0
 
 
 @dataclass
