@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import aiohttp  # noqa: E402
 import psycopg  # noqa: E402
 import telegram_inbound as inbound  # noqa: E402
+from postgres_cpu import postgres_cpu, postgres_cpu_since  # noqa: E402
 
 from bench.fake_bot_api import per_kill, sends_from  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
@@ -49,26 +50,6 @@ from tests.fakes.bot_api import TOKEN, FakeBotApi  # noqa: E402
 
 SECRET = inbound.SECRET
 LIMIT = 1000.0  # paid broadcast
-
-
-def postgres_cpu() -> dict[int, float]:
-    """CPU seconds used so far by each PostgreSQL server process on this machine."""
-    found: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if (entry / "comm").read_text().strip() == "postgres":
-                found[int(entry.name)] = inbound.cpu_seconds(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
-def postgres_cpu_since(before: dict[int, float]) -> float:
-    """CPU seconds PostgreSQL used since `before` (processes that ended meanwhile are missed)."""
-    now = postgres_cpu()
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
 
 
 def fresh_database(server: str, name: str) -> str:
@@ -311,7 +292,6 @@ async def fanout_run(args: argparse.Namespace, kill: bool) -> None:
         ]
         children.append(await asyncio.create_subprocess_exec(*command, stdout=subprocess.PIPE))
     t0 = time.perf_counter()
-    killed_at = None
     kills: list[float] = []
     if kill:
         while time.perf_counter() - t0 < args.fanout_timeout:
