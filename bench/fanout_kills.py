@@ -194,7 +194,8 @@ def run(args: argparse.Namespace) -> None:
     sends = sends_from(server["sends"])
     found, stray = per_kill(sends, kills)
     print(f"duplicates per kill: {[k.duplicates for k in found]} (not at a kill: {stray})")
-    print(f"requests in flight at each kill: {[k.in_flight for k in found]}")
+    if args.signal == "kill":  # after SIGTERM the process finishes its sends: not in flight
+        print(f"requests in flight at each kill: {[k.in_flight for k in found]}")
     speeds = rates(sorted(s.arrived for s in sends if s.accepted), kills)
     print(f"msg/s while sending, per process: {[round(r) for r in speeds]}")
 
