@@ -60,6 +60,11 @@ log = logging.getLogger(__name__)
 # Topics answered from the participant's own data: not for a post about another scheme or person.
 _OWN_DATA = ("deadline", "incentive_status", "dashboard", "purchased", "sanctions")
 
+# Intents that only frame a post (the bot's help, a greeting, thanks): an entry found at least
+# this surely answers the post instead.
+_SOCIAL = ("help", "greeting", "thanks")
+_SURE = 0.9
+
 # What each understood intent answers with; the topics' own handlers wherever one exists.
 
 INTENTS: dict[str, Handler] = {
@@ -255,9 +260,15 @@ async def _by_meaning(
     # participant's own deadline, checklist or status
     elsewhere = whose.elsewhere(ctx, text)
     own_data = elsewhere and result.intent in _OWN_DATA
-    if result.intent in ACTIONS and result.clear and not own_data:
-        return await answer(ctx, msg, reading)
     found = knowledge.find(ctx, text)
+    # "dibalas otomatis, terus gimana?" read as "help": an entry this sure answers instead
+    social = result.intent in _SOCIAL and found.confidence >= _SURE
+    if result.intent in ACTIONS and result.clear and not own_data and not social:
+        replies = await answer(ctx, msg, reading)
+        if result.intent == "deadline" and knowledge.sure_of_other_topic(ctx, found, _SURE):
+            # "kelewatan batas 1 hari, masih bisa?": by their data it has not passed
+            return knowledge.not_passed_yet(ctx, replies)
+        return replies
     decision = knowledge.decision(ctx, found, text)
     if (
         decision == Decision.LEANING

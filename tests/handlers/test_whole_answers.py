@@ -138,3 +138,34 @@ async def test_a_possible_failure_is_answered_not_explained_as_a_status(
     await chat.send("kalau aku ganti nomor hp, apa insentif bisa gagal?")
     assert "“gagal” artinya" not in chat.text.lower()
     assert "nomor" in chat.replies[0].text.lower()
+
+
+async def test_a_sure_entry_answers_a_post_read_as_help(chat: Chat, shipped: None) -> None:
+    await onboard(chat)
+    await chat.send(
+        "udah kirim email ke prakerja dari kemarin cuma dibalas otomatis, terus gimana?"
+    )
+    assert "/menu" not in chat.text  # not the bot's help page
+    assert "formulir pengaduan" in chat.text
+
+
+async def test_a_missed_deadline_claim_against_the_participants_own_dates(
+    chat: Chat, shipped: None
+) -> None:
+    await onboard(chat)
+    await chat.send("min aku kelewatan batas beli pelatihan sehari, masih bisa beli gak?")
+    assert OWN_DEADLINE in chat.text
+    assert "belum lewat" in chat.text
+
+
+async def test_a_context_clause_is_no_further_question(shipped: None) -> None:
+    from bot.core.program import load_program
+
+    model = knowledge.retriever(load_program(), "id")
+    assert model is not None
+    found = model.search(
+        "saya udah selesai pelatihan minggu lalu, ujian akhir juga udah lulus, tapi "
+        "sertifikatnya belum nongol di dashboard. Ini kenapa ya?"
+    )
+    assert found.best == "sertifikat-belum-muncul"
+    assert "pretest-posttest" not in found.others
