@@ -135,9 +135,10 @@ def question_parts(classifier: Framer, text: str) -> tuple[list[list[str]], bool
     return [tokens for tokens, _ in marked], thanked
 
 
-# A clause asks when a question mark ends it or it holds a question word ("kenapa", "gimana",
-# "kapan", "bisa gak"...): such clauses outweigh context clauses ("sudah lolos gel 22, saya
-# dari Makassar") when a post is searched (bot/knowledge/search.py).
+# A clause asks when a question mark ends it, it holds a question word ("kenapa", "gimana",
+# "kapan", "bisa gak"...) or a joiner brings it ("tapi", "terus"): such clauses outweigh the
+# context clauses ("sudah lolos gel 22, saya dari Makassar") when a post is searched
+# (bot/knowledge/search.py).
 _ASKING = re.compile(
     r"\b(?:kenapa|knp|napa|mengapa|gimana|gmn|gmna|gimn|bagaimana|bgmn|gmana|kapan|kpn|"
     r"berapa|brp|brapa|apa|apakah|apkah|dimana|dmn|di mana|mana|siapa|kok|koq|"
@@ -145,6 +146,7 @@ _ASKING = re.compile(
     r"bisakah|bolehkah|haruskah|caranya|cara|why|how|when|what|where|which|who|can|could|"
     r"should|is it|are|do|does)\b"
 )
+_NOT_ASKING = ("lalu",)  # "minggu lalu": a joiner that is also a word of time
 _ENDS = re.compile(r"([.!?;\n]+)")
 _SHORT_ASK = 3  # words: an asking clause this short ("ini kenapa ya?") asks about the one before
 
@@ -171,16 +173,27 @@ def marked_parts(classifier: Framer, text: str) -> tuple[list[tuple[list[str], b
 
 
 def _asking_clauses(text: str) -> list[tuple[str, bool]]:
-    """clauses() with whether each asks (a question mark after it, or a question word)."""
+    """clauses() with whether each asks: a question mark after it, a question word, or a
+    joiner before it ("tapi sertifikatnya belum muncul", "terus insentifku juga belum cair":
+    the problem told after the context)."""
     pieces = _ENDS.split(text.lower())
     out: list[tuple[str, bool]] = []
     for i in range(0, len(pieces), 2):
         ends = pieces[i + 1] if i + 1 < len(pieces) else ""
         for sentence in _SPLIT.split(pieces[i]):
-            parts = [p.strip(" ,-") for p in _JOINERS.split(sentence) if p and p.strip(" ,-")]
-            for n, part in enumerate(parts):
+            cuts = [*_JOINERS.finditer(sentence)]
+            starts = [0, *(m.end() for m in cuts)]
+            ends_at = [*(m.start() for m in cuts), len(sentence)]
+            brought = [False, *(m.group(0) not in _NOT_ASKING for m in cuts)]
+            parts = [
+                (joined, sentence[a:b].strip(" ,-"))
+                for joined, a, b in zip(brought, starts, ends_at, strict=True)
+                if sentence[a:b].strip(" ,-")
+            ]
+            for n, (joined, part) in enumerate(parts):
                 last = n == len(parts) - 1
-                out.append((part, bool(_ASKING.search(part)) or (last and "?" in ends)))
+                asks = joined or bool(_ASKING.search(part)) or (last and "?" in ends)
+                out.append((part, asks))
     return out
 
 

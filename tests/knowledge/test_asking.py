@@ -70,8 +70,10 @@ def test_clauses_are_marked_by_whether_they_ask(model: Retriever) -> None:
         model.framer, "sudah lolos gel 22, saya dari Makassar. Gimana cara sambung rekening?"
     )
     assert [asks for _, asks in marked] == [False, True]
-    marked, _ = marked_parts(model.framer, "udah premium. tapi insentifnya gagal terus ya")
+    marked, _ = marked_parts(model.framer, "udah premium. insentifnya gagal terus")
     assert not any(asks for _, asks in marked)
+    marked, _ = marked_parts(model.framer, "udah selesai minggu lalu, tapi sertifikat belum ada")
+    assert [asks for _, asks in marked] == [False, True], "told after 'tapi': the problem"
     marked, _ = marked_parts(
         model.framer, "udah selesai pelatihan, sertifikatnya belum nongol. Ini kenapa ya?"
     )
