@@ -12,7 +12,7 @@ from playwright.async_api import Page, async_playwright, expect
 from bot.console.app import Console
 from bot.core.clock import FakeClock
 from bot.storage.segments import FUNNEL, Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.browsing import PHONE, fits_both, log_in, open_page
 from tests.console.helpers import PASSWORD, Client, add_participant
 from tests.console.test_browser import ARGS, CHROMIUM
@@ -45,7 +45,7 @@ async def test_seven_digit_counts_shares_and_drop_off(
 
 
 async def test_a_cancelled_broadcasts_counts_add_up(
-    tab: Page, store: SqliteStore, clock: FakeClock
+    tab: Page, store: SqlStore, clock: FakeClock
 ) -> None:
     people = [await add_participant(store, u) for u in "abcde"]
     bid = await store.create_broadcast(
