@@ -17,7 +17,7 @@ from bot.core.clock import Clock
 from bot.storage.base import StoreBusy
 from bot.storage.group_commit import GroupCommit
 from bot.storage.outbox import Outcome
-from bot.storage.store import SqlStore
+from bot.storage.roles import OutboxStore
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ FINAL_WRITE_ATTEMPTS = 15
 class OutcomeWriter:
     """Writes outcomes through a group commit; keeps what a busy database refused."""
 
-    def __init__(self, store: SqlStore, clock: Clock) -> None:
+    def __init__(self, store: OutboxStore, clock: Clock) -> None:
         self.store = store
         self.clock = clock
         self._commits: GroupCommit[Outcome, None] = GroupCommit(self._commit)
