@@ -20,7 +20,7 @@ from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import keepable
 from bot.knowledge import ACTIONS, CONFIDENT, NEAR
-from bot.knowledge.decide import LEAN, Decision
+from bot.knowledge.decide import LEAN, NEAR_DEADLINE, Decision
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from bot.nlu.cues import cues
 from bot.storage.base import Memory
@@ -64,6 +64,7 @@ _OWN_DATA = ("deadline", "incentive_status", "dashboard", "purchased", "sanction
 # this surely answers the post instead.
 _SOCIAL = ("help", "greeting", "thanks")
 _SURE = 0.9
+_ONLY = frozenset({"deadline"})
 
 # What each understood intent answers with; the topics' own handlers wherever one exists.
 
@@ -267,9 +268,13 @@ async def _by_meaning(
     # entries (nobody asked for this bot's team in words: _person() did not take the post)
     agrees = knowledge.topic_is(ctx, found, result)
     social = social or (result.intent == "human" and found.confidence >= LEAN and agrees)
-    if result.intent in ACTIONS and result.clear and not own_data and not social:
+    # "usia 60 tahun, masih bisa?" read as the deadline: a sure entry far from it answers
+    apart = result.intent == "deadline" and knowledge.sure_of_other_topic(
+        ctx, found, _SURE, NEAR_DEADLINE
+    )
+    if result.intent in ACTIONS and result.clear and not own_data and not social and not apart:
         replies = await answer(ctx, msg, reading)
-        if result.intent == "deadline" and knowledge.sure_of_other_topic(ctx, found, _SURE):
+        if result.intent == "deadline" and knowledge.sure_of_other_topic(ctx, found, _SURE, _ONLY):
             # "kelewatan batas 1 hari, masih bisa?": by their data it has not passed
             return knowledge.not_passed_yet(ctx, replies)
         return replies

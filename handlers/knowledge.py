@@ -237,10 +237,10 @@ def topic_is(ctx: Context, found: Found, result: Result) -> bool:
     return best is not None and best.topic == result.intent
 
 
-def sure_of_other_topic(ctx: Context, found: Found, sure: float) -> bool:
-    """Whether the likeliest entry is this sure and of another topic than the deadline's."""
+def sure_of_other_topic(ctx: Context, found: Found, sure: float, near: frozenset[str]) -> bool:
+    """Whether the likeliest entry is this sure and of a topic outside `near`."""
     best = entry(ctx, found.best) if found.best else None
-    return best is not None and found.confidence >= sure and best.topic != "deadline"
+    return best is not None and found.confidence >= sure and best.topic not in near
 
 
 def not_passed_yet(ctx: Context, replies: list[Reply]) -> list[Reply]:

@@ -18,6 +18,9 @@ LEAN = 0.3  # a best entry this sure and clearly ahead of the next one is answer
 MARGIN = 0.7  # ...when the next one scores at most this share of it (kb_golden.tsv: 257
 # posts of 279 answered, 92 % right; 0.5: 245, 94 %; the runner-ups are offered beside it)
 
+# The topics a post read as the deadline may still be about (a missed deadline, buying): an
+# entry found surely in any other topic ("usia 60 tahun, masih bisa?": the age limit) answers.
+NEAR_DEADLINE = frozenset({"deadline", "sanctions", "buy_training", "purchased", "platforms"})
 
 _WORD = re.compile(r"[a-z0-9]+")
 _PREFIX = 5  # a term this long counts at the start of a longer word

@@ -18,6 +18,9 @@ _WORD = re.compile(r"[\w'’-]+")
 _CLAUSE = re.compile(r"[,;.!?\n]+|\b(?:dan|terus|trus|tapi|tp|and|but)\b")
 
 _FIRST_PERSON = frozenset({"aku", "saya", "sy", "gw", "gue", "ak", "aq", "i", "we", "kami"})
+# How many words after the asking word may name the secret or money ("asks for my card number
+# and OTP": the card is the third word after it).
+_AFTER = 6
 _MONEY = re.compile(r"(?:rp)?\d+(?:[.,]\d+)*(?:rb|ribu|k|jt|juta|an)?")
 
 Language = Literal["id", "en"]
@@ -172,7 +175,7 @@ class Cues(_Strict):
         for i, word in enumerate(said):
             if not has([word], self.scam.asks) or (i and said[i - 1] in _FIRST_PERSON):
                 continue
-            after = said[i + 1 : i + 6]
+            after = said[i + 1 : i + _AFTER]
             thing = has(after, self.scam.things) or any(_MONEY.fullmatch(w) for w in after)
             if thing and has(said[max(0, i - 8) : i], self.scam.someone):
                 return True
