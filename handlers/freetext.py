@@ -20,11 +20,12 @@ from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import keepable
 from bot.knowledge import ACTIONS, CONFIDENT, NEAR
-from bot.knowledge.decide import LEAN, NEAR_DEADLINE, Decision
+from bot.knowledge.decide import LEAN, Decision, asked_second
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from bot.nlu.cues import cues
 from bot.storage.base import Memory
 from handlers import (
+    agreement,
     answers,
     cases,
     dashboard,
@@ -229,7 +230,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         beside = offers.question_beside(ctx, reading)  # asked besides: answered first
         kept = await offers.keep(ctx)
         if beside is not None:
-            return await offers.after(ctx, kept, await answer(ctx, msg, beside), offered)
+            said = await _by_meaning(ctx, msg, text, beside, memory)
+            return await offers.after(ctx, kept, said, offered)
         first = await knowledge.beside(ctx, text)
         return await offers.after(ctx, kept, [first], offered) if first else offered
     choices = memory.data.get("offered")
@@ -266,35 +268,36 @@ async def _by_meaning(
     social = result.intent in _SOCIAL and found.confidence >= _SURE
     # "0800 ga nyambung, ada cara lain lapor?" read as "a person": the official channels'
     # entries (nobody asked for this bot's team in words: _person() did not take the post)
-    agrees = knowledge.topic_is(ctx, found, result)
+    agrees = agreement.topic_is(ctx, found, result)
     social = social or (result.intent == "human" and found.confidence >= LEAN and agrees)
-    # "usia 60 tahun, masih bisa?" read as the deadline: a sure entry far from it answers
-    apart = result.intent == "deadline" and knowledge.sure_of_other_topic(
-        ctx, found, _SURE, NEAR_DEADLINE
-    )
+    apart = agreement.far_from_deadline(ctx, found, result, _SURE)  # "usia 60, masih bisa?"
     if result.intent in ACTIONS and result.clear and not own_data and not social and not apart:
         replies = await answer(ctx, msg, reading)
-        if result.intent == "deadline" and knowledge.sure_of_other_topic(ctx, found, _SURE, _ONLY):
+        if result.intent == "deadline" and agreement.sure_of_other_topic(ctx, found, _SURE, _ONLY):
             # "kelewatan batas 1 hari, masih bisa?": by their data it has not passed
-            return knowledge.not_passed_yet(ctx, replies)
+            return agreement.not_passed_yet(ctx, replies)
         return replies
     decision = knowledge.decision(ctx, found, text)
-    if decision == Decision.LEANING and result.clear and not own_data and not agrees:
+    named = agreement.topic_is(ctx, found, result, reading.topics)  # any topic of the post
+    named = named or bool(asked_second(found) and agreement.runner_agrees(ctx, found, result))
+    if decision == Decision.LEANING and result.clear and not own_data and not named:
         decision = Decision.CLARIFY  # the classifier is sure of another topic: its answer
     case = cases.find(ctx.t.locale, result.intent, text) if result.intent != UNKNOWN else None
-    if decision in (Decision.CLARIFY, Decision.OUTSIDE) and agrees and result.clear and not case:
-        # the classifier's topic and the likeliest entry agree (and no case of topics.toml
-        # names the question): that entry's specific answer with the runner-ups beside it,
-        # not the topic's general answer
+    alone = result.clear or not agreement.runner_agrees(ctx, found, result)
+    if decision in (Decision.CLARIFY, Decision.OUTSIDE) and agrees and alone and not case:
+        # the classifier's topic and the likeliest entry agree (clearly, or only the likeliest
+        # is of its topic), and no case of topics.toml names the question: that entry's
+        # answer with the runner-ups beside it, not the topic's general answer
         decision = Decision.LEANING if found.confidence >= LEAN else decision
     if found.best is not None and decision in (Decision.ANSWER, Decision.LEANING):
         leaning = (
-            knowledge.runner_ups(ctx, found)
+            agreement.runner_ups(ctx, found)
             if decision == Decision.LEANING
             else knowledge.close_second(found)
         )
+        both = (*found.others, *asked_second(found))  # "totalnya? dan berapa kali?"
         return await knowledge.answer(
-            ctx, found.best, text, found.others, alternatives=leaning, asked_further=found.asked
+            ctx, found.best, text, both, alternatives=leaning, asked_further=found.asked
         )
     topical = case is not None or (result.intent != UNKNOWN and result.clear)
     if reading.statuses or (topical and not own_data):

@@ -14,7 +14,6 @@ from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.knowledge import Entry, Found, bases, fill, partner_named, retriever, values
 from bot.knowledge.decide import Decision, about_prakerja, decide, names_other_program
-from bot.nlu import Result
 from bot.nlu.cues import cues
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
@@ -139,7 +138,8 @@ async def answer(
             options.append(Option(ENTRY + other, label))
     if steps:
         options.append(Option(STEP + found.id, t._("Still not working")))
-    for related in found.related:
+    shown_ids = {o.id for o in options} | {ENTRY + o for o in others}
+    for related in (r for r in found.related if ENTRY + r not in shown_ids):
         shown = entry(ctx, related)
         offer = shown is not None and applies(ctx, shown) and len(options) < 3
         if shown is not None and offer and not (missed and shown.topic in _FORFEITED):
@@ -185,7 +185,7 @@ async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
     said = cues()
     if said.reports_scam(text):
         wanted = said.scam.entry
-    elif said.asks_official(text):
+    elif said.asks_official(text) and not _sure_elsewhere(ctx, text, said.person.official_entry):
         wanted = said.person.official_entry
     else:
         return None
@@ -196,6 +196,12 @@ async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
             else None
         )
     return await answer(ctx, wanted, text)
+
+
+def _sure_elsewhere(ctx: Context, text: str, wanted: str) -> bool:
+    """Whether the search is sure of another entry ("ini CS resmi atau bot?": the bot's own)."""
+    found = find(ctx, text)
+    return found.best not in (None, wanted) and found.confidence >= _ELSEWHERE
 
 
 async def official_site(ctx: Context, text: str) -> list[Reply] | None:
@@ -222,45 +228,18 @@ _ASKS = re.compile(
 async def beside(ctx: Context, text: str) -> Reply | None:
     """The answer, as one message, to a question asked beside a fact the participant states
     ("aku udah beli, selanjutnya ngapain?"); None when the post asks nothing or nothing fits."""
-    if not _ASKS.search(text):
-        return None
     found = find(ctx, text)
-    if found.best is None or decision(ctx, found, text) not in (Decision.ANSWER, Decision.LEANING):
+    made = decision(ctx, found, text) if found.best is not None else Decision.NOTHING
+    # a problem told without a question word ("pas disambung muncul data tidak cocok") is
+    # answered when the entry is sure; a leaning guess only when the post asks
+    if made != Decision.ANSWER and not (made == Decision.LEANING and _ASKS.search(text)):
         return None
+    assert found.best is not None
     replies = await answer(ctx, found.best, text)
     return Reply("\n\n".join(r.text for r in replies), replies[-1].options)
 
 
-def topic_is(ctx: Context, found: Found, result: Result) -> bool:
-    """Whether the likeliest entry is of the topic the intent classifier read."""
-    best = entry(ctx, found.best) if found.best else None
-    return best is not None and best.topic == result.intent
-
-
-def sure_of_other_topic(ctx: Context, found: Found, sure: float, near: frozenset[str]) -> bool:
-    """Whether the likeliest entry is this sure and of a topic outside `near`."""
-    best = entry(ctx, found.best) if found.best else None
-    return best is not None and found.confidence >= sure and best.topic not in near
-
-
-def not_passed_yet(ctx: Context, replies: list[Reply]) -> list[Reply]:
-    """The deadline answer to a post that says it missed the deadline while the
-    participant's own deadline has not passed: says so (the answer as it is once it has)."""
-    if deadline_missed(ctx) or ctx.participant.deadline_utc is None or not replies:
-        return replies
-    said = ctx.t._(
-        "By your wave's dates it hasn't passed yet, so you can still buy your first training. "
-        "If you are in another wave, tell me its number."
-    )
-    first = replies[0]
-    return [Reply(first.text + "\n" + said, first.options, first.request_contact), *replies[1:]]
-
-
-def runner_ups(ctx: Context, found: Found) -> tuple[str, ...]:
-    """The one or two entries after the likeliest worth offering beside its answer."""
-    return tuple(offered(ctx, found)[1:3])
-
-
+_ELSEWHERE = 0.9  # an entry this sure answers a post that also names the official channels
 _CLOSE = 0.75  # a runner-up this close to a confidently answered entry is offered beside it
 
 

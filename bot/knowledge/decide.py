@@ -70,6 +70,16 @@ def decide(found: Found, about_prakerja: bool) -> Decision:
     if not about_prakerja:
         return Decision.OUTSIDE
     second = found.ranked[1][1] if len(found.ranked) > 1 else 0.0
-    if sure >= LEAN and second <= sure * MARGIN:
+    if sure >= LEAN and (second <= sure * MARGIN or asked_second(found)):
         return Decision.LEANING
     return Decision.CLARIFY if found.near >= NEAR else Decision.NOTHING
+
+
+def asked_second(found: Found) -> tuple[str, ...]:
+    """The runner-up when a clause of its own asks it ("berapa totalnya? dan cairnya berapa
+    kali?"): two questions, not two readings of one, so the likeliest is answered and the
+    runner-up answered beside it rather than asked about."""
+    if len(found.ranked) < 2:
+        return ()
+    runner, score = found.ranked[1]
+    return (runner,) if runner in found.asked and score >= LEAN else ()

@@ -19,7 +19,12 @@ from bot.nlu.model import Classifier, Result
 from bot.nlu.normalize import Normalizer
 from bot.nlu.topics import StatusEntry, find_statuses, topics
 
-_SPLIT = re.compile(r"[.!?;\n]+|,\s*(?=(?:tapi|tp|terus|trus|trs|lalu|sama|dan juga|juga)\b)")
+# A comma before "tapi", "terus"... starts a clause; before "dan"/"and"/"but" only when that
+# clause is a question of its own (", and can I use a bank?"; not "NIK, KK, dan KTP").
+_SPLIT = re.compile(
+    r"[.!?;\n]+|,\s*(?=(?:tapi|tp|terus|trus|trs|lalu|sama|dan juga|juga)\b)"
+    r"|,\s*(?=(?:dan|and|but|also)\b[^,.!?;\n]*\?)"
+)
 _JOINERS = re.compile(
     r"\b(?:tapi|tp|tpi|terus|trus|trs|lalu|satu lagi|selain itu|oh iya|oh ya|btw|sekalian)\b"
 )
@@ -200,7 +205,7 @@ def _asking_clauses(text: str) -> list[tuple[str, bool, int]]:
     out: list[tuple[str, bool, int]] = []
     for i in range(0, len(pieces), 2):
         ends = pieces[i + 1] if i + 1 < len(pieces) else ""
-        for sentence in _SPLIT.split(pieces[i]):
+        for sentence in _SPLIT.split(pieces[i] + ("?" if "?" in ends else "")):
             cuts = [*_JOINERS.finditer(sentence)]
             starts = [0, *(m.end() for m in cuts)]
             ends_at = [*(m.start() for m in cuts), len(sentence)]
