@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from bot.conversation.context import Context
 from bot.core.domain import Reply
+from bot.knowledge.decide import LEAN
 from bot.nlu import classifier
 from bot.nlu.topics import Case, topics
 from handlers import knowledge
@@ -37,14 +38,29 @@ def find(locale: str, intent: str, text: str) -> Case | None:
     return best[1] if best else None
 
 
+_FAR = 0.5  # a case's entry found at less than this share of a sure search's best is no fit
+
+
 def entry_for(ctx: Context, case: Case, text: str) -> str | None:
     """The case's entry that fits the post best (the search's order, else the case's own),
-    among those the knowledge base has."""
+    among those the knowledge base has; None when the search is fairly sure of another entry
+    and finds the case's far less likely ("bank" and "apa" anywhere in a post about a refused
+    own account do not make it "which banks?")."""
     known = [e for e in case.entries if knowledge.entry(ctx, e) is not None]
     if not known:
         return None
-    ranked = [e for e, _ in knowledge.find(ctx, text).ranked if e in known]
-    return (ranked or known)[0]
+    found = knowledge.find(ctx, text)
+    scores = dict(found.ranked)
+    ranked = [e for e, _ in found.ranked if e in known]
+    chosen = (ranked or known)[0]
+    far = found.confidence >= LEAN and scores.get(chosen, 0.0) < found.confidence * _FAR
+    return None if far else chosen
+
+
+def plausible(ctx: Context, intent: str, text: str) -> Case | None:
+    """The case of `intent` the text selects, when one of its entries fits the post."""
+    case = find(ctx.t.locale, intent, text)
+    return case if case is not None and entry_for(ctx, case, text) is not None else None
 
 
 async def answer(ctx: Context, intent: str, text: str) -> list[Reply] | None:

@@ -282,7 +282,7 @@ async def _by_meaning(
     named = named or bool(asked_second(found) and agreement.runner_agrees(ctx, found, result))
     if decision == Decision.LEANING and result.clear and not own_data and not named:
         decision = Decision.CLARIFY  # the classifier is sure of another topic: its answer
-    case = cases.find(ctx.t.locale, result.intent, text) if result.intent != UNKNOWN else None
+    case = cases.plausible(ctx, result.intent, text) if result.intent != UNKNOWN else None
     alone = result.clear or not agreement.runner_agrees(ctx, found, result)
     if decision in (Decision.CLARIFY, Decision.OUTSIDE) and agrees and alone and not case:
         # the classifier's topic and the likeliest entry agree (clearly, or only the likeliest

@@ -144,3 +144,16 @@ async def test_asked_whether_it_is_official_the_bot_says_it_is_not(
     await onboard(chat)
     await chat.send("ini bot resmi dari prakerja ya kak?")
     assert chat.replies[0].text.lower().startswith("bukan")
+
+
+async def test_a_case_whose_entries_the_search_finds_far_less_likely_does_not_answer(
+    chat: Chat, shipped: None
+) -> None:
+    # "bank" and "apa" anywhere select the "which banks?" case by their words alone
+    await onboard(chat)
+    await chat.send(
+        "rekening BNI saya sendiri tapi ditolak waktu disambung, apa karena NIK di bank beda?"
+    )
+    said = chat.text.lower()
+    assert "nik" in said
+    assert "bank lain atau e-wallet lain belum bisa" not in said
