@@ -113,7 +113,6 @@ def _worker(
         {"whatsapp": sender},
         {"whatsapp": ChannelLimit(rate=1000.0)},
         sleep=sleep,
-        now=lambda: clock.now().timestamp(),
     )
 
 
