@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/console.py [--participants 1000000] [--db PATH]
 
-Seeds a database (bot/storage/bulk.py seed_console; reused when PATH already holds as many
+Seeds a database (bench/bulk.py seed_console; reused when PATH already holds as many
 participants), serves the console on a loopback port, logs in, and measures the time to first
 byte of the overview, the overview for one wave, and filtered participant lists (5 runs each:
 the first, with the funnel counted afresh, and the median, the overview's counts then cached
@@ -24,12 +24,12 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from bench.bulk import seed_console
 from bot.console.app import Console, mount
 from bot.console.auth import hash_password
 from bot.console.overview import recount
 from bot.core.clock import FakeClock
 from bot.core.program import load_program
-from bot.storage.bulk import seed_console
 from bot.storage.segments import Segment
 from bot.storage.sqlite import SqliteStore
 
