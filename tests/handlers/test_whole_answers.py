@@ -210,3 +210,11 @@ async def test_a_failure_whose_cause_the_post_names_gets_that_cause(
     assert "artinya transfer" not in chat.replies[0].text
     await chat.send("insentif aku gagal dicairkan ke dana")  # no cause named: the status
     assert "artinya transfer" in chat.text
+
+
+async def test_passing_selection_is_not_finishing_the_training(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("saya udah lulus seleksi gel 22, terus langkah selanjutnya apa ya?")
+    assert "fact:yes" not in chat.option_ids
+    await chat.send("alhamdulillah pelatihannya udah selesai semua kak")
+    assert "fact:yes" in chat.option_ids  # finishing the training is still offered
