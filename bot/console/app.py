@@ -97,7 +97,7 @@ class Console:
         self.env = environment()
         self.broadcasts = BroadcastJob(store, program, clock, rates or {}, reader=self)
         self.funnel_cache: dict[str, tuple[dict[str, int], datetime]] = {}
-        # recount the overview's funnel in the background, so no page load waits for it
+        # squash the funnel's kept counts in the background (bot/storage/reports.py)
         self._refresh_funnel = refresh_funnel
 
     # rendering -----------------------------------------------------------------------------
@@ -229,16 +229,16 @@ class Console:
         return [route for module in (*modules, *tail) for route in module.ROUTES]
 
     async def _recount(self) -> None:
-        """The unfiltered funnel, counted afresh a little more often than it expires."""
-        from bot.console.overview import CACHE_FOR, recount
-        from bot.storage.segments import Segment
+        """Sums the +1/-1 rows the funnel's triggers add into one row per wave, scheme and
+        step once a minute, so the overview reads a few thousand rows, never millions."""
+        from bot.console.overview import CACHE_FOR
 
         while True:
             try:
-                await recount(self, Segment())
+                await self.store.squash_funnel()
             except Exception:
-                log.exception("console: counting the funnel failed")
-            await asyncio.sleep(CACHE_FOR.total_seconds() * 0.8)
+                log.exception("console: squashing the funnel's counts failed")
+            await asyncio.sleep(CACHE_FOR.total_seconds())
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Console]:

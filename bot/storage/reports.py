@@ -1,6 +1,7 @@
 """What went out and what is kept (SQL): delivery counts per broadcast and per outbox kind
 (queued, sent, delivered, read from WhatsApp's statuses, failed by reason), the privacy
-notice each participant saw, and the retention purge."""
+notice each participant saw, the retention purge, and the overview's funnel as kept by
+triggers (migration 0013)."""
 
 from __future__ import annotations
 
@@ -132,6 +133,58 @@ class ReportsMixin(QueryBase):
             [*params, limit + 1],
         )
         return int(row[0]) if row else 0
+
+    # the funnel kept as it changes (migration 0013) ------------------------------------------
+
+    async def kept_funnel(
+        self, now: datetime, wave: int | None = None, scheme: str | None = None
+    ) -> dict[str, int]:
+        """`funnel()` of the participants of a wave and scheme (None: any), summed from the
+        rows the triggers keep: a few thousand rows however many participants."""
+        where = ["deadline_utc <= ?"]  # '' for every step but one
+        params: list[Any] = [utc_ts(now)]
+        if wave is not None:
+            where.append("wave = ?")
+            params.append(wave)
+        if scheme is not None:
+            where.append("scheme = ?")
+            params.append(scheme)
+        rows = await self._all(
+            f"SELECT step, SUM(n) FROM funnel_counts WHERE {' AND '.join(where)} GROUP BY step",
+            params,
+        )
+        found = {str(r[0]): int(r[1]) for r in rows if r[1]}
+        found["deadline_passed_without_purchase"] = found.pop("unpurchased", 0)
+        for step in ("participants", "onboarded", "incentive_paid"):
+            found.setdefault(step, 0)
+        return found
+
+    async def squash_funnel(self) -> int:
+        """Sums the triggers' +1/-1 rows into one row per key (the console's background task
+        and the hourly housekeeping); how many rows were summed away."""
+        key = "wave, scheme, step, deadline_utc"
+        async with self.transaction():
+            if self.dialect == "postgres":  # only the rows this statement sees go
+                return await self._run(
+                    f"WITH gone AS (DELETE FROM funnel_counts RETURNING *)"
+                    f" INSERT INTO funnel_counts ({key}, n) SELECT {key}, SUM(n) FROM gone"
+                    f" GROUP BY {key} HAVING SUM(n) != 0"
+                )
+            # SQLite: one writer; only the keys with several rows are rewritten (a few
+            # milliseconds, where rewriting the 30,000 rows of 1,000,000 participants took 0.2 s)
+            row = await self._one("SELECT MAX(rowid) FROM funnel_counts")
+            upto = int(row[0]) if row and row[0] is not None else 0
+            several = f"FROM funnel_counts WHERE rowid <= ? GROUP BY {key} HAVING COUNT(*) > 1"
+            await self._run(
+                f"INSERT INTO funnel_counts ({key}, n) SELECT {key}, SUM(n) {several}"
+                " AND SUM(n) != 0",
+                (upto,),
+            )
+            return await self._run(
+                f"DELETE FROM funnel_counts WHERE rowid <= ? AND ({key}) IN"
+                f" (SELECT {key} {several})",
+                (upto, upto),
+            )
 
     # consent -------------------------------------------------------------------------------
 
