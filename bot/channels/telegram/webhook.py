@@ -13,6 +13,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.channels.telegram.light import LightUpdate, light_update
 from bot.channels.telegram.shape import problem
 from bot.core.wire import BadInput, parse_json, same_secret
 
@@ -44,7 +45,7 @@ class WebhookAnswers:
 
     def __init__(self, timeout: float = 5.0) -> None:
         self.timeout = timeout  # after this the call is answered "ok" and the reply sent itself
-        self.queued: Callable[[Update], bool] = lambda update: False
+        self.queued: Callable[[Update | LightUpdate], bool] = lambda update: False
         self._open: dict[int, asyncio.Future[dict[str, Any] | None]] = {}
 
     def open(self, update_id: int) -> asyncio.Future[dict[str, Any] | None]:
@@ -52,7 +53,7 @@ class WebhookAnswers:
         self._open[update_id] = future
         return future
 
-    def slot(self, update: Update) -> Callable[[dict[str, Any]], bool] | None:
+    def slot(self, update: Update | LightUpdate) -> Callable[[dict[str, Any]], bool] | None:
         """What the sender offers the last message to, if this update's call is still open."""
         if update.update_id not in self._open:
             return None
@@ -116,8 +117,10 @@ def webhook_routes(
         if (where := problem(data)) is not None:  # Telegram must not retry it either
             log.warning("telegram update %s skipped: %s has the wrong type", update_id, where)
             return web.Response(text="ok")
-        try:
-            update = Update.de_json(data, application.bot)
+        try:  # the usual text or button straight from the JSON, else python-telegram-bot's
+            update: Update | LightUpdate = light_update(data) or Update.de_json(
+                data, application.bot
+            )
         except Exception as exc:  # a shape this library cannot parse: Telegram must not retry
             log.warning(
                 "telegram update %s skipped: cannot be parsed (%s)",
