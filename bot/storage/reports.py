@@ -80,22 +80,25 @@ class ReportsMixin(QueryBase):
     ) -> dict[str, Delivery]:
         """Per outbox kind: one broadcast's rows with `broadcast_id`; otherwise every kind but
         broadcasts (rows created from `since` on)."""
-        where, params = "1 = 1", []
+        wheres: list[tuple[str, list[Any]]]
         if broadcast_id is not None:
-            where = "o.idempotency_key >= ? AND o.idempotency_key < ?"
-            params = [f"broadcast:{broadcast_id}:", f"broadcast:{broadcast_id};"]
-        else:  # broadcasts have their own pages; the kinds' index skips their rows
-            where = "(o.kind < 'broadcast' OR o.kind > 'broadcast')"
-        if since is not None:
-            where += " AND o.created_at >= ?"
-            params.append(utc_ts(since))
+            span = [f"broadcast:{broadcast_id}:", f"broadcast:{broadcast_id};"]
+            wheres = [("o.idempotency_key >= ? AND o.idempotency_key < ?", span)]
+        else:  # broadcasts have their own pages: the kinds below and above, each a range of
+            # the kinds' index (one OR scanned every broadcast row: 1 s on 1,700,000)
+            wheres = [("o.kind < 'broadcast'", []), ("o.kind > 'broadcast'", [])]
         found: dict[str, Delivery] = {}
-        for r in await self._all(
-            f"SELECT o.kind, o.state, o.last_error, {_BEST} AS wa, {_CODE} AS code, COUNT(*)"
-            f" FROM outbox o WHERE {where} GROUP BY o.kind, o.state, o.last_error, wa, code",
-            params,
-        ):
-            self._count(found.setdefault(r[0], Delivery()), r[1], r[2], r[3], r[4], r[5])
+        for where, params in wheres:
+            if since is not None:
+                where += " AND o.created_at >= ?"
+                params = [*params, utc_ts(since)]
+            for r in await self._all(
+                f"SELECT o.kind, o.state, o.last_error, {_BEST} AS wa, {_CODE} AS code,"
+                f" COUNT(*) FROM outbox o WHERE {where}"
+                " GROUP BY o.kind, o.state, o.last_error, wa, code",
+                params,
+            ):
+                self._count(found.setdefault(r[0], Delivery()), r[1], r[2], r[3], r[4], r[5])
         return found
 
     @staticmethod
