@@ -95,7 +95,11 @@ class TelegramSender:
 
     def parts(self, message: Outbound) -> list[list[Message]]:
         """The Bot API messages of each reply (a long reply becomes several)."""
-        contact_label = Translator(message.locale, "Asia/Jakarta")._(CONTACT_LABEL)
+        contact_label = (  # only a reply asking for the phone number has the button
+            Translator(message.locale, "Asia/Jakarta")._(CONTACT_LABEL)
+            if any(reply.request_contact for reply in message.replies)
+            else ""
+        )
         return [messages(reply, self.ids, contact_label) for reply in message.replies]
 
     async def _send_part(

@@ -80,13 +80,20 @@ class WebhookAnswers:
             future.set_result(None)
 
     async def wait(self, update_id: int, future: asyncio.Future[dict[str, Any] | None]) -> Any:
+        """The method call to answer with, or None ("ok") after `timeout` seconds (a timer on
+        the future itself: `asyncio.wait_for` cost a task's worth of bookkeeping per call)."""
+        timer = asyncio.get_running_loop().call_later(self.timeout, _expire, future)
         try:
-            return await asyncio.wait_for(future, self.timeout)
-        except TimeoutError:
-            return None
+            return await future
         finally:
+            timer.cancel()
             if self._open.get(update_id) is future:
                 del self._open[update_id]
+
+
+def _expire(future: asyncio.Future[dict[str, Any] | None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def webhook_routes(
@@ -114,20 +121,22 @@ def webhook_routes(
         except BadInput:
             log.warning("telegram webhook call with an unreadable body")
             return web.Response(status=400, text="bad update")
-        if (where := problem(data)) is not None:  # Telegram must not retry it either
-            log.warning("telegram update %s skipped: %s has the wrong type", update_id, where)
-            return web.Response(text="ok")
-        try:  # the usual text or button straight from the JSON, else python-telegram-bot's
-            update: Update | LightUpdate = light_update(data) or Update.de_json(
-                data, application.bot
-            )
-        except Exception as exc:  # a shape this library cannot parse: Telegram must not retry
-            log.warning(
-                "telegram update %s skipped: cannot be parsed (%s)",
-                data["update_id"],
-                type(exc).__name__,
-            )
-            return web.Response(text="ok")
+        # the usual text or button straight from the JSON (its shape checked there), else
+        # python-telegram-bot's objects once the types of the fields it reads are checked
+        update: Update | LightUpdate | None = light_update(data)
+        if update is None:
+            if (where := problem(data)) is not None:  # Telegram must not retry it either
+                log.warning("telegram update %s skipped: %s has the wrong type", update_id, where)
+                return web.Response(text="ok")
+            try:
+                update = Update.de_json(data, application.bot)
+            except Exception as exc:  # a shape this library cannot parse: no retry either
+                log.warning(
+                    "telegram update %s skipped: cannot be parsed (%s)",
+                    data["update_id"],
+                    type(exc).__name__,
+                )
+                return web.Response(text="ok")
         if answers is None:
             await application.update_queue.put(update)
             return web.Response(text="ok")
