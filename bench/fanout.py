@@ -293,8 +293,7 @@ async def scale(args: argparse.Namespace) -> None:
             await store.record_outcomes(
                 [Written(r.id, "pending", None, count_attempt=False) for r in rows], now
             )
-        async with store.db.execute("SELECT COUNT(*) FROM outbox") as cursor:
-            total = (await cursor.fetchone() or [0])[0]
+        total = (await store.db.fetchone("SELECT COUNT(*) FROM outbox") or [0])[0]
         print(
             f"{size:>9,} participants, {total:,} outbox rows (1,000 due); seeded in {seeded:.1f}s"
         )

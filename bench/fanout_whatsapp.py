@@ -36,6 +36,7 @@ from bot.core.outbound import Outbound, Outcome  # noqa: E402
 from bot.core.program import load_program  # noqa: E402
 from bot.storage import bulk  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
+from bot.storage.store import SqlStore  # noqa: E402
 from handlers import notices  # noqa: E402
 from handlers.notices import NoticeRegistry  # noqa: E402
 from tests.fakes.graph_api import FakeGraphApi  # noqa: E402
@@ -55,7 +56,7 @@ def _applies(participant: Participant, payload: dict[str, Any], now: Any) -> boo
     return True
 
 
-async def seed(store: SqliteStore, n: int) -> None:
+async def seed(store: SqlStore, n: int) -> None:
     """N WhatsApp participants who wrote an hour ago, each with one due reminder row."""
     now = SystemClock().now()
     rows = [
@@ -78,15 +79,13 @@ async def seed(store: SqliteStore, n: int) -> None:
         " last_inbound_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-    await store.db.commit()
-    async with store.db.execute("SELECT id FROM participants") as cursor:
-        ids = [r[0] async for r in cursor]
+    ids = [r[0] for r in await store.db.fetchall("SELECT id FROM participants")]
     async with store.transaction():
         for pid in ids:
             await store.enqueue(pid, KIND, now, {}, f"{KIND}:{pid}", now=now)
 
 
-async def deliver_with_worker(store: SqliteStore, sender: WhatsAppSender, rate: float) -> str:
+async def deliver_with_worker(store: SqlStore, sender: WhatsAppSender, rate: float) -> str:
     """The real outbox delivery worker; returns a description of the driver."""
     from bot.outbox.delivery import DeliveryWorker
     from bot.outbox.policy import ChannelLimit, Policy
@@ -108,13 +107,15 @@ async def deliver_with_worker(store: SqliteStore, sender: WhatsAppSender, rate: 
     return "outbox delivery worker (bot/outbox/delivery.py)"
 
 
-async def deliver_paced(store: SqliteStore, sender: WhatsAppSender, rate: float) -> str:
+async def deliver_paced(store: SqlStore, sender: WhatsAppSender, rate: float) -> str:
     """Stand-in for the worker: sends each due row at `rate`/s, pausing on RETRY_AFTER."""
-    async with store.db.execute(
-        "SELECT o.id, p.chat_id FROM outbox o JOIN participants p ON p.id = o.participant_id"
-        " WHERE o.state = 'pending' ORDER BY o.id"
-    ) as cursor:
-        rows = [(r[0], r[1]) async for r in cursor]
+    rows = [
+        (r[0], r[1])
+        for r in await store.db.fetchall(
+            "SELECT o.id, p.chat_id FROM outbox o JOIN participants p ON p.id = o.participant_id"
+            " WHERE o.state = 'pending' ORDER BY o.id"
+        )
+    ]
     gap = 1.0 / rate
     slot = time.monotonic()
     paused_until = 0.0
@@ -145,15 +146,13 @@ async def deliver_paced(store: SqliteStore, sender: WhatsAppSender, rate: float)
             paused_until = max(paused_until, time.monotonic() + (delivery.retry_after or 1.0))
 
     await asyncio.gather(*(one(i, c) for i, c in rows))
-    await store.db.commit()
     return "a minimal paced loop (bot/outbox/delivery.py is not in this tree yet)"
 
 
-async def pending(store: SqliteStore) -> int:
-    async with store.db.execute(
+async def pending(store: SqlStore) -> int:
+    row = await store.db.fetchone(
         "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')"
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
@@ -179,10 +178,12 @@ async def main(args: argparse.Namespace) -> None:
         await sender.close()
     received = Counter(m["to"] for m in graph.messages)
     throttled = sum(1 for _, code in graph.refused if code == 130429)
-    async with store.db.execute(
-        "SELECT state, count(*) FROM outbox GROUP BY state ORDER BY state"
-    ) as cursor:
-        states = {r[0]: r[1] async for r in cursor}
+    states = {
+        r[0]: r[1]
+        for r in await store.db.fetchall(
+            "SELECT state, count(*) FROM outbox GROUP BY state ORDER BY state"
+        )
+    }
     await store.close()
     times = graph.accepted_at
     span = (times[-1] - times[0]) if len(times) > 1 else elapsed

@@ -57,8 +57,7 @@ async def main(count: int) -> None:
                 f"{label}: {len(rows)} rows in {took:.2f} s ({len(rows) / took:.0f} rows/s); "
                 f"applied {summary.applied}, unchanged {summary.unchanged}, bad {summary.bad}"
             )
-        async with store.db.execute("SELECT count(*) FROM outbox") as cursor:
-            row = await cursor.fetchone()
+        row = await store.db.fetchone("SELECT count(*) FROM outbox")
         print(f"outbox rows: {row[0] if row else 0}")
         await store.close()
 

@@ -241,10 +241,9 @@ async def child(args: argparse.Namespace) -> None:
     end = time.perf_counter() + args.duration
     while time.perf_counter() < end:
         await asyncio.sleep(1.0)
-        async with store.db.execute(
+        row = await store.db.fetchone(
             "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending')"
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is not None and row[0] == 0:
             break
     await jobs.stop()

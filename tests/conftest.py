@@ -13,6 +13,7 @@ from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.program import Program, load_program
 from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.router import route
 from tests.helpers import WIB_START, Chat
 
@@ -33,14 +34,14 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[SqliteStore]:
+async def store(db_path: Path) -> AsyncIterator[SqlStore]:
     opened = await SqliteStore.open(str(db_path))
     yield opened
     await opened.close()
 
 
 @pytest.fixture
-def engine(store: SqliteStore, program: Program, clock: FakeClock) -> Engine:
+def engine(store: SqlStore, program: Program, clock: FakeClock) -> Engine:
     return Engine(store, program, clock, route)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.conversation.engine import Engine
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.helpers import make_text
 
 
-async def participant(engine: Engine, store: SqliteStore, user: str, phone: str | None) -> str:
+async def participant(engine: Engine, store: SqlStore, user: str, phone: str | None) -> str:
     """Onboards `user` (wave 22, WIB), stores the phone and returns the reference code."""
     for text in ("/start", "22", "WIB"):
         await engine.handle(make_text(text, user, engine.clock.now()))
@@ -18,9 +18,11 @@ async def participant(engine: Engine, store: SqliteStore, user: str, phone: str 
     return found.ref_code
 
 
-async def outbox(store: SqliteStore) -> list[tuple[int, str, str]]:
+async def outbox(store: SqlStore) -> list[tuple[int, str, str]]:
     """(participant id, kind, idempotency key) of every outbox row."""
-    async with store.db.execute(
-        "SELECT participant_id, kind, idempotency_key FROM outbox ORDER BY id"
-    ) as cursor:
-        return [(r[0], r[1], r[2]) async for r in cursor]
+    return [
+        (r[0], r[1], r[2])
+        for r in await store.db.fetchall(
+            "SELECT participant_id, kind, idempotency_key FROM outbox ORDER BY id"
+        )
+    ]

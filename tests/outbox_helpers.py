@@ -12,18 +12,18 @@ from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.planner import ReminderPlanner
 from bot.outbox.policy import ChannelLimit, Policy
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 
 
-def planning_engine(store: SqliteStore, program: Program, clock: FakeClock) -> Engine:
+def planning_engine(store: SqlStore, program: Program, clock: FakeClock) -> Engine:
     """The engine as the app builds it: with the reminder planner observing participants."""
     return Engine(store, program, clock, route, observers=[ReminderPlanner(store, program, clock)])
 
 
 def make_worker(
-    store: SqliteStore,
+    store: SqlStore,
     program: Program,
     clock: FakeClock,
     outcomes: Sequence[Delivery] = (),
@@ -48,15 +48,14 @@ def make_worker(
     return worker, sender
 
 
-async def rows(store: SqliteStore, participant_id: int | None = None) -> list[dict[str, object]]:
+async def rows(store: SqlStore, participant_id: int | None = None) -> list[dict[str, object]]:
     """Every outbox row (or one participant's) as plain dicts, in due order."""
     sql = "SELECT * FROM outbox"
     params: tuple[object, ...] = ()
     if participant_id is not None:
         sql += " WHERE participant_id = ?"
         params = (participant_id,)
-    async with store.db.execute(sql + " ORDER BY due_at, id", params) as cursor:
-        return [dict(r) async for r in cursor]
+    return [dict(r) for r in await store.db.fetchall(sql + " ORDER BY due_at, id", params)]
 
 
 def utc(text: str) -> datetime:

@@ -18,7 +18,7 @@ from bot.core.clock import SystemClock
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.core.program import ProgramError
 from bot.outbox.policy import limits_from_settings
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def build_console(app: App, host: str) -> Console:
     """The console for the app's store; cookies Secure unless CONSOLE_SECURE_COOKIE=false
     (whatever the listen address: behind the documented nginx it is a loopback one)."""
     store = app.store
-    assert isinstance(store, SqliteStore)
+    assert isinstance(store, SqlStore)
     settings = app.settings
     rates = {name: limit.rate for name, limit in limits_from_settings(settings).items()}
     return Console(

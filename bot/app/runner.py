@@ -28,7 +28,7 @@ from bot.incentives.api import admin_routes
 from bot.incentives.feed import FeedStore
 from bot.outbox.pacing import pacers_for
 from bot.outbox.policy import limits_from_settings
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -133,17 +133,17 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
             from bot.channels.whatsapp.runtime import build_whatsapp, housekeeping
 
             store = app.store
-            assert isinstance(store, SqliteStore)
+            assert isinstance(store, SqlStore)
             whatsapp = build_whatsapp(settings, app.engine, store, app.clock, app.reader)
             whatsapp.sender.pacer = pacers.get("whatsapp")  # replies share the outbox's pace
             chores.append(lambda: housekeeping(store, app.clock))
             stack.push_async_callback(whatsapp.close)  # after the web server stops
             routes += whatsapp_routes(whatsapp)
         chores.append(lambda: app.store.prune_updates(app.clock.now() - UPDATE_IDS_KEPT))
-        chores.append(cast(SqliteStore, app.store).squash_funnel)  # the funnel (migration 0013)
+        chores.append(cast(SqlStore, app.store).squash_funnel)  # the funnel (migration 0013)
         chores.append(
             lambda: purge(
-                cast(SqliteStore, app.store),
+                cast(SqlStore, app.store),
                 app.clock,
                 settings.retention_days,
                 settings.program_ended_on,

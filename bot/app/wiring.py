@@ -24,7 +24,7 @@ from bot.outbox.jobs import OutboxScheduler
 from bot.outbox.pacing import Pacer
 from bot.outbox.planner import ReminderPlanner
 from bot.outbox.policy import limits_from_settings, policy_from_settings
-from bot.storage import SqliteStore, Store, open_store
+from bot.storage import SqlStore, Store, open_store
 from bot.vision import Limits, Reader
 from bot.vision import available as ocr_available
 from handlers.notices import NoticeRegistry
@@ -53,7 +53,7 @@ class App:
     ) -> OutboxScheduler:
         """The delivery and housekeeping jobs for these channels' senders (`await .start()`,
         `await .stop()`); rows of a channel without a sender stay queued."""
-        assert isinstance(self.store, SqliteStore)
+        assert isinstance(self.store, SqlStore)
         worker = DeliveryWorker(
             self.store,
             self.program,
@@ -104,7 +104,7 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
     try:
         await heartbeat.start()
         await teacher.start()
-        assert isinstance(store, SqliteStore)
+        assert isinstance(store, SqlStore)
         planner = ReminderPlanner(store, program, clock)
         engine = Engine(
             store,

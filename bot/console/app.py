@@ -22,6 +22,7 @@ from bot.console.render import environment, html, translator
 from bot.core.clock import Clock
 from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class Console:
 
     def __init__(
         self,
-        store: SqliteStore,
+        store: SqlStore,
         program: Program,
         clock: Clock,
         *,

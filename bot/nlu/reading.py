@@ -63,6 +63,10 @@ class Framer:
         """See question_parts()."""
         return question_parts(self, text)
 
+    def marked(self, text: str) -> tuple[list[tuple[list[str], bool]], bool]:
+        """See marked_parts()."""
+        return marked_parts(self, text)
+
 
 class Reader(Framer):
     """Reads posts with one locale's classifier: it owns the model and the framing phrases
@@ -127,19 +131,57 @@ def clauses(text: str) -> list[str]:
 def question_parts(classifier: Framer, text: str) -> tuple[list[list[str]], bool]:
     """The normalised words of each clause once the framing is taken out (clauses that were
     only framing dropped), and whether the post thanks."""
+    marked, thanked = marked_parts(classifier, text)
+    return [tokens for tokens, _ in marked], thanked
+
+
+# A clause asks when a question mark ends it or it holds a question word ("kenapa", "gimana",
+# "kapan", "bisa gak"...): such clauses outweigh context clauses ("sudah lolos gel 22, saya
+# dari Makassar") when a post is searched (bot/knowledge/search.py).
+_ASKING = re.compile(
+    r"\b(?:kenapa|knp|napa|mengapa|gimana|gmn|gmna|gimn|bagaimana|bgmn|gmana|kapan|kpn|"
+    r"berapa|brp|brapa|apa|apakah|apkah|dimana|dmn|di mana|mana|siapa|kok|koq|"
+    r"(?:bisa|bs|boleh|blh|masih bisa)\s+(?:gak|ga|gk|nggak|ngga|enggak|engga|tidak|tdk|nga|kah)|"
+    r"bisakah|bolehkah|haruskah|caranya|cara|why|how|when|what|where|which|who|can|could|"
+    r"should|is it|are|do|does)\b"
+)
+_ENDS = re.compile(r"([.!?;\n]+)")
+_SHORT_ASK = 3  # words: an asking clause this short ("ini kenapa ya?") asks about the one before
+
+
+def marked_parts(classifier: Framer, text: str) -> tuple[list[tuple[list[str], bool]], bool]:
+    """question_parts() with, for each clause, whether it asks (see _ASKING); a short asking
+    clause passes its mark to the clause before it."""
     framing = topics().framing(classifier.locale)
     frame = _phrases(classifier, framing.courtesy + framing.peer + framing.venting)
     thank_words = _phrases(classifier, framing.thanks)
-    found: list[list[str]] = []
+    found: list[tuple[list[str], bool]] = []
     thanked = False
-    for clause in clauses(text):
+    for clause, asked in _asking_clauses(text):
         said = classifier.normalizer.tokens(clause)
         tokens, _ = _strip(said, thank_words)
         thanked = thanked or len(tokens) < len(said)
         rest, _ = _strip(tokens, frame)
-        if rest:
-            found.append(rest)
+        if not rest:
+            continue
+        if asked and len(rest) < _SHORT_ASK and found and not found[-1][1]:
+            found[-1] = (found[-1][0], True)
+        found.append((rest, asked))
     return found, thanked
+
+
+def _asking_clauses(text: str) -> list[tuple[str, bool]]:
+    """clauses() with whether each asks (a question mark after it, or a question word)."""
+    pieces = _ENDS.split(text.lower())
+    out: list[tuple[str, bool]] = []
+    for i in range(0, len(pieces), 2):
+        ends = pieces[i + 1] if i + 1 < len(pieces) else ""
+        for sentence in _SPLIT.split(pieces[i]):
+            parts = [p.strip(" ,-") for p in _JOINERS.split(sentence) if p and p.strip(" ,-")]
+            for n, part in enumerate(parts):
+                last = n == len(parts) - 1
+                out.append((part, bool(_ASKING.search(part)) or (last and "?" in ends)))
+    return out
 
 
 def read(classifier: Reader, text: str) -> Reading:

@@ -29,7 +29,7 @@ from bot.storage.base import StoreBusy
 from bot.storage.outbox import OutboxRow
 from bot.storage.outbox import Outcome as Written
 from bot.storage.reports import TIER_DEFERRED  # pending until its slot; late in the console
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class DeliveryWorker:
 
     def __init__(
         self,
-        store: SqliteStore,
+        store: SqlStore,
         program: Program,
         clock: Clock,
         notices: NoticeBook,

@@ -18,7 +18,7 @@ from bot.core.domain import Participant
 from bot.core.program import Program, Reminders
 
 if TYPE_CHECKING:
-    from bot.storage.sqlite import SqliteStore
+    from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def plan(participant: Participant, program: Program, now: datetime) -> list[Plan
 class ReminderPlanner:
     """Engine observer: keeps each participant's pending reminder rows in step with them."""
 
-    def __init__(self, store: SqliteStore, program: Program, clock: Clock) -> None:
+    def __init__(self, store: SqlStore, program: Program, clock: Clock) -> None:
         self.store = store
         self.program = program
         self.clock = clock

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.storage.broadcasts import Broadcast, _broadcast
 from bot.storage.queries import QueryBase
-from bot.storage.sqlite_base import utc_ts
+from bot.storage.sql_base import utc_ts
 
 Rows = list[tuple[int, dict[str, str]]]
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.storage.segments import Segment
-from bot.storage.sqlite_base import SqliteBase, from_ts, utc_ts
+from bot.storage.sql_base import SqlBase, from_ts, utc_ts
 
 KIND = "broadcast"
 
@@ -74,7 +74,7 @@ def outside_whatsapp_window(now: datetime) -> str:
     )
 
 
-class BroadcastMixin(SqliteBase):
+class BroadcastMixin(SqlBase):
     """Broadcast operations of the SQLite store."""
 
     async def create_broadcast(
@@ -91,9 +91,8 @@ class BroadcastMixin(SqliteBase):
     ) -> int:
         """A new broadcast's id; with a `form_token` already used, that broadcast's id
         (a form sent twice creates one broadcast)."""
-        async with (
-            self.transaction(),
-            self.db.execute(
+        async with self.transaction():
+            row = await self.db.fetchone(
                 "INSERT INTO broadcasts (created_by, created_at, text, text_en, segment,"
                 " program_notice, send_at, recipients, form_token)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
@@ -108,49 +107,49 @@ class BroadcastMixin(SqliteBase):
                     recipients,
                     form_token,
                 ),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
+            )
         if row is None:
-            async with self.db.execute(
+            row = await self.db.fetchone(
                 "SELECT id FROM broadcasts WHERE form_token = ?", (form_token,)
-            ) as found:
-                row = await found.fetchone()
+            )
         assert row is not None
         return int(row[0])
 
     async def broadcast(self, broadcast_id: int) -> Broadcast | None:
-        async with self.db.execute(
-            "SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
         return _broadcast(row) if row else None
 
     async def broadcasts(self, limit: int = 50) -> list[Broadcast]:
-        async with self.db.execute(
-            "SELECT * FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,)
-        ) as cursor:
-            return [_broadcast(r) async for r in cursor]
+        return [
+            _broadcast(r)
+            for r in await self.db.fetchall(
+                "SELECT * FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,)
+            )
+        ]
 
     async def enqueueing_broadcasts(self) -> list[int]:
         """Broadcasts whose rows are not all enqueued yet (resumed after a restart)."""
-        async with self.db.execute(
-            "SELECT id FROM broadcasts WHERE state = 'enqueueing' ORDER BY id"
-        ) as cursor:
-            return [r[0] async for r in cursor]
+        return [
+            r[0]
+            for r in await self.db.fetchall(
+                "SELECT id FROM broadcasts WHERE state = 'enqueueing' ORDER BY id"
+            )
+        ]
 
     async def broadcast_candidates(
         self, segment: Segment, notice: bool, now: datetime, after_id: int, limit: int
     ) -> list[tuple[int, str, str]]:
         """The next recipients after `after_id`: (participant id, time zone, channel)."""
         where, params = segment.where(now)
-        async with self.db.execute(
-            "SELECT p.id, p.timezone, p.channel FROM participants p"
-            f" WHERE {where}{reachable(notice)}"
-            " AND p.id > ? ORDER BY p.id LIMIT ?",
-            [*params, after_id, limit],
-        ) as cursor:
-            return [(r[0], r[1], r[2]) async for r in cursor]
+        return [
+            (r[0], r[1], r[2])
+            for r in await self.db.fetchall(
+                "SELECT p.id, p.timezone, p.channel FROM participants p"
+                f" WHERE {where}{reachable(notice)}"
+                " AND p.id > ? ORDER BY p.id LIMIT ?",
+                [*params, after_id, limit],
+            )
+        ]
 
     async def enqueue_broadcast_rows(
         self,
@@ -165,10 +164,9 @@ class BroadcastMixin(SqliteBase):
         transaction; False (nothing added) if the broadcast was cancelled meanwhile."""
         text = json.dumps(payload)
         async with self.transaction():
-            async with self.db.execute(
+            row = await self.db.fetchone(
                 "SELECT state FROM broadcasts WHERE id = ?", (broadcast_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None or row[0] != "enqueueing":
                 return False
             await self.db.executemany(
@@ -191,13 +189,12 @@ class BroadcastMixin(SqliteBase):
         """Rows per state: pending (queued), sending, sent, failed, cancelled."""
         low, high = _keys(broadcast_id)
         counts = {"pending": 0, "sending": 0, "sent": 0, "failed": 0, "cancelled": 0}
-        async with self.db.execute(
+        for r in await self.db.fetchall(
             "SELECT state, COUNT(*) FROM outbox WHERE idempotency_key >= ?"
             " AND idempotency_key < ? GROUP BY state",
             (low, high),
-        ) as cursor:
-            async for r in cursor:
-                counts[r[0]] = int(r[1])
+        ):
+            counts[r[0]] = int(r[1])
         return counts
 
     async def cancel_broadcast(self, broadcast_id: int, now: datetime) -> int | None:
@@ -205,16 +202,16 @@ class BroadcastMixin(SqliteBase):
         (None if there is no such broadcast or it was cancelled already)."""
         low, high = _keys(broadcast_id)
         async with self.transaction():
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "UPDATE broadcasts SET state = 'cancelled', cancelled_at = ?"
                 " WHERE id = ? AND state != 'cancelled'",
                 (utc_ts(now), broadcast_id),
             )
-            if cursor.rowcount == 0:
+            if changed == 0:
                 return None
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "UPDATE outbox SET state = 'cancelled', last_error = 'broadcast cancelled'"
                 " WHERE idempotency_key >= ? AND idempotency_key < ? AND state = 'pending'",
                 (low, high),
             )
-        return cursor.rowcount
+        return changed

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage.segments import _ONBOARDED, Segment
-from bot.storage.sqlite_base import SqliteBase, from_ts, utc_ts
+from bot.storage.sql_base import SqlBase, from_ts, utc_ts
 
 
 @dataclass(frozen=True)
@@ -74,42 +74,40 @@ def _operator(r: Any, prefix: str = "") -> Operator:
     )
 
 
-class ConsoleMixin(SqliteBase):
+class ConsoleMixin(SqlBase):
     """Operators, sessions, audit log and segment queries of the SQLite store."""
 
     # operators -----------------------------------------------------------------------------
 
     async def add_operator(self, name: str, role: str, password_hash: str, now: datetime) -> bool:
         """Adds an operator; False if the name is taken."""
-        async with (
-            self.transaction(),
-            self.db.execute(
+        async with self.transaction():
+            row = await self.db.fetchone(
                 "INSERT INTO operators (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (name) DO NOTHING RETURNING id",
                 (name, role, password_hash, utc_ts(now)),
-            ) as cursor,
-        ):
-            return await cursor.fetchone() is not None
+            )
+        return row is not None
 
     async def operator(self, name: str) -> Operator | None:
-        async with self.db.execute("SELECT * FROM operators WHERE name = ?", (name,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.fetchone("SELECT * FROM operators WHERE name = ?", (name,))
         return _operator(row) if row else None
 
     async def operators(self) -> list[Operator]:
-        async with self.db.execute("SELECT * FROM operators ORDER BY name") as cursor:
-            return [_operator(r) async for r in cursor]
+        return [
+            _operator(r) for r in await self.db.fetchall("SELECT * FROM operators ORDER BY name")
+        ]
 
     async def remove_operator(self, name: str) -> bool:
         """Deletes the operator and their sessions; False if there is none by that name."""
         async with self.transaction():
-            cursor = await self.db.execute("DELETE FROM operators WHERE name = ?", (name,))
-        return cursor.rowcount > 0
+            changed = await self.db.execute("DELETE FROM operators WHERE name = ?", (name,))
+        return changed > 0
 
     async def set_operator_password(self, name: str, password_hash: str) -> bool:
         """New hash, sessions ended, lock lifted; False if there is no such operator."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "UPDATE operators SET password_hash = ?, locked_until = NULL WHERE name = ?",
                 (password_hash, name),
             )
@@ -118,7 +116,7 @@ class ConsoleMixin(SqliteBase):
                 " (SELECT id FROM operators WHERE name = ?)",
                 (name,),
             )
-        return cursor.rowcount > 0
+        return changed > 0
 
     async def record_login_failure(
         self, operator_id: int, now: datetime, since: datetime, limit: int, until: datetime
@@ -130,11 +128,10 @@ class ConsoleMixin(SqliteBase):
                 "INSERT INTO login_failures (operator_id, at) VALUES (?, ?)",
                 (operator_id, utc_ts(now)),
             )
-            async with self.db.execute(
+            row = await self.db.fetchone(
                 "SELECT COUNT(*) FROM login_failures WHERE operator_id = ? AND at > ?",
                 (operator_id, utc_ts(since)),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             locked = row is not None and int(row[0]) >= limit
             if locked:
                 await self.db.execute(
@@ -169,13 +166,12 @@ class ConsoleMixin(SqliteBase):
             )
 
     async def session(self, session_id: str) -> SessionRow | None:
-        async with self.db.execute(
+        r = await self.db.fetchone(
             "SELECT s.id AS s_id, s.csrf, s.created_at AS s_created, s.last_seen_at,"
             " s.expires_at, o.* FROM console_sessions s JOIN operators o ON o.id = s.operator_id"
             " WHERE s.id = ?",
             (session_id,),
-        ) as cursor:
-            r = await cursor.fetchone()
+        )
         if r is None:
             return None
         return SessionRow(
@@ -220,21 +216,20 @@ class ConsoleMixin(SqliteBase):
         self, limit: int = 100, before_id: int | None = None
     ) -> list[AuditEntry]:
         """The newest entries first (before `before_id` to page back)."""
-        async with self.db.execute(
-            "SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?",
-            (before_id if before_id is not None else 2**62, limit),
-        ) as cursor:
-            return [
-                AuditEntry(
-                    id=r["id"],
-                    at=datetime.fromisoformat(r["at"]),
-                    operator=r["operator"],
-                    action=r["action"],
-                    participant_id=r["participant_id"],
-                    detail=json.loads(r["detail"]),
-                )
-                async for r in cursor
-            ]
+        return [
+            AuditEntry(
+                id=r["id"],
+                at=datetime.fromisoformat(r["at"]),
+                operator=r["operator"],
+                action=r["action"],
+                participant_id=r["participant_id"],
+                detail=json.loads(r["detail"]),
+            )
+            for r in await self.db.fetchall(
+                "SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?",
+                (before_id if before_id is not None else 2**62, limit),
+            )
+        ]
 
     # the funnel and the participant list ----------------------------------------------------
 
@@ -248,8 +243,7 @@ class ConsoleMixin(SqliteBase):
             " AS onboarded FROM participants p"
         )
         found: dict[str, int] = {}
-        async with self.db.execute(f"{sql} WHERE {where}", params) as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.fetchone(f"{sql} WHERE {where}", params)
         found["participants"] = int(row["participants"] or 0) if row else 0
         found["onboarded"] = int(row["onboarded"] or 0) if row else 0
         if segment.empty:  # the covering index progress_item, no join
@@ -272,28 +266,24 @@ class ConsoleMixin(SqliteBase):
                 " ON b.participant_id = p.id AND b.kind = 'incentive' AND b.status = 'paid'"
                 f" WHERE {where}"
             )
-        async with self.db.execute(progress_sql, progress_params) as cursor:
-            async for r in cursor:
-                found[r["item"]] = int(r["n"])
-        async with self.db.execute(paid_sql, params if not segment.empty else []) as cursor:
-            row = await cursor.fetchone()
+        for r in await self.db.fetchall(progress_sql, progress_params):
+            found[r["item"]] = int(r["n"])
+        row = await self.db.fetchone(paid_sql, params if not segment.empty else [])
         found["incentive_paid"] = int(row[0]) if row else 0
-        async with self.db.execute(
+        row = await self.db.fetchone(
             f"SELECT COUNT(*) FROM participants p WHERE {where} AND p.deadline_utc <= ?"
             " AND p.id NOT IN (SELECT g.participant_id FROM progress g"
-            " WHERE g.item = 'purchase')",  # one pass over progress_item: 3x a probe per row
+            " WHERE g.item = 'purchase')",
             [*params, stamp],
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         found["deadline_passed_without_purchase"] = int(row[0]) if row else 0
         return found
 
     async def count_segment(self, segment: Segment, now: datetime, extra: str = "") -> int:
         where, params = segment.where(now)
-        async with self.db.execute(
+        row = await self.db.fetchone(
             f"SELECT COUNT(*) FROM participants p WHERE {where}{extra}", params
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def list_segment(
@@ -301,22 +291,20 @@ class ConsoleMixin(SqliteBase):
     ) -> list[ListedParticipant]:
         """A page of the segment in id order, starting after `after_id` (keyset paging)."""
         where, params = segment.where(now)
-        async with self.db.execute(
+        rows = await self.db.fetchall(
             "SELECT p.id, p.ref_code, p.channel, p.wave, p.scheme, p.timezone, p.phone,"
             f" p.deadline_utc, p.reminders_enabled FROM participants p WHERE {where}"
             " AND p.id > ? ORDER BY p.id LIMIT ?",
             [*params, after_id, limit],
-        ) as cursor:
-            rows = list(await cursor.fetchall())
+        )
         steps: dict[int, set[str]] = {r["id"]: set() for r in rows}
         if rows:
             marks = ", ".join("?" for _ in rows)
-            async with self.db.execute(
+            for r in await self.db.fetchall(
                 f"SELECT participant_id, item FROM progress WHERE participant_id IN ({marks})",
                 list(steps),
-            ) as cursor:
-                async for r in cursor:
-                    steps[r[0]].add(r[1])
+            ):
+                steps[r[0]].add(r[1])
         return [
             ListedParticipant(
                 id=r["id"],
@@ -350,25 +338,25 @@ class ConsoleMixin(SqliteBase):
         self, participant_id: int, limit: int = 50
     ) -> list[dict[str, Any]]:
         """The participant's outbox rows, newest first: kind, state, times (no texts)."""
-        async with self.db.execute(
-            "SELECT id, kind, state, due_at, sent_at, attempts, last_error FROM outbox"
-            " WHERE participant_id = ? ORDER BY due_at DESC, id DESC LIMIT ?",
-            (participant_id, limit),
-        ) as cursor:
-            return [
-                {
-                    "id": r["id"],
-                    "kind": r["kind"],
-                    "state": r["state"],
-                    "due_at": datetime.fromisoformat(r["due_at"]),
-                    "sent_at": from_ts(r["sent_at"]),
-                    "attempts": r["attempts"],
-                    "error": r["last_error"],
-                }
-                async for r in cursor
-            ]
+        return [
+            {
+                "id": r["id"],
+                "kind": r["kind"],
+                "state": r["state"],
+                "due_at": datetime.fromisoformat(r["due_at"]),
+                "sent_at": from_ts(r["sent_at"]),
+                "attempts": r["attempts"],
+                "error": r["last_error"],
+            }
+            for r in await self.db.fetchall(
+                "SELECT id, kind, state, due_at, sent_at, attempts, last_error FROM outbox"
+                " WHERE participant_id = ? ORDER BY due_at DESC, id DESC LIMIT ?",
+                (participant_id, limit),
+            )
+        ]
 
     async def explain(self, sql: str, params: list[Any]) -> list[str]:
         """The query plan's lines (for bench/console.py and the index tests)."""
-        async with self.db.execute(f"EXPLAIN QUERY PLAN {sql}", params) as cursor:
-            return [r["detail"] async for r in cursor]
+        dialect = self.db.dialect
+        rows = await self.db.fetchall(f"{dialect.explain} {sql}", params)
+        return [dialect.plan_line(r) for r in rows]

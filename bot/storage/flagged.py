@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.storage.sqlite_base import SqliteBase, from_ts, ts
+from bot.storage.sql_base import SqlBase, from_ts, ts
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def _flagged(row: Any) -> FlaggedMessage:
     )
 
 
-class FlaggedMixin(SqliteBase):
+class FlaggedMixin(SqlBase):
     """The console's "Flagged" page and the overview's count of unreadable messages."""
 
     async def record_flagged(
@@ -56,19 +56,25 @@ class FlaggedMixin(SqliteBase):
 
     async def list_flagged(self, limit: int, since: datetime) -> list[FlaggedMessage]:
         """The flagged messages from `since` on, newest first."""
-        async with self.db.execute(
-            "SELECT id, participant_id, text, signs, forwarded, created_at FROM flagged_messages"
-            " WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?",
-            (ts(since), limit),
-        ) as cursor:
-            return [_flagged(row) async for row in cursor]
+        return [
+            _flagged(row)
+            for row in await self.db.fetchall(
+                "SELECT id, participant_id, text, signs, forwarded, created_at"
+                " FROM flagged_messages"
+                " WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                (ts(since), limit),
+            )
+        ]
 
     async def flagged_times(self, since: datetime) -> list[datetime]:
         """When each message flagged from `since` on came (to count them per local day)."""
-        async with self.db.execute(
-            "SELECT created_at FROM flagged_messages WHERE created_at >= ?", (ts(since),)
-        ) as cursor:
-            return [moment async for row in cursor if (moment := from_ts(row[0])) is not None]
+        return [
+            moment
+            for row in await self.db.fetchall(
+                "SELECT created_at FROM flagged_messages WHERE created_at >= ?", (ts(since),)
+            )
+            if (moment := from_ts(row[0])) is not None
+        ]
 
     async def record_media(self, kind: str, now: datetime) -> None:
         """Counts one message the bot cannot read (a voice note, a sticker...)."""
@@ -79,8 +85,10 @@ class FlaggedMixin(SqliteBase):
 
     async def count_media(self, since: datetime) -> dict[str, int]:
         """Messages the bot cannot read from `since` on, per kind."""
-        async with self.db.execute(
-            "SELECT kind, COUNT(*) FROM media_messages WHERE created_at >= ? GROUP BY kind",
-            (ts(since),),
-        ) as cursor:
-            return {str(row[0]): int(row[1]) async for row in cursor}
+        return {
+            str(row[0]): int(row[1])
+            for row in await self.db.fetchall(
+                "SELECT kind, COUNT(*) FROM media_messages WHERE created_at >= ? GROUP BY kind",
+                (ts(since),),
+            )
+        }

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.storage.sqlite_base import SqliteBase, from_ts, utc_ts
+from bot.storage.sql_base import SqlBase, from_ts, utc_ts
 
 ACTIVE = ("open", "taken")
 
@@ -66,7 +66,7 @@ def _handoff(r: Any) -> Handoff:
     )
 
 
-class HandoffMixin(SqliteBase):
+class HandoffMixin(SqlBase):
     """Handoff operations of the SQLite store."""
 
     async def open_handoff(self, participant_id: int, reason: str, now: datetime) -> int:
@@ -75,23 +75,21 @@ class HandoffMixin(SqliteBase):
             current = await self.current_handoff(participant_id)
             if current is not None:
                 return current
-            async with self.db.execute(
+            row = await self.db.fetchone(
                 "INSERT INTO handoffs (participant_id, reason, opened_at, waiting_since)"
                 " VALUES (?, ?, ?, ?) RETURNING id",
                 (participant_id, reason, utc_ts(now), utc_ts(now)),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
         assert row is not None
         return int(row[0])
 
     async def current_handoff(self, participant_id: int) -> int | None:
         """The id of the participant's open or taken handoff, if any."""
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT id FROM handoffs WHERE participant_id = ? AND state IN ('open', 'taken')"
             " ORDER BY id DESC LIMIT 1",
             (participant_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else None
 
     async def add_handoff_message(self, handoff_id: int, text: str, now: datetime) -> None:
@@ -108,52 +106,53 @@ class HandoffMixin(SqliteBase):
             )
 
     async def handoff(self, handoff_id: int) -> Handoff | None:
-        async with self.db.execute(f"{_SELECT} WHERE h.id = ?", (handoff_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.fetchone(f"{_SELECT} WHERE h.id = ?", (handoff_id,))
         return _handoff(row) if row else None
 
     async def active_handoffs(self, limit: int = 200) -> list[Handoff]:
         """Open and taken handoffs, the longest waiting first."""
-        async with self.db.execute(
-            f"{_SELECT} WHERE h.state IN ('open', 'taken')"
-            " ORDER BY COALESCE(h.waiting_since, h.opened_at), h.id LIMIT ?",
-            (limit,),
-        ) as cursor:
-            return [_handoff(r) async for r in cursor]
+        return [
+            _handoff(r)
+            for r in await self.db.fetchall(
+                f"{_SELECT} WHERE h.state IN ('open', 'taken')"
+                " ORDER BY COALESCE(h.waiting_since, h.opened_at), h.id LIMIT ?",
+                (limit,),
+            )
+        ]
 
     async def count_active_handoffs(self) -> int:
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT COUNT(*) FROM handoffs WHERE state IN ('open', 'taken')"
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def participant_handoffs(self, participant_id: int) -> list[Handoff]:
-        async with self.db.execute(
-            f"{_SELECT} WHERE h.participant_id = ? ORDER BY h.id DESC", (participant_id,)
-        ) as cursor:
-            return [_handoff(r) async for r in cursor]
+        return [
+            _handoff(r)
+            for r in await self.db.fetchall(
+                f"{_SELECT} WHERE h.participant_id = ? ORDER BY h.id DESC", (participant_id,)
+            )
+        ]
 
     async def handoff_messages(self, handoff_id: int) -> list[HandoffMessage]:
-        async with self.db.execute(
-            "SELECT * FROM handoff_messages WHERE handoff_id = ? ORDER BY id", (handoff_id,)
-        ) as cursor:
-            return [
-                HandoffMessage(
-                    r["id"], r["author"], r["operator"], r["text"], datetime.fromisoformat(r["at"])
-                )
-                async for r in cursor
-            ]
+        return [
+            HandoffMessage(
+                r["id"], r["author"], r["operator"], r["text"], datetime.fromisoformat(r["at"])
+            )
+            for r in await self.db.fetchall(
+                "SELECT * FROM handoff_messages WHERE handoff_id = ? ORDER BY id", (handoff_id,)
+            )
+        ]
 
     async def take_handoff(self, handoff_id: int, operator: str, now: datetime) -> bool:
         """Assigns an open (or someone else's taken) handoff to `operator`."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "UPDATE handoffs SET state = 'taken', taken_by = ?, taken_at = ?"
                 " WHERE id = ? AND state IN ('open', 'taken')",
                 (operator, utc_ts(now), handoff_id),
             )
-        return cursor.rowcount > 0
+        return changed > 0
 
     async def reply_handoff(
         self, handoff_id: int, operator: str, text: str, now: datetime
@@ -164,12 +163,11 @@ class HandoffMixin(SqliteBase):
             found = await self.handoff(handoff_id)
             if found is None or found.state == "closed":
                 return False
-            async with self.db.execute(
+            row = await self.db.fetchone(
                 "INSERT INTO handoff_messages (handoff_id, author, operator, text, at)"
                 " VALUES (?, 'operator', ?, ?, ?) RETURNING id",
                 (handoff_id, operator, text, utc_ts(now)),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             assert row is not None
             await self.db.execute(
                 "UPDATE handoffs SET waiting_since = NULL, state = 'taken',"

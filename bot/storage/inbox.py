@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.storage.handoffs import _SELECT, Handoff, _handoff
 from bot.storage.queries import QueryBase
-from bot.storage.sqlite_base import from_ts, utc_ts
+from bot.storage.sql_base import from_ts, utc_ts
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.core.benefits import Item, Push, Source, Status
 from bot.storage.outbox import OutboxMixin
-from bot.storage.sqlite_base import ts
+from bot.storage.sql_base import ts
 
 
 def _item(row: aiosqlite.Row) -> Item:
@@ -32,20 +32,24 @@ class IncentivesMixin(OutboxMixin):
 
     async def benefit_items(self, participant_id: int, specs: Sequence[Item]) -> list[Item]:
         """The participant's items in the scheme's order, creating missing ones from `specs`."""
-        async with self.db.execute(
-            "SELECT * FROM benefit_items WHERE participant_id = ?", (participant_id,)
-        ) as cursor:
-            stored = {row["item_key"]: _item(row) async for row in cursor}
+        stored = {
+            row["item_key"]: _item(row)
+            for row in await self.db.fetchall(
+                "SELECT * FROM benefit_items WHERE participant_id = ?", (participant_id,)
+            )
+        }
         return [stored.get(spec.key, spec) for spec in specs]
 
     async def benefit_history(self, participant_id: int) -> list[tuple[str, str, str]]:
         """(item, status, source) of every change, oldest first."""
-        async with self.db.execute(
-            "SELECT item_key, status, source FROM benefit_history WHERE participant_id = ?"
-            " ORDER BY id",
-            (participant_id,),
-        ) as cursor:
-            return [(r["item_key"], r["status"], r["source"]) async for r in cursor]
+        return [
+            (r["item_key"], r["status"], r["source"])
+            for r in await self.db.fetchall(
+                "SELECT item_key, status, source FROM benefit_history WHERE participant_id = ?"
+                " ORDER BY id",
+                (participant_id,),
+            )
+        ]
 
     async def change_benefit_item(
         self,
@@ -61,11 +65,10 @@ class IncentivesMixin(OutboxMixin):
         False (nothing written) when the stored state is already the same, or when `expect` is
         given and the stored state is no longer that (someone else changed it meanwhile)."""
         async with self.transaction():
-            async with self.db.execute(
+            row = await self.db.fetchone(
                 "SELECT * FROM benefit_items WHERE participant_id = ? AND item_key = ?",
                 (participant_id, item.key),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is not None and _item(row).same_state(item):
                 return False
             if expect is not None and not (_item(row) if row else expect).same_state(expect):
@@ -96,14 +99,15 @@ class IncentivesMixin(OutboxMixin):
     async def participants_by_phone(self, phone: str) -> list[int]:
         """Ids of the participants with that E.164 phone number (one person may use two
         channels)."""
-        async with self.db.execute(
-            "SELECT id FROM participants WHERE phone = ? ORDER BY id", (phone,)
-        ) as cursor:
-            return [row["id"] async for row in cursor]
+        return [
+            row["id"]
+            for row in await self.db.fetchall(
+                "SELECT id FROM participants WHERE phone = ? ORDER BY id", (phone,)
+            )
+        ]
 
     async def participant_by_ref(self, ref_code: str) -> int | None:
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT id FROM participants WHERE ref_code = ?", (ref_code.strip().upper(),)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return None if row is None else int(row["id"])

@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.sqlite_base import SqliteBase, ts
+from bot.storage.sql_base import SqlBase, ts
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class InstanceRow:
     heartbeat_at: datetime
 
 
-class InstancesMixin(SqliteBase):
+class InstancesMixin(SqlBase):
     """Instance registry, participant locks and leaderships."""
 
     _leading: set[str] | None = None
@@ -63,12 +63,11 @@ class InstancesMixin(SqliteBase):
         if self.instance_token is None:
             return False
         async with self.transaction():
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "UPDATE instances SET heartbeat_at = ? WHERE id = ? AND token = ?",
                 (ts(now), self.instance_id, self.instance_token),
             )
-            beating = cursor.rowcount == 1
-            await cursor.close()
+            beating = changed == 1
         if not beating:
             log.error("instance %s was registered again by another process", self.instance_id)
         return beating
@@ -83,30 +82,28 @@ class InstancesMixin(SqliteBase):
 
     async def live_instances(self) -> list[InstanceRow]:
         """Every registered instance, most recent heartbeat first."""
-        async with self.db.execute(
-            "SELECT id, token, host, pid, started_at, heartbeat_at FROM instances"
-            " ORDER BY heartbeat_at DESC"
-        ) as cursor:
-            return [
-                InstanceRow(
-                    r[0],
-                    r[1],
-                    r[2],
-                    int(r[3]),
-                    datetime.fromisoformat(r[4]),
-                    datetime.fromisoformat(r[5]),
-                )
-                async for r in cursor
-            ]
+        return [
+            InstanceRow(
+                r[0],
+                r[1],
+                r[2],
+                int(r[3]),
+                datetime.fromisoformat(r[4]),
+                datetime.fromisoformat(r[5]),
+            )
+            for r in await self.db.fetchall(
+                "SELECT id, token, host, pid, started_at, heartbeat_at FROM instances"
+                " ORDER BY heartbeat_at DESC"
+            )
+        ]
 
     async def forget_instances(self, before: datetime) -> int:
         """Drops instances silent since `before` (housekeeping)."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "DELETE FROM instances WHERE heartbeat_at < ?", (ts(before),)
             )
-            gone = cursor.rowcount
-            await cursor.close()
+            gone = changed
         return gone
 
     @asynccontextmanager

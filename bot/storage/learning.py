@@ -10,7 +10,7 @@ from typing import Any
 from bot.storage.base import FeedbackAsk, UnknownMessage
 from bot.storage.memory import UNKNOWN_COLUMNS, unknown_message
 from bot.storage.queries import QueryBase
-from bot.storage.sqlite_base import from_ts, ts
+from bot.storage.sql_base import from_ts, ts
 
 
 @dataclass(frozen=True)

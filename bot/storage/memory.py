@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage.base import Memory, UnknownMessage
-from bot.storage.sqlite_base import SqliteBase, from_ts, ts
+from bot.storage.sql_base import SqlBase, from_ts, ts
 
 
 def _guesses(raw: str) -> tuple[tuple[str, float], ...]:
@@ -36,17 +36,16 @@ def unknown_message(row: Any) -> UnknownMessage:
 UNKNOWN_COLUMNS = "id, participant_id, text, guesses, step, created_at, label"
 
 
-class MemoryMixin(SqliteBase):
+class MemoryMixin(SqlBase):
     """What the bot remembers of a conversation, and what it did not understand."""
 
     async def get_memory(self, participant_id: int) -> Memory | None:
         """The participant's conversation memory as last saved (however old), or None."""
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT topic, question, repeats, data, updated_at FROM conversation_memory"
             " WHERE participant_id = ?",
             (participant_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         try:
@@ -94,13 +93,11 @@ class MemoryMixin(SqliteBase):
         """Keeps a (redacted) message the bot did not understand; returns its id."""
         payload = json.dumps([[name, round(score, 3)] for name, score in guesses])
         async with self.transaction():
-            cursor = await self.db.execute(
+            row = await self.db.fetchone(
                 "INSERT INTO unknown_messages (participant_id, text, guesses, step, created_at)"
                 " VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (participant_id, text, payload, step, ts(now)),
             )
-            row = await cursor.fetchone()
-            await cursor.close()
         assert row is not None
         return int(row[0])
 
@@ -114,24 +111,22 @@ class MemoryMixin(SqliteBase):
             query += " WHERE created_at >= ?"
             params = (ts(since),)
         query += " ORDER BY created_at DESC, id DESC LIMIT ?"
-        async with self.db.execute(query, (*params, limit)) as cursor:
-            return [unknown_message(row) async for row in cursor]
+        return [unknown_message(row) for row in await self.db.fetchall(query, (*params, limit))]
 
     async def label_unknown(self, id: int, intent: str) -> bool:
         """Gives a kept message the intent it should have had; False if there is no such id."""
         async with self.transaction():
-            cursor = await self.db.execute(
-                "UPDATE unknown_messages SET label = ? WHERE id = ? RETURNING id",
-                (intent, id),
+            row = await self.db.fetchone(
+                "UPDATE unknown_messages SET label = ? WHERE id = ? RETURNING id", (intent, id)
             )
-            row = await cursor.fetchone()
-            await cursor.close()
         return row is not None
 
     async def labelled_unknown(self) -> list[UnknownMessage]:
         """Every kept message an operator labelled, oldest first (to teach the bot)."""
-        async with self.db.execute(
-            f"SELECT {UNKNOWN_COLUMNS} FROM unknown_messages WHERE label IS NOT NULL"
-            " ORDER BY created_at, id"
-        ) as cursor:
-            return [unknown_message(row) async for row in cursor]
+        return [
+            unknown_message(row)
+            for row in await self.db.fetchall(
+                f"SELECT {UNKNOWN_COLUMNS} FROM unknown_messages WHERE label IS NOT NULL"
+                " ORDER BY created_at, id"
+            )
+        ]

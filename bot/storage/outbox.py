@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.storage.sqlite_base import SqliteBase, from_ts, ts
+from bot.storage.sql_base import SqlBase, from_ts, ts
 
 # The due-row search: a range scan of the partial index `outbox_due` (pending/sending rows
 # only, in due order), so its cost follows the number of due rows, not the table's size. A
@@ -26,9 +26,9 @@ _DUE = (
     "   AND claimed_by NOT IN (SELECT token FROM instances WHERE heartbeat_at >= ?)))"
     " AND {channels} ORDER BY due_at LIMIT ?"
 )
-CLAIM_SELECT = "SELECT id FROM outbox INDEXED BY outbox_due" + _DUE
-# PostgreSQL: rows another instance is claiming right now are skipped, not waited for.
-CLAIM_SELECT_PG = "SELECT id FROM outbox" + _DUE + " FOR UPDATE SKIP LOCKED"
+# The dialect names the index on SQLite, and on PostgreSQL skips the rows another instance is
+# claiming right now instead of waiting for them.
+CLAIM_SELECT = "SELECT id FROM outbox{indexed}" + _DUE + "{skip_locked}"
 HEARTBEAT_STALE = timedelta(seconds=15)  # an instance silent this long is taken for dead
 
 
@@ -71,7 +71,7 @@ class KindCount:
     count: int
 
 
-class OutboxMixin(SqliteBase):
+class OutboxMixin(SqlBase):
     """Outbox operations of the SQLite store."""
 
     async def enqueue(
@@ -86,15 +86,14 @@ class OutboxMixin(SqliteBase):
     ) -> bool:
         """Adds a pending row; False (and nothing changed) if `key` was already used."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "INSERT INTO outbox (participant_id, channel, kind, due_at, payload,"
                 " idempotency_key, created_at)"
                 " SELECT id, channel, ?, ?, ?, ?, ? FROM participants WHERE id = ?"
                 " ON CONFLICT (idempotency_key) DO NOTHING",
                 (kind, _utc(due_at), json.dumps(payload), key, _utc(now), participant_id),
             )
-            added = cursor.rowcount == 1
-            await cursor.close()
+            added = changed == 1
         return added
 
     async def claim_due(
@@ -113,12 +112,10 @@ class OutboxMixin(SqliteBase):
             return []
         stamp = _utc(now)
         in_channels, wanted = self._in_list("channel", channels)
-        select = CLAIM_SELECT_PG if self.dialect == "postgres" else CLAIM_SELECT
-        async with (
-            self.transaction(),
-            self.db.execute(
+        async with self.transaction():
+            rows = await self.db.fetchall(
                 "UPDATE outbox SET state = 'sending', lease_until = ?, claimed_by = ?"
-                f" WHERE id IN ({select.format(channels=in_channels)})"
+                f" WHERE id IN ({self._claim_select(in_channels)})"
                 " RETURNING id, participant_id, channel, kind, due_at, payload,"
                 " idempotency_key, attempts",
                 (
@@ -130,9 +127,7 @@ class OutboxMixin(SqliteBase):
                     wanted,
                     limit,
                 ),
-            ) as cursor,
-        ):
-            rows = await cursor.fetchall()
+            )
         claimed = [
             OutboxRow(
                 id=r["id"],
@@ -180,12 +175,12 @@ class OutboxMixin(SqliteBase):
     ) -> int:
         """Cancels the participant's pending rows whose kind starts with `kind_prefix`."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "UPDATE outbox SET state = 'cancelled', last_error = ?"
                 " WHERE participant_id = ? AND state = 'pending' AND kind LIKE ? || '%'",
                 (reason, participant_id, kind_prefix),
             )
-        return cursor.rowcount
+        return changed
 
     async def clear_unsent(self, participant_id: int, kind_prefix: str) -> None:
         """Deletes pending and cancelled rows of a kind so they can be planned afresh."""
@@ -229,29 +224,29 @@ class OutboxMixin(SqliteBase):
         self, participant_id: int, kind_prefix: str, now: datetime
     ) -> list[tuple[str, datetime, dict[str, Any]]]:
         """The participant's pending rows of a kind still to come: (kind, due, payload)."""
-        async with self.db.execute(
-            "SELECT kind, due_at, payload FROM outbox WHERE participant_id = ?"
-            " AND state = 'pending' AND kind LIKE ? || '%' AND due_at > ? ORDER BY due_at",
-            (participant_id, kind_prefix, _utc(now)),
-        ) as cursor:
-            return [
-                (r["kind"], datetime.fromisoformat(r["due_at"]), json.loads(r["payload"]))
-                async for r in cursor
-            ]
+        return [
+            (r["kind"], datetime.fromisoformat(r["due_at"]), json.loads(r["payload"]))
+            for r in await self.db.fetchall(
+                "SELECT kind, due_at, payload FROM outbox WHERE participant_id = ?"
+                " AND state = 'pending' AND kind LIKE ? || '%' AND due_at > ? ORDER BY due_at",
+                (participant_id, kind_prefix, _utc(now)),
+            )
+        ]
 
     async def outbox_counts(self) -> list[KindCount]:
         """How many rows per kind and state."""
-        async with self.db.execute(
-            "SELECT kind, state, COUNT(*) AS n FROM outbox GROUP BY kind, state ORDER BY kind"
-        ) as cursor:
-            return [KindCount(r["kind"], r["state"], r["n"]) async for r in cursor]
+        return [
+            KindCount(r["kind"], r["state"], r["n"])
+            for r in await self.db.fetchall(
+                "SELECT kind, state, COUNT(*) AS n FROM outbox GROUP BY kind, state ORDER BY kind"
+            )
+        ]
 
     async def next_due(self) -> datetime | None:
         """The earliest due time of a pending row."""
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT MIN(due_at) FROM outbox WHERE state IN ('pending', 'sending')"
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return from_ts(row[0]) if row else None
 
     async def missing_reminder_plans(
@@ -261,32 +256,39 @@ class OutboxMixin(SqliteBase):
         planned but have no marker row (key `kind:id:rule:deadline`) for their current deadline:
         the process died between saving them and planning. Also returns where to go on from
         (None at the end), so each statement stays short on a big table."""
-        async with self.db.execute("SELECT MAX(id) FROM participants") as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.fetchone("SELECT MAX(id) FROM participants")
         last = int(row[0]) if row and row[0] is not None else 0
         if after_id >= last:
             return [], None
-        async with self.db.execute(
-            "SELECT p.id FROM participants p WHERE p.id > ? AND p.id <= ?"
-            " AND p.deadline_utc > ? AND p.reminders_enabled = 1 AND p.unreachable = 0"
-            " AND NOT EXISTS (SELECT 1 FROM progress g WHERE g.participant_id = p.id"
-            "   AND g.item = 'purchase')"
-            " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.idempotency_key ="
-            "   ? || ':' || p.id || ':' || ? || ':' || p.deadline_utc)"
-            " ORDER BY p.id",
-            (after_id, after_id + span, _utc(now), kind, rule),
-        ) as cursor:
-            return [r[0] async for r in cursor], after_id + span
+        return [
+            r[0]
+            for r in await self.db.fetchall(
+                "SELECT p.id FROM participants p WHERE p.id > ? AND p.id <= ?"
+                " AND p.deadline_utc > ? AND p.reminders_enabled = 1 AND p.unreachable = 0"
+                " AND NOT EXISTS (SELECT 1 FROM progress g WHERE g.participant_id = p.id"
+                "   AND g.item = 'purchase')"
+                " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.idempotency_key ="
+                "   ? || ':' || p.id || ':' || ? || ':' || p.deadline_utc)"
+                " ORDER BY p.id",
+                (after_id, after_id + span, _utc(now), kind, rule),
+            )
+        ], after_id + span
+
+    def _claim_select(self, in_channels: str) -> str:
+        dialect = self.db.dialect
+        return CLAIM_SELECT.format(
+            indexed=dialect.indexed_by("outbox_due"),
+            channels=in_channels,
+            skip_locked=dialect.skip_locked,
+        )
 
     async def explain_claim(self, now: datetime, channels: Collection[str]) -> list[str]:
         """The query plan of the due-row search (for the benchmark and the tests)."""
         in_channels, wanted = self._in_list("channel", channels)
         stamp = _utc(now)
         params = (stamp, stamp, _utc(now - HEARTBEAT_STALE), wanted, 100)
-        if self.dialect == "postgres":
-            sql = CLAIM_SELECT_PG.format(channels=in_channels)
-            async with self.db.execute(f"EXPLAIN {sql}", params) as cursor:
-                return [str(r[0]) async for r in cursor]
-        sql = CLAIM_SELECT.format(channels=in_channels)
-        async with self.db.execute(f"EXPLAIN QUERY PLAN {sql}", params) as cursor:
-            return [r["detail"] async for r in cursor]
+        dialect = self.db.dialect
+        rows = await self.db.fetchall(
+            f"{dialect.explain} {self._claim_select(in_channels)}", params
+        )
+        return [dialect.plan_line(r) for r in rows]

@@ -1,20 +1,19 @@
-"""The PostgreSQL connection adapter: the subset of aiosqlite's API the mixins use, over a
-psycopg 3 async connection pool.
+"""PostgreSQL's side of the database interface (bot/storage/database.py): its dialect and
+`PgDatabase`, over a psycopg 3 async connection pool.
 
-The mixins write portable SQL with `?` placeholders and talk to `self.db` as they would to an
-aiosqlite connection (`execute` awaited or used as `async with`, `executemany`,
-`execute_fetchall`, rows readable by name and by index, `rowcount`). Here each `?` becomes `%s`
-once per statement (cached), results are read whole (statements are short), and a statement
-runs on the connection of the current `transaction()` (a context variable) or, outside one, on
-a connection borrowed from the pool for that statement (autocommit). Prepared statements are
-off (`prepare_threshold=None`), so PgBouncer in transaction mode works.
+The mixins write portable SQL with `?` placeholders; here each `?` becomes `%s` once per
+statement (cached), results are read whole (statements are short), and a statement runs on
+the connection of the current `transaction()` (a context variable) or, outside one, on a
+connection borrowed from the pool for that statement (autocommit). Rows are readable by name
+and by index, like sqlite3's. Prepared statements are off (`prepare_threshold=None`), so
+PgBouncer in transaction mode works.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,7 +21,8 @@ import psycopg
 from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool
 
-from bot.storage.base import StoreUnavailable
+from bot.storage.base import StoreBusy, StoreUnavailable
+from bot.storage.database import Dialect
 
 Conn = psycopg.AsyncConnection[Any]
 
@@ -106,61 +106,32 @@ def translate(sql: str) -> str:
     return text
 
 
-class Cursor:
-    """A statement's result, read whole: rows, rowcount; iterable like aiosqlite's cursor."""
+class PostgresDialect(Dialect):
+    name = "postgres"
+    skip_locked = " FOR UPDATE SKIP LOCKED"  # rows another instance is claiming are skipped
 
-    def __init__(self, rows: list[Row], rowcount: int) -> None:
-        self._rows = rows
-        self._next = 0
-        self.rowcount = rowcount
-        self.lastrowid = None
+    def in_list(self, column: str, values: Collection[Any]) -> tuple[str, Any]:
+        return f"{column} = ANY(?)", sorted(set(values))
 
-    async def fetchone(self) -> Row | None:
-        if self._next >= len(self._rows):
-            return None
-        self._next += 1
-        return self._rows[self._next - 1]
+    def json_text(self, column: str, key: str) -> str:
+        return f"(CAST({column} AS jsonb) ->> '{key}')"
 
-    async def fetchall(self) -> list[Row]:
-        rest = self._rows[self._next :]
-        self._next = len(self._rows)
-        return rest
+    def json_set_one(self, column: str, key: str) -> str:
+        return f"CAST(jsonb_set(CAST({column} AS jsonb), '{{{key}}}', '1') AS text)"
 
-    async def close(self) -> None:
-        return None
-
-    def __aiter__(self) -> Cursor:
-        return self
-
-    async def __anext__(self) -> Row:
-        row = await self.fetchone()
-        if row is None:
-            raise StopAsyncIteration
-        return row
+    def is_busy(self, exc: BaseException) -> bool:
+        # a lock not granted in time, or the server unreachable for now
+        return isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.OperationalError)
 
 
-class _Result:
-    """What `execute` returns: awaitable, or usable as `async with ... as cursor`."""
-
-    def __init__(self, db: PgDatabase, sql: str, params: Any) -> None:
-        self._db = db
-        self._sql = sql
-        self._params = params
-
-    def __await__(self) -> Generator[Any, None, Cursor]:
-        return self._db._run(self._sql, self._params).__await__()
-
-    async def __aenter__(self) -> Cursor:
-        return await self._db._run(self._sql, self._params)
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
+POSTGRES = PostgresDialect()
 
 
 class PgDatabase:
-    """The connection object the mixins see on PostgreSQL (`store.db`)."""
+    """The `Database` (bot/storage/database.py) over a psycopg pool: many transactions at once,
+    each on a pooled connection, found by a context variable."""
 
-    dialect = "postgres"
+    dialect: Dialect = POSTGRES
 
     def __init__(
         self,
@@ -233,17 +204,28 @@ class PgDatabase:
             yield conn
 
     @asynccontextmanager
-    async def transaction(self, opening: str = "") -> AsyncIterator[Conn]:
+    async def transaction(self, opening: str = "") -> AsyncIterator[None]:
         """One transaction on one connection; statements meanwhile (in this task and the tasks
         it starts) run on it. Nested use joins the outer transaction; if a nested one fails,
-        the outer one rolls back at its end even if the error was caught in between.
+        the outer one rolls back at its end even if the error was caught in between. A lock
+        not granted or the server gone is StoreBusy.
 
         `opening`: SQL without parameters sent with the BEGIN in the same round trip (e.g. an
         advisory lock)."""
+        try:
+            async with self._transaction(opening):
+                yield
+        except psycopg.Error as exc:
+            if self.dialect.is_busy(exc):
+                raise StoreBusy(str(exc)) from exc
+            raise
+
+    @asynccontextmanager
+    async def _transaction(self, opening: str) -> AsyncIterator[None]:
         current = self._current.get()
         if current is not None:
             try:
-                yield current
+                yield
             except BaseException:
                 self._failed.add(id(current))
                 raise
@@ -254,7 +236,7 @@ class PgDatabase:
             self._units += 1
             serial = self._serial.set(self._units)
             try:
-                yield conn
+                yield
             except BaseException:
                 with contextlib.suppress(psycopg.Error):  # a broken connection: the pool drops it
                     await conn.execute(b"ROLLBACK")
@@ -266,7 +248,7 @@ class PgDatabase:
                 self._serial.reset(serial)
                 self._failed.discard(id(conn))
 
-    async def _run(self, sql: str, params: Any) -> Cursor:
+    async def _run(self, sql: str, params: Sequence[Any]) -> tuple[list[Row], int]:
         conn = self._current.get()
         if conn is not None:
             try:
@@ -278,38 +260,35 @@ class PgDatabase:
             return await self._on(borrowed, sql, params)
 
     @staticmethod
-    async def _on(conn: Conn, sql: str, params: Any) -> Cursor:
+    async def _on(conn: Conn, sql: str, params: Sequence[Any]) -> tuple[list[Row], int]:
         cursor = conn.cursor()
-        await cursor.execute(translate(sql), params or None)
+        await cursor.execute(translate(sql), tuple(params) or None)
         result = cursor.pgresult
         rows = await cursor.fetchall() if result is not None and result.nfields else []
-        return Cursor(rows, cursor.rowcount)
+        return rows, cursor.rowcount
 
-    def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _Result:
-        return _Result(self, sql, None if parameters is None else tuple(parameters))
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        rows, _ = await self._run(sql, params)
+        return rows[0] if rows else None
 
-    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> Cursor:
-        rows = [tuple(p) for p in parameters]
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        rows, _ = await self._run(sql, params)
+        return rows
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        _, count = await self._run(sql, params)
+        return count
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        batch = [tuple(p) for p in rows]
+        if not batch:
+            return 0
         async with self.connection() as conn:
             cursor = conn.cursor()
-            if rows:
-                await cursor.executemany(translate(sql), rows)
-            return Cursor([], cursor.rowcount)
+            await cursor.executemany(translate(sql), batch)
+            return cursor.rowcount
 
-    async def execute_fetchall(
-        self, sql: str, parameters: Iterable[Any] | None = None
-    ) -> list[Row]:
-        cursor = await self._run(sql, None if parameters is None else tuple(parameters))
-        return await cursor.fetchall()
-
-    async def fetchone(self, sql: str, parameters: Iterable[Any] | None = None) -> Row | None:
-        cursor = await self._run(sql, None if parameters is None else tuple(parameters))
-        return await cursor.fetchone()
-
-    async def fetchall(self, sql: str, parameters: Iterable[Any] | None = None) -> list[Row]:
-        return await self.execute_fetchall(sql, parameters)
-
-    async def executescript(self, sql: str) -> None:
+    async def script(self, sql: str) -> None:
         """Runs a script of several statements (no parameters) as it is."""
         async with self.connection() as conn:
             await conn.execute(sql.encode())  # bytes: no placeholder parsing

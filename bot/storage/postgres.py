@@ -1,9 +1,9 @@
-"""The PostgreSQL store: the SQLite store's mixins and participant code over a psycopg pool.
+"""The PostgreSQL store: the SQL store (bot/storage/store.py) over a psycopg pool.
 
-Every statement the mixins write is portable (see bot/storage/pg.py for how it is run); what
-differs is here: how the store opens and migrates, what a transaction is (one pooled
-connection in BEGIN … COMMIT, many at once, no process-wide write lock), and the advisory
-locks several instances need (bot/storage/locking.py).
+Every statement the mixins write runs on both databases (bot/storage/pg.py runs them here);
+what differs is here: how the store opens and migrates, the memory of progress rows (exact
+within one transaction only), and the advisory locks several instances need (participants'
+messages in order, leaderships).
 """
 
 from __future__ import annotations
@@ -13,16 +13,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from importlib import resources
-from typing import Any, cast
+from typing import Any
 
-import aiosqlite
 import psycopg
 
 from bot.core.domain import Participant
-from bot.storage.base import StoreBusy
+from bot.storage.migrations import migrations
 from bot.storage.pg import PgDatabase, literal
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -32,26 +30,13 @@ PARTICIPANT_LOCKS = 1
 LEADERSHIPS = 2
 
 
-def pg_migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) of every PostgreSQL migration, in order."""
-    folder = resources.files("bot.storage.migrations").joinpath("postgres")
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            found.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text("utf-8")))
-    return sorted(found)
+class PostgresStore(SqlStore):
+    """The SQL store on PostgreSQL, shared by any number of instances."""
 
-
-class PostgresStore(SqliteStore):
-    """The same Store over PostgreSQL, shared by any number of instances."""
-
-    dialect = "postgres"
+    db: PgDatabase
 
     def __init__(self, pg: PgDatabase) -> None:
-        # The mixins are typed against aiosqlite's connection; PgDatabase provides the subset
-        # they use (execute, executemany, execute_fetchall, rows by name and index, rowcount).
-        super().__init__(cast(aiosqlite.Connection, pg))
-        self.pg = pg
+        super().__init__(pg)
         # Each message handled holds a pooled connection (its transaction); two are always left
         # for the delivery worker, the heartbeat and the group commit.
         self._lock_slots = asyncio.Semaphore(max(1, pg.pool.max_size - 2))
@@ -85,33 +70,34 @@ class PostgresStore(SqliteStore):
         await self.db.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
         )
-        async with self.db.execute("SELECT MAX(version) FROM schema_version") as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.fetchone("SELECT MAX(version) FROM schema_version")
         return int(row[0]) if row and row[0] is not None else 0
 
     async def migrate(self) -> None:
         """Applies every migration newer than `schema_version`, each in its own transaction,
         under an advisory lock so instances starting together do not race."""
         await self.schema_version()
-        for version, name, sql in pg_migrations():
-            async with self.pg.transaction() as conn:
-                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-                cursor = await conn.execute("SELECT MAX(version) FROM schema_version")
-                row = await cursor.fetchone()
+        lock = f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"
+        for version, name, sql in migrations("postgres"):
+            async with self.db.transaction(opening=lock):
+                row = await self.db.fetchone("SELECT MAX(version) FROM schema_version")
                 current = int(row[0]) if row and row[0] is not None else 0
                 if version <= current:
                     continue
                 log.info("applying migration %s", name)
-                await conn.execute(sql.encode())
-                await conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+                await self.db.script(sql)
+                await self.db.execute(
+                    "INSERT INTO schema_version (version) VALUES (?)", (version,)
+                )
+
+    async def checkpoint(self) -> None:
+        """Nothing to do: PostgreSQL's WAL is the server's (deleted rows leave it as it
+        recycles); SQLite's `PRAGMA wal_checkpoint` is a syntax error here."""
 
     async def close(self) -> None:
         for name in list(self._leaders):
             await self.release_lead(name)
-        await self.pg.close()
-
-    def _in_transaction(self) -> bool:
-        return self.pg.in_transaction
+        await self.db.close()
 
     # Progress rows: other instances change them, so a process-wide memory of them (as on
     # SQLite) could be stale. What was read or written in the current transaction is exact
@@ -119,7 +105,7 @@ class PostgresStore(SqliteStore):
     # rows when a message is handled.
     def _remember_progress(self, participant: Participant) -> None:
         assert participant.id is not None
-        unit = self.pg.unit
+        unit = self.db.unit
         if unit:
             if len(self._unit_progress) > 10_000:
                 self._unit_progress.clear()
@@ -129,20 +115,11 @@ class PostgresStore(SqliteStore):
 
     def _progress_known(self, participant_id: int, nested: bool) -> dict[str, datetime] | None:
         known = self._unit_progress.get(participant_id)
-        unit = self.pg.unit
+        unit = self.db.unit
         return known[1] if known is not None and unit and known[0] == unit else None
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        """One transaction on one pooled connection; nested use joins the outer one. Many run
-        at once (PostgreSQL locks rows, not the database)."""
-        try:
-            async with self.pg.transaction():
-                yield
-        except psycopg.errors.LockNotAvailable as exc:
-            raise StoreBusy(str(exc)) from exc
-        except psycopg.OperationalError as exc:
-            raise StoreBusy(str(exc)) from exc
+    def _forget_progress(self, participant_id: int) -> None:
+        self._unit_progress.pop(participant_id, None)
 
     # several instances --------------------------------------------------------------------
 
@@ -158,12 +135,12 @@ class PostgresStore(SqliteStore):
             f"SELECT pg_advisory_xact_lock({PARTICIPANT_LOCKS},"
             f" hashtext({literal(f'{channel}:{user_id}')}))"
         )
-        async with self._participant_locks.hold((channel, user_id)), self._lock_slots:
-            try:
-                async with self.pg.transaction(opening=lock):  # BEGIN and the lock: one trip
-                    yield
-            except psycopg.OperationalError as exc:
-                raise StoreBusy(str(exc)) from exc
+        async with (
+            self._participant_locks.hold((channel, user_id)),
+            self._lock_slots,
+            self.db.transaction(opening=lock),  # BEGIN and the lock: one trip
+        ):
+            yield
 
     async def try_lead(self, name: str) -> bool:
         """Takes the leadership `name` if no instance holds it: a session advisory lock on a
@@ -171,7 +148,7 @@ class PostgresStore(SqliteStore):
         instance died: PostgreSQL frees the lock and another instance takes over)."""
         if name in self._leaders:
             return False
-        conn = await self.pg.dedicated()
+        conn = await self.db.dedicated()
         try:
             cursor = await conn.execute(
                 "SELECT pg_try_advisory_lock(%s, hashtext(current_schema() || ':' || %s))",

@@ -1,25 +1,21 @@
-"""Three small query helpers for the newer mixins (access, inbox, reports): one row, all
-rows, a statement's row count. They are the only place those mixins touch the connection's
-own API, so moving them onto another database interface changes these three methods."""
+"""Three short names for the newer mixins (access, inbox, reports): one row, all rows, a
+statement's row count, on the store's database (bot/storage/database.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from bot.storage.sqlite_base import SqliteBase
+from bot.storage.sql_base import SqlBase
 
 
-class QueryBase(SqliteBase):
+class QueryBase(SqlBase):
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        async with self.db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        return await self.db.fetchone(sql, params)
 
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        async with self.db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return await self.db.fetchall(sql, params)
 
     async def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Runs a statement (inside the caller's transaction); how many rows it changed."""
-        cursor = await self.db.execute(sql, params)
-        return int(cursor.rowcount)
+        return await self.db.execute(sql, params)

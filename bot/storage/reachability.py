@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.storage.sqlite_base import SqliteBase
+from bot.storage.sql_base import SqlBase
 
 
-class ReachabilityMixin(SqliteBase):
+class ReachabilityMixin(SqlBase):
     """Marks participants who blocked the bot, and cancels what was waiting for them."""
 
     async def set_unreachable(self, channel: str, user_id: str, flag: bool) -> bool:
@@ -15,13 +15,11 @@ class ReachabilityMixin(SqliteBase):
         nothing queued for someone who blocked the bot can ever be delivered.
         """
         async with self.transaction():
-            cursor = await self.db.execute(
+            row = await self.db.fetchone(
                 "UPDATE participants SET unreachable = ? WHERE channel = ? AND user_id = ?"
                 " RETURNING id",
                 (int(flag), channel, user_id),
             )
-            row = await cursor.fetchone()
-            await cursor.close()
             if row is not None and flag:
                 await self.db.execute(
                     "UPDATE outbox SET state = 'cancelled', last_error = 'unreachable'"

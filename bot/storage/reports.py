@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage.queries import QueryBase
-from bot.storage.sqlite_base import from_ts, utc_ts
+from bot.storage.sql_base import from_ts, utc_ts
 
 # Meta's error codes (bot/channels/whatsapp/sender.py) and the outbox's errors, by reason.
 NOT_ON_WHATSAPP = {131026}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.domain import ONBOARDING
-from bot.storage.sqlite_base import ts
+from bot.storage.sql_base import ts
 
 # The program's steps in funnel order: onboarded, then the progress items, then the first
 # incentive paid (a benefit item).

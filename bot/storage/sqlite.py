@@ -1,104 +1,41 @@
-"""SQLite through aiosqlite: WAL mode, one file, versioned migrations."""
+"""The embedded default store: the SQL store over one SQLite file (WAL), versioned migrations,
+in-process locks."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Collection
-from datetime import date, datetime
-from importlib import resources
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-import aiosqlite
-
-from bot.core.domain import Participant, Step
-from bot.storage.access import AccessMixin
+from bot.core.domain import Participant
 from bot.storage.base import StoreUnavailable
-from bot.storage.broadcasts import BroadcastMixin
-from bot.storage.console import ConsoleMixin
-from bot.storage.flagged import FlaggedMixin
-from bot.storage.handoffs import HandoffMixin
-from bot.storage.inbound import InboundMixin
-from bot.storage.inbox import InboxMixin
-from bot.storage.incentives import IncentivesMixin
-from bot.storage.instances import InstancesMixin
-from bot.storage.learning import LearningMixin
-from bot.storage.memory import MemoryMixin
-from bot.storage.outbox import OutboxMixin
-from bot.storage.reachability import ReachabilityMixin
-from bot.storage.reports import ReportsMixin
-from bot.storage.sqlite_base import from_ts, ts
-from bot.storage.whatsapp import WhatsAppMixin
+from bot.storage.database import SqliteDatabase
+from bot.storage.migrations import migrations
+from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
 
-
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every migration file, in order."""
-    folder = resources.files("bot.storage.migrations")
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            version = int(entry.name.split("_", 1)[0])
-            found.append((version, entry.name, entry.read_text("utf-8")))
-    return sorted(found)
-
-
-_PARTICIPANT_COLUMNS = (
-    "channel, user_id, chat_id, step, locale, timezone, ref_code, wave, scheme, announced_on,"
-    " deadline_utc, reminders_enabled, unreachable, phone, last_inbound_at, wallet, created_at,"
-    " updated_at"
-)
-
-_COLUMNS = [c.strip() for c in _PARTICIPANT_COLUMNS.split(",")]
-# Fixed when the participant is created; leaving them (two of them indexed UNIQUE) out of the
-# UPDATE spares SQLite two index rewrites per message (33 -> 18 us per update + commit).
-_IDENTITY = {"channel", "user_id", "ref_code", "created_at"}
-_UPDATED = [i for i, c in enumerate(_COLUMNS) if c not in _IDENTITY]
-_UPDATE_PARTICIPANT = (
-    "UPDATE participants SET "
-    + ", ".join(f"{_COLUMNS[i]} = ?" for i in _UPDATED)
-    + " WHERE id = ?"
-)
 _REMEMBERED_PROGRESS = 100_000  # participants whose progress rows are known (see below)
 
 
-class SqliteStore(
-    InboundMixin,
-    IncentivesMixin,
-    OutboxMixin,
-    ReachabilityMixin,
-    WhatsAppMixin,
-    InstancesMixin,
-    MemoryMixin,
-    ConsoleMixin,
-    HandoffMixin,
-    BroadcastMixin,
-    AccessMixin,
-    ReportsMixin,
-    InboxMixin,
-    FlaggedMixin,
-    LearningMixin,
-):
-    """The embedded default store: one mixin per topic (participants here, outbox, …)."""
+class SqliteStore(SqlStore):
+    """The SQL store on SQLite: one process, so its locks and memories are in-process."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    db: SqliteDatabase
+
+    def __init__(self, db: SqliteDatabase) -> None:
         super().__init__(db)
         # participant id -> their progress rows as last read or written by this store
         self._stored_progress: OrderedDict[int, dict[str, datetime]] = OrderedDict()
-        # group commit of plain participant updates (see _update_together)
-        self._pending: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
-        self._flusher: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            db = await aiosqlite.connect(path)
+            db = await SqliteDatabase.open(path)
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"DATABASE_URL: cannot open {path}: {exc}") from None
         try:
@@ -110,8 +47,7 @@ class SqliteStore(
             ) from None
 
     @classmethod
-    async def _prepare(cls, db: aiosqlite.Connection) -> SqliteStore:
-        db.row_factory = aiosqlite.Row
+    async def _prepare(cls, db: SqliteDatabase) -> SqliteStore:
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")
         await db.execute("PRAGMA foreign_keys=ON")
@@ -125,64 +61,15 @@ class SqliteStore(
 
     async def migrate(self) -> None:
         """Applies every migration newer than the file's `user_version`, each atomically."""
-        async with self.db.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.fetchone("PRAGMA user_version")
         current = int(row[0]) if row else 0
-        for version, name, sql in migrations():
+        for version, name, sql in migrations("sqlite"):
             if version <= current:
                 continue
             log.info("applying migration %s", name)
-            await self.db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
+            await self.db.script(f"BEGIN;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
 
-    async def close(self) -> None:
-        await self.db.close()
-
-    # participants ---------------------------------------------------------------------------
-
-    def _participant(self, row: aiosqlite.Row, progress: dict[str, datetime]) -> Participant:
-        return Participant(
-            id=row["id"],
-            channel=row["channel"],
-            user_id=row["user_id"],
-            chat_id=row["chat_id"],
-            step=Step(row["step"]),
-            locale=row["locale"],
-            timezone=row["timezone"],
-            ref_code=row["ref_code"],
-            wave=row["wave"],
-            scheme=row["scheme"],
-            announced_on=date.fromisoformat(row["announced_on"]) if row["announced_on"] else None,
-            deadline_utc=from_ts(row["deadline_utc"]),
-            reminders_enabled=bool(row["reminders_enabled"]),
-            unreachable=bool(row["unreachable"]),
-            phone=row["phone"],
-            last_inbound_at=from_ts(row["last_inbound_at"]),
-            wallet=row["wallet"],
-            created_at=datetime.fromisoformat(row["created_at"]),
-            progress=progress,
-        )
-
-    async def _fetch_one(self, where: str, params: tuple[Any, ...]) -> Participant | None:
-        """The participant and their progress in one query (one round trip to SQLite's
-        thread instead of a cursor's several)."""
-        rows = await self.db.execute_fetchall(
-            "SELECT participants.*, progress.item AS progress_item,"
-            " progress.done_at AS progress_done_at FROM participants"
-            " LEFT JOIN progress ON progress.participant_id = participants.id"
-            f" WHERE {where}",
-            params,
-        )
-        rows = list(rows)
-        if not rows:
-            return None
-        progress = {
-            r["progress_item"]: datetime.fromisoformat(r["progress_done_at"])
-            for r in rows
-            if r["progress_item"] is not None
-        }
-        participant = self._participant(rows[0], progress)
-        self._remember_progress(participant)
-        return participant
+    # what the progress rows hold -------------------------------------------------------------
 
     def _remember_progress(self, participant: Participant) -> None:
         """What the progress rows of this participant hold now (so an unchanged progress is
@@ -197,157 +84,17 @@ class SqliteStore(
             self._stored_progress.popitem(last=False)
 
     def _progress_known(self, participant_id: int, nested: bool) -> dict[str, datetime] | None:
-        """The participant's stored progress rows if this store knows them for sure."""
         return None if nested else self._stored_progress.get(participant_id)
 
-    async def get_participant(self, channel: str, user_id: str) -> Participant | None:
-        return await self._fetch_one(
-            "participants.channel = ? AND participants.user_id = ?", (channel, user_id)
-        )
-
-    async def participant_by_id(self, participant_id: int) -> Participant | None:
-        return await self._fetch_one("participants.id = ?", (participant_id,))
-
-    async def participants_by_ids(self, ids: Collection[int]) -> dict[int, Participant]:
-        """Many participants at once (two queries), by id; missing ids are left out."""
-        if not ids:
-            return {}
-        in_progress, wanted = self._in_list("participant_id", ids)
-        progress: dict[int, dict[str, datetime]] = {}
-        async with self.db.execute(
-            f"SELECT participant_id, item, done_at FROM progress WHERE {in_progress}", (wanted,)
-        ) as cursor:
-            async for r in cursor:
-                progress.setdefault(r[0], {})[r[1]] = datetime.fromisoformat(r[2])
-        in_ids, wanted = self._in_list("id", ids)
-        async with self.db.execute(
-            f"SELECT * FROM participants WHERE {in_ids}", (wanted,)
-        ) as cursor:
-            return {r["id"]: self._participant(r, progress.get(r["id"], {})) async for r in cursor}
-
-    def _values(self, p: Participant, now: datetime) -> tuple[Any, ...]:
-        return (
-            p.channel,
-            p.user_id,
-            p.chat_id,
-            p.step.value,
-            p.locale,
-            p.timezone,
-            p.ref_code,
-            p.wave,
-            p.scheme,
-            p.announced_on.isoformat() if p.announced_on else None,
-            ts(p.deadline_utc),
-            int(p.reminders_enabled),
-            int(p.unreachable),
-            p.phone,
-            ts(p.last_inbound_at),
-            p.wallet,
-            ts(p.created_at),
-            ts(now),
-        )
-
-    async def save_participant(self, participant: Participant) -> Participant:
-        """One transaction; the progress rows are rewritten only when they changed."""
-        now = participant.last_inbound_at or participant.created_at
-        values = self._values(participant, now)
-        nested = self._in_transaction()
-        if (
-            participant.id is not None
-            and not nested
-            and participant.progress == self._stored_progress.get(participant.id)
-        ):  # the common case, one message of a known participant: one row to update
-            await self._update_together((*(values[i] for i in _UPDATED), participant.id))
-            self._remember_progress(participant)
-            return participant
-        async with self.transaction():
-            if participant.id is None:
-                placeholders = ", ".join("?" for _ in values)
-                cursor = await self.db.execute(
-                    f"INSERT INTO participants ({_PARTICIPANT_COLUMNS}) VALUES ({placeholders})"
-                    " RETURNING id",
-                    values,
-                )
-                inserted = await cursor.fetchone()
-                await cursor.close()
-                assert inserted is not None
-                participant.id = int(inserted[0])
-                stored: dict[str, datetime] | None = {}
-            else:
-                await self.db.execute(
-                    _UPDATE_PARTICIPANT, (*(values[i] for i in _UPDATED), participant.id)
-                )
-                stored = self._progress_known(participant.id, nested)
-            if participant.progress != stored:
-                await self.db.execute(
-                    "DELETE FROM progress WHERE participant_id = ?", (participant.id,)
-                )
-                if participant.progress:
-                    await self.db.executemany(
-                        "INSERT INTO progress (participant_id, item, done_at) VALUES (?, ?, ?)",
-                        [
-                            (participant.id, item, ts(at))
-                            for item, at in participant.progress.items()
-                        ],
-                    )
-        self._remember_progress(participant)
-        return participant
-
-    async def _update_together(self, row: tuple[Any, ...]) -> None:
-        """Group commit: the participant UPDATEs waiting meanwhile go in one write transaction.
-
-        Every write holds the store-wide write lock for its round trips to SQLite's thread
-        (BEGIN IMMEDIATE, UPDATE, COMMIT), each waiting for the busy event loop; one by one,
-        bench/telegram_inbound.py saw the lock held 60 % of the time and updates queueing
-        behind it. Returns once this row is committed; raises what the transaction raised.
-        """
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((row, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush_updates())
-        await future
-
-    async def _flush_updates(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending, []
-            try:
-                async with self.transaction():
-                    await self.db.executemany(_UPDATE_PARTICIPANT, [row for row, _ in batch])
-            except asyncio.CancelledError:  # shutting down: nobody may wait forever
-                for _, future in batch + self._pending:
-                    future.cancel()
-                self._pending = []
-                raise
-            except Exception as exc:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for _, future in batch:
-                if not future.done():
-                    future.set_result(None)
-
-    async def delete_participant(self, participant_id: int) -> None:
-        """Every row naming the participant (their own rows cascade; the update and message id
-        rows are keyed by their platform ids), then a WAL checkpoint so the WAL file does not
-        keep old copies of those rows either."""
-        async with self.transaction():
-            rows = await self.db.execute_fetchall(
-                "SELECT channel, user_id, chat_id FROM participants WHERE id = ?",
-                (participant_id,),
-            )
-            for row in rows:
-                await self._delete_inbound_rows(str(row[0]), {str(row[1]), str(row[2])})
-            await self.db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
+    def _forget_progress(self, participant_id: int) -> None:
         self._stored_progress.pop(participant_id, None)
-        await self.checkpoint()
 
     async def checkpoint(self) -> None:
         """Copies the WAL into the database file and truncates it (best effort: a reader in
         another process can hold it back; the next checkpoint finishes the job)."""
         try:
-            async with self._write_lock:
-                rows = await self.db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            async with self.db.write_lock:
+                rows = await self.db.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
         except Exception as exc:
             log.warning("WAL checkpoint failed: %s", type(exc).__name__)
             return

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.sqlite_base import SqliteBase, from_ts, ts
+from bot.storage.sql_base import SqlBase, from_ts, ts
 
 CHANNEL = "whatsapp"
 TEMPLATE_FLAG = "_whatsapp_template"  # set in an outbox row's payload: send it as a template
@@ -34,7 +34,7 @@ class SentStatus:
     error_title: str | None
 
 
-class WhatsAppMixin(SqliteBase):
+class WhatsAppMixin(SqlBase):
     """WhatsApp operations of the SQLite store."""
 
     async def whatsapp_claim_inbound(
@@ -43,22 +43,23 @@ class WhatsAppMixin(SqliteBase):
         """Records an inbound message id (and whose it is, for /hapus); False if it was
         already processed (a retry)."""
         async with self.transaction():
-            cursor = await self.db.execute(
-                "INSERT INTO whatsapp_inbound (wamid, received_at, user_id) VALUES (?, ?, ?)"
-                " ON CONFLICT (wamid) DO NOTHING RETURNING wamid",
-                (wamid, ts(now), user_id),
+            claimed = (
+                await self.db.fetchone(
+                    "INSERT INTO whatsapp_inbound (wamid, received_at, user_id) VALUES (?, ?, ?)"
+                    " ON CONFLICT (wamid) DO NOTHING RETURNING wamid",
+                    (wamid, ts(now), user_id),
+                )
+                is not None
             )
-            claimed = await cursor.fetchone() is not None
-            await cursor.close()
         return claimed
 
     async def whatsapp_prune_inbound(self, before: datetime) -> int:
         """Forgets processed inbound ids older than `before` (Meta stops retrying long before)."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "DELETE FROM whatsapp_inbound WHERE received_at < ?", (ts(before),)
             )
-        return cursor.rowcount
+        return changed
 
     async def whatsapp_record_sent(
         self,
@@ -81,12 +82,11 @@ class WhatsAppMixin(SqliteBase):
     async def whatsapp_outbox_recipients(self, since: datetime) -> list[tuple[str, datetime]]:
         """Each person the outbox sent to since `since`, with the latest send: what counts
         against WhatsApp's daily limit after a restart (a session message counts too: safe)."""
-        async with self.db.execute(
+        rows = await self.db.fetchall(
             "SELECT user_id, MAX(sent_at) FROM whatsapp_sent WHERE outbox_id IS NOT NULL"
             " AND user_id IS NOT NULL AND sent_at >= ? GROUP BY user_id",
             (ts(since),),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         found: list[tuple[str, datetime]] = []
         for user_id, sent_at in rows:
             at = from_ts(sent_at)
@@ -114,42 +114,41 @@ class WhatsAppMixin(SqliteBase):
                 " WHEN 'read' THEN 3 ELSE 4 END < ?)",
                 (status, error_code, error_title, ts(now), wamid, status, _RANK[status]),
             )
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT wamid, outbox_id, status, error_code, error_title FROM whatsapp_sent"
             " WHERE wamid = ?",
             (wamid,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         return SentStatus(row[0], row[1], row[2], row[3], row[4])
 
     async def whatsapp_statuses(self, outbox_id: int) -> list[SentStatus]:
         """Every message sent for an outbox row, with its latest status."""
-        async with self.db.execute(
-            "SELECT wamid, outbox_id, status, error_code, error_title FROM whatsapp_sent"
-            " WHERE outbox_id = ? ORDER BY sent_at, wamid",
-            (outbox_id,),
-        ) as cursor:
-            return [SentStatus(r[0], r[1], r[2], r[3], r[4]) async for r in cursor]
+        return [
+            SentStatus(r[0], r[1], r[2], r[3], r[4])
+            for r in await self.db.fetchall(
+                "SELECT wamid, outbox_id, status, error_code, error_title FROM whatsapp_sent"
+                " WHERE outbox_id = ? ORDER BY sent_at, wamid",
+                (outbox_id,),
+            )
+        ]
 
     async def whatsapp_window(self, chat_id: str, outbox_id: int | None = None) -> Window:
         """The participant's last inbound message time, and whether the row must be a template."""
         if outbox_id is not None:
-            async with self.db.execute(
+            row = await self.db.fetchone(
                 f"SELECT p.last_inbound_at, {self._json_flag('o.payload', TEMPLATE_FLAG)}"
                 " FROM outbox o JOIN participants p ON p.id = o.participant_id WHERE o.id = ?",
                 (outbox_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is not None:
                 return Window(from_ts(row[0]), bool(row[1]))
-        async with self.db.execute(
+        row = await self.db.fetchone(
             "SELECT last_inbound_at FROM participants WHERE channel = ? AND chat_id = ?"
             " ORDER BY last_inbound_at DESC LIMIT 1",
             (CHANNEL, chat_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return Window(from_ts(row[0]) if row else None)
 
     async def whatsapp_requeue(
@@ -168,12 +167,11 @@ class WhatsAppMixin(SqliteBase):
         Returns "requeued", "failed", "sending" (the worker has not recorded the send yet:
         try again shortly) or the row's other state ("missing" if there is none)."""
         async with self.transaction():
-            async with self.db.execute(
+            row = await self.db.fetchone(
                 f"SELECT state, {self._json_flag('payload', TEMPLATE_FLAG)}, attempts FROM outbox"
                 " WHERE id = ?",
                 (outbox_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return "missing"
             state, was_template, attempts = str(row[0]), bool(row[1]), int(row[2])
@@ -182,12 +180,7 @@ class WhatsAppMixin(SqliteBase):
             if (as_template and was_template) or attempts + 1 >= max_attempts:
                 await self.whatsapp_fail_row(outbox_id, error)
                 return "failed"
-            if self.dialect == "postgres":
-                flagged = (
-                    f"CAST(jsonb_set(CAST(payload AS jsonb), '{{{TEMPLATE_FLAG}}}', '1') AS text)"
-                )
-            else:
-                flagged = f"json_set(payload, '$.{TEMPLATE_FLAG}', 1)"
+            flagged = self.db.dialect.json_set_one("payload", TEMPLATE_FLAG)
             await self.db.execute(
                 "UPDATE outbox SET state = 'pending', due_at = ?, last_error = ?,"
                 " lease_until = NULL, attempts = attempts + 1,"
@@ -213,11 +206,12 @@ class WhatsAppMixin(SqliteBase):
                 where, args = "id = (SELECT participant_id FROM outbox WHERE id = ?)", (outbox_id,)
             else:
                 where, args = "channel = ? AND chat_id = ?", (CHANNEL, chat_id)
-            cursor = await self.db.execute(
-                f"UPDATE participants SET unreachable = 1 WHERE {where} RETURNING id", args
-            )
-            ids = [r[0] for r in await cursor.fetchall()]
-            await cursor.close()
+            ids = [
+                r[0]
+                for r in await self.db.fetchall(
+                    f"UPDATE participants SET unreachable = 1 WHERE {where} RETURNING id", args
+                )
+            ]
             for pid in ids:
                 await self.db.execute(
                     "UPDATE outbox SET state = 'cancelled', last_error = 'unreachable'"
@@ -229,33 +223,32 @@ class WhatsAppMixin(SqliteBase):
         """Moves a participant known by phone number to their business-scoped user id, unless
         someone already has that id. True if a participant was moved."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            changed = await self.db.execute(
                 "UPDATE participants SET user_id = ? WHERE channel = ? AND user_id = ?"
                 " AND NOT EXISTS (SELECT 1 FROM participants WHERE channel = ? AND user_id = ?)",
                 (new_user_id, CHANNEL, old_user_id, CHANNEL, new_user_id),
             )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def whatsapp_remember_phone(self, user_id: str, phone: str) -> None:
         """Keeps the participant's phone number (E.164) for the operator when WhatsApp gives it."""
         async with self.transaction():
-            cursor = await self.db.execute(
+            await self.db.execute(
                 "UPDATE participants SET phone = ? WHERE channel = ? AND user_id = ?"
                 " AND phone IS DISTINCT FROM ?",
                 (phone, CHANNEL, user_id, phone),
             )
-            await cursor.close()
 
     async def whatsapp_resolve_user(self, wa_id: str) -> str | None:
         """The key of the participant a message from `wa_id` alone belongs to: a participant
         known by their business-scoped id whose number is this one (else None)."""
-        rows = await self.db.execute_fetchall(
+        rows = await self.db.fetchall(
             "SELECT user_id FROM participants WHERE channel = ? AND user_id = ?",
             (CHANNEL, wa_id),
         )
         if list(rows):
             return None
-        rows = await self.db.execute_fetchall(
+        rows = await self.db.fetchall(
             "SELECT user_id FROM participants WHERE channel = ? AND (phone = ? OR chat_id = ?)"
             " ORDER BY last_inbound_at DESC LIMIT 1",
             (CHANNEL, f"+{wa_id}", wa_id),
@@ -273,7 +266,7 @@ class WhatsAppMixin(SqliteBase):
         async with self.transaction():
             wanted = list(old_ids)
             marks = ", ".join("?" for _ in wanted)
-            rows = await self.db.execute_fetchall(
+            rows = await self.db.fetchall(
                 f"SELECT id, user_id, chat_id FROM participants WHERE channel = ?"
                 f" AND (user_id IN ({marks}) OR chat_id IN ({marks}))",
                 (CHANNEL, *wanted, *wanted),
@@ -282,7 +275,7 @@ class WhatsAppMixin(SqliteBase):
                 by_number = str(user_id).isdigit()
                 key = (new_wa_id if by_number else new_user_id) or str(user_id)
                 if key != user_id:
-                    taken = await self.db.execute_fetchall(
+                    taken = await self.db.fetchall(
                         "SELECT 1 FROM participants WHERE channel = ? AND user_id = ?",
                         (CHANNEL, key),
                     )
@@ -303,7 +296,5 @@ class WhatsAppMixin(SqliteBase):
 
     async def whatsapp_known(self, wamid: str) -> bool:
         """True if `wamid` is the id of a message the bot recorded as sent."""
-        rows = await self.db.execute_fetchall(
-            "SELECT 1 FROM whatsapp_sent WHERE wamid = ?", (wamid,)
-        )
+        rows = await self.db.fetchall("SELECT 1 FROM whatsapp_sent WHERE wamid = ?", (wamid,))
         return bool(list(rows))

@@ -11,7 +11,7 @@ from bot.channels.telegram.runtime import build_application
 from bot.channels.telegram.sender import TelegramSender
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.channels.telegram_support import TelegramDriver
 from tests.fakes.bot_api import TOKEN, BotApiState, RecordingRequest
 
@@ -28,7 +28,7 @@ def recording(bot_api: BotApiState) -> RecordingRequest:
 
 @pytest.fixture
 async def tg(
-    engine: Engine, store: SqliteStore, clock: FakeClock, recording: RecordingRequest
+    engine: Engine, store: SqlStore, clock: FakeClock, recording: RecordingRequest
 ) -> AsyncIterator[TelegramDriver]:
     application = build_application(TOKEN, polling=False, request=recording)
     channel = TelegramChannel(engine, store, clock, TelegramSender(application.bot))

@@ -12,7 +12,7 @@ import pytest
 
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.channels.telegram_support import TelegramDriver, joined
 from tests.channels.whatsapp_support import BUDI, Rig, envelope, text, texts, value, whatsapp_rig
 from tests.fakes.telegram_updates import text_json
@@ -26,7 +26,7 @@ ORIGIN = {"type": "hidden_user", "sender_user_name": "Grup Alumni", "date": 1637
 
 
 @pytest.fixture
-async def rig(engine: Engine, store: SqliteStore, clock: FakeClock) -> AsyncIterator[Rig]:
+async def rig(engine: Engine, store: SqlStore, clock: FakeClock) -> AsyncIterator[Rig]:
     async with whatsapp_rig(engine, store, clock) as running:
         yield running
 
@@ -38,12 +38,12 @@ def _scam_reply(said: str) -> None:
     assert "aduankonten.id" in said
 
 
-async def _flagged(store: SqliteStore, clock: FakeClock) -> list[Any]:
+async def _flagged(store: SqlStore, clock: FakeClock) -> list[Any]:
     return await store.list_flagged(10, clock.now() - timedelta(days=1))
 
 
 async def test_telegram_forwarded_scam(
-    tg: TelegramDriver, store: SqliteStore, clock: FakeClock
+    tg: TelegramDriver, store: SqlStore, clock: FakeClock
 ) -> None:
     await tg.send("/start")
     sent = await tg.feed(text_json(SCAM, forward_origin=ORIGIN))
@@ -69,7 +69,7 @@ async def test_telegram_old_style_forward_is_seen(tg: TelegramDriver, engine: En
 
 
 async def test_telegram_forwarded_official_notice(
-    tg: TelegramDriver, store: SqliteStore, clock: FakeClock
+    tg: TelegramDriver, store: SqlStore, clock: FakeClock
 ) -> None:
     await tg.send("/start")
     sent = await tg.feed(text_json(OFFICIAL, forward_origin=ORIGIN))
@@ -79,7 +79,7 @@ async def test_telegram_forwarded_official_notice(
     assert await _flagged(store, clock) == []
 
 
-async def test_whatsapp_forwarded_scam(rig: Rig, store: SqliteStore, clock: FakeClock) -> None:
+async def test_whatsapp_forwarded_scam(rig: Rig, store: SqlStore, clock: FakeClock) -> None:
     await rig.say("/start")
     body = text(SCAM, BUDI, context={"forwarded": True})
     assert await rig.post(envelope(value(body))) == 200
@@ -89,7 +89,7 @@ async def test_whatsapp_forwarded_scam(rig: Rig, store: SqliteStore, clock: Fake
 
 
 async def test_whatsapp_frequently_forwarded_official(
-    rig: Rig, store: SqliteStore, clock: FakeClock
+    rig: Rig, store: SqlStore, clock: FakeClock
 ) -> None:
     await rig.say("/start")
     before = len(rig.graph.to(BUDI))

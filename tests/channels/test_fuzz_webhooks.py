@@ -20,7 +20,7 @@ from bot.channels.telegram.webhook import SECRET_HEADER, webhook_routes
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.wire import same_secret
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.channels.telegram_support import TelegramDriver
 from tests.channels.whatsapp_support import Rig, signed, whatsapp_rig
 from tests.fuzz import NASTY_HEADERS, bodies, raw_post, raw_status
@@ -39,7 +39,7 @@ def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 @pytest.fixture
-async def whatsapp(engine: Engine, store: SqliteStore, clock: FakeClock) -> AsyncIterator[Rig]:
+async def whatsapp(engine: Engine, store: SqlStore, clock: FakeClock) -> AsyncIterator[Rig]:
     async with whatsapp_rig(engine, store, clock) as found:
         yield found
 

@@ -14,7 +14,7 @@ import pytest
 from bot.channels.outage import Outage
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.channels.telegram_support import TelegramDriver
 from tests.channels.whatsapp_support import BUDI, Rig, envelope, text, value, whatsapp_rig
 from tests.fakes.telegram_updates import text_json
@@ -26,7 +26,7 @@ class FullDisk:
     WRITES = ("claim_update", "save_participant", "whatsapp_claim_inbound")
 
     def __init__(
-        self, store: SqliteStore, monkeypatch: pytest.MonkeyPatch, writes: tuple[str, ...] = WRITES
+        self, store: SqlStore, monkeypatch: pytest.MonkeyPatch, writes: tuple[str, ...] = WRITES
     ) -> None:
         self.full = True
         for name in writes:
@@ -56,7 +56,7 @@ async def _until(check: Callable[[], bool], seconds: float = 10) -> None:
 @pytest.mark.parametrize("failing_write", ["claim", "save"])
 async def test_telegram_update_is_answered_after_the_disk_frees(
     tg: TelegramDriver,
-    store: SqliteStore,
+    store: SqlStore,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
     failing_write: str,
@@ -86,14 +86,14 @@ async def test_telegram_update_is_answered_after_the_disk_frees(
 
 
 @pytest.fixture
-async def whatsapp(engine: Engine, store: SqliteStore, clock: FakeClock) -> AsyncIterator[Rig]:
+async def whatsapp(engine: Engine, store: SqlStore, clock: FakeClock) -> AsyncIterator[Rig]:
     async with whatsapp_rig(engine, store, clock) as found:
         found.service.outage = Outage(clock, first_delay=0.05, max_delay=0.1)
         yield found
 
 
 async def test_whatsapp_message_is_answered_after_the_disk_frees(
-    whatsapp: Rig, store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+    whatsapp: Rig, store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     disk = FullDisk(store, monkeypatch)
     assert await whatsapp.post(envelope(value(text("halo", BUDI)))) == 200

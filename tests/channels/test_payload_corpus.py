@@ -20,7 +20,7 @@ from bot.channels.telegram.polling import TolerantBot
 from bot.channels.telegram.webhook import SECRET_HEADER, webhook_routes
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.channels.telegram_support import TelegramDriver
 from tests.channels.whatsapp_support import Rig, signed, whatsapp_rig
 
@@ -91,7 +91,7 @@ async def test_telegram_polling_replay(
 
 
 @pytest.fixture
-async def rig(engine: Engine, store: SqliteStore, clock: FakeClock) -> AsyncIterator[Rig]:
+async def rig(engine: Engine, store: SqlStore, clock: FakeClock) -> AsyncIterator[Rig]:
     async with whatsapp_rig(engine, store, clock) as found:
         yield found
 

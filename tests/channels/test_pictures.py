@@ -23,7 +23,7 @@ from bot.channels.telegram.sender import TelegramSender
 from bot.channels.whatsapp.media import MediaReader
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from bot.vision import Reader
 from tests.channels.telegram_support import TelegramDriver, joined
 from tests.channels.whatsapp_support import Rig, envelope, message, texts, value, whatsapp_rig
@@ -55,7 +55,7 @@ async def reader() -> AsyncIterator[Reader]:
 @pytest.fixture
 async def tg(
     engine: Engine,
-    store: SqliteStore,
+    store: SqlStore,
     clock: FakeClock,
     recording: RecordingRequest,
     reader: Reader,
@@ -72,7 +72,7 @@ async def tg(
 
 @pytest.fixture
 async def wa(
-    engine: Engine, store: SqliteStore, clock: FakeClock, reader: Reader
+    engine: Engine, store: SqlStore, clock: FakeClock, reader: Reader
 ) -> AsyncIterator[Rig]:
     async with whatsapp_rig(engine, store, clock) as rig:
         rig.service.pictures = MediaReader(
@@ -203,7 +203,7 @@ async def test_text_replies_do_not_wait_for_a_picture(tg: TelegramDriver) -> Non
 
 
 async def test_telegram_downloads_over_http_from_the_base_file_url(
-    engine: Engine, store: SqliteStore, clock: FakeClock, reader: Reader
+    engine: Engine, store: SqlStore, clock: FakeClock, reader: Reader
 ) -> None:
     """The real transport: getFile on TELEGRAM_BASE_URL, the bytes from TELEGRAM_BASE_FILE_URL."""
     async with FakeBotApi() as api:

@@ -19,6 +19,7 @@ from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.pacing import REPLY, Pacer
 from bot.outbox.policy import ChannelLimit
 from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import NOTICES, Notice, NoticeRegistry
 from tests.channels.telegram_support import TelegramDriver
 from tests.fakes.bot_api import TOKEN, FakeBotApi
@@ -35,7 +36,7 @@ def _ping_notice() -> None:
     )
 
 
-async def _broadcast(store: SqliteStore, clock: Clock) -> None:
+async def _broadcast(store: SqlStore, clock: Clock) -> None:
     for i in range(BROADCAST):
         p = await store.save_participant(
             Participant(
@@ -106,7 +107,7 @@ async def test_replies_are_granted_turns_before_broadcasts() -> None:
 
 
 async def test_a_reply_that_cannot_go_is_kept_in_the_outbox(
-    tg: TelegramDriver, store: SqliteStore, clock: FakeClock, program: Program
+    tg: TelegramDriver, store: SqlStore, clock: FakeClock, program: Program
 ) -> None:
     tg.state.max_per_second = 0.0001  # every send is a 429 from now on
     tg.state.retry_after = 0
@@ -117,7 +118,7 @@ async def test_a_reply_that_cannot_go_is_kept_in_the_outbox(
     await tg.send("/start", user_id=61)
     participant = await store.get_participant("telegram", "61")
     assert participant is not None and participant.id is not None
-    rows = await store.db.execute_fetchall(
+    rows = await store.db.fetchall(
         "SELECT kind, payload, due_at FROM outbox WHERE participant_id = ?", (participant.id,)
     )
     kinds = [r[0] for r in rows]

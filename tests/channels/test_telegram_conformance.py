@@ -16,7 +16,7 @@ from bot.app.wiring import open_app
 from bot.core import log_privacy
 from bot.core.clock import FakeClock
 from bot.core.config import load_settings
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.channels.telegram_support import TelegramDriver
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.fakes.telegram_updates import chat_json, message_json, text_json, user_json
@@ -102,7 +102,7 @@ async def test_an_update_delivered_twice_is_answered_once(tg: TelegramDriver) ->
 
 
 async def test_processed_update_ids_are_pruned_after_a_day(
-    store: SqliteStore, clock: FakeClock
+    store: SqlStore, clock: FakeClock
 ) -> None:
     from datetime import timedelta
 
@@ -178,13 +178,13 @@ async def test_debug_logs_never_carry_what_a_participant_typed(
 
 
 async def test_hapus_deletes_the_update_id_rows_and_checkpoints_the_wal(
-    tg: TelegramDriver, store: SqliteStore, db_path: Path
+    tg: TelegramDriver, store: SqlStore, db_path: Path
 ) -> None:
     user = 4242424242
     await tg.send("/start", user_id=user)
     await tg.send("/hapus", user_id=user)
     await tg.press("delete:yes", user_id=user)
-    rows = await store.db.execute_fetchall("SELECT COUNT(*) FROM inbound_updates")
+    rows = await store.db.fetchall("SELECT COUNT(*) FROM inbound_updates")
     assert [tuple(r) for r in rows] == [(0,)]
     for path in (db_path, Path(f"{db_path}-wal")):
         if path.exists():

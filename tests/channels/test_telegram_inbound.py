@@ -15,7 +15,7 @@ from bot.channels.telegram.sender import TelegramSender
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.program import Program, load_program
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.router import route
 from tests.channels.telegram_support import TelegramDriver, buttons, joined
 from tests.fakes.bot_api import TOKEN, BotApiState, RecordingRequest
@@ -76,7 +76,7 @@ async def test_language_code_picks_english_on_first_contact(tg: TelegramDriver) 
 
 
 async def test_group_chat_answered_once_and_nothing_kept(
-    tg: TelegramDriver, store: SqliteStore
+    tg: TelegramDriver, store: SqlStore
 ) -> None:
     first = await tg.feed(text_json("/start", chat_id=-100777, chat_type="supergroup"))
     assert len(first) == 1
@@ -120,7 +120,7 @@ async def test_shared_contact_arrives_as_contact(tg: TelegramDriver, engine: Eng
 
 
 async def test_blocked_user_marked_unreachable_and_pending_rows_cancelled(
-    tg: TelegramDriver, store: SqliteStore, clock: FakeClock
+    tg: TelegramDriver, store: SqlStore, clock: FakeClock
 ) -> None:
     await tg.send("/start")
     await tg.send("22")
@@ -133,8 +133,7 @@ async def test_blocked_user_marked_unreachable_and_pending_rows_cancelled(
     assert sent == []
     blocked = await store.get_participant("telegram", "42")
     assert blocked is not None and blocked.unreachable
-    async with store.db.execute("SELECT state FROM outbox") as cursor:
-        assert [row[0] async for row in cursor] == ["cancelled"]
+    assert [row[0] for row in await store.db.fetchall("SELECT state FROM outbox")] == ["cancelled"]
     await tg.feed(my_chat_member_json("member"))
     back = await store.get_participant("telegram", "42")
     assert back is not None and not back.unreachable
@@ -152,7 +151,7 @@ def odd_program(tmp_path: Path) -> Program:
 
 
 async def test_html_escaping_of_data_strings(
-    odd_program: Program, store: SqliteStore, clock: FakeClock
+    odd_program: Program, store: SqlStore, clock: FakeClock
 ) -> None:
     engine = Engine(store, odd_program, clock, route)
     state = BotApiState()

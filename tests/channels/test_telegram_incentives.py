@@ -73,10 +73,12 @@ async def test_pushed_update_reaches_telegram_once(tmp_path: Path, clock: FakeCl
                 async with http.post(url, json=update, headers=headers) as response:
                     assert (await response.json())["unchanged"] == 1
             assert isinstance(app.store, SqliteStore)
-            async with app.store.db.execute(
-                "SELECT idempotency_key FROM outbox WHERE kind = 'incentive' ORDER BY id"
-            ) as cursor:
-                keys = [row[0] async for row in cursor]
+            keys = [
+                row[0]
+                for row in await app.store.db.fetchall(
+                    "SELECT idempotency_key FROM outbox WHERE kind = 'incentive' ORDER BY id"
+                )
+            ]
             assert keys == ["incentive:1:incentive.2:paid:2021-12-12", "incentive:1:surveys"]
             pushed = api.state.texts(USER)[before:]
             assert pushed[0] == (

@@ -25,7 +25,7 @@ from tests.fakes.telegram_updates import callback_json, message_json, text_json
 
 AT = datetime(2021, 11, 20, 3, 0, tzinfo=UTC)
 CORPUS = sorted((Path(__file__).resolve().parent.parent / "data/payloads/telegram").glob("*.json"))
-ODD = [None, 0, -1, 2**40, True, "", "x", "private", [], {}, [{}], {"id": 1}, 1.5]
+ODD: list[Any] = [None, 0, -1, 2**40, True, "", "x", "private", [], {}, [{}], {"id": 1}, 1.5]
 
 
 def _updates(path: Path) -> list[Any]:

@@ -29,7 +29,7 @@ from bot.channels.telegram.webhook import (
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.config import ConfigError, load_settings
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.channels.telegram_support import TelegramDriver
 from tests.fakes.bot_api import TOKEN, BotApiState, FakeBotApi, RecordingRequest
 from tests.fakes.telegram_updates import my_chat_member_json, text_json
@@ -103,7 +103,7 @@ def answering_app(
 @pytest.fixture
 async def answering(
     engine: Engine,
-    store: SqliteStore,
+    store: SqlStore,
     clock: FakeClock,
     answering_app: TelegramApplication,
     answers: WebhookAnswers,

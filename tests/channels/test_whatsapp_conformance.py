@@ -16,7 +16,7 @@ import pytest
 
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.channels.test_whatsapp_webhook import outbox_state, sent_reminder
 from tests.channels.whatsapp_support import (
     BUDI,
@@ -37,13 +37,13 @@ SITI = "6289876543210"
 
 
 @pytest.fixture
-async def rig(engine: Engine, store: SqliteStore, clock: FakeClock) -> AsyncIterator[Rig]:
+async def rig(engine: Engine, store: SqlStore, clock: FakeClock) -> AsyncIterator[Rig]:
     async with whatsapp_rig(engine, store, clock) as found:
         yield found
 
 
 async def test_sender_is_the_messages_own_from_never_another_contact(
-    rig: Rig, store: SqliteStore
+    rig: Rig, store: SqlStore
 ) -> None:
     await rig.say("/start", BUDI)
     # Siti's message, but the contacts array lists only Budi
@@ -56,7 +56,7 @@ async def test_sender_is_the_messages_own_from_never_another_contact(
 
 
 async def test_a_message_without_a_sender_is_not_given_a_contacts_id(
-    rig: Rig, store: SqliteStore
+    rig: Rig, store: SqlStore
 ) -> None:
     assert await rig.post(envelope(value(text("halo", None), contacts=[contact(BUDI)]))) == 200
     assert await store.get_participant("whatsapp", BUDI) is None
@@ -64,7 +64,7 @@ async def test_a_message_without_a_sender_is_not_given_a_contacts_id(
 
 
 async def test_user_changed_number_moves_the_participant(
-    rig: Rig, store: SqliteStore, clock: FakeClock
+    rig: Rig, store: SqlStore, clock: FakeClock
 ) -> None:
     outbox_id, _ = await sent_reminder(rig, store, clock)
     change = {
@@ -92,7 +92,7 @@ async def test_user_changed_number_moves_the_participant(
 
 
 async def test_bsuid_and_wa_id_of_one_person_are_one_participant(
-    rig: Rig, store: SqliteStore
+    rig: Rig, store: SqlStore
 ) -> None:
     bsuid = "ID.1234567890123456"
     first = text("/start", BUDI, from_user_id=bsuid)
@@ -101,13 +101,13 @@ async def test_bsuid_and_wa_id_of_one_person_are_one_participant(
     assert keyed is not None
     await rig.say("halo", BUDI)  # later, only the wa_id
     assert await store.get_participant("whatsapp", BUDI) is None
-    rows = await store.db.execute_fetchall("SELECT COUNT(*) FROM participants")
+    rows = await store.db.fetchall("SELECT COUNT(*) FROM participants")
     assert [tuple(r) for r in rows] == [(1,)]
 
 
 @pytest.mark.parametrize("kind", ["instagram", "page", None])
 async def test_only_whatsapp_business_account_bodies_are_processed(
-    rig: Rig, store: SqliteStore, kind: str | None
+    rig: Rig, store: SqlStore, kind: str | None
 ) -> None:
     body = envelope(value(text("/start")))
     body["object"] = kind
@@ -127,7 +127,7 @@ async def test_bodies_up_to_3_mb_are_accepted(rig: Rig) -> None:
 
 
 async def test_malformed_parts_are_skipped_per_message_and_answered_200(
-    rig: Rig, store: SqliteStore, clock: FakeClock
+    rig: Rig, store: SqlStore, clock: FakeClock
 ) -> None:
     _, reminder = await sent_reminder(rig, store, clock)
     bad_status = status(reminder, "failed", 131047)
@@ -145,7 +145,7 @@ async def test_malformed_parts_are_skipped_per_message_and_answered_200(
 
 
 async def test_a_replayed_status_is_applied_once(
-    rig: Rig, store: SqliteStore, clock: FakeClock
+    rig: Rig, store: SqlStore, clock: FakeClock
 ) -> None:
     outbox_id, reminder = await sent_reminder(rig, store, clock)
     failed = envelope(value(statuses=[status(reminder, "failed", 131047)]))
@@ -154,7 +154,6 @@ async def test_a_replayed_status_is_applied_once(
     assert state == "pending" and json.loads(payload)["_whatsapp_template"] == 1
     # the row is sent again as a template and marked sent; Meta replays the old failure
     await store.db.execute("UPDATE outbox SET state = 'sent' WHERE id = ?", (outbox_id,))
-    await store.db.commit()
     assert await rig.post(failed) == 200
     assert (await outbox_state(store, outbox_id))[0] == "sent"  # not failed, not re-sent
 
@@ -178,7 +177,7 @@ async def test_reactions_and_deletions_are_ignored_and_an_edit_is_a_new_message(
 
 
 async def test_hapus_leaves_no_row_and_no_trace_of_the_number(
-    rig: Rig, store: SqliteStore, db_path: Path
+    rig: Rig, store: SqlStore, db_path: Path
 ) -> None:
     for words in ("/start", "halo", "/status", "/hapus"):
         await rig.say(words)

@@ -16,7 +16,7 @@ from bot.core.domain import Option, Participant, Reply
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.policy import ChannelLimit
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers import notices
 from handlers.notices import NoticeRegistry
 from tests.channels.whatsapp_support import BUDI, PHONE_NUMBER_ID, TOKEN
@@ -44,7 +44,7 @@ async def graph() -> AsyncIterator[FakeGraphApi]:
 
 
 async def deliver(
-    store: SqliteStore,
+    store: SqlStore,
     program: Program,
     clock: FakeClock,
     graph: FakeGraphApi,
@@ -79,7 +79,7 @@ async def deliver(
 
 
 async def test_inside_the_window_the_outbox_sends_a_session_message(
-    store: SqliteStore, program: Program, clock: FakeClock, graph: FakeGraphApi
+    store: SqlStore, program: Program, clock: FakeClock, graph: FakeGraphApi
 ) -> None:
     await deliver(store, program, clock, graph, timedelta(hours=1))
     [sent] = graph.messages
@@ -87,7 +87,7 @@ async def test_inside_the_window_the_outbox_sends_a_session_message(
 
 
 async def test_outside_the_window_the_outbox_sends_a_template(
-    store: SqliteStore, program: Program, clock: FakeClock, graph: FakeGraphApi
+    store: SqlStore, program: Program, clock: FakeClock, graph: FakeGraphApi
 ) -> None:
     await deliver(store, program, clock, graph, timedelta(hours=30))
     [sent] = graph.messages
@@ -95,7 +95,7 @@ async def test_outside_the_window_the_outbox_sends_a_template(
 
 
 async def test_window_closed_error_is_retried_as_a_template(
-    store: SqliteStore, program: Program, clock: FakeClock, graph: FakeGraphApi
+    store: SqlStore, program: Program, clock: FakeClock, graph: FakeGraphApi
 ) -> None:
     graph.fail_next(131047)
     await deliver(store, program, clock, graph, timedelta(hours=1))

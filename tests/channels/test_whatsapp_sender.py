@@ -15,7 +15,7 @@ from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
 from bot.core.clock import FakeClock
 from bot.core.domain import Option, Participant, Reply
 from bot.core.outbound import Outbound, Outcome, Template
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.channels.whatsapp_support import BUDI, PHONE_NUMBER_ID, TOKEN
 from tests.fakes.graph_api import error_body
 
@@ -45,7 +45,7 @@ def recorder() -> Recorder:
 
 @pytest.fixture
 async def sender(
-    store: SqliteStore, clock: FakeClock, recorder: Recorder
+    store: SqlStore, clock: FakeClock, recorder: Recorder
 ) -> AsyncIterator[WhatsAppSender]:
     config = WhatsAppConfig(
         TOKEN,
@@ -58,7 +58,7 @@ async def sender(
 
 
 async def participant(
-    store: SqliteStore, clock: FakeClock, last_inbound_ago: timedelta | None
+    store: SqlStore, clock: FakeClock, last_inbound_ago: timedelta | None
 ) -> Participant:
     p = Participant(
         channel="whatsapp",
@@ -73,11 +73,10 @@ async def participant(
     return await store.save_participant(p)
 
 
-async def outbox_row(store: SqliteStore, clock: FakeClock, p: Participant, kind: str) -> int:
+async def outbox_row(store: SqlStore, clock: FakeClock, p: Participant, kind: str) -> int:
     assert p.id is not None
     assert await store.enqueue(p.id, kind, clock.now(), {}, f"{kind}:{p.id}", now=clock.now())
-    async with store.db.execute("SELECT max(id) FROM outbox") as cursor:
-        row = await cursor.fetchone()
+    row = await store.db.fetchone("SELECT max(id) FROM outbox")
     assert row is not None
     return int(row[0])
 
@@ -96,7 +95,7 @@ def reminder(outbox_id: int, **extra: Any) -> Outbound:
 
 
 async def test_inside_the_window_sends_a_session_message(
-    sender: WhatsAppSender, recorder: Recorder, store: SqliteStore, clock: FakeClock
+    sender: WhatsAppSender, recorder: Recorder, store: SqlStore, clock: FakeClock
 ) -> None:
     p = await participant(store, clock, timedelta(hours=2))
     row = await outbox_row(store, clock, p, "reminder")
@@ -114,7 +113,7 @@ async def test_inside_the_window_sends_a_session_message(
 async def test_outside_the_window_sends_the_template(
     sender: WhatsAppSender,
     recorder: Recorder,
-    store: SqliteStore,
+    store: SqlStore,
     clock: FakeClock,
     ago: timedelta | None,
 ) -> None:
@@ -137,7 +136,7 @@ async def test_outside_the_window_sends_the_template(
 
 
 async def test_force_template_inside_the_window(
-    sender: WhatsAppSender, recorder: Recorder, store: SqliteStore, clock: FakeClock
+    sender: WhatsAppSender, recorder: Recorder, store: SqlStore, clock: FakeClock
 ) -> None:
     p = await participant(store, clock, timedelta(minutes=5))
     row = await outbox_row(store, clock, p, "reminder")
@@ -146,7 +145,7 @@ async def test_force_template_inside_the_window(
 
 
 async def test_kind_without_a_notice_template_uses_the_configured_or_default_one(
-    sender: WhatsAppSender, recorder: Recorder, store: SqliteStore, clock: FakeClock
+    sender: WhatsAppSender, recorder: Recorder, store: SqlStore, clock: FakeClock
 ) -> None:
     p = await participant(store, clock, timedelta(days=2))
     row = await outbox_row(store, clock, p, "incentive.disbursed")
@@ -212,7 +211,7 @@ async def test_http_429_without_a_code_honours_retry_after(
     assert (delivery.outcome, delivery.retry_after) == (Outcome.RETRY_AFTER, 7.0)
 
 
-async def test_network_error_is_transient(store: SqliteStore, clock: FakeClock) -> None:
+async def test_network_error_is_transient(store: SqlStore, clock: FakeClock) -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
@@ -244,7 +243,7 @@ async def test_failure_midway_reports_what_was_sent(
 
 
 async def test_a_reply_waits_out_a_rate_limit_and_resends_only_the_rest(
-    store: SqliteStore, clock: FakeClock, recorder: Recorder
+    store: SqlStore, clock: FakeClock, recorder: Recorder
 ) -> None:
     slept: list[float] = []
 

@@ -21,7 +21,7 @@ from bot.outbox.delivery import DeliveryWorker, urgency
 from bot.outbox.policy import ChannelLimit
 from bot.storage.outbox import OutboxRow
 from bot.storage.reports import TIER_DEFERRED
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers import notices
 from handlers.notices import NoticeRegistry
 from tests.channels.whatsapp_support import PHONE_NUMBER_ID, TOKEN
@@ -52,7 +52,7 @@ async def graph() -> AsyncIterator[FakeGraphApi]:
 
 @pytest.fixture
 async def senders(
-    store: SqliteStore, clock: FakeClock, graph: FakeGraphApi
+    store: SqlStore, clock: FakeClock, graph: FakeGraphApi
 ) -> AsyncIterator[list[WhatsAppSender]]:
     """Makes senders with `new(tier)`; closes them after the test."""
     made: list[WhatsAppSender] = []
@@ -63,7 +63,7 @@ async def senders(
 
 def _sender(
     made: list[WhatsAppSender],
-    store: SqliteStore,
+    store: SqlStore,
     clock: FakeClock,
     graph: FakeGraphApi,
     tier: int,
@@ -74,7 +74,7 @@ def _sender(
     return sender
 
 
-async def _due_templates(store: SqliteStore, clock: FakeClock, count: int) -> dict[str, int]:
+async def _due_templates(store: SqlStore, clock: FakeClock, count: int) -> dict[str, int]:
     """`count` participants outside their 24-hour window, each with a row due now; the
     deadlines are shuffled against the order of the rows. Returns phone -> days to deadline."""
     days: dict[str, int] = {}
@@ -101,7 +101,7 @@ async def _due_templates(store: SqliteStore, clock: FakeClock, count: int) -> di
 
 
 def _worker(
-    store: SqliteStore, program: Program, clock: FakeClock, sender: WhatsAppSender
+    store: SqlStore, program: Program, clock: FakeClock, sender: WhatsAppSender
 ) -> DeliveryWorker:
     async def sleep(seconds: float) -> None:
         clock.advance(timedelta(seconds=seconds))
@@ -122,7 +122,7 @@ def _templated(graph: FakeGraphApi) -> list[str]:
 
 
 async def test_a_tier_of_n_reaches_n_people_a_day_nearest_deadlines_first(
-    store: SqliteStore,
+    store: SqlStore,
     program: Program,
     clock: FakeClock,
     graph: FakeGraphApi,
@@ -163,7 +163,7 @@ async def test_a_tier_of_n_reaches_n_people_a_day_nearest_deadlines_first(
 
 
 async def test_a_restart_still_counts_the_last_24_hours(
-    store: SqliteStore,
+    store: SqlStore,
     program: Program,
     clock: FakeClock,
     graph: FakeGraphApi,
@@ -181,7 +181,6 @@ async def test_a_restart_still_counts_the_last_24_hours(
                 "UPDATE outbox SET due_at = ? WHERE id = ?",
                 (clock.now().isoformat(), row["id"]),
             )
-    await store.db.commit()
     stats = await worker.run_once()
     assert stats.sent == 0 and stats.deferred == TIER
     assert len(set(_templated(graph))) == TIER
@@ -199,7 +198,7 @@ def test_the_preview_says_when_the_last_template_can_go() -> None:
 
 
 async def test_a_130429_storm_pauses_the_channel_and_loses_nothing(
-    store: SqliteStore,
+    store: SqlStore,
     program: Program,
     clock: FakeClock,
     graph: FakeGraphApi,

@@ -14,7 +14,7 @@ from bot.channels.whatsapp.inbound import InboundMessage
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.domain import Step
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.channels.test_whatsapp_render import within_limits
 from tests.channels.whatsapp_support import (
     BUDI,
@@ -37,7 +37,7 @@ from tests.channels.whatsapp_support import (
 
 
 @pytest.fixture
-async def rig(engine: Engine, store: SqliteStore, clock: FakeClock) -> AsyncIterator[Rig]:
+async def rig(engine: Engine, store: SqlStore, clock: FakeClock) -> AsyncIterator[Rig]:
     async with whatsapp_rig(engine, store, clock) as built:
         yield built
 
@@ -159,9 +159,7 @@ async def test_a_retried_delivery_is_processed_once(rig: Rig) -> None:
     assert len(rig.graph.messages) == sent
 
 
-async def test_messages_of_one_participant_are_handled_in_order(
-    rig: Rig, store: SqliteStore
-) -> None:
+async def test_messages_of_one_participant_are_handled_in_order(rig: Rig, store: SqlStore) -> None:
     body = envelope(value(text("/start"), text("22")), value(list_reply("tz:WIB", "WIB")))
     assert await rig.post(body) == 200
     saved = await store.get_participant("whatsapp", BUDI)
@@ -199,7 +197,7 @@ async def test_template_quick_reply_routes_like_a_button(rig: Rig) -> None:
 # the whole guided path ----------------------------------------------------------------------
 
 
-async def test_guided_path_over_whatsapp(rig: Rig, store: SqliteStore, clock: FakeClock) -> None:
+async def test_guided_path_over_whatsapp(rig: Rig, store: SqlStore, clock: FakeClock) -> None:
     answer = await rig.say("/start")
     assert "bukan layanan resmi" in texts(answer)
     assert "wave:22" in option_ids(answer)
@@ -223,7 +221,7 @@ async def test_guided_path_over_whatsapp(rig: Rig, store: SqliteStore, clock: Fa
     assert saved.last_inbound_at == clock.now()
 
 
-async def test_participant_moves_to_the_business_scoped_id(rig: Rig, store: SqliteStore) -> None:
+async def test_participant_moves_to_the_business_scoped_id(rig: Rig, store: SqlStore) -> None:
     await rig.say("/start")
     bsuid = "ID.1410018717833190"
     body = envelope(value(text("22", from_user_id=bsuid), contacts=[contact(BUDI, bsuid)]))
@@ -237,33 +235,30 @@ async def test_participant_moves_to_the_business_scoped_id(rig: Rig, store: Sqli
 # statuses -----------------------------------------------------------------------------------
 
 
-async def sent_reminder(rig: Rig, store: SqliteStore, clock: FakeClock) -> tuple[int, str]:
+async def sent_reminder(rig: Rig, store: SqlStore, clock: FakeClock) -> tuple[int, str]:
     """A participant whose reminder went out (outbox row `sent`); (row id, message id)."""
     await rig.say("/start")
     p = await store.get_participant("whatsapp", BUDI)
     assert p is not None and p.id is not None
     assert await store.enqueue(p.id, "reminder", clock.now(), {}, "r1", now=clock.now())
-    async with store.db.execute("SELECT max(id) FROM outbox") as cursor:
-        row = await cursor.fetchone()
+    row = await store.db.fetchone("SELECT max(id) FROM outbox")
     assert row is not None
     outbox_id = int(row[0])
     await store.db.execute("UPDATE outbox SET state = 'sent' WHERE id = ?", (outbox_id,))
-    await store.db.commit()
     await store.whatsapp_record_sent(["wamid.REMINDER"], outbox_id, clock.now())
     return outbox_id, "wamid.REMINDER"
 
 
-async def outbox_state(store: SqliteStore, outbox_id: int) -> tuple[str, str | None, str]:
-    async with store.db.execute(
+async def outbox_state(store: SqlStore, outbox_id: int) -> tuple[str, str | None, str]:
+    row = await store.db.fetchone(
         "SELECT state, last_error, payload FROM outbox WHERE id = ?", (outbox_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     assert row is not None
     return row[0], row[1], row[2]
 
 
 async def test_statuses_are_recorded_against_the_outbox_row(
-    rig: Rig, store: SqliteStore, clock: FakeClock
+    rig: Rig, store: SqlStore, clock: FakeClock
 ) -> None:
     outbox_id, wamid = await sent_reminder(rig, store, clock)
     for state in ("sent", "read", "delivered"):  # out of order: read stays
@@ -273,7 +268,7 @@ async def test_statuses_are_recorded_against_the_outbox_row(
 
 
 async def test_window_closed_later_retries_the_row_as_a_template(
-    rig: Rig, store: SqliteStore, clock: FakeClock
+    rig: Rig, store: SqlStore, clock: FakeClock
 ) -> None:
     outbox_id, wamid = await sent_reminder(rig, store, clock)
     assert await rig.post(envelope(value(statuses=[status(wamid, "failed", 131047)]))) == 200
@@ -287,12 +282,11 @@ async def test_window_closed_later_retries_the_row_as_a_template(
 
 
 async def test_a_template_that_fails_again_fails_the_row(
-    rig: Rig, store: SqliteStore, clock: FakeClock
+    rig: Rig, store: SqlStore, clock: FakeClock
 ) -> None:
     outbox_id, wamid = await sent_reminder(rig, store, clock)
     await rig.post(envelope(value(statuses=[status(wamid, "failed", 131047)])))
     await store.db.execute("UPDATE outbox SET state = 'sent' WHERE id = ?", (outbox_id,))
-    await store.db.commit()
     await store.whatsapp_record_sent(["wamid.AGAIN"], outbox_id, clock.now())
     await rig.post(envelope(value(statuses=[status("wamid.AGAIN", "failed", 131047)])))
     assert (await outbox_state(store, outbox_id))[0] == "failed"
@@ -300,20 +294,17 @@ async def test_a_template_that_fails_again_fails_the_row(
 
 @pytest.mark.parametrize(("code", "pause"), [(130429, 1), (131056, 6)])
 async def test_rate_limit_failures_retry_after_a_pause(
-    rig: Rig, store: SqliteStore, clock: FakeClock, code: int, pause: int
+    rig: Rig, store: SqlStore, clock: FakeClock, code: int, pause: int
 ) -> None:
     outbox_id, wamid = await sent_reminder(rig, store, clock)
     await rig.post(envelope(value(statuses=[status(wamid, "failed", code)])))
-    async with store.db.execute(
-        "SELECT state, due_at FROM outbox WHERE id = ?", (outbox_id,)
-    ) as c:
-        row = await c.fetchone()
+    row = await store.db.fetchone("SELECT state, due_at FROM outbox WHERE id = ?", (outbox_id,))
     assert row is not None and row[0] == "pending"
     assert row[1] == (clock.now() + timedelta(seconds=pause)).isoformat()
 
 
 async def test_undeliverable_marks_the_participant_unreachable(
-    rig: Rig, store: SqliteStore, clock: FakeClock
+    rig: Rig, store: SqlStore, clock: FakeClock
 ) -> None:
     _, wamid = await sent_reminder(rig, store, clock)
     p = await store.get_participant("whatsapp", BUDI)
@@ -322,12 +313,11 @@ async def test_undeliverable_marks_the_participant_unreachable(
     await rig.post(envelope(value(statuses=[status(wamid, "failed", 131026)])))
     p = await store.get_participant("whatsapp", BUDI)
     assert p is not None and p.unreachable
-    async with store.db.execute("SELECT state FROM outbox WHERE idempotency_key = 'r2'") as cursor:
-        row = await cursor.fetchone()
+    row = await store.db.fetchone("SELECT state FROM outbox WHERE idempotency_key = 'r2'")
     assert row is not None and row[0] == "cancelled"
 
 
-async def test_other_failures_fail_the_row(rig: Rig, store: SqliteStore, clock: FakeClock) -> None:
+async def test_other_failures_fail_the_row(rig: Rig, store: SqlStore, clock: FakeClock) -> None:
     outbox_id, wamid = await sent_reminder(rig, store, clock)
     await rig.post(envelope(value(statuses=[status(wamid, "failed", 131053)])))
     state, error, _ = await outbox_state(store, outbox_id)
@@ -341,7 +331,7 @@ async def test_status_for_an_unknown_message_is_harmless(rig: Rig) -> None:
 
 
 async def test_built_from_settings_and_served(
-    engine: Engine, store: SqliteStore, clock: FakeClock
+    engine: Engine, store: SqlStore, clock: FakeClock
 ) -> None:
     from aiohttp import web
     from aiohttp.test_utils import TestClient, TestServer
@@ -373,17 +363,16 @@ async def test_built_from_settings_and_served(
 
 
 async def test_a_row_rate_limited_too_often_fails(
-    rig: Rig, store: SqliteStore, clock: FakeClock
+    rig: Rig, store: SqlStore, clock: FakeClock
 ) -> None:
     outbox_id, wamid = await sent_reminder(rig, store, clock)
     await store.db.execute("UPDATE outbox SET attempts = 4 WHERE id = ?", (outbox_id,))
-    await store.db.commit()
     await rig.post(envelope(value(statuses=[status(wamid, "failed", 130429)])))
     assert (await outbox_state(store, outbox_id))[0] == "failed"
 
 
 async def test_a_reply_that_cannot_go_out_is_kept_in_the_outbox(
-    rig: Rig, store: SqliteStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    rig: Rig, store: SqlStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def no_wait(seconds: float) -> None:
         return None

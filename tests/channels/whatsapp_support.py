@@ -18,7 +18,7 @@ from bot.channels.whatsapp import WhatsAppConfig, WhatsAppSender, WhatsAppServic
 from bot.channels.whatsapp.webhook import signature
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.fakes.graph_api import FakeGraphApi
 
 WABA_ID = "102290129340398"
@@ -172,7 +172,7 @@ class Rig:
     sender: WhatsAppSender
     graph: FakeGraphApi
     client: TestClient[web.Request, web.Application]
-    store: SqliteStore
+    store: SqlStore
     clock: FakeClock
 
     async def post(self, body: dict[str, Any]) -> int:
@@ -194,7 +194,7 @@ class Rig:
 
 
 @asynccontextmanager
-async def whatsapp_rig(engine: Engine, store: SqliteStore, clock: FakeClock) -> AsyncIterator[Rig]:
+async def whatsapp_rig(engine: Engine, store: SqlStore, clock: FakeClock) -> AsyncIterator[Rig]:
     async with FakeGraphApi(PHONE_NUMBER_ID, TOKEN) as graph:
         sender = WhatsAppSender(
             WhatsAppConfig(TOKEN, PHONE_NUMBER_ID, graph.base_url), store, clock

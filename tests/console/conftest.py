@@ -15,7 +15,7 @@ from bot.console.app import Console, mount
 from bot.console.auth import hash_password
 from bot.core.clock import FakeClock
 from bot.core.program import Program
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import PASSWORD, Client
 
 TOKEN = "console-api-token-for-tests-0123456789"
@@ -28,7 +28,7 @@ def password_hash() -> str:
 
 @pytest.fixture
 async def console(
-    store: SqliteStore, program: Program, clock: FakeClock, password_hash: str
+    store: SqlStore, program: Program, clock: FakeClock, password_hash: str
 ) -> AsyncIterator[Console]:
     await store.add_operator("ana", "admin", password_hash, clock.now())
     await store.add_operator("budi", "agent", password_hash, clock.now())

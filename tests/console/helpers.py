@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.core.domain import Participant, Step
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.helpers import WIB_START
 
 Client = TestClient[web.Request, web.Application]
@@ -18,7 +18,7 @@ PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-async def add_participant(store: SqliteStore, user: str, **fields: Any) -> Participant:
+async def add_participant(store: SqlStore, user: str, **fields: Any) -> Participant:
     """A participant on the menu with a deadline 10 days after WIB_START, unless told."""
     values: dict[str, Any] = {
         "channel": "test",

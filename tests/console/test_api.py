@@ -8,14 +8,14 @@ import pytest
 
 from bot.console.app import Console
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.conftest import TOKEN
 from tests.console.helpers import Client, add_participant, at
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-async def test_stats(client: Client, store: SqliteStore) -> None:
+async def test_stats(client: Client, store: SqlStore) -> None:
     await add_participant(store, "a", progress={"purchase": at(0), "linking": at(1)})
     await add_participant(store, "b", deadline_utc=at(-1))
     response = await client.get("/admin/stats", headers=AUTH)
@@ -29,7 +29,7 @@ async def test_stats(client: Client, store: SqliteStore) -> None:
 
 
 async def test_broadcast_create_and_progress(
-    client: Client, store: SqliteStore, console: Console
+    client: Client, store: SqlStore, console: Console
 ) -> None:
     for user in ("a", "b", "c"):
         await add_participant(store, user)
@@ -83,7 +83,7 @@ async def test_bad_broadcasts_are_400(client: Client, body: Any, message: str) -
 
 
 async def test_handoffs_list_reply_close(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None
@@ -106,7 +106,7 @@ async def test_handoffs_list_reply_close(
     ]
 
 
-async def test_a_broadcast_needs_a_segment(client: Client, store: SqliteStore) -> None:
+async def test_a_broadcast_needs_a_segment(client: Client, store: SqlStore) -> None:
     await add_participant(store, "a")
     missing = await client.post("/admin/broadcasts", json={"text": "Halo"}, headers=AUTH)
     assert missing.status == 400
@@ -126,7 +126,7 @@ async def test_a_boolean_filter_error_speaks_json(client: Client) -> None:
     assert "true or false" in error and "yes or no" not in error
 
 
-async def test_replying_to_a_closed_handoff_is_a_409(client: Client, store: SqliteStore) -> None:
+async def test_replying_to_a_closed_handoff_is_a_409(client: Client, store: SqlStore) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None
     hid = await store.open_handoff(p.id, "asked", at(0))

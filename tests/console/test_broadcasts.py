@@ -13,12 +13,12 @@ from bot.core.outbound import RecordingSender
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.storage.segments import Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import NoticeRegistry
 from tests.console.helpers import Client, add_participant, csrf_of, login
 
 
-async def _people(store: SqliteStore, n: int = 10) -> None:
+async def _people(store: SqlStore, n: int = 10) -> None:
     for i in range(n):
         await add_participant(store, f"p{i}", locale="en" if i == 0 else "id")
     await add_participant(store, "quiet", reminders_enabled=False)
@@ -26,7 +26,7 @@ async def _people(store: SqliteStore, n: int = 10) -> None:
     await add_participant(store, "other", wave=5)
 
 
-async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> RecordingSender:
+async def _deliver(store: SqlStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
     await DeliveryWorker(
         store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
@@ -35,7 +35,7 @@ async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> Re
 
 
 async def test_recipients_leave_out_who_stopped_reminders_unless_a_notice(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await _people(store)
     job = BroadcastJob(store, program, clock, {"test": 50.0})
@@ -44,7 +44,7 @@ async def test_recipients_leave_out_who_stopped_reminders_unless_a_notice(
 
 
 async def test_rows_are_enqueued_in_batches_paced_and_sent_in_each_language(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await _people(store)
     job = BroadcastJob(store, program, clock, {"test": 5.0}, batch=3)
@@ -53,10 +53,12 @@ async def test_rows_are_enqueued_in_batches_paced_and_sent_in_each_language(
     found = await store.broadcast(bid)
     assert found is not None and (found.state, found.enqueued, count) == ("queued", 10, 10)
     assert (await store.broadcast_progress(bid))["pending"] == 10
-    async with store.db.execute(
-        "SELECT due_at FROM outbox WHERE kind = 'broadcast' ORDER BY due_at"
-    ) as cursor:
-        dues = [datetime.fromisoformat(r[0]) async for r in cursor]
+    dues = [
+        datetime.fromisoformat(r[0])
+        for r in await store.db.fetchall(
+            "SELECT due_at FROM outbox WHERE kind = 'broadcast' ORDER BY due_at"
+        )
+    ]
     assert dues[1] - dues[0] == timedelta(seconds=0.25)  # 80 % of 5 per second
     clock.advance(timedelta(seconds=10))
     sender = await _deliver(store, program, clock)
@@ -66,22 +68,21 @@ async def test_rows_are_enqueued_in_batches_paced_and_sent_in_each_language(
 
 
 async def test_a_broadcast_at_night_waits_for_the_end_of_the_quiet_hours(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await _people(store, 2)
     job = BroadcastJob(store, program, clock, {"test": 50.0})
     night = datetime.fromisoformat("2021-11-20T23:30:00+07:00")
     await job.create("ana", Segment(wave=22), "Info", None, False, night)
     await job.wait()
-    async with store.db.execute("SELECT MIN(due_at) FROM outbox") as cursor:
-        row = await cursor.fetchone()
+    row = await store.db.fetchone("SELECT MIN(due_at) FROM outbox")
     assert row is not None
     first = datetime.fromisoformat(row[0])
     assert first > night and first.astimezone(night.tzinfo).hour >= 6
 
 
 async def test_a_broadcast_cancelled_half_way(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await _people(store)
     job = BroadcastJob(store, program, clock, {"test": 5.0}, batch=4)
@@ -104,7 +105,7 @@ async def test_a_broadcast_cancelled_half_way(
 
 
 async def test_cancelled_while_enqueueing_adds_nothing_more(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await _people(store)
     job = BroadcastJob(store, program, clock, {"test": 5.0}, batch=3)
@@ -119,7 +120,7 @@ async def test_cancelled_while_enqueueing_adds_nothing_more(
 
 
 async def test_who_stops_reminders_after_it_was_queued_is_left_out(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await _people(store, 2)
     job = BroadcastJob(store, program, clock, {"test": 50.0})
@@ -137,7 +138,7 @@ async def test_who_stops_reminders_after_it_was_queued_is_left_out(
 
 
 async def test_the_broadcast_pages(
-    store: SqliteStore, client: Client, console: Console, program: Program, clock: FakeClock
+    store: SqlStore, client: Client, console: Console, program: Program, clock: FakeClock
 ) -> None:
     await _people(store)
     csrf = await login(client, "ana")
@@ -169,7 +170,7 @@ async def test_the_broadcast_pages(
 
 
 async def test_a_form_without_the_filters_does_not_mean_everyone(
-    store: SqliteStore, client: Client
+    store: SqlStore, client: Client
 ) -> None:
     await _people(store)
     csrf = await login(client, "ana")
@@ -189,7 +190,7 @@ async def test_a_form_without_the_filters_does_not_mean_everyone(
 
 
 async def test_the_preview_says_when_whatsapps_daily_limit_lets_the_last_template_go(
-    store: SqliteStore, client: Client, console: Console, clock: FakeClock
+    store: SqlStore, client: Client, console: Console, clock: FakeClock
 ) -> None:
     for i in range(5):  # silent for days: each needs a template
         await add_participant(store, f"62811{i}", channel="whatsapp", last_inbound_at=None)

@@ -18,7 +18,7 @@ from bot.core.clock import FakeClock
 from bot.core.outbound import RecordingSender
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 from tests.conftest import onboard
@@ -74,7 +74,7 @@ async def _login(page: Page, name: str, password: str = PASSWORD) -> None:
     await page.get_by_role("button", name="Masuk").click()
 
 
-async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> RecordingSender:
+async def _deliver(store: SqlStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
     await DeliveryWorker(
         store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
@@ -82,9 +82,7 @@ async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> Re
     return sender
 
 
-async def test_log_in_see_the_funnel_and_find_a_participant(
-    page: Page, store: SqliteStore
-) -> None:
+async def test_log_in_see_the_funnel_and_find_a_participant(page: Page, store: SqlStore) -> None:
     await add_participant(store, "a", progress={"dashboard": at(0), "purchase": at(1)})
     wanted = await add_participant(store, "b", phone="+6281234567890")
     await add_participant(store, "c", deadline_utc=at(-2))
@@ -124,7 +122,7 @@ async def test_a_form_without_its_csrf_token_is_refused(page: Page) -> None:
 
 
 async def test_send_a_broadcast_to_a_segment_and_watch_its_progress(
-    page: Page, store: SqliteStore, program: Program, clock: FakeClock, console: Console
+    page: Page, store: SqlStore, program: Program, clock: FakeClock, console: Console
 ) -> None:
     for user in ("a", "b", "c"):
         await add_participant(store, user)
@@ -153,7 +151,7 @@ async def test_send_a_broadcast_to_a_segment_and_watch_its_progress(
 
 
 async def test_answer_a_handoff(
-    page: Page, store: SqliteStore, program: Program, clock: FakeClock
+    page: Page, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     chat = Chat(Engine(store, program, clock, route), clock)
     await onboard(chat)
@@ -174,7 +172,7 @@ async def test_answer_a_handoff(
     await expect(page.locator("tbody")).to_contain_text("Tidak ada yang sedang menunggu")
 
 
-async def test_a_csv_imports_dry_run(page: Page, store: SqliteStore) -> None:
+async def test_a_csv_imports_dry_run(page: Page, store: SqlStore) -> None:
     await add_participant(store, "a", phone="+6281234567890")
     await _login(page, "ana")
     await page.get_by_role("link", name="Impor").click()
@@ -211,7 +209,7 @@ async def _fits(page: Page, controls: str) -> None:
 
 
 async def test_the_funnel_labels_fit_and_are_readable_on_a_phone(
-    page: Page, store: SqliteStore
+    page: Page, store: SqlStore
 ) -> None:
     await add_participant(store, "a", progress={"dashboard": at(0), "platform": at(0)})
     await _login(page, "ana")
@@ -232,7 +230,7 @@ async def test_the_funnel_labels_fit_and_are_readable_on_a_phone(
 
 
 async def test_the_not_understood_page_fits_a_phone_and_keeps_its_period(
-    page: Page, store: SqliteStore, clock: FakeClock
+    page: Page, store: SqlStore, clock: FakeClock
 ) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None
@@ -254,7 +252,7 @@ async def test_the_not_understood_page_fits_a_phone_and_keeps_its_period(
 
 
 async def test_a_participants_page_in_words_on_a_phone(
-    page: Page, store: SqliteStore, program: Program, clock: FakeClock
+    page: Page, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     p = await add_participant(store, "a", timezone="Asia/Makassar", phone="+6281234567890")
     assert p.id is not None
@@ -275,7 +273,7 @@ async def test_a_participants_page_in_words_on_a_phone(
 
 
 async def test_the_preview_says_when_quiet_hours_let_it_start(
-    page: Page, store: SqliteStore, clock: FakeClock
+    page: Page, store: SqlStore, clock: FakeClock
 ) -> None:
     await add_participant(store, "a")
     clock.advance(timedelta(hours=13))  # 23:00 WIB, in the quiet hours everywhere

@@ -11,7 +11,7 @@ from playwright.async_api import Page, async_playwright, expect
 
 from bot.core.clock import FakeClock
 from bot.storage.segments import FUNNEL, Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.browsing import PHONE, fits_both, log_in, open_page
 from tests.console.helpers import PASSWORD, Client, add_participant
 from tests.console.test_browser import ARGS, CHROMIUM
@@ -23,7 +23,7 @@ async def tab(client: Client) -> AsyncIterator[Page]:
         yield opened
 
 
-async def test_seven_digit_counts_shares_and_drop_off(tab: Page, store: SqliteStore) -> None:
+async def test_seven_digit_counts_shares_and_drop_off(tab: Page, store: SqlStore) -> None:
     counts = {step: 1_000_000 - 111_111 * i for i, step in enumerate(FUNNEL)}
     counts.update(participants=1_200_000, unpurchased=12_345)
     async with store.transaction():  # as the funnel's triggers keep them on a million
@@ -48,7 +48,7 @@ async def test_seven_digit_counts_shares_and_drop_off(tab: Page, store: SqliteSt
 
 
 async def test_a_cancelled_broadcasts_counts_add_up(
-    tab: Page, store: SqliteStore, clock: FakeClock
+    tab: Page, store: SqlStore, clock: FakeClock
 ) -> None:
     people = [await add_participant(store, u) for u in "abcde"]
     bid = await store.create_broadcast(

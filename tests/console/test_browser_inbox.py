@@ -14,7 +14,7 @@ from playwright.async_api import Page, expect
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.program import Program
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.router import route
 from tests.conftest import onboard
 from tests.console.browsing import fits_both, log_in, open_page
@@ -28,7 +28,7 @@ async def tab(client: Client) -> AsyncIterator[Page]:
         yield opened
 
 
-async def _handoff(store: SqliteStore, clock: FakeClock, user: str, text: str) -> int:
+async def _handoff(store: SqlStore, clock: FakeClock, user: str, text: str) -> int:
     p = await add_participant(store, user)
     assert p.id is not None
     hid = await store.open_handoff(p.id, "asked", clock.now())
@@ -37,7 +37,7 @@ async def _handoff(store: SqliteStore, clock: FakeClock, user: str, text: str) -
 
 
 async def test_the_list_its_filters_and_priority(
-    tab: Page, store: SqliteStore, clock: FakeClock
+    tab: Page, store: SqlStore, clock: FakeClock
 ) -> None:
     first = await _handoff(store, clock, "a", "mau tanya sertifikat saya")
     clock.advance(timedelta(minutes=10))
@@ -63,7 +63,7 @@ async def test_the_list_its_filters_and_priority(
 
 
 async def test_taking_over_a_colleagues_handoff_asks_first(
-    tab: Page, store: SqliteStore, clock: FakeClock
+    tab: Page, store: SqlStore, clock: FakeClock
 ) -> None:
     hid = await _handoff(store, clock, "a", "halo kak")
     await store.take_handoff(hid, "budi", clock.now())
@@ -78,7 +78,7 @@ async def test_taking_over_a_colleagues_handoff_asks_first(
 
 
 async def test_beside_the_conversation_the_participant_and_what_the_bot_tried(
-    tab: Page, store: SqliteStore, program: Program, clock: FakeClock
+    tab: Page, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     chat = Chat(Engine(store, program, clock, route), clock)
     await onboard(chat, zone="WITA")
@@ -101,7 +101,7 @@ async def test_beside_the_conversation_the_participant_and_what_the_bot_tried(
 
 
 async def test_saved_replies_and_internal_notes(
-    tab: Page, store: SqliteStore, clock: FakeClock
+    tab: Page, store: SqlStore, clock: FakeClock
 ) -> None:
     hid = await _handoff(store, clock, "a", "kapan insentif cair?")
     await log_in(tab, "ana")
@@ -125,7 +125,7 @@ async def test_saved_replies_and_internal_notes(
 
 
 async def test_shift_round_robin_alert_and_figures(
-    tab: Page, store: SqliteStore, clock: FakeClock
+    tab: Page, store: SqlStore, clock: FakeClock
 ) -> None:
     hid = await _handoff(store, clock, "a", "halo")
     clock.advance(timedelta(minutes=45))

@@ -15,7 +15,7 @@ from playwright.async_api import Page, expect
 from bot.console.app import Console
 from bot.core.clock import FakeClock
 from bot.storage.segments import Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.browsing import DESKTOP, fits_both, log_in, open_page
 from tests.console.helpers import Client, add_participant
 
@@ -27,7 +27,7 @@ async def tab(client: Client) -> AsyncIterator[Page]:
 
 
 async def test_a_bad_filter_keeps_every_value_and_no_link_widens_the_set(
-    tab: Page, store: SqliteStore
+    tab: Page, store: SqlStore
 ) -> None:
     await add_participant(store, "a")
     await log_in(tab, "ana")
@@ -42,7 +42,7 @@ async def test_a_bad_filter_keeps_every_value_and_no_link_widens_the_set(
 
 
 async def test_everyone_is_warned_and_a_form_sent_twice_makes_one_broadcast(
-    tab: Page, store: SqliteStore, console: Console
+    tab: Page, store: SqlStore, console: Console
 ) -> None:
     for user in "ab":
         await add_participant(store, user)
@@ -73,7 +73,7 @@ async def test_everyone_is_warned_and_a_form_sent_twice_makes_one_broadcast(
 
 
 async def test_the_broadcast_page_starts_when_quiet_hours_end(
-    tab: Page, store: SqliteStore, clock: FakeClock, console: Console
+    tab: Page, store: SqlStore, clock: FakeClock, console: Console
 ) -> None:
     await add_participant(store, "a")
     clock.advance(timedelta(hours=13))  # 23:00 WIB: quiet everywhere
@@ -87,7 +87,7 @@ async def test_the_broadcast_page_starts_when_quiet_hours_end(
 
 
 async def test_the_not_understood_page_fits_1280_and_preselects_only_a_near_guess(
-    tab: Page, store: SqliteStore, clock: FakeClock
+    tab: Page, store: SqlStore, clock: FakeClock
 ) -> None:
     """The controls on screen at 1280 px; the model's likeliest entry is pre-selected only when
     the bot would offer it (issue 17 §4), never an arbitrary first topic; with nothing near,
@@ -112,7 +112,7 @@ async def test_the_not_understood_page_fits_1280_and_preselects_only_a_near_gues
     await fits_both(tab, "input, button")
 
 
-async def test_back_on_an_error_page_works_under_the_csp(tab: Page, store: SqliteStore) -> None:
+async def test_back_on_an_error_page_works_under_the_csp(tab: Page, store: SqlStore) -> None:
     await log_in(tab, "ana")
     await tab.goto("/console/participants")
     await tab.evaluate("location.href = '/console/participants/999999'")

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from bot.console.retention import purge
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import Client, add_participant, login
 
 
 async def test_most_disliked_answers_listed(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     votes = [
         ("kb:sertifikat-belum-muncul", False, "sertifikat blm muncul udh 2 minggu"),
@@ -44,7 +44,7 @@ async def test_agents_may_not_see_it(client: Client) -> None:
 
 
 async def test_the_retention_purge_forgets_the_messages_not_the_votes(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None

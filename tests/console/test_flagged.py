@@ -7,12 +7,12 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import Client, add_participant, login
 
 
 async def test_flagged_page_counts_per_day(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None
@@ -35,7 +35,7 @@ async def test_flagged_page_counts_per_day(
 
 
 async def test_overview_counts_unreadable_messages_per_kind(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     for kind in ("voice", "voice", "sticker", "location"):
         await store.record_media(kind, clock.now())

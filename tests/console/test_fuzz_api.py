@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.conftest import TOKEN
 from tests.console.helpers import Client, add_participant, login
 from tests.fuzz import NASTY_HEADERS, bodies
@@ -18,7 +18,7 @@ IDS = ("1", "0", "-1", "²", "٣", "1e3", "1180591620717411303424", "9" * 400, "
 
 
 async def test_generated_bodies_never_answer_500(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None

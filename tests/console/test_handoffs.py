@@ -15,7 +15,7 @@ from bot.core.domain import Step
 from bot.core.outbound import RecordingSender
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 from tests.conftest import onboard
@@ -26,18 +26,18 @@ HOURS = "Senin–Jumat 08.00–17.00 WIB"
 
 
 @pytest.fixture
-def chat(store: SqliteStore, program: Program, clock: FakeClock) -> Chat:
+def chat(store: SqlStore, program: Program, clock: FakeClock) -> Chat:
     engine = Engine(store, program, clock, route, extras={"handoff_hours": HOURS})
     return Chat(engine, clock)
 
 
-async def _pid(store: SqliteStore) -> int:
+async def _pid(store: SqlStore) -> int:
     found = await store.get_participant("test", "u1")
     assert found is not None and found.id is not None
     return found.id
 
 
-async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> RecordingSender:
+async def _deliver(store: SqlStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
     await DeliveryWorker(
         store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
@@ -45,7 +45,7 @@ async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> Re
     return sender
 
 
-async def test_asking_for_a_person_opens_a_handoff(chat: Chat, store: SqliteStore) -> None:
+async def test_asking_for_a_person_opens_a_handoff(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("mau ngomong sama admin aja")
     assert HOURS in chat.text and "/batal" in chat.text
@@ -69,7 +69,7 @@ async def test_asking_for_a_person_opens_a_handoff(chat: Chat, store: SqliteStor
 
 
 async def test_agent_takes_replies_and_closes(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await chat.send("saya mau bicara dengan petugas")
@@ -98,7 +98,7 @@ async def test_agent_takes_replies_and_closes(
 
 
 async def test_a_handoff_closed_meanwhile_gives_the_menu_back(
-    chat: Chat, store: SqliteStore, clock: FakeClock
+    chat: Chat, store: SqlStore, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await chat.send("mau ngomong sama admin aja")
@@ -114,7 +114,7 @@ async def test_a_handoff_closed_meanwhile_gives_the_menu_back(
 
 
 async def test_deleting_the_participant_deletes_the_conversation(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await onboard(chat)
     await chat.send("mau ngomong sama admin aja")
@@ -128,7 +128,7 @@ async def test_deleting_the_participant_deletes_the_conversation(
 
 
 async def test_the_inbox_shows_waiting_time_and_answers(
-    chat: Chat, store: SqliteStore, clock: FakeClock, client: Client
+    chat: Chat, store: SqlStore, clock: FakeClock, client: Client
 ) -> None:
     await onboard(chat)
     await chat.send("mau ngomong sama admin aja")
@@ -157,7 +157,7 @@ async def test_the_inbox_shows_waiting_time_and_answers(
 
 
 async def test_the_third_report_of_the_same_problem_opens_a_handoff(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await onboard(chat)
     await chat.send("otp aku ga masuk2 kak")
@@ -175,7 +175,7 @@ async def test_the_third_report_of_the_same_problem_opens_a_handoff(
 
 
 async def test_an_agents_reply_late_at_night_is_not_held_for_quiet_hours(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await chat.send("mau ngomong sama admin aja")
@@ -188,7 +188,7 @@ async def test_an_agents_reply_late_at_night_is_not_held_for_quiet_hours(
     assert sender.sent and "Halo, saya Budi dari tim." in sender.sent[0].replies[0].text
 
 
-async def test_replying_to_a_closed_handoff_says_so(client: Client, store: SqliteStore) -> None:
+async def test_replying_to_a_closed_handoff_says_so(client: Client, store: SqlStore) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None
     hid = await store.open_handoff(p.id, "asked", at(0))

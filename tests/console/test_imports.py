@@ -14,7 +14,7 @@ from bot.app.cli import main
 from bot.console.app import Console, mount
 from bot.console.imports import MAX_FILE, SHOWN_ERRORS
 from bot.conversation.engine import Engine
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import Client, csrf_of, login
 from tests.feed import participant
 
@@ -36,7 +36,7 @@ def _form(csrf: str, data: str) -> FormData:
     return form
 
 
-async def test_dry_run_then_apply(client: Client, engine: Engine, store: SqliteStore) -> None:
+async def test_dry_run_then_apply(client: Client, engine: Engine, store: SqlStore) -> None:
     await participant(engine, store, "u1", "+6281234567890")
     csrf = await login(client, "ana")
     response = await client.post("/console/imports/dry-run", data=_form(csrf, CSV))
@@ -47,8 +47,7 @@ async def test_dry_run_then_apply(client: Client, engine: Engine, store: SqliteS
     assert "baris 5: status &#39;sideways&#39; tidak dikenal" in page
     found = await store.get_participant("test", "u1")
     assert found is not None and found.id is not None
-    async with store.db.execute("SELECT COUNT(*) FROM benefit_history") as cursor:
-        row = await cursor.fetchone()
+    row = await store.db.fetchone("SELECT COUNT(*) FROM benefit_history")
     assert row is not None and row[0] == 0  # nothing changed yet
     token = page.split('name="token" value="')[1].split('"')[0]
     applied = await client.post(
@@ -56,8 +55,7 @@ async def test_dry_run_then_apply(client: Client, engine: Engine, store: SqliteS
     )
     page = await applied.text()
     assert 'id="applied">1<' in page
-    async with store.db.execute("SELECT COUNT(*) FROM benefit_history") as cursor:
-        row = await cursor.fetchone()
+    row = await store.db.fetchone("SELECT COUNT(*) FROM benefit_history")
     assert row is not None and row[0] == 1
     again = await client.post("/console/imports/apply", data={"csrf": csrf, "token": token})
     assert again.status == 404  # applied once

@@ -19,7 +19,7 @@ from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.storage.outbox import Outcome
 from bot.storage.segments import Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers import satisfaction
 from handlers.notices import NoticeRegistry
 from handlers.router import route
@@ -29,7 +29,7 @@ from tests.console.helpers import Client, add_participant, at, login
 from tests.helpers import Chat
 
 
-async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> RecordingSender:
+async def _deliver(store: SqlStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
     await DeliveryWorker(
         store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
@@ -37,9 +37,7 @@ async def _deliver(store: SqliteStore, program: Program, clock: FakeClock) -> Re
     return sender
 
 
-async def _handoff(
-    store: SqliteStore, clock: FakeClock, user: str, *said: str, **kw: object
-) -> int:
+async def _handoff(store: SqlStore, clock: FakeClock, user: str, *said: str, **kw: object) -> int:
     p = await add_participant(store, user, **kw)
     assert p.id is not None
     hid = await store.open_handoff(p.id, "asked", clock.now())
@@ -49,7 +47,7 @@ async def _handoff(
 
 
 async def test_money_deadline_and_distress_come_first_then_the_oldest(
-    store: SqliteStore, clock: FakeClock
+    store: SqlStore, clock: FakeClock
 ) -> None:
     plain = await _handoff(store, clock, "a", "mau tanya soal sertifikat")
     clock.advance(timedelta(minutes=5))
@@ -76,7 +74,7 @@ def test_round_robin_shares_out_under_a_cap() -> None:
 
 
 async def test_agents_on_shift_get_waiting_handoffs(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     for user in "abc":
         await _handoff(store, clock, user, "halo")
@@ -98,7 +96,7 @@ async def test_agents_on_shift_get_waiting_handoffs(
 
 
 async def test_the_cap_leaves_the_rest_unassigned(
-    client: Client, store: SqliteStore, clock: FakeClock, console: object
+    client: Client, store: SqlStore, clock: FakeClock, console: object
 ) -> None:
     from bot.console.app import Console
 
@@ -113,7 +111,7 @@ async def test_the_cap_leaves_the_rest_unassigned(
 
 
 async def test_figures_per_day_and_agent_and_the_satisfaction_answer(
-    client: Client, store: SqliteStore, program: Program, clock: FakeClock
+    client: Client, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     chat = Chat(Engine(store, program, clock, route), clock)
     await onboard(chat)
@@ -161,7 +159,7 @@ def test_the_satisfaction_question_waits_for_no_template_on_whatsapp() -> None:
 
 
 async def test_delivery_counts_come_from_whatsapp_statuses(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     people = [await add_participant(store, u) for u in "abcdef"]
     bid = await store.create_broadcast(
@@ -202,7 +200,7 @@ async def test_delivery_counts_come_from_whatsapp_statuses(
 
 
 async def test_consent_is_stored_at_onboarding(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     recorder = ConsentRecorder(store, clock, program.program.privacy_notice)
     chat = Chat(Engine(store, program, clock, route, observers=[recorder]), clock)
@@ -216,7 +214,7 @@ async def test_consent_is_stored_at_onboarding(
 
 
 async def test_the_purge_deletes_what_is_past_its_time(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     old = await add_participant(store, "old", last_inbound_at=at(-200))
     keep = await add_participant(store, "keep", last_inbound_at=at(0))
@@ -243,7 +241,7 @@ async def test_the_purge_deletes_what_is_past_its_time(
 
 @pytest.mark.parametrize("days", [1, 7])
 async def test_notes_stay_inside_and_saved_replies_fill_the_box(
-    client: Client, store: SqliteStore, clock: FakeClock, days: int
+    client: Client, store: SqlStore, clock: FakeClock, days: int
 ) -> None:
     hid = await _handoff(store, clock, "a", "halo")
     csrf = await login(client, "ana")
@@ -263,7 +261,7 @@ async def test_notes_stay_inside_and_saved_replies_fill_the_box(
 
 
 async def test_what_the_bot_tried_names_pasted_statuses_and_flagged_messages(
-    client: Client, store: SqliteStore, program: Program, clock: FakeClock
+    client: Client, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     chat = Chat(Engine(store, program, clock, route), clock)
     await onboard(chat)

@@ -18,7 +18,7 @@ from bot.core.outbound import Delivery, Outcome, RecordingSender
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.storage.segments import Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import NoticeRegistry
 from tests.console.helpers import PASSWORD, Client, add_participant, csrf_of
 
@@ -54,7 +54,7 @@ def test_loopback_addresses() -> None:
 
 
 async def test_cookies_are_secure_off_loopback(
-    store: SqliteStore, program: Program, clock: FakeClock, console: Console
+    store: SqlStore, program: Program, clock: FakeClock, console: Console
 ) -> None:
     secure = Console(store, program, clock, secure_cookies=True)
     app = web.Application()
@@ -86,7 +86,7 @@ async def test_the_language_switch_and_static_assets(client: Client) -> None:
 
 
 async def test_a_broadcast_outside_the_whatsapp_window_goes_as_a_template(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await add_participant(store, "wa", channel="whatsapp")
     job = BroadcastJob(store, program, clock, {"whatsapp": 80.0})

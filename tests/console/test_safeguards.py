@@ -21,7 +21,7 @@ from bot.core.clock import FakeClock
 from bot.core.config import load_settings
 from bot.core.program import Program
 from bot.storage.segments import Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import PASSWORD, Client, add_participant, at, csrf_of, login
 
 CSV = "phone,item,status,date,partner\n0812-3456-7890,incentive.1,paid,2021-12-12,dana\n"
@@ -35,7 +35,7 @@ def _upload(csrf: str, name: str, data: str = CSV) -> FormData:
 
 
 def test_the_cookie_is_secure_behind_the_documented_proxy(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     class App:  # what build_console reads of the app
         pass
@@ -58,7 +58,7 @@ def test_common_passwords_are_refused(password: str) -> None:
 
 
 async def test_totp_is_asked_once_set_up_and_admins_keep_it(
-    client: Client, store: SqliteStore
+    client: Client, store: SqlStore
 ) -> None:
     csrf = await login(client, "ana")
     await client.post("/console/account/totp/start", data={"csrf": csrf})
@@ -91,7 +91,7 @@ async def test_totp_is_asked_once_set_up_and_admins_keep_it(
 
 
 async def test_refused_actions_and_phone_searches_are_audited_with_the_address(
-    client: Client, store: SqliteStore
+    client: Client, store: SqlStore
 ) -> None:
     await add_participant(store, "a", phone="+6281234567890")
     csrf = await login(client, "budi")
@@ -111,7 +111,7 @@ async def test_refused_actions_and_phone_searches_are_audited_with_the_address(
 
 @pytest.mark.parametrize("name", ["..", ".", "/", "a" * 300 + ".csv", "../../etc/passwd"])
 async def test_odd_upload_names_never_answer_500(
-    client: Client, store: SqliteStore, name: str
+    client: Client, store: SqlStore, name: str
 ) -> None:
     await add_participant(store, "a", phone="+6281234567890")
     csrf = await login(client, "ana")
@@ -128,7 +128,7 @@ async def test_odd_numbers_in_the_query_never_answer_500(client: Client) -> None
 
 
 async def test_the_dry_run_is_applied_by_another_instance(
-    client: Client, store: SqliteStore, program: Program, clock: FakeClock
+    client: Client, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await add_participant(store, "a", phone="+6281234567890")
     csrf = await login(client, "ana")
@@ -146,7 +146,7 @@ async def test_the_dry_run_is_applied_by_another_instance(
         assert again.status == 404  # applied once
 
 
-async def test_a_broadcast_form_sent_twice_creates_one(client: Client, store: SqliteStore) -> None:
+async def test_a_broadcast_form_sent_twice_creates_one(client: Client, store: SqlStore) -> None:
     await add_participant(store, "a")
     csrf = await login(client, "ana")
     form = await (await client.get("/console/broadcasts/new?wave=22")).text()
@@ -164,7 +164,7 @@ async def test_a_broadcast_form_sent_twice_creates_one(client: Client, store: Sq
 
 
 async def test_counts_add_up_after_cancelling_part_way(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     people = [await add_participant(store, u) for u in "abcde"]
     bid = await store.create_broadcast(
@@ -193,7 +193,7 @@ def test_the_chart_shows_seven_digit_counts_whole() -> None:
 
 
 async def test_funnel_shares_and_the_unknown_tile_count_like_their_pages(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     a = await add_participant(store, "a", progress={"dashboard": at(0), "purchase": at(0)})
     await add_participant(store, "b", progress={"dashboard": at(0)})
@@ -219,7 +219,7 @@ async def test_the_new_password_hash_refuses_a_common_one() -> None:
 
 
 async def test_the_overview_counts_follow_participant_changes_at_once(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     """Issue 20: the funnel is kept as participants change (no recount a minute later)."""
 

@@ -13,14 +13,14 @@ from bot.core.domain import Step
 from bot.core.i18n import Translator
 from bot.core.program import Program
 from bot.storage.segments import Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import add_participant, at
 
 T = Translator("en", "Asia/Jakarta")
 
 
 @pytest.fixture
-async def people(store: SqliteStore, clock: FakeClock) -> dict[str, int]:
+async def people(store: SqlStore, clock: FakeClock) -> dict[str, int]:
     """Six participants who differ in one thing each from the first."""
     made = {
         "base": await add_participant(
@@ -43,7 +43,7 @@ async def people(store: SqliteStore, clock: FakeClock) -> dict[str, int]:
     return {k: p.id for k, p in made.items() if p.id is not None}
 
 
-async def _ids(store: SqliteStore, segment: Segment, clock: FakeClock) -> set[int]:
+async def _ids(store: SqlStore, segment: Segment, clock: FakeClock) -> set[int]:
     return {p.id for p in await store.list_segment(segment, clock.now(), limit=100)}
 
 
@@ -79,7 +79,7 @@ async def _ids(store: SqliteStore, segment: Segment, clock: FakeClock) -> set[in
     ],
 )
 async def test_each_filter(
-    store: SqliteStore,
+    store: SqlStore,
     clock: FakeClock,
     program: Program,
     people: dict[str, int],
@@ -108,7 +108,7 @@ def test_bad_filters_say_which(program: Program, values: dict[str, object], mess
         parse_segment(values, program, T)
 
 
-async def test_funnel_counts(store: SqliteStore, clock: FakeClock, people: dict[str, int]) -> None:
+async def test_funnel_counts(store: SqlStore, clock: FakeClock, people: dict[str, int]) -> None:
     counts = await store.funnel(Segment(), clock.now())
     assert counts["participants"] == 7
     assert counts["onboarded"] == 6
@@ -122,7 +122,7 @@ async def test_funnel_counts(store: SqliteStore, clock: FakeClock, people: dict[
     assert later["deadline_passed_without_purchase"] == 5
 
 
-async def test_the_filters_use_indexes(store: SqliteStore, clock: FakeClock) -> None:
+async def test_the_filters_use_indexes(store: SqlStore, clock: FakeClock) -> None:
     for segment, index in [
         (Segment(wave=22), "participants_wave"),
         (Segment(query="PK-ABCDEF"), "ref_code"),

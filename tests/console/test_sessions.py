@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.console.auth import COOKIE, digest
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import PASSWORD, Client, add_participant, csrf_of, login
 from tests.helpers import WIB_START
 
@@ -41,7 +41,7 @@ async def test_login_sets_a_strict_httponly_cookie_and_lands_by_role(client: Cli
     ] == "/console/handoffs"
 
 
-async def test_every_login_makes_a_new_session(client: Client, store: SqliteStore) -> None:
+async def test_every_login_makes_a_new_session(client: Client, store: SqlStore) -> None:
     await login(client, "ana")
     first = client.session.cookie_jar.filter_cookies(client.make_url("/console/"))[COOKIE].value
     await login(client, "ana")
@@ -80,9 +80,7 @@ async def test_a_post_without_its_csrf_token_is_403(client: Client) -> None:
     assert (await client.get("/console/", allow_redirects=False)).status == 303
 
 
-async def test_agents_see_handoffs_and_participants_only(
-    client: Client, store: SqliteStore
-) -> None:
+async def test_agents_see_handoffs_and_participants_only(client: Client, store: SqlStore) -> None:
     p = await add_participant(store, "u1", phone="+6281234567890")
     await login(client, "budi")
     for path in ("/console/handoffs", "/console/participants", f"/console/participants/{p.id}"):
@@ -104,7 +102,7 @@ async def test_agents_see_handoffs_and_participants_only(
     assert (await client.get("/console/audit")).status == 200
 
 
-async def test_operator_actions_are_in_the_audit_log(client: Client, store: SqliteStore) -> None:
+async def test_operator_actions_are_in_the_audit_log(client: Client, store: SqlStore) -> None:
     p = await add_participant(store, "u1")
     await login(client, "ana")
     await client.get(f"/console/participants/{p.id}")
@@ -123,7 +121,7 @@ async def test_operator_actions_are_in_the_audit_log(client: Client, store: Sqli
     assert "participants_export" not in page and "{'wave'" not in page
 
 
-async def test_the_csv_export_is_the_filtered_list(client: Client, store: SqliteStore) -> None:
+async def test_the_csv_export_is_the_filtered_list(client: Client, store: SqlStore) -> None:
     await add_participant(store, "a", phone="+6281234567890", progress={"dashboard": WIB_START})
     await add_participant(store, "b", wave=5)
     await login(client, "ana")

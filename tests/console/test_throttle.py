@@ -9,7 +9,7 @@ from aiohttp import ClientResponse
 
 from bot.console.throttle import ADDRESS, PAIR, Throttle, delay
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import PASSWORD, Client, csrf_of
 
 ATTACKER = "203.0.113.7"
@@ -35,7 +35,7 @@ def test_delays_grow_and_stop_growing() -> None:
 
 
 async def test_a_stranger_guessing_slows_only_themselves(
-    client: Client, clock: FakeClock, store: SqliteStore
+    client: Client, clock: FakeClock, store: SqlStore
 ) -> None:
     for _ in range(3):
         assert (await _try(client, "ana", "wrong password 123", ATTACKER)).status == 401
@@ -80,7 +80,7 @@ async def test_an_unknown_name_is_answered_like_a_real_one(client: Client) -> No
 
 
 async def test_a_new_password_forgives_the_failures(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     for _ in range(4):
         await _try(client, "ana", "wrong password 123", ATTACKER)
@@ -89,7 +89,7 @@ async def test_a_new_password_forgives_the_failures(
 
 
 async def test_the_login_forms_token_must_match_its_cookie(
-    client: Client, store: SqliteStore
+    client: Client, store: SqlStore
 ) -> None:
     await client.get("/console/login")  # sets the double-submit cookie
     forged = await client.post(

@@ -12,7 +12,7 @@ from bot import knowledge
 from bot.core.clock import FakeClock
 from bot.core.program import Program
 from bot.knowledge.teaching import Teacher
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.console.helpers import Client, add_participant, at, csrf_of, login
 from tests.helpers import Chat
@@ -22,7 +22,7 @@ OUTSIDE = "resep rendang padang dong"
 CERTIFICATE = "sertifikatku kok ga muncul2 di dashboard"
 
 
-async def _kept(store: SqliteStore, clock: FakeClock) -> dict[str, int]:
+async def _kept(store: SqlStore, clock: FakeClock) -> dict[str, int]:
     p = await add_participant(store, "a")
     assert p.id is not None
     ids = {}
@@ -35,7 +35,7 @@ async def _kept(store: SqliteStore, clock: FakeClock) -> dict[str, int]:
 
 
 async def test_grouped_by_likeliest_entry_with_three_guesses(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     ids = await _kept(store, clock)
     await login(client, "ana")
@@ -78,7 +78,7 @@ async def test_grouped_by_likeliest_entry_with_three_guesses(
 
 
 async def test_attach_redacted_and_audited_then_reload_and_undo(
-    client: Client, store: SqliteStore, clock: FakeClock
+    client: Client, store: SqlStore, clock: FakeClock
 ) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None
@@ -131,7 +131,7 @@ async def test_attach_redacted_and_audited_then_reload_and_undo(
     assert (await store.audit_entries())[0].detail == {"example": example.id}
 
 
-async def test_agents_may_not_see_or_teach(client: Client, store: SqliteStore) -> None:
+async def test_agents_may_not_see_or_teach(client: Client, store: SqlStore) -> None:
     p = await add_participant(store, "a")
     assert p.id is not None
     mid = await store.record_unknown(p.id, "apa ini", [], "menu", at(0))
@@ -144,7 +144,7 @@ async def test_agents_may_not_see_or_teach(client: Client, store: SqliteStore) -
 
 
 async def test_attached_and_reloaded_in_the_console_changes_the_next_answer(
-    client: Client, store: SqliteStore, program: Program, clock: FakeClock, chat: Chat
+    client: Client, store: SqlStore, program: Program, clock: FakeClock, chat: Chat
 ) -> None:
     """The whole loop: a post not understood, attached on the page, the models reloaded by the
     button, this instance's teacher retrains, the next such post gets the entry's answer."""

@@ -10,12 +10,12 @@ from bot.conversation.engine import Engine
 from bot.core.domain import Participant
 from bot.storage import retry
 from bot.storage.base import StoreBusy
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.helpers import make_text
 
 
 async def test_a_busy_save_is_retried_and_the_state_kept(
-    engine: Engine, store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = store.save_participant
     failures = iter([True, True, False])
@@ -32,7 +32,7 @@ async def test_a_busy_save_is_retried_and_the_state_kept(
 
 
 async def test_still_busy_after_every_attempt_raises_for_the_channel_to_retry(
-    engine: Engine, store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def busy(participant: Participant, *args: Any) -> Participant:
         raise StoreBusy("database is locked")

@@ -8,7 +8,7 @@ import pytest
 from bot import knowledge
 from bot.core.domain import Step
 from bot.knowledge.entries import shipped_root
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import KB_FIXTURE, onboard
 from tests.helpers import Chat
 
@@ -108,7 +108,7 @@ async def test_asking_the_participant_own_otp_again_is_no_scam_report(chat: Chat
     "post", ["min nomor cs prakerja yg resmi berapa ya", "mau telpon call center prakerja"]
 )
 async def test_the_official_customer_service_is_given_not_a_handoff(
-    chat: Chat, store: SqliteStore, post: str
+    chat: Chat, store: SqlStore, post: str
 ) -> None:
     await onboard(chat)
     await chat.send(post)
@@ -194,7 +194,7 @@ async def test_a_new_question_with_masih_is_not_still_not_working(chat: Chat) ->
     ],
 )
 async def test_a_yes_no_question_opens_with_the_entry_answer(
-    chat: Chat, store: SqliteStore, post: str
+    chat: Chat, store: SqlStore, post: str
 ) -> None:
     knowledge.use(shipped_root())
     try:

@@ -12,7 +12,7 @@ from bot.core.clock import FakeClock
 from bot.core.program import Program
 from bot.outbox.delivery import rendered_at
 from bot.outbox.planner import REMINDER, plan
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import NoticeRegistry
 from tests.conftest import onboard
 from tests.helpers import Chat
@@ -22,7 +22,7 @@ LOCAL = {"WIB": "+07:00", "WITA": "+08:00", "WIT": "+09:00"}
 
 
 @pytest.fixture
-def chat(store: SqliteStore, program: Program, clock: FakeClock) -> Chat:
+def chat(store: SqlStore, program: Program, clock: FakeClock) -> Chat:
     return Chat(planning_engine(store, program, clock), clock)
 
 
@@ -86,7 +86,7 @@ async def test_wib_shows_no_second_time(chat: Chat, clock: FakeClock) -> None:
 async def test_each_reminder_says_the_time_left_when_due(
     chat: Chat,
     clock: FakeClock,
-    store: SqliteStore,
+    store: SqlStore,
     program: Program,
     zone: str,
     expected: dict[str, str],

@@ -10,7 +10,7 @@ from bot.conversation.context import Context
 from bot.core.clock import FakeClock
 from bot.core.domain import Option, Reply, Step
 from bot.core.program import Program
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers import feedback
 from tests.conftest import onboard
 from tests.helpers import Chat
@@ -33,7 +33,7 @@ def _answered(chat: Chat) -> str:
 
 
 async def test_asked_once_a_day_and_a_thumbs_down_keeps_the_message(
-    chat: Chat, store: SqliteStore, clock: FakeClock
+    chat: Chat, store: SqlStore, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await chat.send("sertifikat aku blm muncul di dashboard, udh 3 hari. email aku budi@mail.com")
@@ -98,7 +98,7 @@ async def test_a_distressed_message_gets_a_person_not_a_survey(chat: Chat) -> No
     assert "intent:human" in chat.option_ids and not _votes(chat)
 
 
-async def test_english_participant_and_an_old_button(chat: Chat, store: SqliteStore) -> None:
+async def test_english_participant_and_an_old_button(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("where do I fill in the evaluation survey?")
     assert "Did this help?" in chat.text
@@ -110,7 +110,7 @@ async def test_english_participant_and_an_old_button(chat: Chat, store: SqliteSt
 
 
 async def test_a_two_message_answer_gets_the_question_under_its_second(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     participant = await store.get_participant("test", "u1")

@@ -11,7 +11,7 @@ import pytest
 from bot import knowledge
 from bot.core.clock import FakeClock
 from bot.core.domain import Step
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import KB_FIXTURE, onboard
 from tests.helpers import Chat
 
@@ -77,7 +77,7 @@ async def test_certificate_survey_sanctions_next_wave_thanks(chat: Chat) -> None
     assert "Sama-sama" in chat.text and "menu:status" in chat.option_ids
 
 
-async def test_purchased_asks_then_records(chat: Chat, store: SqliteStore) -> None:
+async def test_purchased_asks_then_records(chat: Chat, store: SqlStore) -> None:
     await _typed(chat, "aku udh beli pelatihan kak")
     assert chat.option_ids == ["purchase:yes", "purchase:no"]
     saved = await store.get_participant("test", "u1")
@@ -89,7 +89,7 @@ async def test_purchased_asks_then_records(chat: Chat, store: SqliteStore) -> No
     assert saved is not None and "purchase" in saved.progress and saved.step == Step.MENU
 
 
-async def test_purchased_no_records_nothing(chat: Chat, store: SqliteStore) -> None:
+async def test_purchased_no_records_nothing(chat: Chat, store: SqlStore) -> None:
     await _typed(chat, "sudah bayar kelas")
     await chat.press("purchase:no")
     assert "Batas beli pelatihan pertamamu" in chat.text
@@ -97,7 +97,7 @@ async def test_purchased_no_records_nothing(chat: Chat, store: SqliteStore) -> N
     assert saved is not None and "purchase" not in saved.progress and saved.step == Step.MENU
 
 
-async def test_purchase_button_yes(chat: Chat, store: SqliteStore) -> None:
+async def test_purchase_button_yes(chat: Chat, store: SqlStore) -> None:
     await _typed(chat, "pelatihan udah kebeli")
     await chat.press("purchase:yes")
     saved = await store.get_participant("test", "u1")
@@ -105,7 +105,7 @@ async def test_purchase_button_yes(chat: Chat, store: SqliteStore) -> None:
 
 
 async def test_something_else_during_a_confirmation_is_understood(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await _typed(chat, "aku udh beli pelatihan")
     await chat.send("otp nya ga masuk")
@@ -114,7 +114,7 @@ async def test_something_else_during_a_confirmation_is_understood(
     assert saved is not None and "purchase" not in saved.progress and saved.step == Step.MENU
 
 
-async def test_stop_reminders_asks_then_stops(chat: Chat, store: SqliteStore) -> None:
+async def test_stop_reminders_asks_then_stops(chat: Chat, store: SqlStore) -> None:
     await _typed(chat, "tolong jgn ingetin aku lg")
     assert chat.option_ids == ["stop:yes", "stop:no"]
     saved = await store.get_participant("test", "u1")
@@ -124,7 +124,7 @@ async def test_stop_reminders_asks_then_stops(chat: Chat, store: SqliteStore) ->
     assert saved is not None and not saved.reminders_enabled and saved.step == Step.MENU
 
 
-async def test_stop_reminders_no_keeps_them(chat: Chat, store: SqliteStore) -> None:
+async def test_stop_reminders_no_keeps_them(chat: Chat, store: SqlStore) -> None:
     await _typed(chat, "matiin notif")
     await chat.send("gak jadi")
     assert "tetap menyala" in chat.text
@@ -132,7 +132,7 @@ async def test_stop_reminders_no_keeps_them(chat: Chat, store: SqliteStore) -> N
     assert saved is not None and saved.reminders_enabled
 
 
-async def test_delete_data_asks_like_the_command(chat: Chat, store: SqliteStore) -> None:
+async def test_delete_data_asks_like_the_command(chat: Chat, store: SqlStore) -> None:
     await _typed(chat, "tolong hapus semua data aku")
     assert chat.option_ids == ["delete:yes", "delete:no"]
     await chat.send("ya")
@@ -175,7 +175,7 @@ async def test_outdated_topic_button(chat: Chat) -> None:
     ],
 )
 async def test_secret_is_warned_about_and_the_rest_understood(
-    chat: Chat, store: SqliteStore, typed: str, secret: str, expected: str
+    chat: Chat, store: SqlStore, typed: str, secret: str, expected: str
 ) -> None:
     await onboard(chat)
     replies = await chat.send(typed)
@@ -201,7 +201,7 @@ async def test_english_participant(chat: Chat) -> None:
     assert "Tuesday, 30 November 2021" in chat.text
 
 
-async def test_another_button_drops_the_pending_question(chat: Chat, store: SqliteStore) -> None:
+async def test_another_button_drops_the_pending_question(chat: Chat, store: SqlStore) -> None:
     await _typed(chat, "aku udh beli pelatihan")
     await chat.press_any("menu:help")
     await chat.send("ya")
@@ -210,7 +210,7 @@ async def test_another_button_drops_the_pending_question(chat: Chat, store: Sqli
     assert saved.step == Step.MENU
 
 
-async def test_a_command_drops_the_pending_question(chat: Chat, store: SqliteStore) -> None:
+async def test_a_command_drops_the_pending_question(chat: Chat, store: SqlStore) -> None:
     await _typed(chat, "stop kirim pesan")
     await chat.send("/bantuan")
     await chat.send("ya")
@@ -241,7 +241,7 @@ async def test_secret_before_onboarding_only_warns(chat: Chat) -> None:
 
 
 async def test_secret_is_neither_stored_nor_logged(
-    chat: Chat, store: SqliteStore, db_path: Path, caplog: pytest.LogCaptureFixture
+    chat: Chat, store: SqlStore, db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     await onboard(chat)

@@ -9,12 +9,13 @@ from bot.core.clock import FakeClock
 from bot.core.domain import Step
 from bot.core.program import Program
 from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.router import route
 from tests.conftest import onboard
 from tests.helpers import Chat, make_text
 
 
-async def test_whole_path_in_indonesian(chat: Chat, store: SqliteStore) -> None:
+async def test_whole_path_in_indonesian(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.press("menu:dashboard")
     assert "www.prakerja.go.id" in chat.text
@@ -111,7 +112,7 @@ async def test_days_left_counts_down_and_passes(chat: Chat, clock: FakeClock) ->
     assert "batas waktunya sudah lewat" in chat.text
 
 
-async def test_commands_from_anywhere(chat: Chat, store: SqliteStore) -> None:
+async def test_commands_from_anywhere(chat: Chat, store: SqlStore) -> None:
     await chat.send("/start")
     await chat.send("/bantuan")
     assert "/hapus" in chat.text and "0800-150-3001" in chat.text
@@ -154,7 +155,7 @@ async def test_language_before_onboarding_goes_on_to_the_question(chat: Chat) ->
     assert "Which wave (gelombang) are you in?" in chat.text
 
 
-async def test_delete_understands_typed_answers(chat: Chat, store: SqliteStore) -> None:
+async def test_delete_understands_typed_answers(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("/hapus")
     await chat.send("gak jadi")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat
 
@@ -54,7 +54,7 @@ async def test_after_a_missed_deadline_every_menu_is_the_short_one(
 
 
 async def test_the_e_wallet_named_is_noted_after_a_yes_and_used_later(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await onboard(chat)
     await chat.send("aku pakai OVO kak")

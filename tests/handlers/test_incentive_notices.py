@@ -10,18 +10,20 @@ from bot.conversation.engine import Engine
 from bot.core.i18n import Translator
 from bot.core.program import Program
 from bot.incentives.feed import apply_update, parse_update
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import lookup
 from tests.feed import participant
 
 
-async def _rows(store: SqliteStore) -> list[tuple[str, str, dict[str, object]]]:
-    async with store.db.execute("SELECT kind, idempotency_key, payload FROM outbox") as cursor:
-        return [(r[0], r[1], json.loads(r[2])) async for r in cursor]
+async def _rows(store: SqlStore) -> list[tuple[str, str, dict[str, object]]]:
+    return [
+        (r[0], r[1], json.loads(r[2]))
+        for r in await store.db.fetchall("SELECT kind, idempotency_key, payload FROM outbox")
+    ]
 
 
 async def _render(
-    store: SqliteStore, program: Program, engine: Engine, locale: str = "id"
+    store: SqlStore, program: Program, engine: Engine, locale: str = "id"
 ) -> list[str]:
     participant_ = await store.get_participant("test", "u1")
     assert participant_ is not None
@@ -42,13 +44,13 @@ async def _render(
     return texts
 
 
-async def _feed(store: SqliteStore, program: Program, engine: Engine, **fields: str) -> None:
+async def _feed(store: SqlStore, program: Program, engine: Engine, **fields: str) -> None:
     update = parse_update({"phone": "081234567890", **fields}, program)
     await apply_update(store, program, update, engine.clock.now())
 
 
 async def test_paid_incentive_is_pushed_once_with_the_surveys(
-    engine: Engine, store: SqliteStore, program: Program
+    engine: Engine, store: SqlStore, program: Program
 ) -> None:
     await participant(engine, store, "u1", "+6281234567890")
     for _ in range(2):
@@ -77,7 +79,7 @@ async def test_paid_incentive_is_pushed_once_with_the_surveys(
 
 
 async def test_failed_transfer_gives_the_reason_fix_and_customer_service(
-    engine: Engine, store: SqliteStore, program: Program
+    engine: Engine, store: SqlStore, program: Program
 ) -> None:
     await participant(engine, store, "u1", "+6281234567890")
     await _feed(
@@ -101,7 +103,7 @@ async def test_failed_transfer_gives_the_reason_fix_and_customer_service(
 
 
 async def test_schedule_is_pushed_but_prerequisites_are_not(
-    engine: Engine, store: SqliteStore, program: Program
+    engine: Engine, store: SqlStore, program: Program
 ) -> None:
     await participant(engine, store, "u1", "+6281234567890")
     await _feed(store, program, engine, item="incentive.3", status="belum memenuhi syarat")

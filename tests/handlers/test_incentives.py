@@ -14,12 +14,12 @@ from bot.core.clock import FakeClock
 from bot.core.domain import InputKind
 from bot.core.program import Program
 from bot.incentives.tracker import item_specs
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat, make_text
 
 
-async def _pid(store: SqliteStore, user: str = "u1") -> int:
+async def _pid(store: SqlStore, user: str = "u1") -> int:
     participant = await store.get_participant("test", user)
     assert participant is not None and participant.id is not None
     return participant.id
@@ -43,7 +43,7 @@ async def test_status_shows_the_timeline_in_rupiah(chat: Chat) -> None:
 
 
 async def test_milestones_lead_to_the_schedule(
-    chat: Chat, clock: FakeClock, store: SqliteStore
+    chat: Chat, clock: FakeClock, store: SqlStore
 ) -> None:
     await onboard(chat)
     await chat.press_any("purchase:done")
@@ -73,7 +73,7 @@ async def test_milestones_lead_to_the_schedule(
 
 
 async def test_second_training_changes_nothing(
-    chat: Chat, clock: FakeClock, store: SqliteStore
+    chat: Chat, clock: FakeClock, store: SqlStore
 ) -> None:
     await onboard(chat)
     await chat.press_any("purchase:done")
@@ -101,7 +101,7 @@ async def test_late_certificate_points_to_official_channels(chat: Chat, clock: F
     assert "bantuan.prakerja.go.id" in chat.text
 
 
-async def test_english_amounts_and_dates(chat: Chat, store: SqliteStore, program: Program) -> None:
+async def test_english_amounts_and_dates(chat: Chat, store: SqlStore, program: Program) -> None:
     await onboard(chat, zone="WIT")
     await chat.send("/bahasa")
     await chat.press("lang:en")
@@ -118,7 +118,7 @@ async def test_english_amounts_and_dates(chat: Chat, store: SqliteStore, program
 
 
 async def test_failed_transfer_explains_the_fix(
-    chat: Chat, store: SqliteStore, program: Program
+    chat: Chat, store: SqlStore, program: Program
 ) -> None:
     await onboard(chat)
     pid = await _pid(store)
@@ -130,9 +130,7 @@ async def test_failed_transfer_explains_the_fix(
     assert "atas nama kamu sendiri" in chat.text
 
 
-async def test_own_contact_is_stored_in_e164(
-    engine: Engine, chat: Chat, store: SqliteStore
-) -> None:
+async def test_own_contact_is_stored_in_e164(engine: Engine, chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     msg = make_text("", kind=InputKind.CONTACT, phone="0812-3456-7890", contact_user_id="u1")
     replies = await engine.handle(msg)
@@ -143,7 +141,7 @@ async def test_own_contact_is_stored_in_e164(
 
 @pytest.mark.parametrize("owner", ["u9", None])  # someone else's, or a channel that can't tell
 async def test_someone_elses_contact_is_refused(
-    engine: Engine, chat: Chat, store: SqliteStore, owner: str | None
+    engine: Engine, chat: Chat, store: SqlStore, owner: str | None
 ) -> None:
     await onboard(chat)
     msg = make_text("", kind=InputKind.CONTACT, phone="+6281234567890", contact_user_id=owner)
@@ -153,15 +151,13 @@ async def test_someone_elses_contact_is_refused(
     assert saved is not None and saved.phone is None
 
 
-async def test_telegram_participants_get_a_contact_button(
-    engine: Engine, store: SqliteStore
-) -> None:
+async def test_telegram_participants_get_a_contact_button(engine: Engine, store: SqlStore) -> None:
     for text in ("/start", "22", "WIB", "/status"):
         replies = await engine.handle(replace(make_text(text), channel="telegram"))
     assert any(r.request_contact for r in replies)
 
 
-async def test_channel_supplied_phone_is_kept(engine: Engine, store: SqliteStore) -> None:
+async def test_channel_supplied_phone_is_kept(engine: Engine, store: SqlStore) -> None:
     await engine.handle(make_text("/start", phone="6281234567890"))
     saved = await store.get_participant("test", "u1")
     assert saved is not None and saved.phone == "+6281234567890"

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat
 
@@ -33,7 +33,7 @@ async def test_language_switched_in_words(chat: Chat) -> None:
 @pytest.mark.parametrize(
     "command", ["/cancel", "/batal", "/help", "/bantuan", "/delete", "/hapus"]
 )
-async def test_commands_in_both_languages(chat: Chat, store: SqliteStore, command: str) -> None:
+async def test_commands_in_both_languages(chat: Chat, store: SqlStore, command: str) -> None:
     await onboard(chat)
     await chat.send("english please")
     await chat.send(command)
@@ -42,7 +42,7 @@ async def test_commands_in_both_languages(chat: Chat, store: SqliteStore, comman
     assert chat.option_ids  # a menu or a confirmation, never a message to the team
 
 
-async def test_cancel_ends_a_handoff_in_english(chat: Chat, store: SqliteStore) -> None:
+async def test_cancel_ends_a_handoff_in_english(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("english please")
     await chat.send("I want to talk to a human")
@@ -57,7 +57,7 @@ async def test_cancel_ends_a_handoff_in_english(chat: Chat, store: SqliteStore) 
     ["I want to talk to a human", "mau ngomong sama admin aja", "can I speak to a person"],
 )
 async def test_an_english_participant_asking_for_a_person(
-    chat: Chat, store: SqliteStore, asking: str
+    chat: Chat, store: SqlStore, asking: str
 ) -> None:
     await onboard(chat)
     await chat.send("/language")
@@ -67,9 +67,7 @@ async def test_an_english_participant_asking_for_a_person(
     assert saved is not None and saved.step.value == "handoff"
 
 
-async def test_customer_service_of_a_wallet_is_not_a_person(
-    chat: Chat, store: SqliteStore
-) -> None:
+async def test_customer_service_of_a_wallet_is_not_a_person(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("udah aku telpon cs ovo")
     saved = await store.get_participant("test", "u1")

@@ -9,7 +9,7 @@ import pytest
 from bot.core.clock import FakeClock
 from bot.core.domain import Step
 from bot.core.program import Program
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.helpers import Chat
 
 
@@ -42,7 +42,7 @@ async def test_deadline_shown_in_each_zone(chat: Chat, zone: str, expected: str)
     assert expected in chat.text
 
 
-async def test_announcement_date_gives_thirty_days(chat: Chat, store: SqliteStore) -> None:
+async def test_announcement_date_gives_thirty_days(chat: Chat, store: SqlStore) -> None:
     await chat.send("/start")
     await chat.send("1/11/2021")
     await chat.press("tz:WIB")
@@ -72,7 +72,7 @@ async def test_date_forms(chat: Chat, typed: str) -> None:
     ],
 )
 async def test_bad_answers_ask_again(
-    chat: Chat, store: SqliteStore, typed: str, message: str
+    chat: Chat, store: SqlStore, typed: str, message: str
 ) -> None:
     await chat.send("/start")
     await chat.send(typed)
@@ -131,7 +131,7 @@ def test_scheme_by_date_and_wave(program: Program) -> None:
 
 
 async def test_restarting_with_a_date_drops_the_old_wave(
-    chat: Chat, clock: FakeClock, store: SqliteStore
+    chat: Chat, clock: FakeClock, store: SqlStore
 ) -> None:
     await chat.send("/start")
     await chat.send("22")  # wave 22, 2021 scheme, onboarding not finished (no zone yet)

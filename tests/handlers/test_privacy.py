@@ -10,7 +10,7 @@ import pytest
 
 from bot.conversation.engine import Engine
 from bot.core.domain import InputKind
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat, make_choice
 
@@ -41,7 +41,7 @@ def _dump(db_path: Path) -> str:
 @pytest.mark.parametrize(("message", "secret", "warning"), SECRETS)
 async def test_secret_is_warned_about_never_kept(
     chat: Chat,
-    store: SqliteStore,
+    store: SqlStore,
     db_path: Path,
     caplog: pytest.LogCaptureFixture,
     message: str,
@@ -55,7 +55,6 @@ async def test_secret_is_warned_about_never_kept(
     assert warning in replies[0].text
     assert all(secret not in r.text for r in replies)
     assert all(secret not in o.label for r in replies for o in r.options)
-    await store.db.commit()
     assert secret not in _dump(db_path)
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists():
@@ -107,7 +106,7 @@ async def test_unsupported_kinds_ask_for_text(engine: Engine, chat: Chat) -> Non
     assert "pesan teks" in replies[0].text
 
 
-async def test_delete_leaves_no_row(chat: Chat, store: SqliteStore, db_path: Path) -> None:
+async def test_delete_leaves_no_row(chat: Chat, store: SqlStore, db_path: Path) -> None:
     await onboard(chat)
     await chat.press("menu:purchase")
     await chat.press("purchase:done")
@@ -125,7 +124,7 @@ async def test_delete_leaves_no_row(chat: Chat, store: SqliteStore, db_path: Pat
     assert "gelombang berapa" in chat.text
 
 
-async def test_delete_can_be_declined(chat: Chat, store: SqliteStore) -> None:
+async def test_delete_can_be_declined(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("/hapus")
     await chat.send("tidak")

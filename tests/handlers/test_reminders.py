@@ -6,14 +6,14 @@ import pytest
 
 from bot.core.clock import FakeClock
 from bot.core.program import Program
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat
 from tests.outbox_helpers import planning_engine
 
 
 @pytest.fixture
-def chat(store: SqliteStore, program: Program, clock: FakeClock) -> Chat:
+def chat(store: SqlStore, program: Program, clock: FakeClock) -> Chat:
     return Chat(planning_engine(store, program, clock), clock)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.domain import InputKind, Picture, PictureProblem, Step
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat, make_text
 
@@ -66,7 +66,7 @@ async def test_a_visible_card_number_is_mentioned_never_shown(chat: Chat) -> Non
 
 
 async def test_nothing_known_in_the_picture_asks_for_the_status_and_keeps_it_redacted(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await onboard(chat)
     said = await _picture(chat, Picture("Promo kopi susu\nBeli 2 gratis 1"))
@@ -108,7 +108,7 @@ async def test_before_onboarding_the_question_is_asked_again(
 
 
 async def test_during_a_handoff_the_person_gets_the_caption_and_the_redacted_text(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await onboard(chat)
     participant = await store.get_participant("test", chat.user)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.domain import Step
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat
 from tests.secrets_corpus import HARMLESS, SECRETS
@@ -27,7 +27,7 @@ STEPS = (
 )
 
 
-async def _put(store: SqliteStore, chat: Chat, step: Step) -> None:
+async def _put(store: SqlStore, chat: Chat, step: Step) -> None:
     participant = await store.get_participant("test", chat.user)
     assert participant is not None and participant.id is not None
     participant.step = step
@@ -53,7 +53,7 @@ def _kept(db_path: Path) -> str:
 @pytest.mark.parametrize("step", STEPS)
 async def test_every_secret_at_every_step(
     chat: Chat,
-    store: SqliteStore,
+    store: SqlStore,
     db_path: Path,
     caplog: pytest.LogCaptureFixture,
     step: Step,
@@ -74,7 +74,6 @@ async def test_every_secret_at_every_step(
     if step == Step.HANDOFF:  # the person was given each message, redacted
         handoff_id = await store.current_handoff(1)
         assert handoff_id is not None
-    await store.db.commit()
     kept = _kept(db_path)
     for line in SECRETS:
         for value in line.values:
@@ -85,7 +84,7 @@ async def test_every_secret_at_every_step(
         assert kept.count("▒") >= len(SECRETS)
 
 
-async def test_no_warning_without_a_secret(chat: Chat, store: SqliteStore) -> None:
+async def test_no_warning_without_a_secret(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     for line in HARMLESS:
         await _put(store, chat, Step.MENU)

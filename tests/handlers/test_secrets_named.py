@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.safety import Secret, keepable, scan
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat
 
@@ -21,7 +21,7 @@ from tests.helpers import Chat
     ],
 )
 async def test_the_warning_names_what_was_sent(
-    chat: Chat, store: SqliteStore, text: str, named: str
+    chat: Chat, store: SqlStore, text: str, named: str
 ) -> None:
     await onboard(chat)
     await chat.send(text)

@@ -14,7 +14,7 @@ from bot import knowledge
 from bot.core.clock import FakeClock
 from bot.knowledge.entries import read_unchecked, shipped_root
 from bot.nlu.topics import topics
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import KB_FIXTURE, onboard
 from tests.helpers import Chat
 
@@ -71,7 +71,7 @@ def _entries(key: str) -> tuple[str, ...]:
     return next(case.entries for case in topics().cases if case.key == key)
 
 
-async def _answered(store: SqliteStore) -> str | None:
+async def _answered(store: SqlStore) -> str | None:
     """The entry the last answer came from (kept in the conversation's memory)."""
     participant = await store.get_participant("test", "u1")
     assert participant is not None and participant.id is not None
@@ -94,7 +94,7 @@ def _short(chat: Chat) -> None:
 
 @pytest.mark.parametrize(("post", "key"), CASES)
 async def test_the_specific_case_is_answered_by_its_entry(
-    chat: Chat, store: SqliteStore, post: str, key: str
+    chat: Chat, store: SqlStore, post: str, key: str
 ) -> None:
     await onboard(chat)
     await chat.send(post)
@@ -144,9 +144,7 @@ async def test_an_undocumented_label_is_reported_not_quoted(chat: Chat) -> None:
     assert "layanan pelanggan OVO (1500696)" in chat.text
 
 
-async def test_english_participant_gets_the_entry_in_english(
-    chat: Chat, store: SqliteStore
-) -> None:
+async def test_english_participant_gets_the_entry_in_english(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("/bahasa")
     await chat.press("lang:en")
@@ -158,7 +156,7 @@ async def test_english_participant_gets_the_entry_in_english(
 
 
 async def test_a_second_question_on_the_same_topic_gets_its_own_entry(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await onboard(chat)
     await chat.send("lupa password akun prakerja")
@@ -171,7 +169,7 @@ async def test_a_second_question_on_the_same_topic_gets_its_own_entry(
 
 
 async def test_a_one_payment_scheme_says_it_is_paid_once(
-    chat: Chat, clock: FakeClock, store: SqliteStore
+    chat: Chat, clock: FakeClock, store: SqlStore
 ) -> None:
     clock.set(datetime.fromisoformat("2023-06-10T10:00:00+07:00"))
     await chat.send("/start")

@@ -12,7 +12,7 @@ from bot.core.clock import FakeClock
 from bot.core.domain import Option, Participant, Reply, Step
 from bot.core.i18n import Translator
 from bot.core.program import Program
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers import brevity, memory
 from handlers.freetext import INTENTS
 from handlers.router import ACTIONS
@@ -137,7 +137,7 @@ async def test_the_still_button_moves_on_too(chat: Chat) -> None:
     assert "tidak bisa kuselesaikan dari sini" in chat.text
 
 
-async def test_free_text_during_onboarding(chat: Chat, store: SqliteStore) -> None:
+async def test_free_text_during_onboarding(chat: Chat, store: SqlStore) -> None:
     await chat.send("/start")
     await chat.send("min sebelum itu, e-wallet apa aja yg bisa buat terima insentif?")
     assert "OVO, GoPay, LinkAja, DANA" in chat.text  # the question is answered...
@@ -165,7 +165,7 @@ async def test_announcement_date_inside_a_sentence(chat: Chat) -> None:
 
 
 async def test_after_the_deadline_nothing_promises_the_benefit(
-    chat: Chat, clock: FakeClock, store: SqliteStore
+    chat: Chat, clock: FakeClock, store: SqlStore
 ) -> None:
     await onboard(chat)
     clock.advance(timedelta(days=11))  # 1 December 2021, the deadline has passed
@@ -187,7 +187,7 @@ async def test_after_the_deadline_nothing_promises_the_benefit(
     assert saved is not None and "purchase" not in saved.progress
 
 
-async def test_a_typed_purchase_date_is_confirmed_first(chat: Chat, store: SqliteStore) -> None:
+async def test_a_typed_purchase_date_is_confirmed_first(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("aku udah beli pelatihan tgl 18 kemarin")
     assert chat.option_ids[:2] == ["fact:yes", "fact:no"]
@@ -199,7 +199,7 @@ async def test_a_typed_purchase_date_is_confirmed_first(chat: Chat, store: Sqlit
     assert saved is not None and saved.progress["purchase"].day == 18
 
 
-async def test_a_typed_purchase_date_declined(chat: Chat, store: SqliteStore) -> None:
+async def test_a_typed_purchase_date_declined(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("udah beli tgl 19")
     await chat.press("fact:no")
@@ -257,7 +257,7 @@ async def test_the_otp_menu_item_helps_and_takes_no_otp(chat: Chat) -> None:
 
 
 async def test_not_understood_is_kept_redacted_and_hapus_removes_it(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await onboard(chat)
     await chat.send("resep rendang padang dong, pin aku 123456")
@@ -284,7 +284,7 @@ async def test_asking_what_next_does_not_count_as_a_report(chat: Chat) -> None:
 
 
 async def test_a_long_answer_waits_behind_show_details(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     participant = await store.save_participant(
         Participant("test", "u9", "u9", "id", "Asia/Jakarta", "PK-AAAAAA", clock.now())
@@ -301,7 +301,7 @@ async def test_a_long_answer_waits_behind_show_details(
 
 
 async def test_bought_it_after_the_deadline_asks_the_date_and_is_honest(
-    chat: Chat, clock: FakeClock, store: SqliteStore
+    chat: Chat, clock: FakeClock, store: SqlStore
 ) -> None:
     await onboard(chat)
     clock.advance(timedelta(days=11))  # 1 December: the deadline has passed
@@ -319,7 +319,7 @@ async def test_bought_it_after_the_deadline_asks_the_date_and_is_honest(
 
 
 async def test_a_wave_in_a_post_changes_the_deadline_after_a_yes(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await chat.send("/start")
     await chat.send("1/11/2021")
@@ -335,7 +335,7 @@ async def test_a_wave_in_a_post_changes_the_deadline_after_a_yes(
 
 
 async def test_an_announcement_date_in_a_post_is_confirmed_first(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await chat.send("/start")
     await chat.send("1/11/2021")
@@ -349,7 +349,7 @@ async def test_an_announcement_date_in_a_post_is_confirmed_first(
 
 
 async def test_status_with_many_paid_items_stays_two_short_messages(
-    chat: Chat, store: SqliteStore, program: Program
+    chat: Chat, store: SqlStore, program: Program
 ) -> None:
     from dataclasses import replace as with_
     from datetime import date
@@ -374,7 +374,7 @@ async def test_status_with_many_paid_items_stays_two_short_messages(
 
 
 async def test_a_question_as_the_very_first_message_is_answered(
-    chat: Chat, store: SqliteStore
+    chat: Chat, store: SqlStore
 ) -> None:
     await chat.send("permisi min, e-wallet apa aja yg bisa dipake buat terima insentif?")
     _short(chat)

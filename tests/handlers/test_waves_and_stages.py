@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core.clock import FakeClock
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat
 
@@ -18,7 +18,7 @@ async def _revoked(chat: Chat, clock: FakeClock) -> None:
 
 
 async def test_revoked_participant_asking_to_rejoin(
-    chat: Chat, clock: FakeClock, store: SqliteStore
+    chat: Chat, clock: FakeClock, store: SqlStore
 ) -> None:
     await _revoked(chat, clock)
     await chat.send("kalo sy daftar lagi di gelombang 23 bisa ga?")
@@ -34,7 +34,7 @@ async def test_revoked_participant_asking_to_rejoin(
 
 
 async def test_unknown_wave_needs_its_date_and_must_have_opened(
-    chat: Chat, clock: FakeClock, store: SqliteStore
+    chat: Chat, clock: FakeClock, store: SqlStore
 ) -> None:
     await chat.send("/start")
     await chat.send("23")  # in November 2021 wave 23 (2022 scheme) has not opened

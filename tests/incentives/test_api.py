@@ -16,7 +16,7 @@ from bot.core.clock import FakeClock
 from bot.core.config import ConfigError, load_settings
 from bot.core.program import Program
 from bot.incentives.api import admin_routes
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.feed import outbox, participant
 from tests.fuzz import NASTY_HEADERS, bodies, raw_post, raw_status
 
@@ -26,7 +26,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 @pytest.fixture
 async def client(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     app = web.Application()
     app.add_routes(admin_routes(store, program, clock, SecretStr(TOKEN)))
@@ -44,7 +44,7 @@ PAID: dict[str, Any] = {
 
 
 async def test_right_token_applies_one_or_many(
-    client: TestClient[web.Request, web.Application], engine: Engine, store: SqliteStore
+    client: TestClient[web.Request, web.Application], engine: Engine, store: SqlStore
 ) -> None:
     ref = await participant(engine, store, "u1", "+6281234567890")
     response = await client.post("/admin/status", json=PAID, headers=AUTH)
@@ -73,7 +73,7 @@ async def test_right_token_applies_one_or_many(
 async def test_missing_or_wrong_token_is_401(
     client: TestClient[web.Request, web.Application],
     engine: Engine,
-    store: SqliteStore,
+    store: SqlStore,
     headers: dict[str, str],
 ) -> None:
     await participant(engine, store, "u1", "+6281234567890")
@@ -104,7 +104,7 @@ async def test_missing_or_wrong_token_is_401(
 async def test_malformed_bodies_are_400_and_apply_nothing(
     client: TestClient[web.Request, web.Application],
     engine: Engine,
-    store: SqliteStore,
+    store: SqlStore,
     body: str,
     reason: str,
 ) -> None:
@@ -117,7 +117,7 @@ async def test_malformed_bodies_are_400_and_apply_nothing(
 
 
 async def test_a_bad_update_in_a_list_applies_none(
-    client: TestClient[web.Request, web.Application], engine: Engine, store: SqliteStore
+    client: TestClient[web.Request, web.Application], engine: Engine, store: SqlStore
 ) -> None:
     await participant(engine, store, "u1", "+6281234567890")
     response = await client.post(
@@ -129,7 +129,7 @@ async def test_a_bad_update_in_a_list_applies_none(
     assert await store.benefit_history(1) == []
 
 
-def test_no_token_no_routes(store: SqliteStore, program: Program, clock: FakeClock) -> None:
+def test_no_token_no_routes(store: SqlStore, program: Program, clock: FakeClock) -> None:
     assert admin_routes(store, program, clock, None) == []
 
 
@@ -156,7 +156,7 @@ def test_admin_token_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_a_bad_update_in_a_list_applies_nothing_and_is_400(
     client: TestClient[web.Request, web.Application],
     engine: Engine,
-    store: SqliteStore,
+    store: SqlStore,
     second: dict[str, Any],
 ) -> None:
     await participant(engine, store, "u1", "+6281234567890")
@@ -180,7 +180,7 @@ async def test_deep_nesting_is_400_not_500(
 
 
 async def test_an_item_outside_the_participants_scheme_applies_nothing(
-    client: TestClient[web.Request, web.Application], engine: Engine, store: SqliteStore
+    client: TestClient[web.Request, web.Application], engine: Engine, store: SqlStore
 ) -> None:
     """Valid alone, but not in the matched participant's scheme: the whole request is 400 and
     the first, good update is not applied either (checked before anything is written)."""
@@ -196,7 +196,7 @@ async def test_an_item_outside_the_participants_scheme_applies_nothing(
 
 
 async def test_generated_malformed_bodies_are_4xx_and_apply_nothing(
-    client: TestClient[web.Request, web.Application], engine: Engine, store: SqliteStore
+    client: TestClient[web.Request, web.Application], engine: Engine, store: SqlStore
 ) -> None:
     await participant(engine, store, "u9", "+6289999999999")  # matched by none of them
     valid = [PAID, [PAID, {**PAID, "item": "incentive.2"}], {"ref": "PK-AAAAAA", **PAID}]

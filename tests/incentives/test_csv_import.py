@@ -14,6 +14,7 @@ from bot.core.clock import FakeClock
 from bot.core.program import Program
 from bot.incentives.csv_import import FileError, import_rows, read_rows
 from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.router import route
 from tests.feed import outbox, participant
 from tests.helpers import WIB_START
@@ -37,7 +38,7 @@ def _rows(ref: str) -> str:
 
 
 async def test_import_applies_good_rows_and_reports_the_rest(
-    engine: Engine, store: SqliteStore, program: Program, clock: FakeClock, tmp_path: Path
+    engine: Engine, store: SqlStore, program: Program, clock: FakeClock, tmp_path: Path
 ) -> None:
     ref = await participant(engine, store, "u1", "+6281234567890")
     path = tmp_path / "status.csv"
@@ -70,7 +71,7 @@ async def test_import_applies_good_rows_and_reports_the_rest(
 
 
 async def test_semicolon_sheets_and_extra_fields(
-    engine: Engine, store: SqliteStore, program: Program, clock: FakeClock, tmp_path: Path
+    engine: Engine, store: SqlStore, program: Program, clock: FakeClock, tmp_path: Path
 ) -> None:
     ref = await participant(engine, store, "u1", None)
     path = tmp_path / "status.csv"
@@ -129,7 +130,7 @@ def test_cli_prints_errors_and_a_summary(
 
 
 async def test_conflicting_rows_for_one_item_are_errors_not_five_messages(
-    engine: Engine, store: SqliteStore, program: Program, clock: FakeClock, tmp_path: Path
+    engine: Engine, store: SqlStore, program: Program, clock: FakeClock, tmp_path: Path
 ) -> None:
     ref = await participant(engine, store, "u1", None)
     path = tmp_path / "status.csv"

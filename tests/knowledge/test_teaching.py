@@ -17,7 +17,7 @@ from bot.core.safety import keepable
 from bot.knowledge import teaching
 from bot.knowledge.entries import LOCALES
 from bot.knowledge.teaching import Teacher, with_examples
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat
 
@@ -38,7 +38,7 @@ def _models_restored(program: Program) -> Iterator[None]:
 
 
 async def test_an_operators_example_changes_the_next_answer(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await chat.send(ASKED)
@@ -58,7 +58,7 @@ async def test_an_operators_example_changes_the_next_answer(
     assert not await teacher.refresh()  # the same version: no retraining
 
 
-async def test_every_instance_picks_the_version_up(store: SqliteStore, program: Program) -> None:
+async def test_every_instance_picks_the_version_up(store: SqlStore, program: Program) -> None:
     other = Teacher(store, program, every=0.05)  # another instance on the same database
     await other.start()
     try:
@@ -89,7 +89,7 @@ def test_examples_join_their_entry_once_and_gone_entries_are_skipped(program: Pr
 
 
 async def test_a_failed_retraining_keeps_the_models_and_waits_for_a_newer_version(
-    store: SqliteStore, program: Program, monkeypatch: pytest.MonkeyPatch
+    store: SqlStore, program: Program, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     in_use = knowledge.retriever(program, "id")
     calls: list[int] = []

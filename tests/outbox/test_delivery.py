@@ -16,6 +16,7 @@ from bot.outbox.planner import REMINDER
 from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage import bulk
 from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import NOTICES, Notice
 from tests.conftest import onboard
 from tests.helpers import Chat
@@ -25,16 +26,16 @@ H7 = utc("2021-11-23T09:00+07:00")
 
 
 @pytest.fixture
-def chat(store: SqliteStore, program: Program, clock: FakeClock) -> Chat:
+def chat(store: SqlStore, program: Program, clock: FakeClock) -> Chat:
     return Chat(planning_engine(store, program, clock), clock)
 
 
-async def _states(store: SqliteStore) -> list[str]:
+async def _states(store: SqlStore) -> list[str]:
     return [str(r["state"]) for r in await rows(store)]
 
 
 async def test_restart_between_planning_and_sending(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock, db_path: Path
 ) -> None:
     await onboard(chat)
     await store.close()  # the bot stops ...
@@ -62,7 +63,7 @@ async def test_restart_between_planning_and_sending(
 
 
 async def test_dead_process_rows_come_back_after_the_lease(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -79,7 +80,7 @@ async def test_dead_process_rows_come_back_after_the_lease(
 
 
 async def test_429_pauses_the_channel_then_succeeds(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -95,7 +96,7 @@ async def test_429_pauses_the_channel_then_succeeds(
 
 
 async def test_403_marks_unreachable_and_cancels(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -112,7 +113,7 @@ async def test_403_marks_unreachable_and_cancels(
 
 
 async def test_transient_errors_back_off_then_fail(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -135,7 +136,7 @@ async def test_transient_errors_back_off_then_fail(
 
 
 async def test_permanent_error_fails_at_once(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -147,7 +148,7 @@ async def test_permanent_error_fails_at_once(
 
 
 async def test_closed_window_retries_as_template(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7)
@@ -159,7 +160,7 @@ async def test_closed_window_retries_as_template(
 
 
 async def test_purchase_between_planning_and_sending(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await chat.press_any("purchase:done")
@@ -170,7 +171,7 @@ async def test_purchase_between_planning_and_sending(
 
 
 async def test_stale_reminder_is_dropped(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(chat)
     clock.set(H7 + timedelta(hours=7))  # the bot was down all day
@@ -180,7 +181,7 @@ async def test_stale_reminder_is_dropped(
 
 
 async def test_deadline_passed_sends_one_message(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     clock.set(utc("2021-11-30T21:00+07:00"))
     await onboard(chat)
@@ -199,7 +200,7 @@ async def test_deadline_passed_sends_one_message(
 
 
 async def test_two_processes_never_send_a_row_twice(
-    store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
 ) -> None:
     bulk.seed(str(db_path), 60, now=clock.now(), channel="test")
     other = await SqliteStore.open(str(db_path))  # a second process on the same file
@@ -216,7 +217,7 @@ async def test_two_processes_never_send_a_row_twice(
 
 
 async def test_sends_overlap_up_to_the_in_flight_bound(
-    store: SqliteStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
 ) -> None:
     bulk.seed(str(db_path), 12, now=clock.now(), channel="test")
     worker, _ = make_worker(store, program, clock, policy=Policy(max_in_flight=4))
@@ -241,7 +242,7 @@ async def test_sends_overlap_up_to_the_in_flight_bound(
 
 
 async def test_per_chat_pacing(
-    chat: Chat, store: SqliteStore, program: Program, clock: FakeClock
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     NOTICES.setdefault(
         "test.ping", Notice(lambda ctx, payload: [Reply("ping")], lambda p, payload, now: True)
@@ -261,7 +262,7 @@ async def test_per_chat_pacing(
 
 
 async def test_outcomes_survive_a_cancelled_flush(
-    store: SqliteStore, program: Program, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    store: SqlStore, program: Program, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A run ending cancels its periodic flusher; outcomes it was writing go to the final
     flush instead of being dropped (rows would stay `sending` until the lease expired)."""

@@ -8,14 +8,14 @@ from bot.core.clock import FakeClock
 from bot.core.program import Program
 from bot.outbox.jobs import OutboxScheduler
 from bot.outbox.planner import ReminderPlanner
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat
 from tests.outbox_helpers import make_worker, planning_engine, utc
 
 
 async def test_scheduler_delivers_due_rows_and_stops(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(Chat(planning_engine(store, program, clock), clock))
     clock.set(utc("2021-11-23T09:00+07:00"))

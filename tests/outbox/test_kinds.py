@@ -20,7 +20,7 @@ from bot.core.program import Program
 from bot.incentives.tracker import NOTICE_KIND
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.policy import ChannelLimit
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.notices import NoticeRegistry
 from tests.channels.whatsapp_support import BUDI, PHONE_NUMBER_ID, TOKEN
 from tests.fakes.graph_api import FakeGraphApi
@@ -39,7 +39,7 @@ async def _say(engine: Engine, clock: FakeClock, text: str, choice: str | None =
     )
 
 
-async def _onboarded(engine: Engine, store: SqliteStore, clock: FakeClock) -> Participant:
+async def _onboarded(engine: Engine, store: SqlStore, clock: FakeClock) -> Participant:
     await _say(engine, clock, "/start")
     await _say(engine, clock, "22")
     await _say(engine, clock, "WIB", "tz:WIB")
@@ -48,7 +48,7 @@ async def _onboarded(engine: Engine, store: SqliteStore, clock: FakeClock) -> Pa
     return participant
 
 
-def _worker(store: SqliteStore, program: Program, clock: FakeClock, sender: Any) -> DeliveryWorker:
+def _worker(store: SqlStore, program: Program, clock: FakeClock, sender: Any) -> DeliveryWorker:
     name = sender.channel
     return DeliveryWorker(
         store,
@@ -60,8 +60,8 @@ def _worker(store: SqliteStore, program: Program, clock: FakeClock, sender: Any)
     )
 
 
-async def _due_rows(store: SqliteStore, kind: str) -> list[tuple[int, datetime]]:
-    rows = await store.db.execute_fetchall(
+async def _due_rows(store: SqlStore, kind: str) -> list[tuple[int, datetime]]:
+    rows = await store.db.fetchall(
         "SELECT id, due_at FROM outbox WHERE kind LIKE ? || '%' AND state = 'pending'"
         " ORDER BY due_at",
         (kind,),
@@ -70,7 +70,7 @@ async def _due_rows(store: SqliteStore, kind: str) -> list[tuple[int, datetime]]
 
 
 async def test_a_reminder_outside_the_window_is_the_deadline_template(
-    engine: Engine, store: SqliteStore, program: Program, clock: FakeClock, graph: FakeGraphApi
+    engine: Engine, store: SqlStore, program: Program, clock: FakeClock, graph: FakeGraphApi
 ) -> None:
     p = await _onboarded(engine, store, clock)
     assert p.id is not None and p.deadline_utc is not None
@@ -88,12 +88,11 @@ async def test_a_reminder_outside_the_window_is_the_deadline_template(
 
 
 async def test_an_incentive_update_outside_the_window_is_its_own_template(
-    engine: Engine, store: SqliteStore, program: Program, clock: FakeClock, graph: FakeGraphApi
+    engine: Engine, store: SqlStore, program: Program, clock: FakeClock, graph: FakeGraphApi
 ) -> None:
     p = await _onboarded(engine, store, clock)
     assert p.id is not None
     await store.db.execute("DELETE FROM outbox")
-    await store.db.commit()
     payload = {"item": "incentive.1", "kind": "incentive", "index": 1, "amount": 600000}
     payload |= {"status": "processing", "date": "2021-12-12"}
     await store.enqueue(p.id, NOTICE_KIND, clock.now(), payload, "inc-1", now=clock.now())
@@ -107,7 +106,7 @@ async def test_an_incentive_update_outside_the_window_is_its_own_template(
 
 
 async def test_an_incentive_update_in_the_quiet_hours_waits_for_the_morning(
-    engine: Engine, store: SqliteStore, program: Program, clock: FakeClock
+    engine: Engine, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     p = await _onboarded(engine, store, clock)
     assert p.id is not None
@@ -124,14 +123,13 @@ async def test_an_incentive_update_in_the_quiet_hours_waits_for_the_morning(
 
 
 async def test_a_row_sent_again_after_a_crash_is_worded_as_the_first(
-    engine: Engine, store: SqliteStore, program: Program, clock: FakeClock
+    engine: Engine, store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     p = await _onboarded(engine, store, clock)
     assert p.id is not None and p.deadline_utc is not None
     await store.db.execute("DELETE FROM outbox")
     # due 5 h 2 min before the deadline: "only 5 hours left" becomes 4 six minutes later
     due = p.deadline_utc - timedelta(hours=5, minutes=2)
-    await store.db.commit()
     payload = {"deadline": p.deadline_utc.isoformat()}
     await store.enqueue(p.id, "reminder", due, payload, "r-0", now=due)
     clock.set(due)

@@ -11,7 +11,7 @@ from bot.core.clock import FakeClock
 from bot.core.domain import Participant
 from bot.core.program import Program, ReminderRule, Reminders
 from bot.outbox.planner import PASSED, REMINDER, ReminderPlanner, plan
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from handlers.router import route
 from tests.conftest import onboard
 from tests.helpers import Chat
@@ -19,11 +19,11 @@ from tests.outbox_helpers import planning_engine, rows, utc
 
 
 @pytest.fixture
-def chat(store: SqliteStore, program: Program, clock: FakeClock) -> Chat:
+def chat(store: SqlStore, program: Program, clock: FakeClock) -> Chat:
     return Chat(planning_engine(store, program, clock), clock)
 
 
-async def pending(store: SqliteStore) -> list[tuple[str, str]]:
+async def pending(store: SqlStore) -> list[tuple[str, str]]:
     """(kind, due UTC) of every pending row."""
     return [
         (str(r["kind"]), str(r["due_at"])) for r in await rows(store) if r["state"] == "pending"
@@ -40,7 +40,7 @@ async def pending(store: SqliteStore) -> list[tuple[str, str]]:
     ],
 )
 async def test_plan_in_each_zone(
-    chat: Chat, store: SqliteStore, zone: str, h7: str, evening: str, passed: str
+    chat: Chat, store: SqlStore, zone: str, h7: str, evening: str, passed: str
 ) -> None:
     await onboard(chat, zone=zone)
     planned = await pending(store)
@@ -101,7 +101,7 @@ def test_rehearsal_durations_are_exact(program: Program) -> None:
 
 
 async def test_late_onboarding_skips_past_reminders(
-    chat: Chat, store: SqliteStore, clock: FakeClock
+    chat: Chat, store: SqlStore, clock: FakeClock
 ) -> None:
     clock.set(utc("2021-11-28T10:00+07:00"))
     await onboard(chat)
@@ -115,7 +115,7 @@ async def test_late_onboarding_skips_past_reminders(
 
 
 async def test_deadline_change_replaces_pending(
-    chat: Chat, store: SqliteStore, clock: FakeClock
+    chat: Chat, store: SqlStore, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await chat.send("/start")
@@ -128,7 +128,7 @@ async def test_deadline_change_replaces_pending(
 
 
 @pytest.mark.parametrize("how", ["purchase", "stop"])
-async def test_purchase_and_stop_cancel(chat: Chat, store: SqliteStore, how: str) -> None:
+async def test_purchase_and_stop_cancel(chat: Chat, store: SqlStore, how: str) -> None:
     await onboard(chat)
     if how == "purchase":
         await chat.press_any("purchase:done")
@@ -138,7 +138,7 @@ async def test_purchase_and_stop_cancel(chat: Chat, store: SqliteStore, how: str
     assert states == {"cancelled"}
 
 
-async def test_stop_then_on_plans_again(chat: Chat, store: SqliteStore) -> None:
+async def test_stop_then_on_plans_again(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("/berhenti")
     await chat.send("/pengingat")
@@ -147,7 +147,7 @@ async def test_stop_then_on_plans_again(chat: Chat, store: SqliteStore) -> None:
     assert len(await pending(store)) == 6
 
 
-async def test_delete_removes_rows(chat: Chat, store: SqliteStore) -> None:
+async def test_delete_removes_rows(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.send("/hapus")
     await chat.press("delete:yes")
@@ -155,7 +155,7 @@ async def test_delete_removes_rows(chat: Chat, store: SqliteStore) -> None:
 
 
 async def test_housekeeping_plans_what_a_crash_lost(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     # Saved by an engine without the planner: as if the process died before planning.
     await onboard(Chat(Engine(store, program, clock, route), clock))

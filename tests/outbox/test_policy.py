@@ -10,7 +10,7 @@ from bot.core.clock import FakeClock
 from bot.core.config import ConfigError, load_settings
 from bot.core.program import Program
 from bot.outbox.policy import ChannelLimit, Policy, limits_from_settings, policy_from_settings
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.conftest import onboard
 from tests.helpers import Chat
 from tests.outbox_helpers import make_worker, planning_engine, utc
@@ -37,7 +37,7 @@ def test_bad_rate_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_paid_broadcast_is_asked_for_on_each_message(
-    store: SqliteStore, program: Program, clock: FakeClock
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     await onboard(Chat(planning_engine(store, program, clock), clock))
     clock.set(utc("2021-11-23T09:00+07:00"))

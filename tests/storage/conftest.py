@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.pg import pg_schema, pg_store
 
-Reopen = Callable[[], Awaitable[SqliteStore]]
+Reopen = Callable[[], Awaitable[SqlStore]]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -19,21 +20,21 @@ async def backend(request: pytest.FixtureRequest, db_path: Path) -> AsyncIterato
     """How to open a store on this test's database (a SQLite file, or a PostgreSQL schema)."""
     if request.param == "sqlite":
 
-        async def open_sqlite() -> SqliteStore:
+        async def open_sqlite() -> SqlStore:
             return await SqliteStore.open(str(db_path))
 
         yield open_sqlite
         return
     async with pg_schema() as schema:
 
-        async def open_pg() -> SqliteStore:
+        async def open_pg() -> SqlStore:
             return await pg_store(schema)
 
         yield open_pg
 
 
 @pytest.fixture
-async def store(backend: Reopen) -> AsyncIterator[SqliteStore]:
+async def store(backend: Reopen) -> AsyncIterator[SqlStore]:
     opened = await backend()
     yield opened
     await opened.close()

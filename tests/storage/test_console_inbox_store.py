@@ -8,14 +8,14 @@ from datetime import timedelta
 
 from bot.storage.outbox import Outcome
 from bot.storage.segments import Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import add_participant
 from tests.helpers import WIB_START
 
 NOW = WIB_START
 
 
-async def test_throttle_counts_start_over_and_are_forgiven(store: SqliteStore) -> None:
+async def test_throttle_counts_start_over_and_are_forgiven(store: SqlStore) -> None:
     keys = ["pair:ana|1.2.3.4", "addr:1.2.3.4"]
     for minutes in (0, 1, 2):
         await store.count_login_failure(
@@ -30,7 +30,7 @@ async def test_throttle_counts_start_over_and_are_forgiven(store: SqliteStore) -
     assert list(await store.login_failures_of(keys)) == ["addr:1.2.3.4"]
 
 
-async def test_import_runs_and_form_tokens(store: SqliteStore) -> None:
+async def test_import_runs_and_form_tokens(store: SqlStore) -> None:
     rows = [(2, {"phone": "0812", "item": "incentive.1"})]
     await store.keep_import("t1", "ana", rows, NOW, NOW - timedelta(minutes=30))
     assert await store.take_import("t1", "budi", NOW) is None  # another operator's
@@ -43,7 +43,7 @@ async def test_import_runs_and_form_tokens(store: SqliteStore) -> None:
     assert found is not None and found.id == first
 
 
-async def test_delivery_consent_and_the_purge(store: SqliteStore) -> None:
+async def test_delivery_consent_and_the_purge(store: SqlStore) -> None:
     people = [await add_participant(store, u, last_inbound_at=NOW) for u in "abc"]
     bid = await store.create_broadcast("ana", "Hi", None, Segment(), True, NOW, 3, NOW)
     rows = [(p.id or 0, NOW) for p in people]
@@ -69,7 +69,7 @@ async def test_delivery_consent_and_the_purge(store: SqliteStore) -> None:
     assert await store.count_segment_upto(Segment(), NOW, 2) == 3  # 2, and one more
 
 
-async def test_the_inbox(store: SqliteStore) -> None:
+async def test_the_inbox(store: SqlStore) -> None:
     await store.add_operator("budi", "agent", "$argon2id$x", NOW)
     a = await add_participant(store, "a", deadline_utc=NOW + timedelta(hours=3))
     hid = await store.open_handoff(a.id or 0, "asked", NOW)

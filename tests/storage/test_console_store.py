@@ -8,14 +8,14 @@ from datetime import timedelta
 from bot.core.benefits import Item, Source, Status
 from bot.core.domain import Step
 from bot.storage.segments import Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import add_participant, at
 from tests.helpers import WIB_START
 
 NOW = WIB_START
 
 
-async def test_operators_sessions_and_the_audit_log(store: SqliteStore) -> None:
+async def test_operators_sessions_and_the_audit_log(store: SqlStore) -> None:
     assert await store.add_operator("ana", "admin", "$argon2id$x", NOW)
     assert not await store.add_operator("ana", "agent", "$argon2id$y", NOW)
     ana = await store.operator("ana")
@@ -47,7 +47,7 @@ async def test_operators_sessions_and_the_audit_log(store: SqliteStore) -> None:
     assert await store.remove_operator("ana") and await store.operators() == []
 
 
-async def test_segments_and_the_funnel(store: SqliteStore) -> None:
+async def test_segments_and_the_funnel(store: SqlStore) -> None:
     a = await add_participant(store, "a", progress={"dashboard": at(0), "purchase": at(0)})
     b = await add_participant(store, "b", wave=5, scheme="2022", deadline_utc=at(-1))
     c = await add_participant(
@@ -78,7 +78,7 @@ async def test_segments_and_the_funnel(store: SqliteStore) -> None:
     assert (await store.funnel(Segment(wave=22), NOW))["participants"] == 2
 
 
-async def test_a_handoff_from_open_to_closed(store: SqliteStore) -> None:
+async def test_a_handoff_from_open_to_closed(store: SqlStore) -> None:
     p = await add_participant(store, "u1", step=Step.HANDOFF)
     assert p.id is not None
     hid = await store.open_handoff(p.id, "asked for a person", NOW)
@@ -104,7 +104,7 @@ async def test_a_handoff_from_open_to_closed(store: SqliteStore) -> None:
     assert await store.handoff(hid) is None and await store.handoff_messages(hid) == []
 
 
-async def test_a_broadcasts_rows_progress_and_cancel(store: SqliteStore) -> None:
+async def test_a_broadcasts_rows_progress_and_cancel(store: SqlStore) -> None:
     ids = [(await add_participant(store, f"p{i}")).id for i in range(4)]
     await add_participant(store, "quiet", reminders_enabled=False)
     segment = Segment(wave=22)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from bot.core.benefits import Item, Source, Status
 from bot.core.domain import Participant, Step
 from bot.storage.segments import Segment
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.console.helpers import add_participant, at
 from tests.helpers import WIB_START
 
@@ -21,7 +21,7 @@ NOW = WIB_START + timedelta(days=3)
 ITEMS = ("dashboard", "platform", "purchase", "certificate", "review", "linking")
 
 
-async def same_counts(store: SqliteStore, when: str) -> None:
+async def same_counts(store: SqlStore, when: str) -> None:
     segments = [Segment(), Segment(wave=22), Segment(wave=5), Segment(wave=5, scheme="2022")]
     segments += [Segment(scheme="2021"), Segment(wave=99)]
     for segment in segments:
@@ -34,7 +34,7 @@ def paid(index: int, status: Status = Status.PAID) -> Item:
     return Item(f"incentive.{index}", "incentive", index, 600_000, status, at(1).date(), "OVO")
 
 
-async def test_the_kept_funnel_follows_every_change(store: SqliteStore) -> None:
+async def test_the_kept_funnel_follows_every_change(store: SqlStore) -> None:
     rng = random.Random(20)
     people: list[Participant] = []
     for n in range(12):
@@ -90,7 +90,7 @@ async def test_the_kept_funnel_follows_every_change(store: SqliteStore) -> None:
     await same_counts(store, "a newcomer after the deletes")
 
 
-async def test_squashing_leaves_one_row_per_key(store: SqliteStore) -> None:
+async def test_squashing_leaves_one_row_per_key(store: SqlStore) -> None:
     p = await add_participant(store, "a", progress={"dashboard": at(0)})
     for wave in (5, 22, 5, 22):
         p.wave = wave

@@ -11,13 +11,13 @@ from bot.conversation.engine import Engine
 from bot.core.benefits import Push, Source, Status
 from bot.core.program import Program
 from bot.incentives.tracker import item_specs
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.feed import outbox, participant
 from tests.helpers import WIB_START
 
 
 async def test_change_is_recorded_once_with_its_source(
-    engine: Engine, store: SqliteStore, program: Program
+    engine: Engine, store: SqlStore, program: Program
 ) -> None:
     await participant(engine, store, "u1", None)
     specs = item_specs(program.schemes["2021"])
@@ -32,7 +32,7 @@ async def test_change_is_recorded_once_with_its_source(
 
 
 async def test_a_failing_change_leaves_nothing_behind(
-    engine: Engine, store: SqliteStore, program: Program
+    engine: Engine, store: SqlStore, program: Program
 ) -> None:
     await participant(engine, store, "u1", None)
     specs = item_specs(program.schemes["2021"])
@@ -46,7 +46,7 @@ async def test_a_failing_change_leaves_nothing_behind(
 
 
 async def test_deleting_the_participant_deletes_their_items(
-    engine: Engine, store: SqliteStore, program: Program
+    engine: Engine, store: SqlStore, program: Program
 ) -> None:
     await participant(engine, store, "u1", None)
     specs = item_specs(program.schemes["2021"])
@@ -54,13 +54,12 @@ async def test_deleting_the_participant_deletes_their_items(
         1, replace(specs[0], status=Status.PAID), Source.PARTICIPANT, WIB_START
     )
     await store.delete_participant(1)
-    async with store.db.execute("SELECT count(*) FROM benefit_history") as cursor:
-        row = await cursor.fetchone()
+    row = await store.db.fetchone("SELECT count(*) FROM benefit_history")
     assert row is not None and row[0] == 0
 
 
 async def test_participant_change_never_overwrites_a_newer_operator_change(
-    engine: Engine, store: SqliteStore, program: Program
+    engine: Engine, store: SqlStore, program: Program
 ) -> None:
     await participant(engine, store, "u1", None)
     specs = item_specs(program.schemes["2021"])

@@ -14,7 +14,7 @@ import pytest
 from bot.core.clock import FakeClock
 from bot.core.domain import Participant
 from bot.core.program import Program
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.outbox_helpers import utc
 from tests.pg import PG_URL, pg_schema, pg_store
 from tests.storage.conftest import Reopen
@@ -23,7 +23,7 @@ NOW = utc("2021-11-23T02:00+00:00")
 LEASE = timedelta(minutes=5)
 
 
-async def _row(store: SqliteStore, key: str = "k1", user: str = "u1") -> int:
+async def _row(store: SqlStore, key: str = "k1", user: str = "u1") -> int:
     p = await store.get_participant("test", user)
     if p is None:
         p = await store.save_participant(
@@ -34,9 +34,7 @@ async def _row(store: SqliteStore, key: str = "k1", user: str = "u1") -> int:
     return p.id
 
 
-async def test_claims_of_a_silent_instance_are_taken_over(
-    store: SqliteStore, reopen: Reopen
-) -> None:
+async def test_claims_of_a_silent_instance_are_taken_over(store: SqlStore, reopen: Reopen) -> None:
     await _row(store)
     other = await reopen()
     try:
@@ -57,7 +55,7 @@ async def test_claims_of_a_silent_instance_are_taken_over(
 
 
 async def test_a_restarted_instance_takes_its_claims_back_at_once(
-    store: SqliteStore, reopen: Reopen
+    store: SqlStore, reopen: Reopen
 ) -> None:
     await _row(store)
     await store.register_instance("a", NOW)
@@ -72,7 +70,7 @@ async def test_a_restarted_instance_takes_its_claims_back_at_once(
         await restarted.close()
 
 
-async def test_a_clean_stop_frees_claims_and_the_registry(store: SqliteStore) -> None:
+async def test_a_clean_stop_frees_claims_and_the_registry(store: SqlStore) -> None:
     await _row(store)
     await store.register_instance("a", NOW)
     assert [i.id for i in await store.live_instances()] == ["a"]
@@ -83,7 +81,7 @@ async def test_a_clean_stop_frees_claims_and_the_registry(store: SqliteStore) ->
 
 
 async def test_rows_are_claimed_once_by_concurrent_instances(
-    store: SqliteStore, reopen: Reopen
+    store: SqlStore, reopen: Reopen
 ) -> None:
     for n in range(60):
         await _row(store, f"k{n}", f"u{n}")
@@ -93,7 +91,7 @@ async def test_rows_are_claimed_once_by_concurrent_instances(
         for n, s in enumerate(stores):
             await s.register_instance(f"i{n}", NOW)
 
-        async def drain(s: SqliteStore) -> list[str]:
+        async def drain(s: SqlStore) -> list[str]:
             keys: list[str] = []
             while rows := await s.claim_due(NOW, NOW + LEASE, ["test"], 7):
                 keys += [r.key for r in rows]
@@ -120,7 +118,7 @@ async def two_pg() -> object:
 
 
 async def test_one_participant_at_a_time_across_instances(
-    two_pg: tuple[SqliteStore, SqliteStore],
+    two_pg: tuple[SqlStore, SqlStore],
 ) -> None:
     first, second = two_pg
     order: list[str] = []
@@ -147,7 +145,7 @@ async def test_one_participant_at_a_time_across_instances(
 
 
 async def test_leadership_fails_over_when_the_leader_dies(
-    two_pg: tuple[SqliteStore, SqliteStore],
+    two_pg: tuple[SqlStore, SqlStore],
 ) -> None:
     first, second = two_pg
     assert await first.try_lead("telegram-poll:1")
@@ -165,7 +163,7 @@ async def test_leadership_fails_over_when_the_leader_dies(
 
 
 async def test_a_message_handled_on_postgresql_commits_whole_or_not_at_all(
-    two_pg: tuple[SqliteStore, SqliteStore],
+    two_pg: tuple[SqlStore, SqlStore],
 ) -> None:
     first, second = two_pg
     person = Participant("test", "u9", "u9", "id", "Asia/Jakarta", "PK-U9", NOW)
@@ -183,7 +181,7 @@ async def test_a_message_handled_on_postgresql_commits_whole_or_not_at_all(
 
 
 async def test_a_standby_instance_takes_the_role_when_the_leader_stops(
-    two_pg: tuple[SqliteStore, SqliteStore],
+    two_pg: tuple[SqlStore, SqlStore],
 ) -> None:
     from bot.core.cluster import Leadership
 
@@ -214,7 +212,7 @@ async def test_a_standby_instance_takes_the_role_when_the_leader_stops(
 
 
 async def test_only_the_delivery_leader_sends(
-    two_pg: tuple[SqliteStore, SqliteStore], program: Program, clock: FakeClock
+    two_pg: tuple[SqlStore, SqlStore], program: Program, clock: FakeClock
 ) -> None:
     """Two instances run the delivery job; one leads and sends, so the platform's limit is
     the leader's (in aggregate), and each row is sent once."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.storage.test_memory import _participant
 
 T0 = datetime(2021, 11, 20, 3, 0, tzinfo=UTC)
 
 
-async def test_examples_attached_moved_listed_up_to_a_version(store: SqliteStore) -> None:
+async def test_examples_attached_moved_listed_up_to_a_version(store: SqlStore) -> None:
     pid = await _participant(store)
     kept = await store.record_unknown(pid, "akun sy kena suspend", [], "menu", T0)
     assert await store.kb_version() is None
@@ -40,7 +40,7 @@ async def test_examples_attached_moved_listed_up_to_a_version(store: SqliteStore
     assert [(e.id, e.unknown_id) for e in await store.taught_examples()] == [(first, None)]
 
 
-async def test_feedback_asked_voted_once_and_listed(store: SqliteStore) -> None:
+async def test_feedback_asked_voted_once_and_listed(store: SqlStore) -> None:
     one, two = await _participant(store), await _participant(store, "u2")
     assert await store.feedback_ask(one) is None
     await store.ask_feedback(one, "kb:otp-tidak-masuk", "otp ga masuk2", T0)
@@ -72,7 +72,7 @@ async def test_feedback_asked_voted_once_and_listed(store: SqliteStore) -> None:
     ]
 
 
-async def test_old_feedback_messages_purged_votes_kept(store: SqliteStore) -> None:
+async def test_old_feedback_messages_purged_votes_kept(store: SqlStore) -> None:
     pid = await _participant(store)
     await store.ask_feedback(pid, "kb:a", "pesan lama", T0)
     await store.vote_feedback(pid, "kb:a", False, T0)

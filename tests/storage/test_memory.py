@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.domain import Participant
 from bot.storage.base import Memory
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 
 T0 = datetime(2021, 11, 20, 3, 0, tzinfo=UTC)
 
 
-async def _participant(store: SqliteStore, user: str = "u1") -> int:
+async def _participant(store: SqlStore, user: str = "u1") -> int:
     saved = await store.save_participant(
         Participant(
             channel="test",
@@ -27,7 +27,7 @@ async def _participant(store: SqliteStore, user: str = "u1") -> int:
     return saved.id
 
 
-async def test_memory_round_trip_and_replace(store: SqliteStore) -> None:
+async def test_memory_round_trip_and_replace(store: SqlStore) -> None:
     pid = await _participant(store)
     assert await store.get_memory(pid) is None
     await store.save_memory(pid, Memory("otp", None, T0, repeats=1, data={"step": 0}))
@@ -38,7 +38,7 @@ async def test_memory_round_trip_and_replace(store: SqliteStore) -> None:
     assert found.updated_at == T0 + timedelta(minutes=1)
 
 
-async def test_unknown_messages_listed_labelled_exported(store: SqliteStore) -> None:
+async def test_unknown_messages_listed_labelled_exported(store: SqlStore) -> None:
     pid = await _participant(store)
     first = await store.record_unknown(pid, "resep rendang", [("greeting", 0.12)], "menu", T0)
     second = await store.record_unknown(pid, "apa itu ▒", [], "ask_wave", T0 + timedelta(hours=1))
@@ -56,7 +56,7 @@ async def test_unknown_messages_listed_labelled_exported(store: SqliteStore) -> 
 
 
 async def test_deleting_a_participant_deletes_their_memory_and_messages(
-    store: SqliteStore,
+    store: SqlStore,
 ) -> None:
     pid = await _participant(store)
     other = await _participant(store, "u2")

@@ -12,12 +12,13 @@ from click.testing import CliRunner
 from bot.app.cli import main
 from bot.core.domain import Participant
 from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.outbox_helpers import utc
 
 NOW = utc("2021-11-23T02:00+00:00")
 
 
-async def _participant(store: SqliteStore, user: str = "u1") -> int:
+async def _participant(store: SqlStore, user: str = "u1") -> int:
     saved = await store.save_participant(
         Participant(
             channel="test",
@@ -39,7 +40,7 @@ async def test_due_search_uses_the_partial_index(sqlite_store: SqliteStore) -> N
     assert not any(step.startswith("SCAN outbox") for step in plan), plan
 
 
-async def test_claim_lease_and_expiry(store: SqliteStore) -> None:
+async def test_claim_lease_and_expiry(store: SqlStore) -> None:
     pid = await _participant(store)
     assert await store.enqueue(pid, "reminder", NOW, {}, "k1", now=NOW)
     assert not await store.enqueue(pid, "reminder", NOW, {}, "k1", now=NOW)  # same key
@@ -53,7 +54,7 @@ async def test_claim_lease_and_expiry(store: SqliteStore) -> None:
     assert [r.key for r in again] == ["k1"]  # the lease expired: claimable again
 
 
-async def test_cancel_by_kind_prefix(store: SqliteStore) -> None:
+async def test_cancel_by_kind_prefix(store: SqlStore) -> None:
     pid = await _participant(store)
     await store.enqueue(pid, "reminder", NOW, {}, "a", now=NOW)
     await store.enqueue(pid, "reminder.passed", NOW, {}, "b", now=NOW)

@@ -16,7 +16,7 @@ from bot.app.wiring import open_app
 from bot.channels.telegram.webhook import SECRET_HEADER
 from bot.core.clock import FakeClock
 from bot.core.config import load_settings
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.fakes.telegram_updates import callback_json, text_json
 from tests.helpers import free_port
@@ -67,7 +67,7 @@ async def test_two_instances_share_one_participant_in_order(schema: str, clock: 
                 await api.state.wait_sent(7, before + 1)
                 await asyncio.sleep(0.2)  # the rest of the reply
         assert "30 November 2021" in "\n".join(api.state.texts(7))  # wave 22's deadline, WIB
-        store: SqliteStore = await pg_store(schema)
+        store: SqlStore = await pg_store(schema)
         try:
             participant = await store.get_participant("telegram", "7")
             assert participant is not None and participant.step.value == "menu"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 
 from bot.core.domain import Participant, Step
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.storage.conftest import Reopen
 
 T0 = datetime(2021, 11, 20, 3, 0, tzinfo=UTC)
@@ -19,13 +19,13 @@ def participant(user_id: str = "u1") -> Participant:
     return Participant("test", user_id, user_id, "id", "Asia/Jakarta", f"PK-{user_id}", T0)
 
 
-async def reload(store: SqliteStore, user_id: str = "u1") -> Participant:
+async def reload(store: SqlStore, user_id: str = "u1") -> Participant:
     found = await store.get_participant("test", user_id)
     assert found is not None
     return found
 
 
-async def test_progress_added_changed_removed_and_kept(store: SqliteStore) -> None:
+async def test_progress_added_changed_removed_and_kept(store: SqlStore) -> None:
     p = await store.save_participant(participant())
     assert (await reload(store)).progress == {}
     p.progress["bought"] = T0
@@ -50,7 +50,7 @@ async def test_progress_added_changed_removed_and_kept(store: SqliteStore) -> No
 
 
 async def test_progress_written_by_another_connection_is_seen(
-    store: SqliteStore, reopen: Reopen
+    store: SqlStore, reopen: Reopen
 ) -> None:
     p = participant()
     p.progress["bought"] = T0
@@ -69,7 +69,7 @@ async def test_progress_written_by_another_connection_is_seen(
     assert (await reload(store)).progress == {}
 
 
-async def test_deleted_participant_gone_with_progress(store: SqliteStore) -> None:
+async def test_deleted_participant_gone_with_progress(store: SqlStore) -> None:
     p = participant()
     p.progress["bought"] = T0
     await store.save_participant(p)
@@ -80,7 +80,7 @@ async def test_deleted_participant_gone_with_progress(store: SqliteStore) -> Non
     assert (await reload(store)).progress == {} and fresh.id is not None
 
 
-async def test_concurrent_saves_committed_together(store: SqliteStore, reopen: Reopen) -> None:
+async def test_concurrent_saves_committed_together(store: SqlStore, reopen: Reopen) -> None:
     saved = [await store.save_participant(participant(f"u{n}")) for n in range(20)]
     loaded = [await reload(store, p.user_id) for p in saved]
     for n, p in enumerate(loaded):
@@ -97,7 +97,7 @@ async def test_concurrent_saves_committed_together(store: SqliteStore, reopen: R
         await other.close()
 
 
-async def test_failed_group_commit_raises_to_every_saver(store: SqliteStore) -> None:
+async def test_failed_group_commit_raises_to_every_saver(store: SqlStore) -> None:
     for user_id in ("u1", "u2"):
         await store.save_participant(participant(user_id))
     loaded = [await reload(store, "u1"), await reload(store, "u2")]
@@ -106,7 +106,7 @@ async def test_failed_group_commit_raises_to_every_saver(store: SqliteStore) -> 
     results = await asyncio.gather(
         *(store.save_participant(p) for p in loaded), return_exceptions=True
     )
-    if store.dialect == "postgres":
+    if store.db.dialect.name == "postgres":
         # No group commit there (each save is its own transaction, with its own connection):
         # the bad one fails alone.
         assert isinstance(results[1], psycopg.IntegrityError) and results[0] is loaded[0]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 from tests.helpers import WIB_START
 
 
-async def test_claims_at_once_each_id_won_by_its_first_claim(store: SqliteStore) -> None:
+async def test_claims_at_once_each_id_won_by_its_first_claim(store: SqlStore) -> None:
     ids = ["1", "2", "1", "3", "2", "4"]
     won = await asyncio.gather(
         *(store.claim_update("telegram", i, f"u{i}", WIB_START) for i in ids),
@@ -24,7 +24,7 @@ async def test_claims_at_once_each_id_won_by_its_first_claim(store: SqliteStore)
     assert await store.claim_update("telegram", "1", None, WIB_START)
 
 
-async def test_a_thousand_claims_at_once(store: SqliteStore) -> None:
+async def test_a_thousand_claims_at_once(store: SqlStore) -> None:
     ids = [str(n) for n in range(1200)] + ["7", "1100"]
     won = await asyncio.gather(*(store.claim_update("telegram", i, None, WIB_START) for i in ids))
     assert won == [True] * 1200 + [False, False]

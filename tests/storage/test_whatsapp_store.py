@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from bot.core.clock import FakeClock
 from bot.core.domain import Participant
-from bot.storage.sqlite import SqliteStore
+from bot.storage.store import SqlStore
 
 
 async def test_an_inbound_id_is_claimed_once_and_pruned_later(
-    store: SqliteStore, clock: FakeClock
+    store: SqlStore, clock: FakeClock
 ) -> None:
     assert await store.whatsapp_claim_inbound("wamid.1", clock.now())
     assert not await store.whatsapp_claim_inbound("wamid.1", clock.now())
@@ -21,7 +21,7 @@ async def test_an_inbound_id_is_claimed_once_and_pruned_later(
 
 
 async def test_statuses_only_move_forward_and_failed_always_wins(
-    store: SqliteStore, clock: FakeClock
+    store: SqlStore, clock: FakeClock
 ) -> None:
     await store.whatsapp_record_sent(["wamid.A"], None, clock.now())
     for state, expected in [
@@ -38,7 +38,7 @@ async def test_statuses_only_move_forward_and_failed_always_wins(
     assert await store.whatsapp_record_status("wamid.A", "deleted", clock.now()) is None
 
 
-async def test_window_by_chat_without_an_outbox_row(store: SqliteStore, clock: FakeClock) -> None:
+async def test_window_by_chat_without_an_outbox_row(store: SqlStore, clock: FakeClock) -> None:
     assert (await store.whatsapp_window("628111")).last_inbound_at is None
     await store.save_participant(
         Participant(
@@ -56,7 +56,7 @@ async def test_window_by_chat_without_an_outbox_row(store: SqliteStore, clock: F
     assert window.last_inbound_at == clock.now() and not window.force_template
 
 
-async def test_remember_phone(store: SqliteStore, clock: FakeClock) -> None:
+async def test_remember_phone(store: SqlStore, clock: FakeClock) -> None:
     p = await store.save_participant(
         Participant(
             channel="whatsapp",
@@ -73,14 +73,11 @@ async def test_remember_phone(store: SqliteStore, clock: FakeClock) -> None:
     assert again is not None and again.phone == "+628222" and again.id == p.id
 
 
-async def test_many_concurrent_sends_record_their_ids(
-    store: SqliteStore, clock: FakeClock
-) -> None:
+async def test_many_concurrent_sends_record_their_ids(store: SqlStore, clock: FakeClock) -> None:
     async def one(i: int) -> None:
         await store.whatsapp_window(f"62{i}")
         await store.whatsapp_record_sent([f"wamid.{i}"], None, clock.now())
 
     await asyncio.gather(*(one(i) for i in range(2000)))
-    async with store.db.execute("SELECT count(*) FROM whatsapp_sent") as cursor:
-        row = await cursor.fetchone()
+    row = await store.db.fetchone("SELECT count(*) FROM whatsapp_sent")
     assert row is not None and row[0] == 2000

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -19,7 +20,7 @@ from bot.core.locks import KeyedLocks
 _UNBOUNDED = 1_000_000
 PER_USER_QUEUE = 20  # updates of one user waiting at once; the rest are answered once, not run
 
-Overflow = Callable[[Update | LightUpdate], Awaitable[None]]
+Overflow = Callable[[Any], Awaitable[None]]  # called with an Update or a LightUpdate
 
 
 def _hashable(value: object) -> bool:
