@@ -19,6 +19,8 @@ RATE_LIMIT = {130429, 131056, 131048, 4, 80007}
 # A row WhatsApp's daily limit put off (bot/outbox/delivery.py): pending, and late.
 TIER_DEFERRED = "deferred: whatsapp tier"
 REASONS = ("blocked", "not_on_whatsapp", "template_rejected", "rate_limit", "other")
+# The filters of "past the deadline without a purchase", which the funnel's counts keep.
+_TILE = frozenset({"deadline_passed", "purchased", "wave", "scheme"})
 _BEST = (
     "(SELECT w.status FROM whatsapp_sent w WHERE w.outbox_id = o.id ORDER BY CASE w.status"
     " WHEN 'read' THEN 4 WHEN 'delivered' THEN 3 WHEN 'sent' THEN 2 WHEN 'accepted' THEN 1"
@@ -129,7 +131,14 @@ class ReportsMixin(QueryBase):
 
     async def count_segment_upto(self, segment: Any, now: datetime, limit: int) -> int:
         """The segment's size, counted up to `limit` (+1 to tell "more"): a list page on a
-        million participants never counts them all (bench/console.py)."""
+        million participants never counts them all (bench/console.py). "Past the deadline
+        without a purchase" (the overview's tile, of a wave and scheme or not) is read from the
+        funnel's kept counts instead (70-370 ms counted up to 10,000 on 1,000,000)."""
+        filters = segment.as_dict()
+        tile = filters.get("deadline_passed") is True and filters.get("purchased") is False
+        if tile and filters.keys() <= _TILE:
+            kept = await self.kept_funnel(now, segment.wave, segment.scheme)
+            return min(kept["deadline_passed_without_purchase"], limit + 1)
         where, params = segment.where(now)
         row = await self._one(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM participants p WHERE {where} LIMIT ?) AS s",

@@ -28,6 +28,10 @@ async def same_counts(store: SqlStore, when: str) -> None:
         fresh = await store.funnel(segment, NOW)
         kept = await store.kept_funnel(NOW, segment.wave, segment.scheme)
         assert kept == fresh, (when, segment.as_dict())
+        tile = replace(segment, deadline_passed=True, purchased=False)  # the tile's list
+        counted = await store.count_segment(tile, NOW)
+        assert await store.count_segment_upto(tile, NOW, 10_000) == counted, (when, tile)
+        assert await store.count_segment_upto(tile, NOW, 0) == min(counted, 1), (when, tile)
 
 
 def paid(index: int, status: Status = Status.PAID) -> Item:
