@@ -20,7 +20,7 @@ from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import keepable
 from bot.knowledge import ACTIONS, CONFIDENT, NEAR
-from bot.knowledge.decide import Decision
+from bot.knowledge.decide import LEAN, Decision
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from bot.nlu.cues import cues
 from bot.storage.base import Memory
@@ -59,6 +59,11 @@ log = logging.getLogger(__name__)
 
 # Topics answered from the participant's own data: not for a post about another scheme or person.
 _OWN_DATA = ("deadline", "incentive_status", "dashboard", "purchased", "sanctions")
+
+# Intents that only frame a post (the bot's help, a greeting, thanks): an entry found at least
+# this surely answers the post instead.
+_SOCIAL = ("help", "greeting", "thanks")
+_SURE = 0.9
 
 # What each understood intent answers with; the topics' own handlers wherever one exists.
 
@@ -255,17 +260,28 @@ async def _by_meaning(
     # participant's own deadline, checklist or status
     elsewhere = whose.elsewhere(ctx, text)
     own_data = elsewhere and result.intent in _OWN_DATA
-    if result.intent in ACTIONS and result.clear and not own_data:
-        return await answer(ctx, msg, reading)
     found = knowledge.find(ctx, text)
+    # "dibalas otomatis, terus gimana?" read as "help": an entry this sure answers instead
+    social = result.intent in _SOCIAL and found.confidence >= _SURE
+    # "0800 ga nyambung, ada cara lain lapor?" read as "a person": the official channels'
+    # entries (nobody asked for this bot's team in words: _person() did not take the post)
+    agrees = knowledge.topic_is(ctx, found, result)
+    social = social or (result.intent == "human" and found.confidence >= LEAN and agrees)
+    if result.intent in ACTIONS and result.clear and not own_data and not social:
+        replies = await answer(ctx, msg, reading)
+        if result.intent == "deadline" and knowledge.sure_of_other_topic(ctx, found, _SURE):
+            # "kelewatan batas 1 hari, masih bisa?": by their data it has not passed
+            return knowledge.not_passed_yet(ctx, replies)
+        return replies
     decision = knowledge.decision(ctx, found, text)
-    if (
-        decision == Decision.LEANING
-        and result.clear
-        and not own_data
-        and not knowledge.topic_is(ctx, found, result)
-    ):
+    if decision == Decision.LEANING and result.clear and not own_data and not agrees:
         decision = Decision.CLARIFY  # the classifier is sure of another topic: its answer
+    case = cases.find(ctx.t.locale, result.intent, text) if result.intent != UNKNOWN else None
+    if decision in (Decision.CLARIFY, Decision.OUTSIDE) and agrees and result.clear and not case:
+        # the classifier's topic and the likeliest entry agree (and no case of topics.toml
+        # names the question): that entry's specific answer with the runner-ups beside it,
+        # not the topic's general answer
+        decision = Decision.LEANING if found.confidence >= LEAN else decision
     if found.best is not None and decision in (Decision.ANSWER, Decision.LEANING):
         leaning = (
             knowledge.runner_ups(ctx, found)
@@ -275,7 +291,6 @@ async def _by_meaning(
         return await knowledge.answer(
             ctx, found.best, text, found.others, alternatives=leaning, asked_further=found.asked
         )
-    case = cases.find(ctx.t.locale, result.intent, text) if result.intent != UNKNOWN else None
     topical = case is not None or (result.intent != UNKNOWN and result.clear)
     if reading.statuses or (topical and not own_data):
         return await answer(ctx, msg, reading)  # a topic the knowledge base doesn't cover

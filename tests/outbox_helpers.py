@@ -42,7 +42,7 @@ def make_worker(
         NoticeRegistry(program, clock, store),
         {"test": sender},
         {"test": ChannelLimit(rate=10_000.0)},
-        policy or Policy(flush_every=0.01),
+        policy or Policy(),
         sleep=sleep,
     )
     return worker, sender

@@ -44,6 +44,21 @@ ONLY_IN: dict[str, tuple[str, ...]] = {
 }
 
 
+# Outside bot/storage the store is used through its roles (bot/storage/roles.py: the outbox
+# against OutboxStore, the console against ConsoleStore, ...): no module imports a concrete
+# store or the database layer, or names a concrete store class (no isinstance, no cast).
+CONCRETE_STORE = (
+    "bot.storage.sqlite",
+    "bot.storage.postgres",
+    "bot.storage.store",
+    "bot.storage.pg",
+    "bot.storage.database",
+    "bot.storage.SqliteStore",
+    "bot.storage.SqlStore",
+)
+STORE_CLASSES = frozenset({"SqliteStore", "PostgresStore", "SqlStore"})
+
+
 def _package(module: str) -> str | None:
     for line in LAYERS:
         for package in line:
@@ -98,6 +113,24 @@ def violations(root: Path) -> list[str]:
     return sorted(set(found))
 
 
+def store_violations(root: Path) -> list[str]:
+    """Every use of a concrete store (import or name) outside bot/storage."""
+    found = []
+    for module, path in _modules(root):
+        if _within(module, ("bot.storage",)):
+            continue
+        where = path.relative_to(root)
+        for target, line in _imports(path):
+            if _within(target, CONCRETE_STORE):
+                found.append(f"{where}:{line}: {module} may not import {target}")
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Name) and node.id in STORE_CLASSES:
+                found.append(f"{where}:{node.lineno}: {module} names {node.id}")
+            elif isinstance(node, ast.Attribute) and node.attr in STORE_CLASSES:
+                found.append(f"{where}:{node.lineno}: {module} names {node.attr}")
+    return sorted(set(found))
+
+
 def test_every_module_belongs_to_a_layer() -> None:
     loose = [
         m
@@ -137,6 +170,28 @@ def test_the_walk_finds_planted_violations(tmp_path: Path) -> None:
         "bot/outbox/delivery.py:1: bot.outbox may not import handlers (handlers.router)",
         "handlers/menu.py:1: handlers.menu may not import telegram",
         "handlers/menu.py:2: handlers.menu may not import urllib.request",
+    ]
+
+
+def test_the_store_is_used_through_its_roles() -> None:
+    assert store_violations(ROOT) == []
+
+
+def test_the_store_walk_finds_planted_uses(tmp_path: Path) -> None:
+    planted = {
+        "bot/outbox/delivery.py": "from bot.storage.sqlite import SqliteStore\n",
+        "bot/app/wiring.py": "import bot.storage\nassert isinstance(s, bot.storage.SqlStore)\n",
+        "bot/console/app.py": "from bot.storage.roles import ConsoleStore\n",
+        "bot/storage/sqlite.py": "class SqliteStore: ...\n",
+    }
+    for name, text in planted.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert store_violations(tmp_path) == [
+        "bot/app/wiring.py:2: bot.app.wiring names SqlStore",
+        "bot/outbox/delivery.py:1: bot.outbox.delivery may not import bot.storage.sqlite",
+        "bot/outbox/delivery.py:1: bot.outbox.delivery may not import"
+        " bot.storage.sqlite.SqliteStore",
     ]
 
 

@@ -18,7 +18,6 @@ from bot.core.clock import SystemClock
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.core.program import ProgramError
 from bot.outbox.policy import limits_from_settings
-from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +26,6 @@ def build_console(app: App, host: str) -> Console:
     """The console for the app's store; cookies Secure unless CONSOLE_SECURE_COOKIE=false
     (whatever the listen address: behind the documented nginx it is a loopback one)."""
     store = app.store
-    assert isinstance(store, SqlStore)
     settings = app.settings
     rates = {name: limit.rate for name, limit in limits_from_settings(settings).items()}
     return Console(

@@ -11,7 +11,7 @@ import signal
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, contextmanager
 from datetime import timedelta
-from typing import Protocol, cast
+from typing import Protocol
 
 from aiohttp import web
 
@@ -25,10 +25,8 @@ from bot.core.clock import Clock
 from bot.core.config import Settings, StartupError
 from bot.core.outbound import Sender
 from bot.incentives.api import admin_routes
-from bot.incentives.feed import FeedStore
 from bot.outbox.pacing import pacers_for
 from bot.outbox.policy import limits_from_settings
-from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +131,6 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
             from bot.channels.whatsapp.runtime import build_whatsapp, housekeeping
 
             store = app.store
-            assert isinstance(store, SqlStore)
             whatsapp = build_whatsapp(settings, app.engine, store, app.clock, app.reader)
             whatsapp.sender.pacer = pacers.get("whatsapp")  # replies share the outbox's pace
             chores.append(lambda: housekeeping(store, app.clock))
@@ -143,7 +140,7 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
         chores.append(cast(SqlStore, app.store).squash_funnel)  # the funnel (migration 0013)
         chores.append(
             lambda: purge(
-                cast(SqlStore, app.store),
+                app.store,
                 app.clock,
                 settings.retention_days,
                 settings.program_ended_on,
@@ -159,7 +156,7 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
         outbox = app.outbox(senders, chores, pacers)
         await outbox.start()
         stack.push_async_callback(outbox.stop)
-        feed = cast(FeedStore, app.store)
+        feed = app.store
         routes += admin_routes(feed, app.program, app.clock, settings.admin_api_token)
         host, port = settings.web_host_port
         console = build_console(app, host)  # the operator console, under /console/

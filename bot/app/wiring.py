@@ -24,7 +24,8 @@ from bot.outbox.jobs import OutboxScheduler
 from bot.outbox.pacing import Pacer
 from bot.outbox.planner import ReminderPlanner
 from bot.outbox.policy import limits_from_settings, policy_from_settings
-from bot.storage import SqlStore, Store, open_store
+from bot.storage import open_store
+from bot.storage.roles import AppStore
 from bot.vision import Limits, Reader
 from bot.vision import available as ocr_available
 from handlers.notices import NoticeRegistry
@@ -40,7 +41,7 @@ class App:
     settings: Settings
     clock: Clock
     program: Program
-    store: Store
+    store: AppStore
     engine: Engine
     planner: ReminderPlanner
     reader: Reader | None = None  # reads screenshots (None: OCR off or not installed)
@@ -53,7 +54,6 @@ class App:
     ) -> OutboxScheduler:
         """The delivery and housekeeping jobs for these channels' senders (`await .start()`,
         `await .stop()`); rows of a channel without a sender stay queued."""
-        assert isinstance(self.store, SqlStore)
         worker = DeliveryWorker(
             self.store,
             self.program,
@@ -104,7 +104,6 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
     try:
         await heartbeat.start()
         await teacher.start()
-        assert isinstance(store, SqlStore)
         planner = ReminderPlanner(store, program, clock)
         engine = Engine(
             store,

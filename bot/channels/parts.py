@@ -7,7 +7,7 @@ from typing import Protocol
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
 from bot.core.config import Settings
-from bot.storage.base import Store
+from bot.storage.roles import AppStore
 from bot.vision import Reader
 
 
@@ -21,7 +21,7 @@ class Parts(Protocol):
     def engine(self) -> Engine: ...
 
     @property
-    def store(self) -> Store: ...
+    def store(self) -> AppStore: ...
 
     @property
     def clock(self) -> Clock: ...

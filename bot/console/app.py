@@ -21,8 +21,8 @@ from bot.console.auth import COOKIE, Auth, Session, same
 from bot.console.render import environment, html, translator
 from bot.core.clock import Clock
 from bot.core.program import Program
-from bot.storage.sqlite import SqliteStore
-from bot.storage.store import SqlStore
+from bot.storage import open_reader
+from bot.storage.roles import ConsoleStore
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class Console:
 
     def __init__(
         self,
-        store: SqlStore,
+        store: ConsoleStore,
         program: Program,
         clock: Clock,
         *,
@@ -245,7 +245,7 @@ class Console:
     async def running(self) -> AsyncIterator[Console]:
         """Opens the read connection; resumes enqueueing unfinished broadcasts meanwhile."""
         if self._reader_path is not None and self._reader_path != ":memory:":
-            self.reader = await SqliteStore.open(self._reader_path)
+            self.reader = await open_reader(self._reader_path)
         refresher = asyncio.create_task(self._recount()) if self._refresh_funnel else None
         try:
             await self.broadcasts.start()

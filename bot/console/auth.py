@@ -25,7 +25,7 @@ from zxcvbn import zxcvbn
 
 from bot.core.clock import Clock
 from bot.storage.console import Operator
-from bot.storage.store import SqlStore
+from bot.storage.roles import ConsoleStore
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
@@ -125,7 +125,7 @@ class Auth:
 
     def __init__(
         self,
-        store: SqlStore,
+        store: ConsoleStore,
         clock: Clock,
         *,
         idle: timedelta = timedelta(minutes=60),

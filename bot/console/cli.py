@@ -14,12 +14,12 @@ from bot.console.throttle import Throttle
 from bot.core.clock import SystemClock
 from bot.core.config import ConfigError, load_settings
 from bot.storage import open_store
-from bot.storage.store import SqlStore
+from bot.storage.roles import ConsoleStore
 
 T = TypeVar("T")
 
 
-def _with_store(work: Callable[[SqlStore], Awaitable[T]]) -> T:
+def _with_store(work: Callable[[ConsoleStore], Awaitable[T]]) -> T:
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -28,7 +28,6 @@ def _with_store(work: Callable[[SqlStore], Awaitable[T]]) -> T:
     async def run() -> T:
         store = await open_store(settings.database_url)
         try:
-            assert isinstance(store, SqlStore)
             return await work(store)
         finally:
             await store.close()
@@ -69,7 +68,7 @@ def add(name: str, role: str) -> None:
         raise click.ClickException("the name must be 1-64 characters without spaces")
     hashed = hash_password(_password(name), name)
 
-    async def work(store: SqlStore) -> bool:
+    async def work(store: ConsoleStore) -> bool:
         now = SystemClock().now()
         added = await store.add_operator(name, role, hashed, now)
         if added:
@@ -94,7 +93,7 @@ def list_() -> None:
 def remove(name: str) -> None:
     """Remove an operator (their sessions end at once)."""
 
-    async def work(store: SqlStore) -> bool:
+    async def work(store: ConsoleStore) -> bool:
         removed = await store.remove_operator(name)
         if removed:
             await store.audit("cli", "operator_remove", SystemClock().now(), {"name": name})
@@ -111,7 +110,7 @@ def password(name: str) -> None:
     """Set a new password (ends the operator's sessions and forgets their failed logins)."""
     hashed = hash_password(_password(name), name)
 
-    async def work(store: SqlStore) -> bool:
+    async def work(store: ConsoleStore) -> bool:
         changed = await store.set_operator_password(name, hashed)
         if changed:
             await Throttle(store, SystemClock()).forgive(name)
@@ -128,7 +127,7 @@ def password(name: str) -> None:
 def totp_reset(name: str) -> None:
     """Turn the operator's authenticator off (a lost phone); they set it up again."""
 
-    async def work(store: SqlStore) -> bool:
+    async def work(store: ConsoleStore) -> bool:
         found = await store.operator(name)
         if found is None:
             return False

@@ -20,7 +20,8 @@ from bot.console.auth import Session
 from bot.console.render import translator
 from bot.core.benefits import Item, Push, Source
 from bot.incentives.csv_import import FileError, import_rows, read_rows
-from bot.incentives.feed import FeedStore, Summary, localized
+from bot.incentives.feed import Summary, localized
+from bot.storage.roles import FeedStore
 
 ROUTES = web.RouteTableDef()
 MAX_FILE = 1024 * 1024  # the documented limit (docs/console.md: up to 1 MB)
@@ -127,7 +128,7 @@ async def dry_run(console: Console, request: web.Request, session: Session) -> w
         rows = await asyncio.to_thread(_read, data, upload.filename)
     except FileError as exc:
         return refused(console, request, session, exc.message.text(translator(request)))
-    feed = cast(FeedStore, console.store)
+    feed = console.store
     summary: Summary = await import_rows(
         cast(FeedStore, DryRun(feed)), console.program, console.clock, rows
     )
@@ -158,7 +159,7 @@ async def apply(console: Console, request: web.Request, session: Session) -> web
     rows = await console.store.take_import(token, session.operator.name, now - KEEP_FOR)
     if rows is None:
         return console.refuse(request, session, 404)
-    feed = cast(FeedStore, console.store)
+    feed = console.store
     summary = await import_rows(feed, console.program, console.clock, rows)
     await console.audit(session, "import_apply", {"rows": len(rows), **_counts(summary)})
     return console.page(

@@ -10,7 +10,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 
 from bot.core.clock import Clock
-from bot.storage.store import SqlStore
+from bot.storage.roles import ConsoleStore
 
 log = logging.getLogger(__name__)
 SYSTEM = "retention"  # the operator name in the audit log
@@ -18,7 +18,7 @@ BATCH = 1000
 
 
 async def purge(
-    store: SqlStore, clock: Clock, days: int, ended_on: date | None = None
+    store: ConsoleStore, clock: Clock, days: int, ended_on: date | None = None
 ) -> dict[str, int]:
     """Deletes what is past its time; how many of each (audited when anything went)."""
     now = clock.now()

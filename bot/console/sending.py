@@ -20,8 +20,8 @@ from bot.core.clock import Clock
 from bot.core.program import Program
 from bot.outbox.planner import leave_quiet
 from bot.storage.broadcasts import outside_whatsapp_window, reachable
+from bot.storage.roles import ConsoleStore
 from bot.storage.segments import Segment
-from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ DEFAULT_RATE = 30.0
 
 
 class HasReader(Protocol):
-    reader: SqlStore
+    reader: ConsoleStore
 
 
 class BroadcastJob:
@@ -39,7 +39,7 @@ class BroadcastJob:
 
     def __init__(
         self,
-        store: SqlStore,
+        store: ConsoleStore,
         program: Program,
         clock: Clock,
         rates: Mapping[str, float],
@@ -56,7 +56,7 @@ class BroadcastJob:
         self._tasks: dict[int, asyncio.Task[None]] = {}
 
     @property
-    def reads(self) -> SqlStore:
+    def reads(self) -> ConsoleStore:
         """Where the segment queries go (the console's read connection, if it has one)."""
         return self._reader.reader if self._reader is not None else self.store
 

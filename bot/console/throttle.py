@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.clock import Clock
-from bot.storage.store import SqlStore
+from bot.storage.roles import ConsoleStore
 
 FORGET_AFTER = timedelta(hours=24)
 FIRST_DELAY = timedelta(seconds=30)
@@ -45,7 +45,7 @@ def pair_key(name: str, address: str) -> str:
 class Throttle:
     """Asks how long a login must wait, counts failures, forgets them on success."""
 
-    def __init__(self, store: SqlStore, clock: Clock) -> None:
+    def __init__(self, store: ConsoleStore, clock: Clock) -> None:
         self.store = store
         self.clock = clock
 

@@ -13,7 +13,6 @@ from bot.core.clock import Clock
 from bot.core.program import Program
 from bot.core.wire import BadInput, bearer_ok, parse_json
 from bot.incentives.feed import (
-    FeedStore,
     RowError,
     StatusUpdate,
     Summary,
@@ -24,6 +23,7 @@ from bot.incentives.feed import (
 )
 from bot.storage.base import StoreBusy
 from bot.storage.retry import retry_busy
+from bot.storage.roles import FeedStore
 
 log = logging.getLogger(__name__)
 

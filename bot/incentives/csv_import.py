@@ -8,7 +8,6 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import cast
 
 import click
 from tqdm import tqdm
@@ -21,7 +20,6 @@ from bot.core.program import Program, ProgramError, load_program
 from bot.incentives.feed import (
     COLUMNS,
     REQUIRED,
-    FeedStore,
     Message,
     RowError,
     StatusUpdate,
@@ -35,6 +33,7 @@ from bot.incentives.feed import (
 from bot.storage import open_store
 from bot.storage.base import StoreUnavailable
 from bot.storage.retry import retry_busy
+from bot.storage.roles import FeedStore
 
 # Files shorter than this get no progress bar.
 PROGRESS_FROM = 200
@@ -175,7 +174,7 @@ async def _run(path: Path, clock: Clock) -> Summary:
     rows = read_rows(path)
     store = await open_store(settings.database_url)
     try:
-        feed = cast(FeedStore, store)
+        feed = store
         return await import_rows(feed, program, clock, rows, progress=len(rows) >= PROGRESS_FROM)
     finally:
         await store.close()

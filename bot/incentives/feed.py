@@ -8,16 +8,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Protocol
 
 from bot.core.benefits import STATUS_ALIASES, Item, Reason, Source, Status
-from bot.core.domain import Participant
 from bot.core.i18n import N_, Translator
 from bot.core.phones import normalise_phone
 from bot.core.program import Program, Scheme
 from bot.core.safety import scan
 from bot.incentives.tracker import item_specs, pushes
-from bot.storage.base import Store
+from bot.storage.roles import FeedStore
 
 log = logging.getLogger(__name__)
 
@@ -69,16 +67,6 @@ class RowError(ValueError):
     def __init__(self, message: str, **params: object) -> None:
         self.message = message if isinstance(message, Message) else Message(message, **params)
         super().__init__(str(self.message))
-
-
-class FeedStore(Store, Protocol):
-    """What the feed needs from the store beyond `Store`: finding participants."""
-
-    async def participants_by_phone(self, phone: str) -> list[int]: ...
-
-    async def participant_by_ref(self, ref_code: str) -> int | None: ...
-
-    async def participant_by_id(self, participant_id: int) -> Participant | None: ...
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from bot.nlu.cues import cues
 from bot.storage import open_store
 from bot.storage.base import UnknownMessage
 from bot.storage.learning import TaughtExample
-from bot.storage.store import SqlStore
+from bot.storage.roles import ConsoleStore
 
 
 def _line(message: UnknownMessage) -> str:
@@ -38,7 +38,7 @@ def export_lines(examples: list[TaughtExample], locale: str) -> list[str]:
     return [f"{e.entry_id}\t{' '.join(e.text.split())}" for e in chosen]
 
 
-async def _attach(store: SqlStore, message_id: int, entry_id: str, clock: Clock) -> str:
+async def _attach(store: ConsoleStore, message_id: int, entry_id: str, clock: Clock) -> str:
     message = await store.unknown_by_id(message_id)
     if message is None:
         raise click.ClickException(f"no kept message with id {message_id}")

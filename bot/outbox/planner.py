@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import Clock
 from bot.core.domain import Participant
 from bot.core.program import Program, Reminders
+from bot.storage.retry import retry_busy
 
 if TYPE_CHECKING:
-    from bot.storage.store import SqlStore
+    from bot.storage.roles import OutboxStore
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def plan(participant: Participant, program: Program, now: datetime) -> list[Plan
 class ReminderPlanner:
     """Engine observer: keeps each participant's pending reminder rows in step with them."""
 
-    def __init__(self, store: SqlStore, program: Program, clock: Clock) -> None:
+    def __init__(self, store: OutboxStore, program: Program, clock: Clock) -> None:
         self.store = store
         self.program = program
         self.clock = clock
@@ -128,11 +129,12 @@ class ReminderPlanner:
 
     async def participant_saved(self, before: Participant | None, after: Participant) -> None:
         """Re-plans on a new deadline, zone or reminders turned back on; cancels when reminders
-        no longer apply. A failure is logged: housekeeping repairs a missing plan later."""
+        no longer apply. A busy database (a long import holding SQLite's write lock) is tried
+        again with growing waits; only a failure beyond that is left to housekeeping."""
         if after.id is None:
             return
         try:
-            await self._sync(before, after)
+            await retry_busy(lambda: self._sync(before, after), what="reminder planning")
         except Exception:
             log.exception("planning reminders failed for participant %s", after.id)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from bot.core.database_url import DatabaseUrl, parse_database_url
 from bot.storage.base import Store
+from bot.storage.roles import AppStore
 from bot.storage.sqlite import SqliteStore
 from bot.storage.store import SqlStore
 
 
-async def open_store(database_url: str, *, pool_size: int = 10) -> SqlStore:
+async def open_store(database_url: str, *, pool_size: int = 10) -> AppStore:
     """Opens (and migrates) the store named by DATABASE_URL: SQLite, or PostgreSQL (the same
     SQL over a connection pool of up to `pool_size` connections)."""
     url = parse_database_url(database_url)
@@ -28,4 +29,19 @@ async def open_store(database_url: str, *, pool_size: int = 10) -> SqlStore:
     return await SqliteStore.open(url.target)
 
 
-__all__ = ["DatabaseUrl", "SqlStore", "SqliteStore", "Store", "open_store", "parse_database_url"]
+async def open_reader(path: str) -> AppStore:
+    """A second store on the same SQLite file, for long reads (the console's counts and
+    exports) that must not queue behind the bot's writes on the store's one connection."""
+    return await SqliteStore.open(path)
+
+
+__all__ = [
+    "AppStore",
+    "DatabaseUrl",
+    "SqlStore",
+    "SqliteStore",
+    "Store",
+    "open_reader",
+    "open_store",
+    "parse_database_url",
+]

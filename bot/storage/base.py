@@ -51,6 +51,10 @@ class FeedbackAsk:
     voted: bool
 
 
+class StoreError(Exception):
+    """A change was not stored, and cannot be (the message says which)."""
+
+
 class StoreUnavailable(Exception):
     """The database cannot be reached or opened (the message says why, without a password)."""
 

@@ -111,6 +111,12 @@ class Database(Protocol):
         """Whether the current task is inside `transaction()`."""
         ...
 
+    @property
+    def doomed(self) -> bool:
+        """Whether the current transaction can only roll back (a statement of it failed, even
+        if the error was caught): what it did will not be kept."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -158,6 +164,10 @@ class SqliteDatabase:
     @property
     def in_transaction(self) -> bool:
         return self._writer is not None and self._writer is asyncio.current_task()
+
+    @property
+    def doomed(self) -> bool:
+        return False  # a failed statement leaves SQLite's transaction usable
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

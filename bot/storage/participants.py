@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.core.domain import Participant, Step
+from bot.storage.base import StoreError
 from bot.storage.database import Database, Row
 from bot.storage.group_commit import GroupCommit
 from bot.storage.inbound import InboundMixin
@@ -212,7 +213,9 @@ class ParticipantsMixin(InboundMixin):
     async def delete_participant(self, participant_id: int) -> None:
         """Every row naming the participant (their own rows cascade; the update and message id
         rows are keyed by their platform ids), then a WAL checkpoint so the WAL file does not
-        keep old copies of those rows either."""
+        keep old copies of those rows either. Raises StoreError, rather than return, when the
+        caller's transaction can no longer commit the deletion (the participant must not be
+        told their data is gone)."""
         async with self.transaction():
             rows = await self.db.fetchall(
                 "SELECT channel, user_id, chat_id FROM participants WHERE id = ?",
@@ -223,3 +226,5 @@ class ParticipantsMixin(InboundMixin):
             await self.db.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
         self._forget_progress(participant_id)
         await self.checkpoint()
+        if self.db.doomed:  # the caller's transaction will roll the deletion back: say so
+            raise StoreError(f"deleting participant {participant_id} cannot be committed")

@@ -189,6 +189,11 @@ class PgDatabase:
         return self._current.get() is not None
 
     @property
+    def doomed(self) -> bool:
+        current = self._current.get()
+        return current is not None and id(current) in self._failed
+
+    @property
     def unit(self) -> int:
         """A number naming the current (outer) transaction; 0 outside one."""
         return self._serial.get() if self._current.get() is not None else 0

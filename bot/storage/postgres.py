@@ -74,15 +74,15 @@ class PostgresStore(SqlStore):
         return int(row[0]) if row and row[0] is not None else 0
 
     async def migrate(self) -> None:
-        """Applies every migration newer than `schema_version`, each in its own transaction,
-        under an advisory lock so instances starting together do not race."""
+        """Applies every migration not recorded in `schema_version` (one row per version, see
+        bot/storage/migrations/__init__.py), each in its own transaction, under an advisory
+        lock so instances starting together do not race."""
         await self.schema_version()
         lock = f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"
         for version, name, sql in migrations("postgres"):
             async with self.db.transaction(opening=lock):
-                row = await self.db.fetchone("SELECT MAX(version) FROM schema_version")
-                current = int(row[0]) if row and row[0] is not None else 0
-                if version <= current:
+                done = "SELECT 1 FROM schema_version WHERE version = ?"
+                if await self.db.fetchone(done, (version,)) is not None:
                     continue
                 log.info("applying migration %s", name)
                 await self.db.script(sql)

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.core.domain import Participant
 from bot.storage.base import StoreUnavailable
 from bot.storage.database import SqliteDatabase
-from bot.storage.migrations import migrations
+from bot.storage.migrations import legacy_applied, migrations
 from bot.storage.store import SqlStore
 
 log = logging.getLogger(__name__)
@@ -60,14 +60,45 @@ class SqliteStore(SqlStore):
         return store
 
     async def migrate(self) -> None:
-        """Applies every migration newer than the file's `user_version`, each atomically."""
-        row = await self.db.fetchone("PRAGMA user_version")
-        current = int(row[0]) if row else 0
+        """Applies every migration the file has not recorded, each atomically with its record
+        (bot/storage/migrations/__init__.py); `user_version` keeps the highest applied."""
+        applied = await self._applied()
+        highest = max(applied, default=0)
         for version, name, sql in migrations("sqlite"):
-            if version <= current:
+            if version in applied:
                 continue
             log.info("applying migration %s", name)
-            await self.db.script(f"BEGIN;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
+            highest = max(highest, version)
+            record = f"INSERT INTO schema_version (version) VALUES ({version})"
+            await self.db.script(
+                f"BEGIN IMMEDIATE;\n{sql}\n{record};\nPRAGMA user_version={highest};\nCOMMIT;"
+            )
+
+    async def _applied(self) -> set[int]:
+        """The versions recorded in `schema_version`; for a file from before that table, the
+        ones it holds (inferred from `user_version` and the objects each one creates)."""
+        async with self.db.transaction():
+            if await self._exists("table", "schema_version"):
+                rows = await self.db.fetchall("SELECT version FROM schema_version")
+                return {int(r[0]) for r in rows}
+            row = await self.db.fetchone("PRAGMA user_version")
+            applied = await legacy_applied(int(row[0]) if row else 0, "sqlite", self._exists)
+            await self.db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+            await self.db.executemany(
+                "INSERT INTO schema_version (version) VALUES (?)", [(v,) for v in sorted(applied)]
+            )
+            return applied
+
+    async def _exists(self, kind: str, name: str) -> bool:
+        """Whether the table, index or column ("table.column") exists."""
+        if kind == "column":
+            table, column = name.split(".", 1)
+            columns = await self.db.fetchall(f"PRAGMA table_info({table})")
+            return any(str(c[1]) == column for c in columns)
+        found = await self.db.fetchone(
+            "SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?", (kind, name)
+        )
+        return found is not None
 
     # what the progress rows hold -------------------------------------------------------------
 

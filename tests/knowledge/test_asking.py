@@ -9,7 +9,7 @@ import pytest
 from bot.knowledge import search as search_module
 from bot.knowledge.entries import Entry, KnowledgeBase
 from bot.knowledge.search import Retriever
-from bot.nlu.reading import marked_parts
+from bot.nlu.reading import ASKED_AFTER, marked_parts
 
 
 def _entry(entry_id: str, examples: list[str]) -> Entry:
@@ -69,13 +69,15 @@ def test_clauses_are_marked_by_whether_they_ask(model: Retriever) -> None:
     marked, _ = marked_parts(
         model.framer, "sudah lolos gel 22, saya dari Makassar. Gimana cara sambung rekening?"
     )
-    assert [asks for _, asks in marked] == [False, True]
-    marked, _ = marked_parts(model.framer, "udah premium. tapi insentifnya gagal terus ya")
+    assert [bool(asks) for _, asks in marked] == [False, True]
+    marked, _ = marked_parts(model.framer, "udah premium. insentifnya gagal terus")
     assert not any(asks for _, asks in marked)
+    marked, _ = marked_parts(model.framer, "udah selesai minggu lalu, tapi sertifikat belum ada")
+    assert [bool(asks) for _, asks in marked] == [False, True], "told after 'tapi': the problem"
     marked, _ = marked_parts(
         model.framer, "udah selesai pelatihan, sertifikatnya belum nongol. Ini kenapa ya?"
     )
-    assert marked[-2][1], "a short 'ini kenapa ya?' marks the statement before it"
+    assert marked[-2][1] == ASKED_AFTER, "a short 'ini kenapa ya?' marks the statement before it"
 
 
 POST = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from aiohttp import web
 from telegram import Update
@@ -103,7 +103,7 @@ class TelegramService:
         # Long polling allows one poller per token: with several instances on one database,
         # only the one holding this leadership polls (the others serve the rest).
         self.poller: Leadership | None = None
-        self._store = cast(LeaderStore, app.store)
+        self._store: LeaderStore = app.store
 
     def routes(self) -> list[web.RouteDef]:
         """The webhook route for the shared web server (none when polling)."""

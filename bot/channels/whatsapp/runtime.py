@@ -18,7 +18,7 @@ from bot.channels.whatsapp.webhook import WhatsAppService
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
 from bot.core.config import Settings
-from bot.storage.store import SqlStore
+from bot.storage.roles import AppStore
 from bot.vision import Reader
 
 # Meta retries a webhook delivery for a few days at most; processed ids older than this go.
@@ -28,7 +28,7 @@ KEEP_PROCESSED_IDS = timedelta(days=14)
 def build_whatsapp(
     settings: Settings,
     engine: Engine,
-    store: SqlStore,
+    store: AppStore,
     clock: Clock,
     reader: Reader | None = None,
 ) -> WhatsAppService:
@@ -52,6 +52,6 @@ def build_whatsapp(
     )
 
 
-async def housekeeping(store: SqlStore, clock: Clock) -> int:
+async def housekeeping(store: AppStore, clock: Clock) -> int:
     """Forgets old processed message ids; returns how many."""
     return await store.whatsapp_prune_inbound(clock.now() - KEEP_PROCESSED_IDS)

@@ -48,7 +48,7 @@ from bot.core.outbound import Delivery, Outcome
 from bot.core.wire import BadInput, parse_json, same_secret
 from bot.outbox.notices import REPLY_KIND, REPLY_RETRY_SECONDS
 from bot.storage.retry import is_outage, retry_busy
-from bot.storage.store import SqlStore
+from bot.storage.roles import InboundStore
 from handlers.reply_later import payload_of
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class WhatsAppService:
     def __init__(
         self,
         engine: Engine,
-        store: SqlStore,
+        store: InboundStore,
         clock: Clock,
         sender: WhatsAppSender,
         *,
