@@ -109,6 +109,7 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
             stack.push_async_callback(whatsapp.close)  # after the web server stops
             routes += whatsapp_routes(whatsapp)
         chores.append(lambda: app.store.prune_updates(app.clock.now() - UPDATE_IDS_KEPT))
+        chores.append(app.store.squash_funnel)  # the console's funnel counts (migration 0013)
         chores.append(
             lambda: purge(
                 app.store,
