@@ -28,6 +28,7 @@ from handlers import (
     agreement,
     answers,
     cases,
+    choosing,
     dashboard,
     deadlines,
     facts,
@@ -65,7 +66,6 @@ _OWN_DATA = ("deadline", "incentive_status", "dashboard", "purchased", "sanction
 # this surely answers the post instead.
 _SOCIAL = ("help", "greeting", "thanks")
 _SURE = 0.9
-_ONLY = frozenset({"deadline"})
 
 # What each understood intent answers with; the topics' own handlers wherever one exists.
 
@@ -181,7 +181,7 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
                 found.best,
                 msg.text,
                 found.others,
-                alternatives=knowledge.close_second(found),
+                alternatives=choosing.close_second(found),
                 asked_further=found.asked,
             )
         specific = await cases.answer(ctx, intent, msg.text)  # a case's entry, if any
@@ -258,6 +258,9 @@ async def _by_meaning(
     a request to act), else the knowledge base's entry, the likeliest entries, or a person."""
     result = reading.result
     if reading.statuses and result.intent in ("incentive_status", "selection"):
+        found = knowledge.find(ctx, text)
+        if choosing.names_the_cause(ctx, found, reading, CONFIDENT):  # "ovo kena limit, gagal"
+            return await knowledge.answer(ctx, found.best or "", text, found.others)
         return await answer(ctx, msg, reading)
     # "gel 66", "adik saya ikut prakerja 2023": that scheme's or person's case, never the
     # participant's own deadline, checklist or status
@@ -273,13 +276,12 @@ async def _by_meaning(
     apart = agreement.far_from_deadline(ctx, found, result, _SURE)  # "usia 60, masih bisa?"
     if result.intent in ACTIONS and result.clear and not own_data and not social and not apart:
         replies = await answer(ctx, msg, reading)
-        if result.intent == "deadline" and agreement.sure_of_other_topic(ctx, found, _SURE, _ONLY):
+        if result.intent == "deadline" and choosing.sure_of_other_topic(ctx, found, _SURE):
             # "kelewatan batas 1 hari, masih bisa?": by their data it has not passed
-            return agreement.not_passed_yet(ctx, replies)
+            return choosing.not_passed_yet(ctx, replies)
         return replies
     decision = knowledge.decision(ctx, found, text)
-    named = agreement.topic_is(ctx, found, result, reading.topics)  # any topic of the post
-    named = named or bool(asked_second(found) and agreement.runner_agrees(ctx, found, result))
+    named = agreement.named(ctx, found, reading)  # an entry of any topic the post names
     if decision == Decision.LEANING and result.clear and not own_data and not named:
         decision = Decision.CLARIFY  # the classifier is sure of another topic: its answer
     case = cases.plausible(ctx, result.intent, text) if result.intent != UNKNOWN else None
@@ -290,11 +292,7 @@ async def _by_meaning(
         # answer with the runner-ups beside it, not the topic's general answer
         decision = Decision.LEANING if found.confidence >= LEAN else decision
     if found.best is not None and decision in (Decision.ANSWER, Decision.LEANING):
-        leaning = (
-            agreement.runner_ups(ctx, found)
-            if decision == Decision.LEANING
-            else knowledge.close_second(found)
-        )
+        leaning = agreement.offered_beside(ctx, found, decision == Decision.LEANING)
         both = (*found.others, *asked_second(found))  # "totalnya? dan berapa kali?"
         return await knowledge.answer(
             ctx, found.best, text, both, alternatives=leaning, asked_further=found.asked

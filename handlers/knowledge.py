@@ -240,16 +240,6 @@ async def beside(ctx: Context, text: str) -> Reply | None:
 
 
 _ELSEWHERE = 0.9  # an entry this sure answers a post that also names the official channels
-_CLOSE = 0.75  # a runner-up this close to a confidently answered entry is offered beside it
-
-
-def close_second(found: Found) -> tuple[str, ...]:
-    """The runner-up when it is nearly as likely as the answered entry (two entries of
-    neighbouring meaning: the answer is given, the other offered as "Or did you mean")."""
-    if len(found.ranked) < 2:
-        return ()
-    (_, best), (second, score) = found.ranked[0], found.ranked[1]
-    return (second,) if best > 0 and score >= best * _CLOSE else ()
 
 
 async def outside(ctx: Context, text: str, memory: Memory | None = None) -> list[Reply]:

@@ -18,7 +18,7 @@ from bot.console.handoffs import CLOSED, MAX_REPLY, close_and_ask, reply_problem
 from bot.console.segments import SegmentError, parse_segment
 from bot.core.i18n import Translator
 from bot.core.wire import BadInput, bearer_ok, bounded_int, parse_json
-from bot.storage.segments import FUNNEL, Segment
+from bot.storage.segments import FUNNEL
 
 log = logging.getLogger(__name__)
 API = "api"  # the operator name in the audit log
@@ -89,7 +89,7 @@ def number(request: web.Request, name: str) -> int:
 @guarded
 async def stats(console: Console, request: web.Request) -> web.StreamResponse:
     now = console.clock.now()
-    counts = await console.reader.funnel(Segment(), now)
+    counts = await console.reader.kept_funnel(now)
     return web.json_response(
         {
             "participants": counts["participants"],

@@ -1,6 +1,7 @@
 """What went out and what is kept (SQL): delivery counts per broadcast and per outbox kind
 (queued, sent, delivered, read from WhatsApp's statuses, failed by reason), the privacy
-notice each participant saw, and the retention purge."""
+notice each participant saw, the retention purge, and the overview's funnel as kept by
+triggers (migration 0013)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ RATE_LIMIT = {130429, 131056, 131048, 4, 80007}
 # A row WhatsApp's daily limit put off (bot/outbox/delivery.py): pending, and late.
 TIER_DEFERRED = "deferred: whatsapp tier"
 REASONS = ("blocked", "not_on_whatsapp", "template_rejected", "rate_limit", "other")
+# The filters of "past the deadline without a purchase", which the funnel's counts keep.
+_TILE = frozenset({"deadline_passed", "purchased", "wave", "scheme"})
 _BEST = (
     "(SELECT w.status FROM whatsapp_sent w WHERE w.outbox_id = o.id ORDER BY CASE w.status"
     " WHEN 'read' THEN 4 WHEN 'delivered' THEN 3 WHEN 'sent' THEN 2 WHEN 'accepted' THEN 1"
@@ -79,22 +82,25 @@ class ReportsMixin(QueryBase):
     ) -> dict[str, Delivery]:
         """Per outbox kind: one broadcast's rows with `broadcast_id`; otherwise every kind but
         broadcasts (rows created from `since` on)."""
-        where, params = "1 = 1", []
+        wheres: list[tuple[str, list[Any]]]
         if broadcast_id is not None:
-            where = "o.idempotency_key >= ? AND o.idempotency_key < ?"
-            params = [f"broadcast:{broadcast_id}:", f"broadcast:{broadcast_id};"]
-        else:  # broadcasts have their own pages; the kinds' index skips their rows
-            where = "(o.kind < 'broadcast' OR o.kind > 'broadcast')"
-        if since is not None:
-            where += " AND o.created_at >= ?"
-            params.append(utc_ts(since))
+            span = [f"broadcast:{broadcast_id}:", f"broadcast:{broadcast_id};"]
+            wheres = [("o.idempotency_key >= ? AND o.idempotency_key < ?", span)]
+        else:  # broadcasts have their own pages: the kinds below and above, each a range of
+            # the kinds' index (one OR scanned every broadcast row: 1 s on 1,700,000)
+            wheres = [("o.kind < 'broadcast'", []), ("o.kind > 'broadcast'", [])]
         found: dict[str, Delivery] = {}
-        for r in await self._all(
-            f"SELECT o.kind, o.state, o.last_error, {_BEST} AS wa, {_CODE} AS code, COUNT(*)"
-            f" FROM outbox o WHERE {where} GROUP BY o.kind, o.state, o.last_error, wa, code",
-            params,
-        ):
-            self._count(found.setdefault(r[0], Delivery()), r[1], r[2], r[3], r[4], r[5])
+        for where, params in wheres:
+            if since is not None:
+                where += " AND o.created_at >= ?"
+                params = [*params, utc_ts(since)]
+            for r in await self._all(
+                f"SELECT o.kind, o.state, o.last_error, {_BEST} AS wa, {_CODE} AS code,"
+                f" COUNT(*) FROM outbox o WHERE {where}"
+                " GROUP BY o.kind, o.state, o.last_error, wa, code",
+                params,
+            ):
+                self._count(found.setdefault(r[0], Delivery()), r[1], r[2], r[3], r[4], r[5])
         return found
 
     @staticmethod
@@ -125,13 +131,67 @@ class ReportsMixin(QueryBase):
 
     async def count_segment_upto(self, segment: Any, now: datetime, limit: int) -> int:
         """The segment's size, counted up to `limit` (+1 to tell "more"): a list page on a
-        million participants never counts them all (bench/console.py)."""
+        million participants never counts them all (bench/console.py). "Past the deadline
+        without a purchase" (the overview's tile, of a wave and scheme or not) is read from the
+        funnel's kept counts instead (70-370 ms counted up to 10,000 on 1,000,000)."""
+        filters = segment.as_dict()
+        tile = filters.get("deadline_passed") is True and filters.get("purchased") is False
+        if tile and filters.keys() <= _TILE:
+            kept = await self.kept_funnel(now, segment.wave, segment.scheme)
+            return min(kept["deadline_passed_without_purchase"], limit + 1)
         where, params = segment.where(now)
         row = await self._one(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM participants p WHERE {where} LIMIT ?) AS s",
             [*params, limit + 1],
         )
         return int(row[0]) if row else 0
+
+    # the funnel kept as it changes (migration 0013) ------------------------------------------
+
+    async def kept_funnel(
+        self, now: datetime, wave: int | None = None, scheme: str | None = None
+    ) -> dict[str, int]:
+        """`funnel()` of the participants of a wave and scheme (None: any), summed from the
+        rows the triggers keep: a few thousand rows however many participants."""
+        where = ["deadline_utc <= ?"]  # '' for every step but one
+        params: list[Any] = [utc_ts(now)]
+        if wave is not None:
+            where.append("wave = ?")
+            params.append(wave)
+        if scheme is not None:
+            where.append("scheme = ?")
+            params.append(scheme)
+        rows = await self._all(
+            f"SELECT step, SUM(n) FROM funnel_counts WHERE {' AND '.join(where)} GROUP BY step",
+            params,
+        )
+        found = {str(r[0]): int(r[1]) for r in rows if r[1]}
+        found["deadline_passed_without_purchase"] = found.pop("unpurchased", 0)
+        for step in ("participants", "onboarded", "incentive_paid"):
+            found.setdefault(step, 0)
+        return found
+
+    async def squash_funnel(self) -> int:
+        """Sums the triggers' +1/-1 rows into one row per key (the console's background task
+        and the hourly housekeeping); how many rows were summed away. Only the keys with
+        several rows are rewritten (a few milliseconds where all 30,000 rows of 1,000,000
+        participants took 0.2 s), and only the rows this transaction sees: a writer's rows
+        committed meanwhile stay for the next time (PostgreSQL)."""
+        key = "wave, scheme, step, deadline_utc"
+        async with self.transaction():
+            gone = await self._all(
+                f"DELETE FROM funnel_counts WHERE ({key}) IN (SELECT {key} FROM funnel_counts"
+                f" GROUP BY {key} HAVING COUNT(*) > 1) RETURNING {key}, n"
+            )
+            sums: Counter[tuple[Any, ...]] = Counter()
+            for r in gone:
+                sums[(r[0], r[1], r[2], r[3])] += int(r[4])
+            rows = [(*k, n) for k, n in sums.items() if n]
+            if rows:
+                await self.db.executemany(
+                    f"INSERT INTO funnel_counts ({key}, n) VALUES (?, ?, ?, ?, ?)", rows
+                )
+        return len(gone) - len(rows)
 
     # consent -------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from aiohttp import FormData, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app.console import build_console
+from bot.console import site
 from bot.console.app import Console, mount
 from bot.console.auth import PasswordError, check_password, hash_password
 from bot.console.chart import funnel_svg
@@ -136,7 +137,7 @@ async def test_the_dry_run_is_applied_by_another_instance(
     token = (await checked.text()).split('name="token" value="')[1].split('"')[0]
     other = Console(store, program, clock, secure_cookies=False)  # a second instance
     app = web.Application()
-    app.add_routes(other.routes())
+    app.add_routes(site.routes())
     mount(app, other)
     async with TestClient(TestServer(app, host="127.0.0.1")) as second:
         csrf2 = await login(second, "ana")
@@ -216,3 +217,36 @@ async def test_funnel_shares_and_the_unknown_tile_count_like_their_pages(
 async def test_the_new_password_hash_refuses_a_common_one() -> None:
     with pytest.raises(PasswordError):
         hash_password("password1234")
+
+
+async def test_the_overview_counts_follow_participant_changes_at_once(
+    client: Client, store: SqlStore, clock: FakeClock
+) -> None:
+    """Issue 20: the funnel is kept as participants change (no recount a minute later)."""
+
+    def tiles(page: str) -> tuple[int, int, list[int]]:
+        found = [
+            int(re.search(rf'id="{name}">([\d.]+)<', page).group(1).replace(".", ""))  # type: ignore[union-attr]
+            for name in ("participants", "passed")
+        ]
+        steps = re.findall(r'data-label="[^"]*">([\d.]+)</td><td class="num share"', page)
+        return found[0], found[1], [int(s.replace(".", "")) for s in steps]
+
+    a = await add_participant(store, "a", progress={"dashboard": at(0)}, deadline_utc=at(-1))
+    b = await add_participant(store, "b", wave=5, deadline_utc=at(-1))
+    await add_participant(store, "c")
+    await login(client, "ana")
+    first = tiles(await (await client.get("/console/")).text())
+    assert first == (3, 2, [3, 1, 0, 0, 0, 0, 0, 0])
+    a.progress["purchase"] = at(0)  # bought: no longer past the deadline without a purchase
+    await store.save_participant(a)
+    b.wave = 22  # moved into wave 22
+    await store.save_participant(b)
+    assert a.id is not None and b.id is not None
+    await store.delete_participant(b.id)
+    assert tiles(await (await client.get("/console/")).text()) == (2, 0, [2, 1, 0, 1, 0, 0, 0, 0])
+    await add_participant(store, "d", wave=5, deadline_utc=at(-2))
+    wave5 = tiles(await (await client.get("/console/?wave=5")).text())
+    assert wave5 == (1, 1, [1, 0, 0, 0, 0, 0, 0, 0])
+    wave22 = tiles(await (await client.get("/console/?wave=22")).text())
+    assert wave22 == (2, 0, [2, 1, 0, 1, 0, 0, 0, 0])

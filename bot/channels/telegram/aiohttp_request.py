@@ -16,6 +16,7 @@ from urllib.parse import quote_plus
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 # Values at least this long are quoted once and remembered: message texts and keyboards repeat
 # (menus, status lines), chat ids and short values are cheap to quote and would churn the cache.
@@ -34,6 +35,24 @@ def form_encode(params: dict[str, str]) -> bytes:
         f"{_quoted(key)}={_quoted(value) if len(value) >= _REMEMBERED else quote_plus(value)}"
         for key, value in params.items()
     ).encode()
+
+
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+_NO_HEADERS: dict[str, str] = {}
+
+
+@lru_cache(maxsize=256)
+def _parsed(url: str) -> URL:
+    return URL(url)
+
+
+def _url(url: str) -> URL | str:
+    """The parsed URL, once per Bot API method (what aiohttp would parse on every call); one
+    that does not parse is left to aiohttp, which refuses it with its own error."""
+    try:
+        return _parsed(url)
+    except ValueError:
+        return url
 
 
 class AiohttpRequest(BaseRequest):
@@ -102,7 +121,7 @@ class AiohttpRequest(BaseRequest):
             await self.initialize()
         assert self._session is not None
         data: Any = None
-        headers: dict[str, str] = {}
+        headers = _NO_HEADERS
         if request_data is not None:
             if request_data.contains_files:
                 form = aiohttp.FormData(request_data.json_parameters)
@@ -111,7 +130,7 @@ class AiohttpRequest(BaseRequest):
                 data = form
             else:  # the same form PTB's HTTPXRequest sends, built without aiohttp's FormData
                 data = form_encode(request_data.json_parameters)
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
+                headers = _FORM
         default = BaseRequest.DEFAULT_NONE
         if read_timeout is connect_timeout is pool_timeout is default:  # the common case
             timeout = self._default_timeout
@@ -121,7 +140,7 @@ class AiohttpRequest(BaseRequest):
             )
         try:
             async with self._session.request(
-                method, url, data=data, headers=headers, timeout=timeout
+                method, _url(url), data=data, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:

@@ -41,15 +41,17 @@ from telegram.ext import (
 )
 
 from bot.channels.outage import Outage, apology
-from bot.channels.telegram.content import forwarded, media_of
+from bot.channels.telegram.content import incoming, light_incoming, media_of, whose
+from bot.channels.telegram.light import LightUpdate
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.pictures import read_picture
 from bot.channels.telegram.render import CallbackIds
 from bot.channels.telegram.sender import CHANNEL, TelegramSender
+from bot.channels.telegram.shape import unhandled
 from bot.channels.telegram.webhook import WebhookAnswers
 from bot.conversation.engine import Engine, pick_locale
 from bot.core.clock import Clock
-from bot.core.domain import Incoming, InputKind, Picture, Reply
+from bot.core.domain import Incoming, InputKind, Reply
 from bot.core.i18n import N_, Translator
 from bot.core.outbound import Delivery, Outbound, Outcome
 from bot.outbox.notices import REPLY_KIND, REPLY_RETRY_SECONDS
@@ -112,6 +114,7 @@ class TelegramChannel:
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(TypeHandler(object, self.on_any), group=-1)
+        application.add_handler(TypeHandler(LightUpdate, self.on_light))  # the webhook's
         application.add_handlers(self.handlers())
         application.add_error_handler(self.on_error)
         self._queue = application.update_queue
@@ -123,11 +126,12 @@ class TelegramChannel:
 
     async def on_any(self, update: object, context: Context) -> None:
         """Ignores shapes the bot does not handle and updates already processed."""
-        if not isinstance(update, Update):
+        if isinstance(update, LightUpdate):  # a shape it handles (bot/channels/telegram/light.py)
+            user_id: str | None = str(update.user_id)
+        elif not isinstance(update, Update):
             log.warning("telegram: ignored an update of type %s", type(update).__name__)
             raise ApplicationHandlerStop
-        reason = unhandled(update)
-        if reason is not None:
+        elif (reason := unhandled(update)) is not None:
             chat, user = update.effective_chat, update.effective_user
             log.warning(
                 "telegram update %s ignored (%s; chat %s, user %s)",
@@ -137,10 +141,11 @@ class TelegramChannel:
                 user.id if user else None,
             )
             raise ApplicationHandlerStop
-        user = update.effective_user
+        else:
+            user_id = str(update.effective_user.id) if update.effective_user else None
         claimed = await retry_busy(
             lambda: self.store.claim_update(
-                CHANNEL, str(update.update_id), str(user.id) if user else None, self.clock.now()
+                CHANNEL, str(update.update_id), user_id, self.clock.now()
             ),
             what="update claim",
         )
@@ -150,39 +155,10 @@ class TelegramChannel:
 
     # turning updates into domain messages ---------------------------------------------------
 
-    def _incoming(
-        self,
-        update: Update,
-        kind: InputKind,
-        *,
-        text: str = "",
-        choice: str | None = None,
-        phone: str | None = None,
-        contact_user_id: str | None = None,
-        picture: Picture | None = None,
-        media: str | None = None,
-    ) -> Incoming:
-        user, chat = update.effective_user, update.effective_chat
-        assert user is not None and chat is not None
-        message = update.effective_message
-        return Incoming(
-            channel=CHANNEL,
-            user_id=str(user.id),
-            chat_id=str(chat.id),
-            at=self.clock.now(),
-            kind=kind,
-            language_code=user.language_code,
-            message_id=str(message.message_id) if message is not None else None,
-            text=text,
-            choice=choice,
-            phone=phone,
-            contact_user_id=contact_user_id,
-            picture=picture,
-            forwarded=forwarded(message) if message is not None else False,
-            media=media,
-        )
+    def _incoming(self, update: Update, kind: InputKind, **content: Any) -> Incoming:
+        return incoming(update, self.clock.now(), kind, **content)
 
-    async def _answer(self, update: Update, msg: Incoming) -> None:
+    async def _answer(self, update: Update | LightUpdate, msg: Incoming) -> None:
         replies = await self.engine.handle(msg)
         self.outage.done(update.update_id)
         locale = self.default_locale
@@ -198,7 +174,7 @@ class TelegramChannel:
             await self._keep_for_later(update, msg, outbound, delivery)
 
     async def _keep_for_later(
-        self, update: Update, msg: Incoming, outbound: Outbound, delivery: Delivery
+        self, update: Update | LightUpdate, msg: Incoming, outbound: Outbound, delivery: Delivery
     ) -> None:
         """The part of a reply that still could not go out after its retries goes to the
         outbox (kind "reply"), from the first reply not wholly sent; never dropped."""
@@ -232,6 +208,24 @@ class TelegramChannel:
         )
 
     # the handlers ------------------------------------------------------------------------------
+
+    async def on_light(self, update: LightUpdate, context: Context) -> None:
+        """A private text message (TEXT) or button (CHOICE) read straight from the webhook's
+        JSON: the same as `on_text` and `on_callback` do with python-telegram-bot's objects."""
+        if update.query_id is None:
+            await self._answer(update, light_incoming(update, self.clock.now(), InputKind.TEXT))
+            return
+        answering = asyncio.create_task(self.sender.answer_query(update.query_id))
+        try:
+            choice = self.ids.decode(update.data or "")
+            await self._answer(
+                update, light_incoming(update, self.clock.now(), InputKind.CHOICE, choice)
+            )
+        finally:
+            try:
+                await answering
+            except Exception:  # an expired query must not turn a handled press into an error
+                log.warning("could not answer callback query of user %s", update.user_id)
 
     async def on_text(self, update: Update, context: Context) -> None:
         """A typed message (or command) goes to the engine as TEXT."""
@@ -297,22 +291,22 @@ class TelegramChannel:
         kind = media_of(message) if message is not None else "other"
         await self._answer(update, self._incoming(update, InputKind.UNSUPPORTED, media=kind))
 
-    async def on_overflow(self, update: Update) -> None:
+    async def on_overflow(self, update: Update | LightUpdate) -> None:
         """A flood's first dropped message: one short "slow down" instead of an answer to
         each (the messages already queued are still answered, in order)."""
-        user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None or chat.type != ChatType.PRIVATE:
+        user_id, chat_id, _ = whose(update)
+        if user_id is None or chat_id is None:
             return
-        participant = await self.store.get_participant(CHANNEL, str(user.id))
+        participant = await self.store.get_participant(CHANNEL, user_id)
         locale = participant.locale if participant else self.default_locale
         t = Translator(locale, participant.timezone if participant else "Asia/Jakarta")
         text = t._(
             "Slow down a little 🙏 I answer one message at a time: I'll reply to what you "
             "already sent, no need to send it again."
         )
-        outbound = Outbound(str(chat.id), (Reply(text),), locale=locale)
+        outbound = Outbound(chat_id, (Reply(text),), locale=locale)
         delivery = await self.sender.send(outbound, reply=True)
-        log.warning("telegram user %s is flooding: %s", user.id, delivery.outcome.value)
+        log.warning("telegram user %s is flooding: %s", user_id, delivery.outcome.value)
 
     async def on_group(self, update: Update, context: Context) -> None:
         """In a group: say once that the bot works in private chat; keep nothing about anyone."""
@@ -344,25 +338,26 @@ class TelegramChannel:
         elif status == ChatMemberStatus.MEMBER:
             await self.store.set_unreachable(CHANNEL, user_id, False)
 
-    async def _hold(self, update: Update) -> None:
+    async def _hold(self, update: Update | LightUpdate) -> None:
         """The database could not be written: one apology, and the update handled again later
         (it is never consumed unanswered, in polling or webhook mode)."""
-        queue, user, chat = self._queue, update.effective_user, update.effective_chat
+        queue = self._queue
+        user_id, chat_id, language_code = whose(update, private_only=False)
         assert queue is not None
         log.warning("telegram update %s held: the database cannot be written", update.update_id)
         if not self.outage.hold(update.update_id, lambda: queue.put(update)):
             log.error("telegram update %s lost: too many held already", update.update_id)
-        if user is None or chat is None or not self.outage.apology_due(str(user.id)):
+        if user_id is None or chat_id is None or not self.outage.apology_due(user_id):
             return
-        t = Translator(pick_locale(user.language_code, self.default_locale), "Asia/Jakarta")
-        outbound = Outbound(str(chat.id), (Reply(apology(t)),), locale=t.locale)
+        t = Translator(pick_locale(language_code, self.default_locale), "Asia/Jakarta")
+        outbound = Outbound(chat_id, (Reply(apology(t)),), locale=t.locale)
         await self.sender.send(outbound, reply=True)
 
     async def on_error(self, update: object, context: Context) -> None:
         """The one error path: log with the traceback, never the message text; the update's
         claim is released so Telegram's retry of it is handled."""
-        update_id = update.update_id if isinstance(update, Update) else None
-        if isinstance(update, Update) and is_outage(context.error):
+        update_id = update.update_id if isinstance(update, Update | LightUpdate) else None
+        if isinstance(update, Update | LightUpdate) and is_outage(context.error):
             await self._hold(update)
             return
         log.error("error handling update %s", update_id, exc_info=context.error)
@@ -371,28 +366,3 @@ class TelegramChannel:
                 await self.store.release_update(CHANNEL, str(update_id))
             except Exception:
                 log.warning("could not release update %s", update_id)
-
-
-_HANDLED = ("message", "callback_query", "my_chat_member")
-
-
-def update_kind(update: Update) -> str:
-    """The update's type: the field it carries (for an unknown one, its first unknown key)."""
-    for kind in Update.ALL_TYPES:
-        if getattr(update, kind, None) is not None:
-            return str(kind)
-    extra = [key for key in update.api_kwargs if key != "update_id"]
-    return str(extra[0])[:40] if extra else "empty"
-
-
-def unhandled(update: Update) -> str | None:
-    """Why the bot ignores this update, or None when a handler takes it."""
-    kind = update_kind(update)
-    if kind not in _HANDLED:
-        return kind
-    message = update.message
-    if message is not None and message.from_user is None and message.chat.type == "private":
-        return "message without from"
-    if message is not None and message.from_user is not None and message.from_user.is_bot:
-        return "message from a bot"
-    return None

@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.channels.telegram.light import LightUpdate
 from bot.core.locks import KeyedLocks
 
 # PTB's own semaphore is taken before `do_process_update`, so a user's queued updates would
@@ -18,7 +20,7 @@ from bot.core.locks import KeyedLocks
 _UNBOUNDED = 1_000_000
 PER_USER_QUEUE = 20  # updates of one user waiting at once; the rest are answered once, not run
 
-Overflow = Callable[[Update], Awaitable[None]]
+Overflow = Callable[[Any], Awaitable[None]]  # called with an Update or a LightUpdate
 
 
 def _hashable(value: object) -> bool:
@@ -27,6 +29,8 @@ def _hashable(value: object) -> bool:
 
 def update_key(update: object) -> Hashable:
     """Whose update this is: the user (or chat) it comes from; unrelated updates get no key."""
+    if isinstance(update, LightUpdate):
+        return ("user", update.user_id)
     if isinstance(update, Update):
         user, chat = update.effective_user, update.effective_chat
         if user is not None and _hashable(user.id):
@@ -92,7 +96,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         self.dropped += 1
         first = key not in self._flooding
         self._flooding.add(key)
-        if first and self._overflow is not None and isinstance(update, Update):
+        if first and self._overflow is not None and isinstance(update, Update | LightUpdate):
             await self._overflow(update)
 
     def on_overflow(self, overflow: Overflow) -> None:

@@ -15,6 +15,7 @@ from bot.channels.parts import Parts
 from bot.channels.telegram.aiohttp_request import AiohttpRequest
 from bot.channels.telegram.commands import register_commands
 from bot.channels.telegram.inbound import ALLOWED_UPDATES, TelegramChannel
+from bot.channels.telegram.light import LightUpdate
 from bot.channels.telegram.ordering import OrderedUpdateProcessor
 from bot.channels.telegram.polling import TolerantBot
 from bot.channels.telegram.sender import TelegramSender
@@ -43,7 +44,7 @@ def build_application(
     webhook call)."""
 
     def finished(update: object) -> None:
-        if answers is not None and isinstance(update, Update):
+        if answers is not None and isinstance(update, Update | LightUpdate):
             answers.close(update.update_id)
 
     processor = OrderedUpdateProcessor(finished=finished if answers is not None else None)

@@ -11,6 +11,8 @@ from typing import Any
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.channels.telegram.render import CallbackIds, Message, messages
 from bot.core.i18n import N_, Translator
@@ -21,6 +23,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 CONTACT_LABEL = N_("📱 Share my phone number")
+_HTML = ParseMode.HTML.value
 REPLY_ATTEMPTS = 5  # a reply's part: sent again after a 429 (retry_after) or a network error
 
 
@@ -47,21 +50,24 @@ def outcome_of(exc: Exception) -> Delivery:
 AnswerSlot = Callable[[dict[str, Any]], bool]
 
 
-async def send_message_id(bot: Bot, chat_id: str, part: Message, paid: bool) -> str:
-    """sendMessage through python-telegram-bot's own request path (`Bot._post`: defaults,
-    RequestData, Telegram's errors as exceptions), returning just the new message's id.
+async def bot_post(bot: Bot, method: str, params: dict[str, str]) -> Any:
+    """A Bot API call whose parameters are strings already, through the bot's own request
+    object (Telegram's errors raised as python-telegram-bot's exceptions), without `Bot._post`'s
+    defaults and per-value conversion, which the bot does not use (bench/telegram_inbound.py)."""
+    data = RequestData([RequestParameter(name, value, None) for name, value in params.items()])
+    return await bot.request.post(f"{bot.base_url}/{method}", request_data=data)
 
-    `Bot.send_message` would also turn Telegram's answer into a `Message` object, which
-    bench/telegram_inbound.py measured as a fifth of the bot's CPU; nobody reads it.
-    """
-    data: dict[str, Any] = {
-        "chat_id": chat_id,
-        "text": part.text,
-        "parse_mode": ParseMode.HTML.value,
-        "reply_markup": part.markup.json if part.markup is not None else None,
-        "allow_paid_broadcast": True if paid else None,  # None values are not sent
-    }
-    result = await bot._post("sendMessage", data)
+
+async def send_message_id(bot: Bot, chat_id: str, part: Message, paid: bool) -> str:
+    """sendMessage, returning just the new message's id (`Bot.send_message` would also turn
+    Telegram's answer into a `Message` object, which bench/telegram_inbound.py measured as a
+    fifth of the bot's CPU; nobody reads it)."""
+    params = {"chat_id": chat_id, "text": part.text, "parse_mode": _HTML}
+    if part.markup is not None:
+        params["reply_markup"] = part.markup.json
+    if paid:
+        params["allow_paid_broadcast"] = "true"
+    result = await bot_post(bot, "sendMessage", params)
     return str(result["message_id"])
 
 
@@ -80,12 +86,20 @@ class TelegramSender:
     ) -> None:
         self.bot = bot
         self.ids = ids or CallbackIds()
-        self.pacer = pacer  # shared with the outbox worker (bot/pacing.py)
+        self.pacer = pacer  # shared with the outbox worker (bot/outbox/pacing.py)
         self.reply_attempts = reply_attempts
+
+    async def answer_query(self, query_id: str) -> None:
+        """Stops a pressed button's spinner (answerCallbackQuery, as `CallbackQuery.answer()`)."""
+        await bot_post(self.bot, "answerCallbackQuery", {"callback_query_id": query_id})
 
     def parts(self, message: Outbound) -> list[list[Message]]:
         """The Bot API messages of each reply (a long reply becomes several)."""
-        contact_label = Translator(message.locale, "Asia/Jakarta")._(CONTACT_LABEL)
+        contact_label = (  # only a reply asking for the phone number has the button
+            Translator(message.locale, "Asia/Jakarta")._(CONTACT_LABEL)
+            if any(reply.request_contact for reply in message.replies)
+            else ""
+        )
         return [messages(reply, self.ids, contact_label) for reply in message.replies]
 
     async def _send_part(

@@ -1,10 +1,13 @@
 """The types of the update fields the bot reads, checked on the raw JSON before
 python-telegram-bot builds objects from it (its `de_json` trusts the types it is given, so a
-list where an id belongs would fail much later, inside a handler)."""
+list where an id belongs would fail much later, inside a handler); and the kinds of update the
+bot ignores (`unhandled`)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from telegram import Update
 
 _INTEGER = frozenset({"update_id", "message_id", "date", "user_id", "edit_date"})
 _PEOPLE = frozenset({"chat", "from", "user", "sender_chat"})  # their "id" is an integer
@@ -92,4 +95,29 @@ def problem(value: Any, where: str = "update") -> str | None:
         found = problem(child, path)
         if found:
             return found
+    return None
+
+
+_HANDLED = ("message", "callback_query", "my_chat_member")
+
+
+def update_kind(update: Update) -> str:
+    """The update's type: the field it carries (for an unknown one, its first unknown key)."""
+    for kind in Update.ALL_TYPES:
+        if getattr(update, kind, None) is not None:
+            return str(kind)
+    extra = [key for key in update.api_kwargs if key != "update_id"]
+    return str(extra[0])[:40] if extra else "empty"
+
+
+def unhandled(update: Update) -> str | None:
+    """Why the bot ignores this update, or None when a handler takes it."""
+    kind = update_kind(update)
+    if kind not in _HANDLED:
+        return kind
+    message = update.message
+    if message is not None and message.from_user is None and message.chat.type == "private":
+        return "message without from"
+    if message is not None and message.from_user is not None and message.from_user.is_bot:
+        return "message from a bot"
     return None

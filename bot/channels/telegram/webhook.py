@@ -13,6 +13,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.channels.telegram.light import LightUpdate, light_update
 from bot.channels.telegram.shape import problem
 from bot.core.wire import BadInput, parse_json, same_secret
 
@@ -44,7 +45,7 @@ class WebhookAnswers:
 
     def __init__(self, timeout: float = 5.0) -> None:
         self.timeout = timeout  # after this the call is answered "ok" and the reply sent itself
-        self.queued: Callable[[Update], bool] = lambda update: False
+        self.queued: Callable[[Update | LightUpdate], bool] = lambda update: False
         self._open: dict[int, asyncio.Future[dict[str, Any] | None]] = {}
 
     def open(self, update_id: int) -> asyncio.Future[dict[str, Any] | None]:
@@ -52,7 +53,7 @@ class WebhookAnswers:
         self._open[update_id] = future
         return future
 
-    def slot(self, update: Update) -> Callable[[dict[str, Any]], bool] | None:
+    def slot(self, update: Update | LightUpdate) -> Callable[[dict[str, Any]], bool] | None:
         """What the sender offers the last message to, if this update's call is still open."""
         if update.update_id not in self._open:
             return None
@@ -79,13 +80,20 @@ class WebhookAnswers:
             future.set_result(None)
 
     async def wait(self, update_id: int, future: asyncio.Future[dict[str, Any] | None]) -> Any:
+        """The method call to answer with, or None ("ok") after `timeout` seconds (a timer on
+        the future itself: `asyncio.wait_for` cost a task's worth of bookkeeping per call)."""
+        timer = asyncio.get_running_loop().call_later(self.timeout, _expire, future)
         try:
-            return await asyncio.wait_for(future, self.timeout)
-        except TimeoutError:
-            return None
+            return await future
         finally:
+            timer.cancel()
             if self._open.get(update_id) is future:
                 del self._open[update_id]
+
+
+def _expire(future: asyncio.Future[dict[str, Any] | None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def webhook_routes(
@@ -113,18 +121,22 @@ def webhook_routes(
         except BadInput:
             log.warning("telegram webhook call with an unreadable body")
             return web.Response(status=400, text="bad update")
-        if (where := problem(data)) is not None:  # Telegram must not retry it either
-            log.warning("telegram update %s skipped: %s has the wrong type", update_id, where)
-            return web.Response(text="ok")
-        try:
-            update = Update.de_json(data, application.bot)
-        except Exception as exc:  # a shape this library cannot parse: Telegram must not retry
-            log.warning(
-                "telegram update %s skipped: cannot be parsed (%s)",
-                data["update_id"],
-                type(exc).__name__,
-            )
-            return web.Response(text="ok")
+        # the usual text or button straight from the JSON (its shape checked there), else
+        # python-telegram-bot's objects once the types of the fields it reads are checked
+        update: Update | LightUpdate | None = light_update(data)
+        if update is None:
+            if (where := problem(data)) is not None:  # Telegram must not retry it either
+                log.warning("telegram update %s skipped: %s has the wrong type", update_id, where)
+                return web.Response(text="ok")
+            try:
+                update = Update.de_json(data, application.bot)
+            except Exception as exc:  # a shape this library cannot parse: no retry either
+                log.warning(
+                    "telegram update %s skipped: cannot be parsed (%s)",
+                    data["update_id"],
+                    type(exc).__name__,
+                )
+                return web.Response(text="ok")
         if answers is None:
             await application.update_queue.put(update)
             return web.Response(text="ok")
