@@ -272,7 +272,8 @@ async def _by_meaning(
     # "0800 ga nyambung, ada cara lain lapor?" read as "a person": the official channels'
     # entries (nobody asked for this bot's team in words: _person() did not take the post)
     agrees = agreement.topic_is(ctx, found, result)
-    social = social or (result.intent == "human" and found.confidence >= LEAN and agrees)
+    person = found.confidence >= _SURE or (found.confidence >= LEAN and agrees)
+    social = social or (result.intent == "human" and person)  # "CS resmi atau bot?"
     apart = agreement.far_from_deadline(ctx, found, result, _SURE)  # "usia 60, masih bisa?"
     if result.intent in ACTIONS and result.clear and not own_data and not social and not apart:
         replies = await answer(ctx, msg, reading)

@@ -157,3 +157,14 @@ async def test_a_case_whose_entries_the_search_finds_far_less_likely_does_not_an
     said = chat.text.lower()
     assert "nik" in said
     assert "bank lain atau e-wallet lain belum bisa" not in said
+
+
+async def test_asking_if_it_is_a_person_or_a_bot_is_answered_not_handed_off(
+    chat: Chat, shipped: None
+) -> None:
+    # read as asking for a person, but no one asked for one: the sure entry answers
+    await onboard(chat)
+    await chat.send("yang bales ini orang atau bot? resmi dari prakerja ga?")
+    first = chat.replies[0].text.lower()
+    assert first.startswith("bukan")
+    assert "meneruskanmu" not in chat.text.lower()
