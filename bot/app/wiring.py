@@ -25,6 +25,7 @@ from bot.outbox.pacing import Pacer
 from bot.outbox.planner import ReminderPlanner
 from bot.outbox.policy import limits_from_settings, policy_from_settings
 from bot.storage import open_store
+from bot.storage.retry import is_outage
 from bot.storage.roles import AppStore
 from bot.vision import Limits, Reader
 from bot.vision import available as ocr_available
@@ -100,6 +101,7 @@ async def open_app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
         clock,
         settings.instance_id
         or default_instance_id(settings.web_host_port[1] if serving else None),
+        outage=is_outage,
     )
     teacher = Teacher(store, program)  # the examples operators taught (docs/understanding.md)
     try:

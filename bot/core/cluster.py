@@ -59,12 +59,19 @@ class Heartbeat:
     """Registers the instance and beats until stopped."""
 
     def __init__(
-        self, store: InstanceStore, clock: Clock, instance_id: str, every: float = HEARTBEAT_EVERY
+        self,
+        store: InstanceStore,
+        clock: Clock,
+        instance_id: str,
+        every: float = HEARTBEAT_EVERY,
+        *,
+        outage: Callable[[BaseException], bool] = lambda exc: False,
     ) -> None:
         self.store = store
         self.clock = clock
         self.instance_id = instance_id
         self.every = every
+        self.outage = outage  # the database cannot be written now (disk full): no traceback
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -81,8 +88,11 @@ class Heartbeat:
                 await self.store.beat_instance(self.clock.now())
                 if beats % 720 == 1:  # about hourly: instances gone for a day leave the registry
                     await self.store.forget_instances(self.clock.now() - FORGET_AFTER)
-            except Exception:
-                log.exception("heartbeat failed")
+            except Exception as exc:
+                if not self.outage(exc):
+                    log.exception("heartbeat failed")
+                else:  # the next beat tries again; the messages' own apology covers users
+                    log.warning("heartbeat not written: %s", type(exc).__name__)
 
     async def stop(self) -> None:
         await _cancel(self._task)
