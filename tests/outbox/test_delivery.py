@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from bench import bulk
 from bot.core.clock import FakeClock
 from bot.core.domain import Reply
 from bot.core.outbound import Delivery, Outbound, Outcome
 from bot.core.program import Program
 from bot.outbox.planner import REMINDER
 from bot.outbox.policy import ChannelLimit, Policy
-from bot.storage.sqlite import SqliteStore
 from bot.storage.store import SqlStore
 from handlers.notice_kinds import all_notices
 from handlers.notices import Notice
-from tests.conftest import onboard
+from tests.conftest import Reopen, onboard
 from tests.fakes.senders import RecordingSender
 from tests.helpers import Chat
-from tests.outbox_helpers import make_worker, planning_engine, rows, utc
+from tests.outbox_helpers import make_worker, planning_engine, rows, seed, utc
 
 H7 = utc("2021-11-23T09:00+07:00")
 
@@ -37,11 +34,11 @@ async def _states(store: SqlStore) -> list[str]:
 
 
 async def test_restart_between_planning_and_sending(
-    chat: Chat, store: SqlStore, program: Program, clock: FakeClock, db_path: Path
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock, reopen: Reopen
 ) -> None:
     await onboard(chat)
     await store.close()  # the bot stops ...
-    reopened = await SqliteStore.open(str(db_path))  # ... and starts again
+    reopened = await reopen()  # ... and starts again
     try:
         clock.set(H7 - timedelta(seconds=10))
         worker, sender = make_worker(reopened, program, clock)
@@ -202,10 +199,10 @@ async def test_deadline_passed_sends_one_message(
 
 
 async def test_two_processes_never_send_a_row_twice(
-    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock, reopen: Reopen
 ) -> None:
-    bulk.seed(str(db_path), 60, now=clock.now(), channel="test")
-    other = await SqliteStore.open(str(db_path))  # a second process on the same file
+    await seed(store, 60, now=clock.now(), channel="test")
+    other = await reopen()  # a second process on the same database
     try:
         policy = Policy(batch=7, flush_every=0.01)
         first, sent_a = make_worker(store, program, clock, policy=policy)
@@ -219,9 +216,9 @@ async def test_two_processes_never_send_a_row_twice(
 
 
 async def test_sends_overlap_up_to_the_in_flight_bound(
-    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
-    bulk.seed(str(db_path), 12, now=clock.now(), channel="test")
+    await seed(store, 12, now=clock.now(), channel="test")
     worker, _ = make_worker(store, program, clock, policy=Policy(max_in_flight=4))
     in_flight, peak = 0, 0
     four = asyncio.Event()
