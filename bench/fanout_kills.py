@@ -5,10 +5,15 @@ API, killed (`kill -9`, or SIGTERM) and restarted several times mid-broadcast.
     .venv/bin/python bench/fanout_kills.py --signal term --kills 5
     .venv/bin/python bench/fanout_kills.py --participants 10000 --lease 300
 
+    .venv/bin/python bench/fanout_kills.py --participants 20000 --limit 300 --kills 5
+
 Prints, from the fake's side (what Telegram would have received) and the database's: messages
 lost (recorded sent but never received, or failed/cancelled, or still unsent at the end),
 duplicated (received more than once), whether every duplicate is identical to the first copy,
-rows left in `sending`, and the time to finish after the last restart. A killed process's
+rows left in `sending`, and the time to finish after the last restart. Per kill: the copies
+sent again of messages first sent before it, and the requests in flight at it (the fake had
+taken them and not answered yet; `--latency` makes the fake answer later, like a far server),
+and the rate while a process was sending. A killed process's
 claimed rows come back when their lease runs out (OUTBOX_LEASE_SECONDS, `--lease`); issue 14
 replaces that with an instance heartbeat.
 """
@@ -27,12 +32,14 @@ import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import bulk  # noqa: E402
+from bench.fake_bot_api import KILL_SLACK, per_kill, sends_from  # noqa: E402
 from bench.fanout import FakeApiProcess  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
@@ -51,6 +58,7 @@ def bot(path: str, base_url: str, args: argparse.Namespace) -> subprocess.Popen[
         "TELEGRAM_CHAT_RATE": "1",
         "OUTBOX_INTERVAL": "1",
         "OUTBOX_LEASE_SECONDS": str(args.lease),
+        "OUTBOX_MAX_IN_FLIGHT": str(args.in_flight),
         "LOG_LEVEL": "ERROR",
     }
     return subprocess.Popen(
@@ -60,6 +68,34 @@ def bot(path: str, base_url: str, args: argparse.Namespace) -> subprocess.Popen[
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+class TimedFake(FakeApiProcess):
+    """bench/fake_bot_api.py in a child process, answering each send `latency` s late."""
+
+    def __init__(self, limit: float, latency: float) -> None:
+        script = ROOT / "bench" / "fake_bot_api.py"
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script), "--limit", str(limit), "--latency", str(latency)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        assert self.proc.stdout is not None
+        self.base_url = self.proc.stdout.readline().strip()
+
+
+def rates(arrivals: list[float], kills: list[float]) -> list[float]:
+    """Messages per second while each process was sending (first to last send before its
+    kill, and the last process's)."""
+    found = []
+    edges = [float("-inf"), *(k + KILL_SLACK for k in kills), float("inf")]
+    for start, end in pairwise(edges):
+        inside = [a for a in arrivals if start < a <= end]
+        if len(inside) > 1 and inside[-1] > inside[0]:
+            found.append(len(inside) / (inside[-1] - inside[0]))
+    return found
 
 
 def count(path: str, sql: str) -> int:
@@ -104,12 +140,14 @@ def run(args: argparse.Namespace) -> None:
         f" {args.kills} × {'kill -9' if args.signal == 'kill' else 'SIGTERM'}"
         f" every {args.every:.1f}s; lease {args.lease:.0f}s"
     )
-    fake = FakeApiProcess(args.limit)
+    fake = TimedFake(args.limit, args.latency)
     sig = signal.SIGKILL if args.signal == "kill" else signal.SIGTERM
     sending_after_term = []
+    kills: list[float] = []
     for _ in range(args.kills):
         proc = bot(path, fake.base_url, args)
         time.sleep(args.every)
+        kills.append(time.monotonic())
         proc.send_signal(sig)
         proc.wait(timeout=60)
         sending_after_term.append(
@@ -153,6 +191,13 @@ def run(args: argparse.Namespace) -> None:
         f"lost: {lost}; duplicated: {duplicated}; duplicates differing from the first: {differing}"
     )
     print(f"time to finish after the last restart: {finished:.1f}s")
+    sends = sends_from(server["sends"])
+    found, stray = per_kill(sends, kills)
+    print(f"duplicates per kill: {[k.duplicates for k in found]} (not at a kill: {stray})")
+    if args.signal == "kill":  # after SIGTERM the process finishes its sends: not in flight
+        print(f"requests in flight at each kill: {[k.in_flight for k in found]}")
+    speeds = rates(sorted(s.arrived for s in sends if s.accepted), kills)
+    print(f"msg/s while sending, per process: {[round(r) for r in speeds]}")
 
 
 def main() -> None:
@@ -164,6 +209,8 @@ def main() -> None:
     parser.add_argument("--signal", choices=("kill", "term"), default="kill")
     parser.add_argument("--lease", type=float, default=20.0, help="OUTBOX_LEASE_SECONDS")
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--in-flight", type=int, default=64, help="OUTBOX_MAX_IN_FLIGHT")
+    parser.add_argument("--latency", type=float, default=0.0, help="the fake's answer delay (s)")
     run(parser.parse_args())
 
 

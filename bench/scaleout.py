@@ -39,8 +39,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import aiohttp  # noqa: E402
 import psycopg  # noqa: E402
 import telegram_inbound as inbound  # noqa: E402
+from postgres_cpu import postgres_cpu, postgres_cpu_since  # noqa: E402
 
 from bench import bulk  # noqa: E402
+from bench.fake_bot_api import per_kill, sends_from  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
 from bot.storage.copy import copy_database  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
@@ -48,26 +50,6 @@ from tests.fakes.bot_api import TOKEN, FakeBotApi  # noqa: E402
 
 SECRET = inbound.SECRET
 LIMIT = 1000.0  # paid broadcast
-
-
-def postgres_cpu() -> dict[int, float]:
-    """CPU seconds used so far by each PostgreSQL server process on this machine."""
-    found: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if (entry / "comm").read_text().strip() == "postgres":
-                found[int(entry.name)] = inbound.cpu_seconds(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
-def postgres_cpu_since(before: dict[int, float]) -> float:
-    """CPU seconds PostgreSQL used since `before` (processes that ended meanwhile are missed)."""
-    now = postgres_cpu()
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
 
 
 def fresh_database(server: str, name: str) -> str:
@@ -208,6 +190,7 @@ async def child(args: argparse.Namespace) -> None:
     from bot.outbox.planner import ReminderPlanner
     from bot.outbox.policy import limits_from_settings, policy_from_settings
     from bot.storage import open_store
+    from handlers.notices import NoticeRegistry
 
     clock = SystemClock()
     settings = load_settings(
@@ -226,6 +209,7 @@ async def child(args: argparse.Namespace) -> None:
         store,
         program,
         clock,
+        NoticeRegistry(program, clock, store),
         {"telegram": sender},
         limits_from_settings(settings),
         policy_from_settings(settings),
@@ -277,7 +261,7 @@ def leader_index(url: str) -> int | None:
 async def fanout_run(args: argparse.Namespace, kill: bool) -> None:
     from fanout import FakeApiProcess
 
-    url = fresh_database(args.server, "prakerja_fanout")
+    url = fresh_database(args.server, f"prakerja_fanout_{os.getpid()}")
     with tempfile.TemporaryDirectory() as folder:
         seed = f"{folder}/seed.db"
         store = await SqliteStore.open(seed)
@@ -308,7 +292,7 @@ async def fanout_run(args: argparse.Namespace, kill: bool) -> None:
         ]
         children.append(await asyncio.create_subprocess_exec(*command, stdout=subprocess.PIPE))
     t0 = time.perf_counter()
-    killed_at = None
+    kills: list[float] = []
     if kill:
         while time.perf_counter() - t0 < args.fanout_timeout:
             await asyncio.sleep(0.2)
@@ -316,6 +300,7 @@ async def fanout_run(args: argparse.Namespace, kill: bool) -> None:
             if states.get("sent", 0) >= args.reminders // 2:
                 index = await asyncio.to_thread(leader_index, url)
                 if index is not None:
+                    kills.append(time.monotonic())
                     children[index].kill()  # SIGKILL: no clean stop, its claims stay behind
                     killed_at = time.perf_counter() - t0
                     print(
@@ -352,6 +337,9 @@ async def fanout_run(args: argparse.Namespace, kill: bool) -> None:
         f"    429s: {server['throttled']:,}; rows by state: {json.dumps(states, sort_keys=True)}"
     )
     print(f"    duplicates: {duplicates}; lost: {lost}; run took {elapsed:.1f} s", flush=True)
+    if kills:
+        found, _ = per_kill(sends_from(server["sends"]), kills)
+        print(f"    at the kill: {found[0].duplicates} duplicated, {found[0].in_flight} in flight")
     for n, lines in enumerate(reports):
         final = next((x for x in reversed(lines) if "sent" in x), None)
         led = any(x.get("leading") for x in lines)

@@ -20,7 +20,7 @@ from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import keepable
 from bot.knowledge import ACTIONS, CONFIDENT, NEAR
-from bot.knowledge.decide import Decision
+from bot.knowledge.decide import LEAN, Decision
 from bot.nlu import UNKNOWN, Reading, Result, classifier
 from bot.nlu.cues import cues
 from bot.storage.base import Memory
@@ -48,60 +48,22 @@ from handlers import (
     statuses,
     topics,
     troubleshooting,
+    whose,
 )
-from handlers.common import deadline_line, menu_reply, unless_missed
+from handlers.common import menu_reply, unless_missed
+from handlers.confirm import ask_purchase, ask_stop, keep_reminders, not_purchased
 from handlers.memory import recall, remember
 
 log = logging.getLogger(__name__)
 
 
-async def ask_purchase(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the confirmation step and asks whether the first training was really bought."""
-    if "purchase" in ctx.participant.progress:
-        return await purchase.record(ctx, msg)
-    first = await knowledge.beside(ctx, msg.text)  # the question asked, first
-    if first is not None and not facts.claims_purchase(msg.text):
-        return [first]  # a question about buying states nothing: no offer to record
-    ctx.participant.step = Step.CONFIRM_PURCHASE
-    t = ctx.t
-    no = t._("Not yet")
-    return [
-        *([Reply(first.text)] if first else []),
-        Reply(
-            t._(
-                "Have you bought your first training? I'll record it and stop the deadline "
-                "reminders."
-            ),
-            (Option("purchase:yes", t._("Yes, I've bought it")), Option("purchase:no", no)),
-        ),
-    ]
+# Topics answered from the participant's own data: not for a post about another scheme or person.
+_OWN_DATA = ("deadline", "incentive_status", "dashboard", "purchased", "sanctions")
 
-
-async def not_purchased(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the menu step (nothing recorded) and repeats the deadline."""
-    ctx.participant.step = Step.MENU
-    return [Reply(ctx.t._("Okay, nothing recorded.")), menu_reply(ctx, deadline_line(ctx))]
-
-
-async def ask_stop(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the confirmation step and asks whether to really stop the reminders."""
-    t = ctx.t
-    if not ctx.participant.reminders_enabled:
-        return await reminders.show(ctx, msg)
-    ctx.participant.step = Step.CONFIRM_STOP
-    return [
-        Reply(
-            t._("Stop the deadline reminders? You can turn them on again with /pengingat."),
-            (Option("stop:yes", t._("Yes, stop them")), Option("stop:no", t._("No, keep them"))),
-        )
-    ]
-
-
-async def keep_reminders(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores the menu step (reminders unchanged) and shows the menu."""
-    ctx.participant.step = Step.MENU
-    return [menu_reply(ctx, ctx.t._("Okay, the reminders stay on."))]
-
+# Intents that only frame a post (the bot's help, a greeting, thanks): an entry found at least
+# this surely answers the post instead.
+_SOCIAL = ("help", "greeting", "thanks")
+_SURE = 0.9
 
 # What each understood intent answers with; the topics' own handlers wherever one exists.
 
@@ -212,7 +174,14 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
         found = knowledge.find(ctx, msg.text) if intent not in ACTIONS else None
         if found is not None and found.best is not None and found.confidence >= CONFIDENT:
             # a question asked beside onboarding (handlers/router.py) gets its entry too
-            return await knowledge.answer(ctx, found.best, msg.text, found.others)
+            return await knowledge.answer(
+                ctx,
+                found.best,
+                msg.text,
+                found.others,
+                alternatives=knowledge.close_second(found),
+                asked_further=found.asked,
+            )
         specific = await cases.answer(ctx, intent, msg.text)  # a case's entry, if any
         if specific is None:
             await remember(ctx, intent)
@@ -232,6 +201,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     if not facts.claims_purchase(text) and (said := await deadlines.about_date(ctx, text)):
         return said
     reading = classifier(ctx.t.locale).read(text)
+    if reading.statuses and statuses.hypothetical(text):  # "apa insentif bisa gagal?"
+        reading = replace(reading, statuses=())
     result = reading.result
     log.info(
         "participant %s: intent %s (%.2f, clear=%s, topics=%s)",
@@ -252,7 +223,8 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
             reading, result = moved, moved.result
         else:
             return moved
-    if (offered := await offers.offer(ctx, text, reading)) is not None:
+    someone = whose.about_someone_else(text)  # their wave or purchase is not to be recorded
+    if not someone and (offered := await offers.offer(ctx, text, reading)) is not None:
         beside = offers.question_beside(ctx, reading)  # asked besides: answered first
         kept = await offers.keep(ctx)
         if beside is not None:
@@ -284,22 +256,43 @@ async def _by_meaning(
     result = reading.result
     if reading.statuses and result.intent in ("incentive_status", "selection"):
         return await answer(ctx, msg, reading)
-    other_scheme = result.intent == "deadline" and knowledge.named_scheme(ctx, text)
-    if result.intent in ACTIONS and result.clear and not other_scheme:  # "gel 66": its rules
-        return await answer(ctx, msg, reading)
+    # "gel 66", "adik saya ikut prakerja 2023": that scheme's or person's case, never the
+    # participant's own deadline, checklist or status
+    elsewhere = whose.elsewhere(ctx, text)
+    own_data = elsewhere and result.intent in _OWN_DATA
     found = knowledge.find(ctx, text)
+    # "dibalas otomatis, terus gimana?" read as "help": an entry this sure answers instead
+    social = result.intent in _SOCIAL and found.confidence >= _SURE
+    # "0800 ga nyambung, ada cara lain lapor?" read as "a person": the official channels'
+    # entries (nobody asked for this bot's team in words: _person() did not take the post)
+    agrees = knowledge.topic_is(ctx, found, result)
+    social = social or (result.intent == "human" and found.confidence >= LEAN and agrees)
+    if result.intent in ACTIONS and result.clear and not own_data and not social:
+        replies = await answer(ctx, msg, reading)
+        if result.intent == "deadline" and knowledge.sure_of_other_topic(ctx, found, _SURE):
+            # "kelewatan batas 1 hari, masih bisa?": by their data it has not passed
+            return knowledge.not_passed_yet(ctx, replies)
+        return replies
     decision = knowledge.decision(ctx, found, text)
-    if (
-        decision == Decision.LEANING
-        and result.clear
-        and not knowledge.topic_is(ctx, found, result)
-    ):
+    if decision == Decision.LEANING and result.clear and not own_data and not agrees:
         decision = Decision.CLARIFY  # the classifier is sure of another topic: its answer
-    if found.best is not None and decision in (Decision.ANSWER, Decision.LEANING):
-        leaning = knowledge.runner_ups(ctx, found) if decision == Decision.LEANING else ()
-        return await knowledge.answer(ctx, found.best, text, found.others, alternatives=leaning)
     case = cases.find(ctx.t.locale, result.intent, text) if result.intent != UNKNOWN else None
-    if reading.statuses or case is not None or (result.intent != UNKNOWN and result.clear):
+    if decision in (Decision.CLARIFY, Decision.OUTSIDE) and agrees and result.clear and not case:
+        # the classifier's topic and the likeliest entry agree (and no case of topics.toml
+        # names the question): that entry's specific answer with the runner-ups beside it,
+        # not the topic's general answer
+        decision = Decision.LEANING if found.confidence >= LEAN else decision
+    if found.best is not None and decision in (Decision.ANSWER, Decision.LEANING):
+        leaning = (
+            knowledge.runner_ups(ctx, found)
+            if decision == Decision.LEANING
+            else knowledge.close_second(found)
+        )
+        return await knowledge.answer(
+            ctx, found.best, text, found.others, alternatives=leaning, asked_further=found.asked
+        )
+    topical = case is not None or (result.intent != UNKNOWN and result.clear)
+    if reading.statuses or (topical and not own_data):
         return await answer(ctx, msg, reading)  # a topic the knowledge base doesn't cover
     if decision == Decision.OUTSIDE:
         await keep_unknown(ctx, text, result)

@@ -11,8 +11,8 @@ import re
 from rapidfuzz import fuzz
 
 from bot.conversation.context import Context
-from bot.core.domain import Incoming, Option, Reply
-from bot.knowledge import Entry, Found, Who, bases, fill, partner_named, retriever, values
+from bot.core.domain import Incoming, Option, Reply, Step
+from bot.knowledge import Entry, Found, bases, fill, partner_named, retriever, values
 from bot.knowledge.decide import Decision, about_prakerja, decide, names_other_program
 from bot.nlu import Result
 from bot.nlu.cues import cues
@@ -22,6 +22,8 @@ from handlers import feedback
 from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
 from handlers.escalation import escalate
 from handlers.memory import recall, remember
+from handlers.whose import named_scheme, own
+from handlers.whose import who as _who
 
 ENTRY = "kb:"  # a button answering an entry: kb:<id>
 STEP = "kbstep:"  # "still not working" on an entry: kbstep:<id>
@@ -68,24 +70,7 @@ def applies(ctx: Context, found: Entry, scheme: str | None = None) -> bool:
 
 
 def _own(ctx: Context) -> str:
-    return ctx.participant.scheme or ctx.program.program.default_scheme
-
-
-_NAMED_WAVE = re.compile(r"\b(?:gelombang|gel|glombang|gelb|wave|batch)\.?\s*(\d{1,3})\b", re.I)
-_NAMED_YEAR = re.compile(
-    r"\b(?:prakerja|tahun|thn|th|skema|program|peserta|year|scheme|in)\s+(20\d\d)\b", re.I
-)
-
-
-def named_scheme(ctx: Context, post: str) -> str | None:
-    """The scheme a post asks about when it names another wave or year than the participant's
-    ("gel 66", "prakerja 2024"); None when it names none or the participant's own."""
-    named = None
-    if (wave := _NAMED_WAVE.search(post)) is not None:
-        named = ctx.program.scheme_for_wave(int(wave.group(1)))
-    elif (year := _NAMED_YEAR.search(post)) is not None and year.group(1) in ctx.program.schemes:
-        named = year.group(1)
-    return named if named is not None and named != _own(ctx) else None
+    return own(ctx)
 
 
 def find(ctx: Context, text: str) -> Found:
@@ -101,14 +86,6 @@ def find(ctx: Context, text: str) -> Found:
     return model.search(text, applies=fits) if model is not None else Found(())
 
 
-def _who(ctx: Context, post: str) -> Who:
-    """The participant, or the scheme the post names (then with none of their own dates)."""
-    p = ctx.participant
-    if (named := named_scheme(ctx, post)) is not None:
-        return Who(named, None, None, p.wallet)
-    return Who(p.scheme, p.deadline_utc, p.announced_on, p.wallet)
-
-
 def _fill(ctx: Context, text: str, post: str) -> str:
     today = ctx.t.local(ctx.now()).date()
     return fill(text, values(ctx.program, ctx.t, _who(ctx, post), post, today))
@@ -121,6 +98,7 @@ async def answer(
     others: tuple[str, ...] = (),
     case: str | None = None,
     alternatives: tuple[str, ...] = (),
+    asked_further: tuple[str, ...] = (),
 ) -> list[Reply]:
     """Stores the entry in the memory; its answer for the participant, with a button for a
     related entry, "still not working" when it has a ladder, and the post's other questions."""
@@ -137,13 +115,26 @@ async def answer(
     text, steps = found.for_scheme(named_scheme(ctx, post) or _own(ctx))
     options: list[Option] = []
     missed = deadline_missed(ctx)  # then nothing towards buying or linking is offered
-    asked = [e for e in (entry(ctx, o) for o in others[:2]) if e is not None]
+    asked_ids = [o for o in others[:2] if o != found.id]
+    asked = [e for e in (entry(ctx, o) for o in asked_ids) if e is not None]
     asked = [e for e in asked if not (missed and e.topic in _FORFEITED)]
+    more = [e for e in (entry(ctx, o) for o in asked_further) if e is not None]
+    more = [
+        e
+        for e in more
+        if e.id != found.id and e.id not in others and not (missed and e.topic in _FORFEITED)
+    ]
     second = _briefly(ctx, asked[0], post) if asked else None  # the second question, briefly
     for also in asked[1:] if second else asked:
         options.append(Option(ENTRY + also.id, t._("Also: {topic}").format(topic=also.title)))
+    for maybe_asked in more[:1]:  # a further question found less surely: a button
+        options.append(
+            Option(ENTRY + maybe_asked.id, t._("Also: {topic}").format(topic=maybe_asked.title))
+        )
     for other in alternatives[:2]:  # answered while leaning: the runner-ups offered
-        if (maybe := entry(ctx, other)) is not None and len(options) < 2:
+        if other in others or other in asked_further:
+            continue
+        if (maybe := entry(ctx, other)) is not None and len(options) < 3:
             label = t._("Or did you mean: {topic}").format(topic=maybe.title)
             options.append(Option(ENTRY + other, label))
     if steps:
@@ -207,6 +198,20 @@ async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
     return await answer(ctx, wanted, text)
 
 
+async def official_site(ctx: Context, text: str) -> list[Reply] | None:
+    """The official site's entry for a post that asks whether an official address it names
+    is real, unless the post clearly asks something else (then None: answered as usual)."""
+    said = cues()
+    if ctx.participant.step != Step.MENU or not said.asks_if_real(text):
+        return None
+    if entry(ctx, said.site.entry) is None:
+        return None
+    found = find(ctx, text)
+    if found.best not in (None, said.site.entry) and decision(ctx, found, text) == Decision.ANSWER:
+        return None
+    return await answer(ctx, said.site.entry, text)
+
+
 _ASKS = re.compile(
     r"\?|\b(?:cara|caranya|gimana|gmn|bagaimana|apa|apakah|kenapa|knp|kapan|ngapain|selanjutnya|"
     r"berapa|how|what|when|why|next)\b",
@@ -232,9 +237,40 @@ def topic_is(ctx: Context, found: Found, result: Result) -> bool:
     return best is not None and best.topic == result.intent
 
 
+def sure_of_other_topic(ctx: Context, found: Found, sure: float) -> bool:
+    """Whether the likeliest entry is this sure and of another topic than the deadline's."""
+    best = entry(ctx, found.best) if found.best else None
+    return best is not None and found.confidence >= sure and best.topic != "deadline"
+
+
+def not_passed_yet(ctx: Context, replies: list[Reply]) -> list[Reply]:
+    """The deadline answer to a post that says it missed the deadline while the
+    participant's own deadline has not passed: says so (the answer as it is once it has)."""
+    if deadline_missed(ctx) or ctx.participant.deadline_utc is None or not replies:
+        return replies
+    said = ctx.t._(
+        "By your wave's dates it hasn't passed yet, so you can still buy your first training. "
+        "If you are in another wave, tell me its number."
+    )
+    first = replies[0]
+    return [Reply(first.text + "\n" + said, first.options, first.request_contact), *replies[1:]]
+
+
 def runner_ups(ctx: Context, found: Found) -> tuple[str, ...]:
     """The one or two entries after the likeliest worth offering beside its answer."""
     return tuple(offered(ctx, found)[1:3])
+
+
+_CLOSE = 0.75  # a runner-up this close to a confidently answered entry is offered beside it
+
+
+def close_second(found: Found) -> tuple[str, ...]:
+    """The runner-up when it is nearly as likely as the answered entry (two entries of
+    neighbouring meaning: the answer is given, the other offered as "Or did you mean")."""
+    if len(found.ranked) < 2:
+        return ()
+    (_, best), (second, score) = found.ranked[0], found.ranked[1]
+    return (second,) if best > 0 and score >= best * _CLOSE else ()
 
 
 async def outside(ctx: Context, text: str, memory: Memory | None = None) -> list[Reply]:

@@ -25,6 +25,7 @@ from bot.nlu.scams import check as check_scam
 from handlers import (
     brevity,
     broadcasts,
+    confirm,
     dashboard,
     facts,
     feedback,
@@ -78,9 +79,9 @@ ACTIONS: dict[str, Handler] = {
     "delete:no": privacy.confirm,
     "onboarding:restart": onboarding.start,
     "purchase:yes": purchase.record,
-    "purchase:no": freetext.not_purchased,
+    "purchase:no": confirm.not_purchased,
     "stop:yes": reminders.stop,
-    "stop:no": freetext.keep_reminders,
+    "stop:no": confirm.keep_reminders,
 }
 
 # Buttons: option ids by prefix (the rest of the id is the value).
@@ -268,10 +269,12 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
         feedback.withhold(ctx)
     if verdict is not None and verdict.flagged:
         return [await scam_check.warn(ctx, msg, verdict), *await prompt(ctx, msg)]
-    replies = await _text(ctx, msg, text)
     if verdict is not None and scam_check.worth_naming(msg, verdict):
+        # "prakerja.go.id beneran resmi?": the official site's entry, not an unrelated one
+        asked = await knowledge.official_site(ctx, text) if ctx.participant.onboarded else None
+        replies = asked or await _text(ctx, msg, text)
         return [scam_check.official(ctx, verdict), *replies]
-    return replies
+    return await _text(ctx, msg, text)
 
 
 async def _text(ctx: Context, msg: Incoming, text: str) -> list[Reply]:

@@ -10,7 +10,7 @@ from bot.core.domain import Option, Reply
 from bot.core.i18n import N_
 from bot.core.program import Partner
 from bot.knowledge import partner_named
-from bot.nlu.topics import StatusEntry, topics
+from bot.nlu.topics import StatusEntry, find_statuses, plain, topics
 from handlers.common import back_option, official_help
 
 MEANINGS: dict[str, str] = {
@@ -137,3 +137,31 @@ def explain(ctx: Context, quoted: tuple[tuple[StatusEntry, str], ...], text: str
     if entry.meaning in ("failed", "transferred", "held"):
         return [Reply(meaning), Reply(official_help(ctx), options)]
     return [Reply(meaning, options)]
+
+
+# A status named only where the post asks whether it could happen ("kalo ganti nomor, apa
+# insentif bisa gagal?") is a question about that status, not one the participant pasted.
+_COULD = re.compile(
+    r"\b(?:kalau|kalo|klo|jika|jikalau|bila|apabila|bisa|bs|bakal|akan|if|could|would|might|"
+    r"can|will)\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[.!?;\n]+")
+
+
+def hypothetical(text: str) -> bool:
+    """Whether every status the post names follows a word asking whether it could happen
+    ("bisa gagal", "kalau gagal"), none of them written in capitals as the dashboard shows
+    them."""
+    named = False
+    for clause in _CLAUSE.split(text):
+        found = find_statuses(clause)
+        if not found:
+            continue
+        named = True
+        pasted = any(w.isupper() and len(w) >= 4 for w in clause.split())
+        words = plain(clause).split()
+        could = all(_COULD.search(" ".join(words[max(0, at - 3) : at])) for at, _, _ in found)
+        if pasted or not could:
+            return False
+    return named

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Reply, Step
 from bot.nlu import classifier
-from handlers import freetext, handoff, onboarding, privacy, stages
+from handlers import confirm, freetext, handoff, onboarding, privacy, stages
 from handlers.common import menu_reply
 
 QUESTION_WORDS = 6  # a typed stage this long or longer is a post with a question in it
@@ -74,9 +74,9 @@ STEPS: dict[Step, Waiting] = {
     Step.MENU: Waiting(None, _menu),
     Step.CONFIRM_DELETE: Waiting(privacy.confirm, privacy.ask_delete, "delete:"),
     Step.CONFIRM_PURCHASE: Waiting(
-        freetext.confirm_purchase, freetext.ask_purchase, "purchase:", drops=True
+        freetext.confirm_purchase, confirm.ask_purchase, "purchase:", drops=True
     ),
-    Step.CONFIRM_STOP: Waiting(freetext.confirm_stop, freetext.ask_stop, "stop:", drops=True),
+    Step.CONFIRM_STOP: Waiting(freetext.confirm_stop, confirm.ask_stop, "stop:", drops=True),
     # while talking to a person, typed text goes to the operators' inbox
     Step.HANDOFF: Waiting(handoff.relay, _waiting),
 }

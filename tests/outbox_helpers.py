@@ -46,7 +46,7 @@ def make_worker(
         NoticeRegistry(program, clock, store, notices or all_notices()),
         {"test": sender},
         {"test": ChannelLimit(rate=10_000.0)},
-        policy or Policy(flush_every=0.01),
+        policy or Policy(),
         sleep=sleep,
         now=lambda: clock.now().timestamp(),  # the pacer's time is the fake clock's too
     )

@@ -38,6 +38,7 @@ class Found:
     others: tuple[str, ...] = ()  # further questions in the post (their own clauses)
     thanked: bool = False
     framing_only: bool = False
+    asked: tuple[str, ...] = ()  # further questions found less surely: offered as buttons
 
     @property
     def best(self) -> str | None:

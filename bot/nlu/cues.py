@@ -54,6 +54,11 @@ class Scam(_Strict):
     entry: str
 
 
+class Site(_Strict):
+    real: tuple[str, ...]
+    entry: str
+
+
 class MoodWords(_Strict):
     kind: Mood
     words: tuple[str, ...] = Field(min_length=1)
@@ -115,6 +120,7 @@ class Cues(_Strict):
     language: Languages
     person: Person
     scam: Scam
+    site: Site
     moods: tuple[MoodWords, ...] = Field(min_length=1)
     caps: Caps
     progress: Progress
@@ -142,6 +148,10 @@ class Cues(_Strict):
         if said in self.language.to_id:
             return "id"
         return None
+
+    def asks_if_real(self, text: str) -> bool:
+        """Asks whether an address or message is real ("beneran resmi?", "asli ga?")."""
+        return has(words(text), self.site.real)
 
     def asks_for_person(self, text: str, partners: tuple[str, ...] = ()) -> bool:
         """Asks to talk to a person (not a bank's or e-wallet's customer service)."""

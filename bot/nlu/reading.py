@@ -63,6 +63,10 @@ class Framer:
         """See question_parts()."""
         return question_parts(self, text)
 
+    def marked(self, text: str) -> tuple[list[tuple[list[str], int]], bool]:
+        """See marked_parts()."""
+        return marked_parts(self, text)
+
 
 class Reader(Framer):
     """Reads posts with one locale's classifier: it owns the model and the framing phrases
@@ -127,19 +131,90 @@ def clauses(text: str) -> list[str]:
 def question_parts(classifier: Framer, text: str) -> tuple[list[list[str]], bool]:
     """The normalised words of each clause once the framing is taken out (clauses that were
     only framing dropped), and whether the post thanks."""
+    marked, thanked = marked_parts(classifier, text)
+    return [tokens for tokens, _ in marked], thanked
+
+
+# A clause asks when a question mark ends it, it holds a question word ("kenapa", "gimana",
+# "kapan", "bisa gak"...) or a joiner brings it ("tapi", "terus"): such clauses outweigh the
+# context clauses ("sudah lolos gel 22, saya dari Makassar") when a post is searched
+# (bot/knowledge/search.py).
+_ASKING = re.compile(
+    r"\b(?:kenapa|knp|napa|mengapa|gimana|gmn|gmna|gimn|bagaimana|bgmn|gmana|kapan|kpn|"
+    r"berapa|brp|brapa|apa|apakah|apkah|dimana|dmn|di mana|mana|siapa|kok|koq|"
+    r"(?:bisa|bs|boleh|blh|masih bisa)\s+(?:gak|ga|gk|nggak|ngga|enggak|engga|tidak|tdk|nga|kah)|"
+    r"bisakah|bolehkah|haruskah|caranya|cara|why|how|when|what|where|which|who|can|could|"
+    r"should|is it|are|do|does)\b"
+)
+_NOT_ASKING = ("lalu",)  # "minggu lalu": a joiner that is also a word of time
+_OPENING_ONLY = ("terus", "trus", "trs")  # "gagal terus": brings a question only at the start
+
+
+def _brings(sentence: str, cut: re.Match[str]) -> bool:
+    """Whether the joiner `cut` brings a clause that asks ("tapi sertifikatnya belum ada",
+    "..., terus insentifku belum cair"), not a word of time or "keep on" ("gagal terus")."""
+    word, before = cut.group(0), sentence[: cut.start()].rstrip()
+    if word in _NOT_ASKING:
+        return False
+    return word not in _OPENING_ONLY or not before or before.endswith(",")
+
+
+_ENDS = re.compile(r"([.!?;\n]+)")
+ASKS, ASKED_AFTER = 2, 1  # marks of marked_parts(): a clause asks, or the question after it does
+_SHORT_ASK = 3  # words: an asking clause this short ("ini kenapa ya?") asks about the one before
+
+
+def marked_parts(classifier: Framer, text: str) -> tuple[list[tuple[list[str], int]], bool]:
+    """question_parts() with, for each clause, whether it asks (see _ASKING); a short asking
+    clause ("ini kenapa ya?") passes its mark to the sentence before it when none of that
+    sentence's clauses asks. The mark: ASKS (the clause itself asks), ASKED_AFTER (through the
+    short question after it), 0 (context)."""
     framing = topics().framing(classifier.locale)
     frame = _phrases(classifier, framing.courtesy + framing.peer + framing.venting)
     thank_words = _phrases(classifier, framing.thanks)
-    found: list[list[str]] = []
+    found: list[tuple[list[str], int]] = []
+    sentences: list[int] = []
     thanked = False
-    for clause in clauses(text):
+    for clause, asked, sentence in _asking_clauses(text):
         said = classifier.normalizer.tokens(clause)
         tokens, _ = _strip(said, thank_words)
         thanked = thanked or len(tokens) < len(said)
         rest, _ = _strip(tokens, frame)
-        if rest:
-            found.append(rest)
+        if not rest:
+            continue
+        if asked and len(rest) < _SHORT_ASK and found and sentences[-1] != sentence:
+            before = [n for n, s in enumerate(sentences) if s == sentences[-1]]
+            if not any(found[n][1] for n in before):
+                for n in before:
+                    found[n] = (found[n][0], ASKED_AFTER)
+        found.append((rest, ASKS if asked else 0))
+        sentences.append(sentence)
     return found, thanked
+
+
+def _asking_clauses(text: str) -> list[tuple[str, bool, int]]:
+    """clauses() with whether each asks (a question mark after it, a question word, or a
+    joiner before it: "tapi sertifikatnya belum muncul", "terus insentifku juga belum cair",
+    the problem told after the context) and the number of its sentence."""
+    pieces = _ENDS.split(text.lower())
+    out: list[tuple[str, bool, int]] = []
+    for i in range(0, len(pieces), 2):
+        ends = pieces[i + 1] if i + 1 < len(pieces) else ""
+        for sentence in _SPLIT.split(pieces[i]):
+            cuts = [*_JOINERS.finditer(sentence)]
+            starts = [0, *(m.end() for m in cuts)]
+            ends_at = [*(m.start() for m in cuts), len(sentence)]
+            brought = [False, *(_brings(sentence, m) for m in cuts)]
+            parts = [
+                (joined, sentence[a:b].strip(" ,-"))
+                for joined, a, b in zip(brought, starts, ends_at, strict=True)
+                if sentence[a:b].strip(" ,-")
+            ]
+            for n, (joined, part) in enumerate(parts):
+                last = n == len(parts) - 1
+                asks = joined or bool(_ASKING.search(part)) or (last and "?" in ends)
+                out.append((part, asks, i))
+    return out
 
 
 def read(classifier: Reader, text: str) -> Reading:

@@ -3,9 +3,12 @@ rate limits, and records what happened.
 
 One run (`run_once`) drains what is due: a producer claims batches of rows with a lease and
 feeds a bounded queue; `max_in_flight` sender tasks take rows from it, so sends overlap up to
-the channel's limit instead of going one by one. Outcomes are written in batches. A row is
-`sent` at most once unless the process dies between the send and the write (then the lease
-expires and it is sent again: at-least-once, within one flush interval).
+the channel's limit instead of going one by one. Each sender records its row's outcome as
+soon as the answer arrives, and waits for that commit before it takes the next row; outcomes
+arriving together share one transaction (bot/storage/group_commit.py). A row is `sent` at most
+once unless the process dies between the send and the commit: then its claim lapses and it is
+sent again (at-least-once). So a kill repeats only the requests in flight at that moment and
+the answers in the commit under way: at most one per sender task, in practice a handful.
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ from bot.core.domain import Participant
 from bot.core.outbound import Delivery, Outbound, Outcome, Sender
 from bot.core.program import Program
 from bot.outbox.notices import NoticeBook
+from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.pacing import BROADCAST, Now, Pacer
 from bot.outbox.planner import leave_quiet
 from bot.outbox.policy import ChannelLimit, Policy
-from bot.storage.base import StoreBusy
 from bot.storage.outbox import OutboxRow
 from bot.storage.outbox import Outcome as Written
 from bot.storage.reports import TIER_DEFERRED  # pending until its slot; late in the console
@@ -39,7 +42,6 @@ log = logging.getLogger(__name__)
 # is worded as of now, so the last day's countdown in hours and minutes matches the time
 # really left when it arrives.
 RENDER_FROM_DUE_WITHIN = timedelta(minutes=15)
-FINAL_FLUSH_ATTEMPTS = 15
 
 
 def urgency(row: OutboxRow) -> datetime:
@@ -63,8 +65,9 @@ def rendered_at(due_at: datetime, now: datetime) -> datetime | None:
 
 
 Sleep = Callable[[float], Awaitable[None]]
-# Claimed rows with their participant (None: deleted), then one None per sender task.
-_Queue = asyncio.Queue[tuple[OutboxRow, Participant | None] | None]
+# Claimed rows with their participant (None: deleted) and the moment after which they are no
+# longer sent (half their lease), then one None per sender task.
+_Queue = asyncio.Queue[tuple[OutboxRow, Participant | None, datetime] | None]
 
 
 @dataclass
@@ -132,7 +135,9 @@ class DeliveryWorker:
             self.channels[name] = _Channel(sender, pacer)
         self.totals = RunStats()
         self._stopping = False
-        self._written: list[Written] = []
+        # Each outcome is committed before its sender goes on to its next row.
+        self.outcomes = OutcomeWriter(store, clock)
+        self._write = self.outcomes.write
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -166,16 +171,14 @@ class DeliveryWorker:
         workers = [
             asyncio.create_task(self._work(queue, stats)) for _ in range(self.policy.max_in_flight)
         ]
-        flusher = asyncio.create_task(self._flush_loop())
         try:
             await self._produce(queue, stats)
         finally:
             for _ in workers:
                 await queue.put(None)
             await asyncio.gather(*workers)
-            flusher.cancel()
-            await asyncio.gather(flusher, return_exceptions=True)
-            await self._flush(final=True)
+            await self.outcomes.drain()
+            await self.outcomes.write_kept(insist=True)
             self.totals.add(stats)
             self._idle.set()
         if stats.claimed:
@@ -195,7 +198,7 @@ class DeliveryWorker:
         waited_for: datetime | None = None
         drained = False
         while not self._stopping:
-            await self._flush()
+            await self.outcomes.write_kept(insist=False)
             now = self.clock.now()
             rows = await self.store.claim_due(
                 now, now + self.policy.lease, self._active_channels(), self.policy.batch
@@ -206,8 +209,9 @@ class DeliveryWorker:
                 found = await self.store.participants_by_ids({r.participant_id for r in rows})
                 # The most urgent first: where a daily limit (WhatsApp's tier) leaves fewer
                 # slots than rows, the nearest deadlines get them.
+                send_by = now + self.policy.lease / 2
                 for row in sorted(rows, key=urgency):
-                    await queue.put((row, found.get(row.participant_id)))
+                    await queue.put((row, found.get(row.participant_id), send_by))
                 continue
             if not drained:
                 # Let the sends in flight finish: a retry or a 429 may make more rows due.
@@ -227,86 +231,61 @@ class DeliveryWorker:
 
     async def _work(self, queue: _Queue, stats: RunStats) -> None:
         while (item := await queue.get()) is not None:
-            row, participant = item
+            row, participant, send_by = item
             try:
-                await self._deliver(row, participant, stats)
+                await self._deliver(row, participant, stats, send_by)
             except Exception as exc:  # a bug in a notice must not stop the others
                 log.exception("outbox row %s failed to render or send", row.id)
-                self._retry(row, f"error: {type(exc).__name__}", stats)
+                await self._retry(row, f"error: {type(exc).__name__}", stats)
             finally:
                 queue.task_done()
 
     # one row -----------------------------------------------------------------------------
 
-    def _write(self, outcome: Written) -> None:
-        self._written.append(outcome)
-
-    async def _flush(self, *, final: bool = False) -> None:
-        """Writes the outcomes gathered so far. If the database is busy they are kept and
-        written at the next flush (the last flush of a run insists a few times)."""
-        # The last flush of a run (also on SIGTERM) insists for about a minute: a sent row
-        # left `sending` would be sent again once its lease runs out.
-        for attempt in range(FINAL_FLUSH_ATTEMPTS if final else 1):
-            written, self._written = self._written, []
-            try:
-                await self.store.record_outcomes(written, self.clock.now())
-                return
-            except asyncio.CancelledError:
-                # The run is ending (its flusher is cancelled): the final flush writes them.
-                # Writing one twice is harmless (only rows still `sending` are updated).
-                self._written = written + self._written
-                raise
-            except StoreBusy as exc:
-                self._written = written + self._written
-                log.warning("outbox: %d outcomes not written yet (%s)", len(written), exc)
-                if final:
-                    await asyncio.sleep(min(0.5 * (attempt + 1), 5.0))
-
-    async def _flush_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.policy.flush_every)
-            await self._flush()
-
-    def _release(self, row: OutboxRow) -> None:
+    async def _release(self, row: OutboxRow) -> None:
         """Back to pending without counting an attempt (stopping, or the channel paused)."""
-        self._write(Written(row.id, "pending", "released", count_attempt=False))
+        await self._write(Written(row.id, "pending", "released", count_attempt=False))
 
-    def _retry(self, row: OutboxRow, error: str, stats: RunStats) -> None:
+    async def _retry(self, row: OutboxRow, error: str, stats: RunStats) -> None:
         attempt = row.attempts + 1
         if attempt >= self.policy.max_attempts:
             stats.failed += 1
-            self._write(Written(row.id, "failed", error))
+            await self._write(Written(row.id, "failed", error))
             log.warning("outbox row %s failed after %d attempts: %s", row.id, attempt, error)
             return
         stats.retried += 1
         due = self.clock.now() + self.policy.backoff(attempt)
-        self._write(Written(row.id, "pending", error, due_at=due))
+        await self._write(Written(row.id, "pending", error, due_at=due))
 
     async def _deliver(
-        self, row: OutboxRow, participant: Participant | None, stats: RunStats
+        self,
+        row: OutboxRow,
+        participant: Participant | None,
+        stats: RunStats,
+        send_by: datetime | None = None,
     ) -> None:
         channel = self.channels[row.channel]
         if self._stopping or (
             channel.paused_until is not None and channel.paused_until > self.clock.now()
         ):
-            self._release(row)
+            await self._release(row)
             return
         if not self.notices.knows(row.kind):
             stats.failed += 1
-            self._write(Written(row.id, "failed", f"unknown kind {row.kind}"))
+            await self._write(Written(row.id, "failed", f"unknown kind {row.kind}"))
             return
         if participant is None or not self.notices.applies(
             row.kind, participant, row.payload, self.clock.now()
         ):
             stats.cancelled += 1
             reason = "participant gone" if participant is None else "no longer applies"
-            self._write(Written(row.id, "cancelled", reason, count_attempt=False))
+            await self._write(Written(row.id, "cancelled", reason, count_attempt=False))
             return
         now = self.clock.now()
         if self.notices.waits_out_quiet_hours(row.kind):  # what the bot starts waits
             wake = leave_quiet(now, ZoneInfo(participant.timezone), self.program.reminders)
             if wake > now:
-                self._write(
+                await self._write(
                     Written(row.id, "pending", "quiet hours", due_at=wake, count_attempt=False)
                 )
                 return
@@ -325,7 +304,13 @@ class DeliveryWorker:
             return
         await channel.pacer.turn(participant.chat_id, BROADCAST)  # replies go first
         if channel.paused_until is not None and channel.paused_until > self.clock.now():
-            self._release(row)  # a 429 arrived while this row waited for its turn
+            await self._release(row)  # a 429 arrived while this row waited for its turn
+            return
+        if send_by is not None and self.clock.now() > send_by:
+            # Held for half its lease (a long queue on a slow channel): another run may claim
+            # it any moment and send it too. Left as it is, it is claimed afresh (and sent
+            # once) when the lease ends; nothing is written, that claim may be another's.
+            log.warning("outbox row %s held for half its lease: left to the next claim", row.id)
             return
         delivery = await channel.sender.send(message)
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:
@@ -357,7 +342,9 @@ class DeliveryWorker:
         if later is None:
             return False
         stats.deferred += 1
-        self._write(Written(row.id, "pending", TIER_DEFERRED, due_at=later, count_attempt=False))
+        await self._write(
+            Written(row.id, "pending", TIER_DEFERRED, due_at=later, count_attempt=False)
+        )
         return True
 
     async def _record(
@@ -372,7 +359,7 @@ class DeliveryWorker:
         match delivery.outcome:
             case Outcome.SENT:
                 stats.sent += 1
-                self._write(Written(row.id, "sent", None, message_ids=delivery.message_ids))
+                await self._write(Written(row.id, "sent", None, message_ids=delivery.message_ids))
             case Outcome.RETRY_AFTER:
                 stats.rate_limited += 1
                 wait = timedelta(seconds=delivery.retry_after or 1.0)
@@ -383,16 +370,17 @@ class DeliveryWorker:
                     log.warning(
                         "channel %s paused for %.1fs (429)", row.channel, wait.total_seconds()
                     )
-                self._write(Written(row.id, "pending", f"retry after {wait}", count_attempt=False))
+                await self._write(
+                    Written(row.id, "pending", f"retry after {wait}", count_attempt=False)
+                )
             case Outcome.UNREACHABLE:
                 stats.unreachable += 1
-                self._write(Written(row.id, "cancelled", f"unreachable: {error}"))
-                await self._flush()
+                await self._write(Written(row.id, "cancelled", f"unreachable: {error}"))
                 assert participant.id is not None
                 await self.store.mark_unreachable(participant.id)
                 log.info("participant %s unreachable; pending rows cancelled", participant.id)
             case Outcome.PERMANENT:
                 stats.failed += 1
-                self._write(Written(row.id, "failed", error))
+                await self._write(Written(row.id, "failed", error))
             case Outcome.TRANSIENT | Outcome.NEEDS_TEMPLATE:
-                self._retry(row, error, stats)
+                await self._retry(row, error, stats)

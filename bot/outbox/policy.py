@@ -43,7 +43,6 @@ class Policy:
     backoff_base: float = 30.0
     backoff_max: float = 3600.0
     max_in_flight: int = 64
-    flush_every: float = 0.2
 
     def backoff(self, attempt: int) -> timedelta:
         """Exponential: base, 2×base, 4×base … capped (attempt counts from 1)."""

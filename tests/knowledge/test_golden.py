@@ -69,10 +69,6 @@ def test_each_entry_is_found_by_its_own_examples_cross_validated(
     assert len(lost) <= len(hits) // 10, f"entries their own examples don't find: {lost}"
 
 
-@pytest.mark.xfail(
-    reason="below issue 17's floors on the frozen golden posts today (docs/understanding.md)",
-    strict=False,
-)
 def test_the_floors_on_the_golden_posts(shipped: dict[str, KnowledgeBase]) -> None:
     models = {locale: Retriever(kb) for locale, kb in shipped.items()}
     for path in SETS:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -13,6 +14,8 @@ from bot.core.outbound import Delivery, Outbound, Outcome
 from bot.core.program import Program
 from bot.outbox.planner import REMINDER
 from bot.outbox.policy import ChannelLimit, Policy
+from bot.storage.base import StoreBusy
+from bot.storage.outbox import Outcome as Written
 from bot.storage.store import SqlStore
 from handlers.notice_kinds import all_notices
 from handlers.notices import Notice
@@ -117,7 +120,7 @@ async def test_transient_errors_back_off_then_fail(
     await onboard(chat)
     clock.set(H7)
     failing = [Delivery(Outcome.TRANSIENT, error="502 bad gateway")] * 3
-    policy = Policy(max_attempts=3, backoff_base=10, flush_every=0.01)
+    policy = Policy(max_attempts=3, backoff_base=10)
     worker, sender = make_worker(store, program, clock, failing, policy)
     await worker.run_once()
     row = (await rows(store))[0]
@@ -204,7 +207,7 @@ async def test_two_processes_never_send_a_row_twice(
     await seed(store, 60, now=clock.now(), channel="test")
     other = await reopen()  # a second process on the same database
     try:
-        policy = Policy(batch=7, flush_every=0.01)
+        policy = Policy(batch=7)
         first, sent_a = make_worker(store, program, clock, policy=policy)
         second, sent_b = make_worker(other, program, clock, policy=policy)
         await asyncio.gather(first.run_once(), second.run_once())
@@ -260,13 +263,64 @@ async def test_per_chat_pacing(
     assert clock.now() - before == timedelta(seconds=1)
 
 
-async def test_outcomes_survive_a_cancelled_flush(
+async def test_each_outcome_is_committed_before_its_sender_takes_the_next_row(
+    store: SqlStore, program: Program, clock: FakeClock
+) -> None:
+    """A kill -9 repeats only what is in flight: when a send starts, every answer received
+    before is committed, but those of the other senders still in their commit."""
+    await seed(store, 30, now=clock.now(), channel="test")
+    senders = 3
+    worker, _ = make_worker(store, program, clock, policy=Policy(max_in_flight=senders))
+    answered = 0
+    unrecorded: list[int] = []
+
+    class Checking(RecordingSender):
+        async def send(self, message: Outbound) -> Delivery:
+            nonlocal answered
+            committed = sum(1 for r in await rows(store) if r["state"] == "sent")
+            unrecorded.append(answered - committed)
+            delivery = await super().send(message)
+            answered += 1
+            return delivery
+
+    worker.channels["test"].sender = Checking("test")
+    assert (await worker.run_once()).sent == 30
+    assert len(unrecorded) == 30 and max(unrecorded) <= senders - 1, unrecorded
+    assert set(await _states(store)) == {"sent"}
+
+
+async def test_outcomes_a_busy_database_refused_are_written_later(
+    store: SqlStore,
+    program: Program,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """StoreBusy on a commit: its outcomes are kept and written with a later one, never
+    dropped (a row left `sending` would be sent again once its claim lapsed)."""
+    await seed(store, 6, now=clock.now(), channel="test")
+    worker, sender = make_worker(store, program, clock, policy=Policy(max_in_flight=2))
+    record = store.record_outcomes
+    refused: list[int] = []
+
+    async def busy_twice(outcomes: Sequence[Written], now: datetime) -> None:
+        if len(refused) < 2 and any(o.state == "sent" for o in outcomes):
+            refused.append(len(outcomes))
+            raise StoreBusy("database is locked")
+        await record(outcomes, now)
+
+    monkeypatch.setattr(store, "record_outcomes", busy_twice)
+    assert (await worker.run_once()).sent == 6
+    assert len(refused) == 2 and worker.outcomes.kept == []
+    assert set(await _states(store)) == {"sent"}
+    assert len(sender.sent) == 6
+    assert (await worker.run_once()).claimed == 0
+
+
+async def test_an_outcome_whose_commit_is_cancelled_is_kept(
     store: SqlStore, program: Program, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A run ending cancels its periodic flusher; outcomes it was writing go to the final
-    flush instead of being dropped (rows would stay `sending` until the lease expired)."""
-    from bot.storage.outbox import Outcome as Written
-
+    """A sender cancelled while its outcome commits keeps it for the run's last write
+    (writing one twice is harmless: only rows still `sending` are updated)."""
     worker, _ = make_worker(store, program, clock)
     started, never = asyncio.Event(), asyncio.Event()
 
@@ -275,10 +329,35 @@ async def test_outcomes_survive_a_cancelled_flush(
         await never.wait()
 
     monkeypatch.setattr(store, "record_outcomes", slow)
-    worker._write(Written(1, "sent"))
-    flushing = asyncio.create_task(worker._flush())
+    writing = asyncio.create_task(worker.outcomes.write(Written(1, "sent")))
     await started.wait()
-    flushing.cancel()
+    writing.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await flushing
-    assert [o.row_id for o in worker._written] == [1]
+        await writing
+    assert [o.row_id for o in worker.outcomes.kept] == [1]
+
+
+async def test_a_row_held_for_half_its_lease_is_left_to_the_next_claim(
+    store: SqlStore, program: Program, clock: FakeClock
+) -> None:
+    """Rows claimed ahead wait in the queue; one still unsent after half its lease could be
+    claimed by another run any moment, so it is not sent by this one but claimed afresh."""
+    await seed(store, 6, now=clock.now(), channel="test")
+    policy = Policy(lease=timedelta(seconds=10), max_in_flight=1)
+    worker, _ = make_worker(store, program, clock, policy=policy)
+
+    class Slow(RecordingSender):
+        async def send(self, message: Outbound) -> Delivery:
+            clock.advance(timedelta(seconds=3))  # each send takes 3 s
+            return await super().send(message)
+
+    sender = Slow("test")
+    worker.channels["test"].sender = sender
+    stats = await worker.run_once()
+    assert (stats.claimed, stats.sent) == (6, 2)  # the third waited 6 s > 5 s
+    assert sorted(await _states(store)) == ["sending"] * 4 + ["sent"] * 2
+    for _ in range(4):
+        clock.advance(timedelta(seconds=10))  # the lease ended: claimed afresh
+        await worker.run_once()
+    assert set(await _states(store)) == {"sent"}
+    assert sorted(m.chat_id for m in sender.sent) == sorted(str(i) for i in range(1, 7))

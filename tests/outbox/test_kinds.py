@@ -140,6 +140,11 @@ async def test_a_row_sent_again_after_a_crash_is_worded_as_the_first(
     rows = await store.claim_due(clock.now(), clock.now() + timedelta(minutes=5), ["whatsapp"], 10)
     assert rows  # the first process claims and sends, then dies before writing the outcome
     found = await store.participants_by_ids({rows[0].participant_id})
+
+    async def dies_before_the_commit(outcome: object) -> None:
+        pass
+
+    worker._write = dies_before_the_commit
     await worker._deliver(rows[0], found[rows[0].participant_id], _stats())
     clock.advance(timedelta(minutes=6))  # the lease has expired: claimed again, after midnight
     again = RecordingSender("whatsapp")

@@ -1,0 +1,80 @@
+"""Recording what each send did: one outcome at a time, as soon as its answer arrives.
+
+The delivery worker's sender tasks each await the commit of their row's outcome before taking
+the next row; outcomes arriving while a transaction commits share the next one
+(bot/storage/group_commit.py), so a burst costs a handful of commits and nothing waits for a
+timer. A kill -9 then repeats only the requests in flight and the answers in the commit under
+way: at most one per sender task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from bot.core.clock import Clock
+from bot.storage.base import StoreBusy
+from bot.storage.group_commit import GroupCommit
+from bot.storage.outbox import Outcome
+from bot.storage.roles import OutboxStore
+
+log = logging.getLogger(__name__)
+
+FINAL_WRITE_ATTEMPTS = 15
+
+
+class OutcomeWriter:
+    """Writes outcomes through a group commit; keeps what a busy database refused."""
+
+    def __init__(self, store: OutboxStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._commits: GroupCommit[Outcome, None] = GroupCommit(self._commit)
+        self.kept: list[Outcome] = []  # refused by a busy database: written with the next commit
+
+    async def write(self, outcome: Outcome) -> None:
+        """Records one row's outcome now, in one transaction with the outcomes arriving
+        meanwhile. Refused by the database (busy), it is kept and written with the next
+        commit (the last write of a run insists); this never raises but on cancellation."""
+        try:
+            await self._commits.submit(outcome)
+        except Exception as exc:  # busy (or a full disk): the sender goes on, nothing dropped
+            self.kept.append(outcome)
+            log.warning("outbox row %s: outcome not written yet (%r)", outcome.row_id, exc)
+        except asyncio.CancelledError:
+            # Writing one twice is harmless (only rows still `sending` are updated).
+            self.kept.append(outcome)
+            raise
+
+    async def drain(self) -> None:
+        """Returns once every outcome submitted so far is committed (or kept)."""
+        await self._commits.drain()
+
+    async def write_kept(self, *, insist: bool) -> None:
+        """Writes the outcomes a busy database refused. At the end of a run (also on SIGTERM)
+        it insists for about a minute: a sent row left `sending` would be sent again."""
+        for attempt in range(FINAL_WRITE_ATTEMPTS if insist else 1):
+            if not self.kept:
+                return
+            kept, self.kept = self.kept, []
+            try:
+                await self.store.record_outcomes(kept, self.clock.now())
+                return
+            except BaseException as exc:
+                self.kept[:0] = kept
+                if not isinstance(exc, StoreBusy):
+                    raise
+                log.warning("outbox: %d outcomes not written yet (%s)", len(kept), exc)
+                if insist:
+                    await asyncio.sleep(min(0.5 * (attempt + 1), 5.0))
+
+    async def _commit(self, batch: Sequence[Outcome]) -> list[None]:
+        """One transaction: the outcomes kept from a busy moment, then `batch`."""
+        kept, self.kept = self.kept, []
+        try:
+            await self.store.record_outcomes([*kept, *batch], self.clock.now())
+        except BaseException:
+            self.kept[:0] = kept
+            raise
+        return [None] * len(batch)
