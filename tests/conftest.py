@@ -70,6 +70,15 @@ async def store(reopen: Reopen) -> AsyncIterator[SqlStore]:
 
 
 @pytest.fixture
+async def sqlite_store(db_path: Path) -> AsyncIterator[SqliteStore]:
+    """For the few tests of SQLite's own behaviour (its write lock, its query plans), whatever
+    TEST_STORE says."""
+    opened = await SqliteStore.open(str(db_path))
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
 def engine(store: SqlStore, program: Program, clock: FakeClock) -> Engine:
     return Engine(store, program, clock, route)
 
