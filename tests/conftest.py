@@ -1,9 +1,11 @@
-"""Shared fixtures: the shipped program, a fake clock, a fresh SQLite store, the engine."""
+"""Shared fixtures: the shipped program, a fake clock, a fresh store (SQLite, or PostgreSQL
+with TEST_STORE=postgres), the engine."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,10 @@ from bot.storage.sqlite import SqliteStore
 from bot.storage.store import SqlStore
 from handlers.router import route
 from tests.helpers import WIB_START, Chat
+from tests.pg import pg_schema, pg_store
+
+# Which database the `store` fixture opens: "sqlite" (the default) or "postgres".
+TEST_STORE = os.environ.get("TEST_STORE", "sqlite")
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +39,40 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "prakerja.db"
 
 
+Reopen = Callable[[], Awaitable[SqlStore]]
+
+
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[SqlStore]:
+async def reopen(db_path: Path) -> AsyncIterator[Reopen]:
+    """How to open a store on this test's database (again: "another process", a restart):
+    SQLite at `db_path`, or with TEST_STORE=postgres a PostgreSQL schema of its own
+    (tests/pg.py), so every test using `store` runs on either database."""
+    if TEST_STORE == "postgres":
+        async with pg_schema() as schema:
+
+            async def on_pg() -> SqlStore:
+                return await pg_store(schema)
+
+            yield on_pg
+        return
+
+    async def on_sqlite() -> SqlStore:
+        return await SqliteStore.open(str(db_path))
+
+    yield on_sqlite
+
+
+@pytest.fixture
+async def store(reopen: Reopen) -> AsyncIterator[SqlStore]:
+    opened = await reopen()
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def sqlite_store(db_path: Path) -> AsyncIterator[SqliteStore]:
+    """For the few tests of SQLite's own behaviour (its write lock, its query plans), whatever
+    TEST_STORE says."""
     opened = await SqliteStore.open(str(db_path))
     yield opened
     await opened.close()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
@@ -64,3 +65,34 @@ async def rows(store: SqlStore, participant_id: int | None = None) -> list[dict[
 
 def utc(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+async def seed(store: SqlStore, participants: int, *, now: datetime, channel: str) -> None:
+    """bench/bulk.py's `seed` through the store's own database (SQLite or PostgreSQL):
+    participants 1..n (chat id = user id) with a deadline in 7 days and one reminder due now."""
+    deadline = (now + timedelta(days=7)).astimezone(UTC).isoformat()
+    stamp = now.astimezone(UTC).isoformat()
+    due = (now - timedelta(seconds=1)).astimezone(UTC).isoformat()
+    payload = json.dumps({"deadline": deadline, "rule": "h7", "stale_at": deadline})
+    users = [str(i) for i in range(1, participants + 1)]
+    async with store.transaction():
+        await store.db.executemany(
+            "INSERT INTO participants (channel, user_id, chat_id, step, locale, timezone,"
+            " ref_code, deadline_utc, created_at, updated_at)"
+            " VALUES (?, ?, ?, 'menu', 'id', 'Asia/Jakarta', ?, ?, ?, ?)",
+            [(channel, u, u, f"PK-B{int(u):09d}", deadline, stamp, stamp) for u in users],
+        )
+        ids = {
+            str(r[1]): int(r[0])
+            for r in await store.db.fetchall(
+                "SELECT id, user_id FROM participants WHERE channel = ?", (channel,)
+            )
+        }
+        await store.db.executemany(
+            "INSERT INTO outbox (participant_id, channel, kind, due_at, payload, idempotency_key,"
+            " state, created_at) VALUES (?, ?, 'reminder', ?, ?, ?, 'pending', ?)",
+            [
+                (ids[u], channel, due, payload, f"reminder:{ids[u]}:h7:{deadline}", stamp)
+                for u in users
+            ],
+        )

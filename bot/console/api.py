@@ -75,7 +75,19 @@ async def body(request: web.Request) -> dict[str, Any]:
         raise ValueError(str(exc)) from None
     if not isinstance(found, dict):
         raise ValueError("body must be a JSON object")
+    if _holds_nul(found):  # no database keeps a NUL in text (PostgreSQL refuses it)
+        raise ValueError("text must not contain NUL characters")
     return found
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def number(request: web.Request, name: str) -> int:

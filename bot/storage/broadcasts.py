@@ -75,7 +75,7 @@ def outside_whatsapp_window(now: datetime) -> str:
 
 
 class BroadcastMixin(SqlBase):
-    """Broadcast operations of the SQLite store."""
+    """Broadcast operations of the SQL store (either database)."""
 
     async def create_broadcast(
         self,

@@ -75,7 +75,7 @@ def _operator(r: Any, prefix: str = "") -> Operator:
 
 
 class ConsoleMixin(SqlBase):
-    """Operators, sessions, audit log and segment queries of the SQLite store."""
+    """Operators, sessions, audit log and segment queries of the SQL store (either database)."""
 
     # operators -----------------------------------------------------------------------------
 

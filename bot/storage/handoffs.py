@@ -67,7 +67,7 @@ def _handoff(r: Any) -> Handoff:
 
 
 class HandoffMixin(SqlBase):
-    """Handoff operations of the SQLite store."""
+    """Handoff operations of the SQL store (either database)."""
 
     async def open_handoff(self, participant_id: int, reason: str, now: datetime) -> int:
         """The participant's active handoff, or a new open one; returns its id."""

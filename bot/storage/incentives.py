@@ -28,7 +28,7 @@ def _item(row: aiosqlite.Row) -> Item:
 
 
 class IncentivesMixin(OutboxMixin):
-    """Benefit tracker operations of the SQLite store."""
+    """Benefit tracker operations of the SQL store (either database)."""
 
     async def benefit_items(self, participant_id: int, specs: Sequence[Item]) -> list[Item]:
         """The participant's items in the scheme's order, creating missing ones from `specs`."""

@@ -72,7 +72,7 @@ class KindCount:
 
 
 class OutboxMixin(SqlBase):
-    """Outbox operations of the SQLite store."""
+    """Outbox operations of the SQL store (either database)."""
 
     async def enqueue(
         self,

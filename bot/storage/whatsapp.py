@@ -35,7 +35,7 @@ class SentStatus:
 
 
 class WhatsAppMixin(SqlBase):
-    """WhatsApp operations of the SQLite store."""
+    """WhatsApp operations of the SQL store (either database)."""
 
     async def whatsapp_claim_inbound(
         self, wamid: str, now: datetime, user_id: str | None = None

@@ -10,10 +10,8 @@ import asyncio
 import logging
 import os
 import signal
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -27,6 +25,7 @@ from bot.storage.store import SqlStore
 from bot.vision import Reader
 from tests.channels.telegram_support import TelegramDriver, joined
 from tests.channels.whatsapp_support import Rig, envelope, message, texts, value, whatsapp_rig
+from tests.db import dump, rows
 from tests.fakes.bot_api import TOKEN, FakeBotApi, RecordingRequest
 from tests.fakes.telegram_updates import document_json, photo_json
 from tests.ocr import open_reader
@@ -128,7 +127,7 @@ async def test_whatsapp_screenshot_is_answered_with_its_statuses(wa: Rig) -> Non
 
 
 async def test_sensitive_numbers_in_a_screenshot_go_nowhere(
-    tg: TelegramDriver, db_path: Path, caplog: pytest.LogCaptureFixture
+    tg: TelegramDriver, store: SqlStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     await _onboard_tg(tg)
@@ -138,12 +137,8 @@ async def test_sensitive_numbers_in_a_screenshot_go_nowhere(
     assert "Nomor Kartu Prakerja-mu terlihat di gambar: tidak kusimpan" in sent
     tg.state.files["ss3"] = render(replace(WITH_SECRETS, rows=(), balance=None, page="x"))
     await tg.feed(photo_json("ss3"))  # nothing understood: kept for the operator, redacted
-    with sqlite3.connect(db_path) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        stored = "\n".join(
-            repr(row) for table in tables for row in db.execute(f"SELECT * FROM {table}")
-        )
-        unknown = db.execute("SELECT text FROM unknown_messages").fetchall()
+    stored = await dump(store)
+    unknown = await rows(store, "unknown_messages")
     assert unknown, "the not-understood copy is kept (redacted)"
     everything = "\n".join([stored, caplog.text, *tg.state.texts()])
     for secret in (NIK, CARD, CARD[-8:], NIK[-8:], "081234567890", "Rahmawati"):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from tests.channels.whatsapp_support import (
     wamid,
     whatsapp_rig,
 )
+from tests.db import dump, rows
 
 SITI = "6289876543210"
 
@@ -183,13 +183,9 @@ async def test_hapus_leaves_no_row_and_no_trace_of_the_number(
         await rig.say(words)
     await rig.press("delete:yes")
     assert await store.get_participant("whatsapp", BUDI) is None
-    connection = sqlite3.connect(db_path)
-    try:
-        for table in ("whatsapp_inbound", "whatsapp_sent", "inbound_updates", "participants"):
-            count = connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
-            assert count == (0,), table
-    finally:
-        connection.close()
-    for path in (db_path, Path(f"{db_path}-wal")):
+    for table in ("whatsapp_inbound", "whatsapp_sent", "inbound_updates", "participants"):
+        assert await rows(store, table) == [], table
+    assert BUDI not in await dump(store)
+    for path in (db_path, Path(f"{db_path}-wal")):  # SQLite's file and WAL
         if path.exists():
             assert BUDI.encode() not in path.read_bytes(), path.name

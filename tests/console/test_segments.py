@@ -13,6 +13,7 @@ from bot.core.domain import Step
 from bot.core.i18n import Translator
 from bot.core.program import Program
 from bot.storage.segments import Segment
+from bot.storage.sqlite import SqliteStore
 from bot.storage.store import SqlStore
 from tests.console.helpers import add_participant, at
 
@@ -122,7 +123,8 @@ async def test_funnel_counts(store: SqlStore, clock: FakeClock, people: dict[str
     assert later["deadline_passed_without_purchase"] == 5
 
 
-async def test_the_filters_use_indexes(store: SqlStore, clock: FakeClock) -> None:
+async def test_the_filters_use_indexes(sqlite_store: SqliteStore, clock: FakeClock) -> None:
+    store = sqlite_store  # SQLite's query plans
     for segment, index in [
         (Segment(wave=22), "participants_wave"),
         (Segment(query="PK-ABCDEF"), "ref_code"),

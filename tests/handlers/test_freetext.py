@@ -13,6 +13,7 @@ from bot.core.clock import FakeClock
 from bot.core.domain import Step
 from bot.storage.store import SqlStore
 from tests.conftest import KB_FIXTURE, onboard
+from tests.db import dump
 from tests.helpers import Chat
 
 
@@ -246,8 +247,9 @@ async def test_secret_is_neither_stored_nor_logged(
     caplog.set_level(logging.DEBUG)
     await onboard(chat)
     await chat.send("kode otp 918273 gak masuk")
+    assert "918273" not in await dump(store)
     await store.close()
-    for path in db_path.parent.iterdir():
+    for path in db_path.parent.iterdir():  # SQLite's files, their free space and WAL too
         assert b"918273" not in path.read_bytes()
     assert "918273" not in caplog.text
 

@@ -8,10 +8,9 @@ from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.domain import Step
 from bot.core.program import Program
-from bot.storage.sqlite import SqliteStore
 from bot.storage.store import SqlStore
 from handlers.router import route
-from tests.conftest import onboard
+from tests.conftest import Reopen, onboard
 from tests.helpers import Chat, make_text
 
 
@@ -83,15 +82,15 @@ async def test_language_switch_and_back(chat: Chat) -> None:
 
 
 async def test_restart_in_the_middle_resumes(
-    db_path: object, program: Program, clock: FakeClock
+    reopen: Reopen, program: Program, clock: FakeClock
 ) -> None:
-    first = await SqliteStore.open(str(db_path))
+    first = await reopen()
     chat = Chat(Engine(first, program, clock, route), clock)
     await chat.send("/start")
     await chat.send("22")
     await first.close()  # the process dies between two messages
 
-    second = await SqliteStore.open(str(db_path))
+    second = await reopen()
     try:
         chat = Chat(Engine(second, program, clock, route), clock)
         await chat.send("wita")  # answers the question asked before the restart

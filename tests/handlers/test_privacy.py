@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from bot.conversation.engine import Engine
 from bot.core.domain import InputKind
 from bot.storage.store import SqlStore
 from tests.conftest import onboard
+from tests.db import dump, rows
 from tests.helpers import Chat, make_choice
 
 SECRETS = [
@@ -28,14 +28,6 @@ SECRETS = [
     ("rek BCA 123 456 7890", "456 7890", "rekening"),
     ("kode 123-456", "123-456", "kode OTP"),
 ]
-
-
-def _dump(db_path: Path) -> str:
-    connection = sqlite3.connect(db_path)
-    try:
-        return "\n".join(connection.iterdump())
-    finally:
-        connection.close()
 
 
 @pytest.mark.parametrize(("message", "secret", "warning"), SECRETS)
@@ -55,7 +47,7 @@ async def test_secret_is_warned_about_never_kept(
     assert warning in replies[0].text
     assert all(secret not in r.text for r in replies)
     assert all(secret not in o.label for r in replies for o in r.options)
-    assert secret not in _dump(db_path)
+    assert secret not in await dump(store)
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists():
         assert secret.encode() not in wal.read_bytes()
@@ -106,7 +98,7 @@ async def test_unsupported_kinds_ask_for_text(engine: Engine, chat: Chat) -> Non
     assert "pesan teks" in replies[0].text
 
 
-async def test_delete_leaves_no_row(chat: Chat, store: SqlStore, db_path: Path) -> None:
+async def test_delete_leaves_no_row(chat: Chat, store: SqlStore) -> None:
     await onboard(chat)
     await chat.press("menu:purchase")
     await chat.press("purchase:done")
@@ -114,12 +106,8 @@ async def test_delete_leaves_no_row(chat: Chat, store: SqlStore, db_path: Path) 
     assert chat.option_ids == ["delete:yes", "delete:no"]
     await chat.press("delete:yes")
     assert "sudah dihapus" in chat.text
-    connection = sqlite3.connect(db_path)
-    try:
-        for table in ("participants", "progress", "outbox"):
-            assert connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone() == (0,)
-    finally:
-        connection.close()
+    for table in ("participants", "progress", "outbox"):
+        assert await rows(store, table) == [], table
     await chat.send("halo")  # the next message starts fresh
     assert "gelombang berapa" in chat.text
 

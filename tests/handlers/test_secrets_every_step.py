@@ -5,8 +5,6 @@ for the operator, the conversation's memory, the logs); and no message without o
 from __future__ import annotations
 
 import logging
-import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -36,17 +34,13 @@ async def _put(store: SqlStore, chat: Chat, step: Step) -> None:
         await store.open_handoff(participant.id, "human", chat.clock.now())
 
 
-def _kept(db_path: Path) -> str:
+async def _kept(store: SqlStore) -> str:
     """Every text the bot keeps about a conversation."""
-    connection = sqlite3.connect(db_path)
-    try:
-        rows = [
-            *connection.execute("SELECT text FROM handoff_messages"),
-            *connection.execute("SELECT text FROM unknown_messages"),
-            *connection.execute("SELECT data || COALESCE(question, '') FROM conversation_memory"),
-        ]
-    finally:
-        connection.close()
+    rows = [
+        *await store.db.fetchall("SELECT text FROM handoff_messages"),
+        *await store.db.fetchall("SELECT text FROM unknown_messages"),
+        *await store.db.fetchall("SELECT data || COALESCE(question, '') FROM conversation_memory"),
+    ]
     return "\n".join(str(row[0]) for row in rows)
 
 
@@ -54,7 +48,6 @@ def _kept(db_path: Path) -> str:
 async def test_every_secret_at_every_step(
     chat: Chat,
     store: SqlStore,
-    db_path: Path,
     caplog: pytest.LogCaptureFixture,
     step: Step,
 ) -> None:
@@ -74,7 +67,7 @@ async def test_every_secret_at_every_step(
     if step == Step.HANDOFF:  # the person was given each message, redacted
         handoff_id = await store.current_handoff(1)
         assert handoff_id is not None
-    kept = _kept(db_path)
+    kept = await _kept(store)
     for line in SECRETS:
         for value in line.values:
             assert value not in kept, line.text

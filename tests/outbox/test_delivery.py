@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bench import bulk
 from bot.core.clock import FakeClock
 from bot.core.domain import Reply
 from bot.core.outbound import Delivery, Outbound, Outcome
@@ -18,14 +16,13 @@ from bot.outbox.planner import REMINDER
 from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage.base import StoreBusy
 from bot.storage.outbox import Outcome as Written
-from bot.storage.sqlite import SqliteStore
 from bot.storage.store import SqlStore
 from handlers.notice_kinds import all_notices
 from handlers.notices import Notice
-from tests.conftest import onboard
+from tests.conftest import Reopen, onboard
 from tests.fakes.senders import RecordingSender
 from tests.helpers import Chat
-from tests.outbox_helpers import make_worker, planning_engine, rows, utc
+from tests.outbox_helpers import make_worker, planning_engine, rows, seed, utc
 
 H7 = utc("2021-11-23T09:00+07:00")
 
@@ -40,11 +37,11 @@ async def _states(store: SqlStore) -> list[str]:
 
 
 async def test_restart_between_planning_and_sending(
-    chat: Chat, store: SqlStore, program: Program, clock: FakeClock, db_path: Path
+    chat: Chat, store: SqlStore, program: Program, clock: FakeClock, reopen: Reopen
 ) -> None:
     await onboard(chat)
     await store.close()  # the bot stops ...
-    reopened = await SqliteStore.open(str(db_path))  # ... and starts again
+    reopened = await reopen()  # ... and starts again
     try:
         clock.set(H7 - timedelta(seconds=10))
         worker, sender = make_worker(reopened, program, clock)
@@ -205,10 +202,10 @@ async def test_deadline_passed_sends_one_message(
 
 
 async def test_two_processes_never_send_a_row_twice(
-    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock, reopen: Reopen
 ) -> None:
-    bulk.seed(str(db_path), 60, now=clock.now(), channel="test")
-    other = await SqliteStore.open(str(db_path))  # a second process on the same file
+    await seed(store, 60, now=clock.now(), channel="test")
+    other = await reopen()  # a second process on the same database
     try:
         policy = Policy(batch=7)
         first, sent_a = make_worker(store, program, clock, policy=policy)
@@ -222,9 +219,9 @@ async def test_two_processes_never_send_a_row_twice(
 
 
 async def test_sends_overlap_up_to_the_in_flight_bound(
-    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
-    bulk.seed(str(db_path), 12, now=clock.now(), channel="test")
+    await seed(store, 12, now=clock.now(), channel="test")
     worker, _ = make_worker(store, program, clock, policy=Policy(max_in_flight=4))
     in_flight, peak = 0, 0
     four = asyncio.Event()
@@ -267,11 +264,11 @@ async def test_per_chat_pacing(
 
 
 async def test_each_outcome_is_committed_before_its_sender_takes_the_next_row(
-    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     """A kill -9 repeats only what is in flight: when a send starts, every answer received
     before is committed, but those of the other senders still in their commit."""
-    bulk.seed(str(db_path), 30, now=clock.now(), channel="test")
+    await seed(store, 30, now=clock.now(), channel="test")
     senders = 3
     worker, _ = make_worker(store, program, clock, policy=Policy(max_in_flight=senders))
     answered = 0
@@ -296,12 +293,11 @@ async def test_outcomes_a_busy_database_refused_are_written_later(
     store: SqlStore,
     program: Program,
     clock: FakeClock,
-    db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """StoreBusy on a commit: its outcomes are kept and written with a later one, never
     dropped (a row left `sending` would be sent again once its claim lapsed)."""
-    bulk.seed(str(db_path), 6, now=clock.now(), channel="test")
+    await seed(store, 6, now=clock.now(), channel="test")
     worker, sender = make_worker(store, program, clock, policy=Policy(max_in_flight=2))
     record = store.record_outcomes
     refused: list[int] = []
@@ -342,11 +338,11 @@ async def test_an_outcome_whose_commit_is_cancelled_is_kept(
 
 
 async def test_a_row_held_for_half_its_lease_is_left_to_the_next_claim(
-    store: SqlStore, program: Program, clock: FakeClock, db_path: Path
+    store: SqlStore, program: Program, clock: FakeClock
 ) -> None:
     """Rows claimed ahead wait in the queue; one still unsent after half its lease could be
     claimed by another run any moment, so it is not sent by this one but claimed afresh."""
-    bulk.seed(str(db_path), 6, now=clock.now(), channel="test")
+    await seed(store, 6, now=clock.now(), channel="test")
     policy = Policy(lease=timedelta(seconds=10), max_in_flight=1)
     worker, _ = make_worker(store, program, clock, policy=policy)
 

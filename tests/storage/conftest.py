@@ -43,11 +43,3 @@ async def store(backend: Reopen) -> AsyncIterator[SqlStore]:
 @pytest.fixture
 def reopen(backend: Reopen) -> Reopen:
     return backend
-
-
-@pytest.fixture
-async def sqlite_store(db_path: Path) -> AsyncIterator[SqliteStore]:
-    """For the few tests of SQLite's own behaviour (its write lock, its query plans)."""
-    opened = await SqliteStore.open(str(db_path))
-    yield opened
-    await opened.close()

@@ -21,6 +21,7 @@ from bot.storage.base import Memory
 from bot.storage.store import SqlStore
 from handlers.router import route
 from tests.conftest import onboard
+from tests.db import rows, tables
 from tests.helpers import Chat
 
 NOW = datetime(2021, 11, 20, 3, 0, tzinfo=UTC)
@@ -65,24 +66,6 @@ def _person(user: str, ref: str) -> Participant:
         phone=f"+{user}",
         progress={"registered": NOW},
     )
-
-
-async def tables(store: SqlStore) -> list[str]:
-    if store.db.dialect.name == "sqlite":
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    else:
-        sql = (
-            "SELECT table_name FROM information_schema.tables"
-            " WHERE table_schema = current_schema()"
-        )
-    return sorted(str(r[0]) for r in await store.db.fetchall(sql))
-
-
-async def rows(store: SqlStore, table: str) -> list[dict[str, object]]:
-    return [
-        dict(zip(r.keys(), r, strict=True))
-        for r in await store.db.fetchall(f"SELECT * FROM {table}")
-    ]
 
 
 async def fill(store: SqlStore, user: str, ref: str, word: str, specs: list[Item]) -> Participant:

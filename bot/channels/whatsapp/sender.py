@@ -150,6 +150,10 @@ class WhatsAppSender:
         self.pacer: Pacer | None = None  # shared with the outbox worker (set by the runner)
         self.tier: TemplateTier | None = None  # WhatsApp's daily limit (set by the runtime)
         self._tier_seeded = False
+        # Admissions in the order they are asked for (the rows' nearest-deadline order): the
+        # database reads before `tier.admit` must not let a later row overtake (on a pool,
+        # concurrent reads finish in any order).
+        self._admitting = asyncio.Lock()
         self._own_client = client is None
         self.client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(15.0, connect=5.0),
@@ -188,9 +192,13 @@ class WhatsAppSender:
         (`tier`) has a slot for the template it needs (outside the participant's window)."""
         if self.tier is None:
             return None
+        async with self._admitting:
+            return await self._admit(message, self.tier)
+
+    async def _admit(self, message: Outbound, tier: TemplateTier) -> datetime | None:
         if not self._tier_seeded:  # what this number sent before the process started
-            since = self.clock.now() - self.tier.window
-            self.tier.seed(await self.store.whatsapp_outbox_recipients(since))
+            since = self.clock.now() - tier.window
+            tier.seed(await self.store.whatsapp_outbox_recipients(since))
             self._tier_seeded = True
         if not message.force_template:
             raw_id = message.extra.get("outbox_id", "")
@@ -198,7 +206,7 @@ class WhatsAppSender:
             window = await self.store.whatsapp_window(message.chat_id, outbox_id)
             if not window.force_template and in_window(window.last_inbound_at, self.clock.now()):
                 return None  # a session message: not a new conversation
-        return self.tier.admit(message.chat_id, self.clock.now())
+        return tier.admit(message.chat_id, self.clock.now())
 
     async def send(self, message: Outbound) -> Delivery:
         """Sends an outbox message, as a template when the 24-hour window is closed."""
