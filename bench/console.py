@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/console.py [--participants 1000000] [--db PATH]
 
-Seeds a database (bot/storage/bulk.py seed_console; reused when PATH already holds as many
+Seeds a database (bench/bulk.py seed_console; reused when PATH already holds as many
 participants), serves the console on a loopback port, logs in, and measures the time to first
 byte of the overview, the overview for one wave, and filtered participant lists (5 runs each:
 the first, with nothing cached, and the median; the overview reads the funnel's counts the
@@ -25,11 +25,11 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from bench.bulk import seed_console
 from bot.console.app import Console, mount
 from bot.console.auth import hash_password
 from bot.core.clock import FakeClock
 from bot.core.program import load_program
-from bot.storage.bulk import seed_console
 from bot.storage.segments import Segment
 from bot.storage.sqlite import SqliteStore
 

@@ -33,6 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import bulk  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
 from bot.core.config import load_settings  # noqa: E402
 from bot.core.outbound import Delivery, Outbound, Outcome, Sender  # noqa: E402
@@ -41,9 +42,9 @@ from bot.outbox.delivery import DeliveryWorker  # noqa: E402
 from bot.outbox.jobs import OutboxScheduler  # noqa: E402
 from bot.outbox.planner import ReminderPlanner  # noqa: E402
 from bot.outbox.policy import limits_from_settings, policy_from_settings  # noqa: E402
-from bot.storage import bulk  # noqa: E402
 from bot.storage.outbox import Outcome as Written  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
+from handlers.notice_kinds import all_notices  # noqa: E402
 from handlers.notices import NoticeRegistry  # noqa: E402
 
 
@@ -152,7 +153,7 @@ async def deliver(path: str, sender: Sender, args: argparse.Namespace, limit: fl
         store,
         program,
         clock,
-        NoticeRegistry(program, clock, store),
+        NoticeRegistry(program, clock, store, all_notices()),
         {"telegram": sender},
         limits_from_settings(settings),
         policy_from_settings(settings),
@@ -310,7 +311,7 @@ async def scale(args: argparse.Namespace) -> None:
             store,
             program,
             clock,
-            NoticeRegistry(program, clock, store),
+            NoticeRegistry(program, clock, store, all_notices()),
             {"telegram": memory},
             limits_from_settings(settings),
             policy_from_settings(settings),

@@ -38,10 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import bulk  # noqa: E402
 from bench.fake_bot_api import KILL_SLACK, per_kill, sends_from  # noqa: E402
 from bench.fanout import FakeApiProcess  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
-from bot.storage import bulk  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
 from tests.fakes.bot_api import TOKEN  # noqa: E402
 from tests.helpers import free_port  # noqa: E402

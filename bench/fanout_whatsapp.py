@@ -28,17 +28,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import bulk  # noqa: E402
 from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender  # noqa: E402
 from bot.conversation.context import Context  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
 from bot.core.domain import Option, Participant, Reply  # noqa: E402
 from bot.core.outbound import Outbound, Outcome  # noqa: E402
 from bot.core.program import load_program  # noqa: E402
-from bot.storage import bulk  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
 from bot.storage.store import SqlStore  # noqa: E402
-from handlers import notices  # noqa: E402
-from handlers.notices import NoticeRegistry  # noqa: E402
+from handlers.notice_kinds import all_notices  # noqa: E402
+from handlers.notices import Notice, NoticeRegistry  # noqa: E402
 from tests.fakes.graph_api import FakeGraphApi  # noqa: E402
 
 KIND = "benchwa"
@@ -95,7 +95,7 @@ async def deliver_with_worker(store: SqlStore, sender: WhatsAppSender, rate: flo
         store,
         program,
         clock,
-        NoticeRegistry(program, clock, store),
+        NoticeRegistry(program, clock, store, {**all_notices(), KIND: Notice(_render, _applies)}),
         {"whatsapp": sender},
         {"whatsapp": ChannelLimit(rate=rate)},
         Policy(max_in_flight=64),
@@ -157,8 +157,6 @@ async def pending(store: SqlStore) -> int:
 
 
 async def main(args: argparse.Namespace) -> None:
-    if notices.lookup(KIND) is None:
-        notices.register(KIND, notices.Notice(_render, _applies))
     path = str(Path(tempfile.mkdtemp(prefix="fanout-wa-")) / "bench.db")
     store = await SqliteStore.open(path)
     await seed(store, args.participants)

@@ -41,9 +41,9 @@ import psycopg  # noqa: E402
 import telegram_inbound as inbound  # noqa: E402
 from postgres_cpu import postgres_cpu, postgres_cpu_since  # noqa: E402
 
+from bench import bulk  # noqa: E402
 from bench.fake_bot_api import per_kill, sends_from  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
-from bot.storage import bulk  # noqa: E402
 from bot.storage.copy import copy_database  # noqa: E402
 from bot.storage.sqlite import SqliteStore  # noqa: E402
 from tests.fakes.bot_api import TOKEN, FakeBotApi  # noqa: E402

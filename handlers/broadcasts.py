@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.conversation.context import Context
 from bot.core.domain import Participant, Reply
-from handlers.notices import Notice, Payload, register
+from handlers.notices import Notice, Payload
 
 KIND = "broadcast"
 
@@ -23,4 +23,4 @@ def applies(participant: Participant, payload: Payload, now: datetime) -> bool:
     return bool(payload.get("notice")) or participant.reminders_enabled
 
 
-register(KIND, Notice(render=render, applies=applies))
+NOTICES = {KIND: Notice(render=render, applies=applies)}

@@ -27,6 +27,7 @@ from bot.storage.base import Memory
 from handlers import (
     answers,
     cases,
+    choosing,
     dashboard,
     deadlines,
     facts,
@@ -179,7 +180,7 @@ async def answer(ctx: Context, msg: Incoming, reading: Reading) -> list[Reply]:
                 found.best,
                 msg.text,
                 found.others,
-                alternatives=knowledge.close_second(found),
+                alternatives=choosing.close_second(found),
                 asked_further=found.asked,
             )
         specific = await cases.answer(ctx, intent, msg.text)  # a case's entry, if any
@@ -255,6 +256,9 @@ async def _by_meaning(
     a request to act), else the knowledge base's entry, the likeliest entries, or a person."""
     result = reading.result
     if reading.statuses and result.intent in ("incentive_status", "selection"):
+        found = knowledge.find(ctx, text)
+        if choosing.names_the_cause(ctx, found, reading, CONFIDENT):  # "ovo kena limit, gagal"
+            return await knowledge.answer(ctx, found.best or "", text, found.others)
         return await answer(ctx, msg, reading)
     # "gel 66", "adik saya ikut prakerja 2023": that scheme's or person's case, never the
     # participant's own deadline, checklist or status
@@ -269,9 +273,9 @@ async def _by_meaning(
     social = social or (result.intent == "human" and found.confidence >= LEAN and agrees)
     if result.intent in ACTIONS and result.clear and not own_data and not social:
         replies = await answer(ctx, msg, reading)
-        if result.intent == "deadline" and knowledge.sure_of_other_topic(ctx, found, _SURE):
+        if result.intent == "deadline" and choosing.sure_of_other_topic(ctx, found, _SURE):
             # "kelewatan batas 1 hari, masih bisa?": by their data it has not passed
-            return knowledge.not_passed_yet(ctx, replies)
+            return choosing.not_passed_yet(ctx, replies)
         return replies
     decision = knowledge.decision(ctx, found, text)
     if decision == Decision.LEANING and result.clear and not own_data and not agrees:
@@ -286,7 +290,7 @@ async def _by_meaning(
         leaning = (
             knowledge.runner_ups(ctx, found)
             if decision == Decision.LEANING
-            else knowledge.close_second(found)
+            else choosing.close_second(found)
         )
         return await knowledge.answer(
             ctx, found.best, text, found.others, alternatives=leaning, asked_further=found.asked

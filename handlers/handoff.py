@@ -12,7 +12,7 @@ from bot.core.domain import Incoming, Participant, Reply, Step
 from bot.core.i18n import N_
 from bot.core.safety import scan
 from handlers.common import menu_reply, official_help
-from handlers.notices import Notice, Payload, register
+from handlers.notices import Notice, Payload
 
 log = logging.getLogger(__name__)
 
@@ -120,4 +120,4 @@ def applies(participant: Participant, payload: Payload, now: datetime) -> bool:
     return True
 
 
-register(KIND, Notice(render=render, applies=applies, quiet=False))  # an awaited answer
+NOTICES = {KIND: Notice(render=render, applies=applies, quiet=False)}  # an awaited answer

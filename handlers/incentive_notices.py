@@ -12,7 +12,7 @@ from bot.core.outbound import Template
 from bot.incentives.tracker import NOTICE_KIND
 from handlers.common import official_help
 from handlers.incentives import item_name, reason_text
-from handlers.notices import Notice, Payload, register
+from handlers.notices import Notice, Payload
 
 
 def _item(payload: Payload) -> Item:
@@ -120,4 +120,4 @@ def template(ctx: Context, payload: Payload) -> Template:
     return Template(TEMPLATE, (text,))
 
 
-register(NOTICE_KIND, Notice(render=render, applies=applies, template=template))
+NOTICES = {NOTICE_KIND: Notice(render=render, applies=applies, template=template)}

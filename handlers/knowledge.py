@@ -237,40 +237,9 @@ def topic_is(ctx: Context, found: Found, result: Result) -> bool:
     return best is not None and best.topic == result.intent
 
 
-def sure_of_other_topic(ctx: Context, found: Found, sure: float) -> bool:
-    """Whether the likeliest entry is this sure and of another topic than the deadline's."""
-    best = entry(ctx, found.best) if found.best else None
-    return best is not None and found.confidence >= sure and best.topic != "deadline"
-
-
-def not_passed_yet(ctx: Context, replies: list[Reply]) -> list[Reply]:
-    """The deadline answer to a post that says it missed the deadline while the
-    participant's own deadline has not passed: says so (the answer as it is once it has)."""
-    if deadline_missed(ctx) or ctx.participant.deadline_utc is None or not replies:
-        return replies
-    said = ctx.t._(
-        "By your wave's dates it hasn't passed yet, so you can still buy your first training. "
-        "If you are in another wave, tell me its number."
-    )
-    first = replies[0]
-    return [Reply(first.text + "\n" + said, first.options, first.request_contact), *replies[1:]]
-
-
 def runner_ups(ctx: Context, found: Found) -> tuple[str, ...]:
     """The one or two entries after the likeliest worth offering beside its answer."""
     return tuple(offered(ctx, found)[1:3])
-
-
-_CLOSE = 0.75  # a runner-up this close to a confidently answered entry is offered beside it
-
-
-def close_second(found: Found) -> tuple[str, ...]:
-    """The runner-up when it is nearly as likely as the answered entry (two entries of
-    neighbouring meaning: the answer is given, the other offered as "Or did you mean")."""
-    if len(found.ranked) < 2:
-        return ()
-    (_, best), (second, score) = found.ranked[0], found.ranked[1]
-    return (second,) if best > 0 and score >= best * _CLOSE else ()
 
 
 async def outside(ctx: Context, text: str, memory: Memory | None = None) -> list[Reply]:

@@ -1,10 +1,11 @@
 """Messages the bot sends on its own initiative, by outbox kind: how each is worded and when
-it no longer applies. Topic modules register their kinds here; the delivery job looks them up.
+it no longer applies. Each topic module exports its kinds (`NOTICES`); the app builds one
+`NoticeRegistry` from the ordered list in handlers/notice_kinds.py, and tests build their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,49 +31,54 @@ class Notice:
     quiet: bool = True  # waits out quiet hours (False: an answer the participant awaits)
 
 
-NOTICES: dict[str, Notice] = {}
+Notices = Mapping[str, Notice]
 
 
-def register(kind: str, notice: Notice) -> None:
-    """Makes a kind (e.g. "reminder", "incentive") known; a kind is registered once."""
-    if kind in NOTICES:
-        raise ValueError(f"notice kind {kind!r} registered twice")
-    NOTICES[kind] = notice
+def merge(*tables: Notices) -> dict[str, Notice]:
+    """The topic modules' kinds in one table; a kind defined twice is an error."""
+    merged: dict[str, Notice] = {}
+    for table in tables:
+        for kind, notice in table.items():
+            if kind in merged:
+                raise ValueError(f"notice kind {kind!r} defined twice")
+            merged[kind] = notice
+    return merged
 
 
-def lookup(kind: str) -> Notice | None:
+def lookup(notices: Notices, kind: str) -> Notice | None:
     """The notice for a row's kind: exact, or by the part before the first dot."""
-    return NOTICES.get(kind) or NOTICES.get(kind.split(".", 1)[0])
+    return notices.get(kind) or notices.get(kind.split(".", 1)[0])
 
 
 class NoticeRegistry:
-    """The outbox's `NoticeBook`: words each registered kind in the participant's language."""
+    """The outbox's `NoticeBook`: words each kind of `notices` in the participant's language."""
 
-    def __init__(self, program: Program, clock: Clock, store: Store) -> None:
-        import handlers.reply_later
-        import handlers.router  # noqa: F401
-
+    def __init__(self, program: Program, clock: Clock, store: Store, notices: Notices) -> None:
         self.program = program
         self.clock = clock
         self.store = store
+        self.notices = dict(notices)
+
+    def lookup(self, kind: str) -> Notice | None:
+        return lookup(self.notices, kind)
 
     def knows(self, kind: str) -> bool:
-        return lookup(kind) is not None
+        return self.lookup(kind) is not None
 
     def waits_out_quiet_hours(self, kind: str) -> bool:
-        notice = lookup(kind)
+        notice = self.lookup(kind)
         return notice is None or notice.quiet
 
     def applies(
         self, kind: str, participant: Participant, payload: Payload, now: datetime
     ) -> bool:
-        notice = lookup(kind)
+        notice = self.lookup(kind)
         return notice is not None and notice.applies(participant, payload, now)
 
     def render(
         self, kind: str, participant: Participant, payload: Payload, at: datetime | None = None
     ) -> Rendered:
-        notice = lookup(kind)
+        notice = self.lookup(kind)
         if notice is None:
             raise KeyError(kind)
         clock = self.clock if at is None else FixedClock(at)

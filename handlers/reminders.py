@@ -11,7 +11,6 @@ from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Participant, Reply, Step
 from bot.core.outbound import Template
 from bot.outbox.planner import PASSED, REMINDER, plan
-from handlers import notices
 from handlers.common import back_option, deadline_when, menu_reply, official_help, time_left
 from handlers.notices import Notice, Payload
 from handlers.purchase import purchase_options, sanctions
@@ -79,8 +78,10 @@ def passed_template(ctx: Context, payload: Payload) -> Template:
     return Template("prakerja_deadline_passed", (deadline_when(ctx, deadline),))
 
 
-notices.register(REMINDER, Notice(render_reminder, reminder_applies, reminder_template))
-notices.register(PASSED, Notice(render_passed, passed_applies, passed_template))
+NOTICES = {
+    REMINDER: Notice(render_reminder, reminder_applies, reminder_template),
+    PASSED: Notice(render_passed, passed_applies, passed_template),
+}
 
 
 def _schedule_lines(ctx: Context, moments: list[datetime]) -> str:

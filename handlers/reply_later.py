@@ -9,7 +9,7 @@ from typing import Any
 from bot.conversation.context import Context
 from bot.core.domain import Option, Participant, Reply
 from bot.outbox.notices import REPLY_KIND
-from handlers.notices import Notice, Payload, register
+from handlers.notices import Notice, Payload
 
 KIND = REPLY_KIND
 
@@ -44,4 +44,4 @@ def _applies(participant: Participant, payload: Payload, now: datetime) -> bool:
     return True  # the participant asked; deleted participants' rows are gone with them
 
 
-register(KIND, Notice(_render, _applies, quiet=False))
+NOTICES = {KIND: Notice(_render, _applies, quiet=False)}

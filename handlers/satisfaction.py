@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Participant, Reply
 from handlers.common import menu_reply
-from handlers.notices import Notice, Payload, register
+from handlers.notices import Notice, Payload
 
 KIND = "satisfaction"
 WINDOW = timedelta(hours=23, minutes=55)  # WhatsApp's 24 hours, with a margin
@@ -49,4 +49,4 @@ async def answer(ctx: Context, msg: Incoming) -> list[Reply]:
     return [menu_reply(ctx, ctx.t._("Thank you for telling us! 🙏"))]
 
 
-register(KIND, Notice(render=render, applies=applies, quiet=False))
+NOTICES = {KIND: Notice(render=render, applies=applies, quiet=False)}

@@ -1,6 +1,7 @@
 """An operator import (`prakerja-bot import-status`, its own process) while participants chat
 with the real `prakerja-bot run` (another process) through a loopback fake Bot API: both write
-one SQLite file. Used by tests/test_import_while_chatting.py and bench/import_chat.py."""
+one SQLite file. Used by tests/incentives/test_import_while_chatting.py and
+bench/import_chat.py."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import bulk
 from bot.core.clock import SystemClock
-from bot.storage import bulk
 from bot.storage.sqlite import SqliteStore
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.fakes.telegram_updates import text_json

@@ -7,14 +7,16 @@ from datetime import datetime, timedelta
 
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.core.outbound import Delivery, RecordingSender
+from bot.core.outbound import Delivery
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.planner import ReminderPlanner
 from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage.store import SqlStore
-from handlers.notices import NoticeRegistry
+from handlers.notice_kinds import all_notices
+from handlers.notices import NoticeRegistry, Notices
 from handlers.router import route
+from tests.fakes.senders import RecordingSender
 
 
 def planning_engine(store: SqlStore, program: Program, clock: FakeClock) -> Engine:
@@ -28,6 +30,7 @@ def make_worker(
     clock: FakeClock,
     outcomes: Sequence[Delivery] = (),
     policy: Policy | None = None,
+    notices: Notices | None = None,
 ) -> tuple[DeliveryWorker, RecordingSender]:
     """A worker for the "test" channel whose sleeps move the fake clock instead of waiting."""
     sender = RecordingSender("test", outcomes)
@@ -39,11 +42,12 @@ def make_worker(
         store,
         program,
         clock,
-        NoticeRegistry(program, clock, store),
+        NoticeRegistry(program, clock, store, notices or all_notices()),
         {"test": sender},
         {"test": ChannelLimit(rate=10_000.0)},
         policy or Policy(),
         sleep=sleep,
+        now=lambda: clock.now().timestamp(),  # the pacer's time is the fake clock's too
     )
     return worker, sender
 

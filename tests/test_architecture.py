@@ -44,7 +44,7 @@ ONLY_IN: dict[str, tuple[str, ...]] = {
 }
 
 
-# Outside bot/storage the store is used through its roles (bot/storage/roles.py: the outbox
+# Outside bot/storage the store is used through its roles (bot/storage/roles/: the outbox
 # against OutboxStore, the console against ConsoleStore, ...): no module imports a concrete
 # store or the database layer, or names a concrete store class (no isinstance, no cast).
 CONCRETE_STORE = (
@@ -131,6 +131,49 @@ def store_violations(root: Path) -> list[str]:
     return sorted(set(found))
 
 
+def import_cycles(root: Path) -> list[list[str]]:
+    """Groups of modules of bot/ and handlers/ that import each other, directly or round a
+    cycle (imports inside functions count; those under TYPE_CHECKING do not)."""
+    modules = dict(_modules(root))
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        tree = ast.parse(path.read_text("utf-8"))
+        typing_only = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for inner in ast.walk(node)
+        }
+        graph[module] = set()
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            graph[module].update(n for n in names if n in modules and n != module)
+    found: list[list[str]] = []
+    for start in sorted(graph):  # every module reachable from start that reaches it back
+        reach = _reaching(graph, start)
+        if start in reach:
+            group = sorted(m for m in reach if start in _reaching(graph, m))
+            if group not in found:
+                found.append(group)
+    return found
+
+
+def _reaching(graph: dict[str, set[str]], start: str) -> set[str]:
+    reach: set[str] = set()
+    todo = [start]
+    while todo:
+        for nxt in graph[todo.pop()] - reach:
+            reach.add(nxt)
+            todo.append(nxt)
+    return reach
+
+
 def test_every_module_belongs_to_a_layer() -> None:
     loose = [
         m
@@ -192,6 +235,28 @@ def test_the_store_walk_finds_planted_uses(tmp_path: Path) -> None:
         "bot/outbox/delivery.py:1: bot.outbox.delivery may not import bot.storage.sqlite",
         "bot/outbox/delivery.py:1: bot.outbox.delivery may not import"
         " bot.storage.sqlite.SqliteStore",
+    ]
+
+
+def test_no_import_cycles() -> None:
+    """Registries are built from ordered lists (handlers/notice_kinds.py, bot/console/site.py),
+    not by modules importing back the ones that import them."""
+    assert import_cycles(ROOT) == []
+
+
+def test_the_cycle_walk_finds_a_planted_cycle(tmp_path: Path) -> None:
+    planted = {
+        "handlers/notices.py": "def f() -> None:\n    import handlers.router\n",
+        "handlers/router.py": "from handlers import reminders\n",
+        "handlers/reminders.py": "from handlers.notices import f\n",
+        "handlers/menu.py": "from handlers import reminders\n",
+    }
+    for name, text in planted.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "bot").mkdir()
+    assert import_cycles(tmp_path) == [
+        ["handlers.notices", "handlers.reminders", "handlers.router"]
     ]
 
 

@@ -47,7 +47,7 @@ def _setup_logging(default: str) -> None:
         raise click.ClickException(
             f"LOG_LEVEL: unknown level {level!r} (use DEBUG, INFO, WARNING, ERROR or CRITICAL)"
         )
-    log_privacy.install()  # libraries' records never carry message text (bot/log_privacy.py)
+    log_privacy.install()  # libraries' records never carry message text (bot/core/log_privacy.py)
     logging.basicConfig(
         level=logging.getLevelNamesMapping()[level],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

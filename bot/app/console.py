@@ -10,10 +10,13 @@ from datetime import timedelta
 import click
 from aiohttp import web
 
+from bot.app.signals import wait_for_stop_signal
 from bot.app.web import build_web_app, serve
 from bot.app.wiring import App, open_app
+from bot.console import site
 from bot.console.api import api_routes, mount_api
 from bot.console.app import Console, mount
+from bot.console.overview import keep_funnel_fresh
 from bot.core.clock import SystemClock
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.core.program import ProgramError
@@ -47,13 +50,13 @@ def build_console(app: App, host: str) -> Console:
             "whatsapp_tier": settings.whatsapp_tier,
             "program_ended_on": settings.program_ended_on,
         },
-        refresh_funnel=True,
+        refresher=keep_funnel_fresh,
     )
 
 
 def console_routes(console: Console, app: App) -> list[web.AbstractRouteDef]:
     """The console's pages and its JSON routes."""
-    return [*console.routes(), *api_routes(app.settings.admin_api_token)]
+    return [*site.routes(), *api_routes(app.settings.admin_api_token)]
 
 
 def install_console(web_app: web.Application, console: Console, app: App) -> web.Application:
@@ -66,7 +69,6 @@ def install_console(web_app: web.Application, console: Console, app: App) -> web
 async def serve_console(settings: Settings, host: str, port: int) -> None:
     """The console and its JSON routes on host:port until SIGINT/SIGTERM; broadcasts are
     enqueued (they wait in the outbox: no channel sends here)."""
-    from bot.app.runner import wait_for_stop_signal
 
     async with open_app(settings, SystemClock()) as app:
         console = build_console(app, host)

@@ -7,15 +7,15 @@ import asyncio
 import gc
 import getpass
 import logging
-import signal
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack, contextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Protocol
 
 from aiohttp import web
 
 from bot.app.console import build_console, console_routes, install_console
+from bot.app.signals import stop_signals
 from bot.app.web import build_web_app, serve
 from bot.app.wiring import App, open_app
 from bot.channels.terminal import TerminalChannel, TerminalSender
@@ -38,34 +38,6 @@ class TelegramServiceLike(Protocol):
 
 
 UPDATE_IDS_KEPT = timedelta(days=1)  # Telegram and Meta retry for far less than this
-
-
-@contextmanager
-def stop_signals() -> Iterator[asyncio.Event]:
-    """An event set by the first SIGINT or SIGTERM. The handlers stay installed until the
-    block ends, so a second signal during the graceful stop (in-flight sends finishing, the
-    last outcomes written) cannot kill the process half-way: it is only logged."""
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-
-    def on_signal() -> None:
-        if stop.is_set():
-            log.warning("already stopping: finishing the sends in flight")
-        stop.set()
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, on_signal)
-    try:
-        yield stop
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-
-
-async def wait_for_stop_signal() -> None:
-    """Returns on the first SIGINT or SIGTERM."""
-    with stop_signals() as stop:
-        await stop.wait()
 
 
 def tune_gc() -> None:
@@ -112,7 +84,7 @@ async def run_services(app: App, stopped: asyncio.Future[None] | None = None) ->
 async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> None:
     settings = app.settings
     log_privacy.install()
-    # One pace per channel for replies and the outbox alike (replies first; bot/pacing.py).
+    # One pace per channel for replies and the outbox alike (replies first; bot/outbox/pacing.py).
     pacers = pacers_for(limits_from_settings(settings))
     routes: list[web.AbstractRouteDef] = []
     async with AsyncExitStack() as stack:

@@ -28,6 +28,7 @@ from bot.storage import open_store
 from bot.storage.roles import AppStore
 from bot.vision import Limits, Reader
 from bot.vision import available as ocr_available
+from handlers.notice_kinds import all_notices
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 
@@ -58,7 +59,7 @@ class App:
             self.store,
             self.program,
             self.clock,
-            NoticeRegistry(self.program, self.clock, self.store),
+            NoticeRegistry(self.program, self.clock, self.store, all_notices()),
             senders,
             limits_from_settings(self.settings),
             policy_from_settings(self.settings),

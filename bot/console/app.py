@@ -2,7 +2,7 @@
 what (sessions, roles, CSRF), and the `page` decorator that turns a module-level handler into a
 route reading the console from the request (`request.config_dict[CONSOLE]`).
 
-Each page module has its own route table (`ROUTES`); `Console.routes()` lists them all and
+Each page module has its own route table (`ROUTES`); bot/console/site.py lists them all and
 `mount(app, console)` puts the console where the handlers find it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,7 +73,7 @@ class Console:
         reader_path: str | None = None,
         proxies: Iterable[str] = ("127.0.0.0/8", "::1/128"),
         settings: Mapping[str, Any] | None = None,
-        refresh_funnel: bool = False,
+        refresher: Callable[[Console], Coroutine[Any, Any, None]] | None = None,
     ) -> None:
         from bot.console.sending import BroadcastJob
 
@@ -98,8 +98,8 @@ class Console:
         self.env = environment()
         self.broadcasts = BroadcastJob(store, program, clock, rates or {}, reader=self)
         self.funnel_cache: dict[str, tuple[dict[str, int], datetime]] = {}
-        # squash the funnel's kept counts in the background (bot/storage/reports.py)
-        self._refresh_funnel = refresh_funnel
+        # recount the overview's funnel in the background, so no page load waits for it
+        self._refresher = refresher  # kept running while the console runs
 
     # rendering -----------------------------------------------------------------------------
 
@@ -206,47 +206,12 @@ class Console:
                 return self.refuse(request, session, 403)
         return await page(self, request, session)
 
-    # mounting ------------------------------------------------------------------------------
-
-    def routes(self) -> list[web.AbstractRouteDef]:
-        """Every console route, under /console/ (each module's table)."""
-        from bot.console import (
-            audit,
-            broadcasts,
-            feedback,
-            flagged,
-            handoffs,
-            imports,
-            login,
-            overview,
-            participants,
-            replies,
-            reports,
-            unknown,
-        )
-
-        modules = (login, overview, participants, handoffs, replies, broadcasts, imports)
-        tail = (reports, audit, unknown, feedback, flagged)
-        return [route for module in (*modules, *tail) for route in module.ROUTES]
-
-    async def _recount(self) -> None:
-        """Sums the +1/-1 rows the funnel's triggers add into one row per wave, scheme and
-        step once a minute, so the overview reads a few thousand rows, never millions."""
-        from bot.console.overview import CACHE_FOR
-
-        while True:
-            try:
-                await self.store.squash_funnel()
-            except Exception:
-                log.exception("console: squashing the funnel's counts failed")
-            await asyncio.sleep(CACHE_FOR.total_seconds())
-
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Console]:
         """Opens the read connection; resumes enqueueing unfinished broadcasts meanwhile."""
         if self._reader_path is not None and self._reader_path != ":memory:":
             self.reader = await open_reader(self._reader_path)
-        refresher = asyncio.create_task(self._recount()) if self._refresh_funnel else None
+        refresher = asyncio.create_task(self._refresher(self)) if self._refresher else None
         try:
             await self.broadcasts.start()
             try:

@@ -14,7 +14,7 @@ from bot.console import labels
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.inbox import FILTERS, WHY, listing, round_robin, story_lines
-from bot.console.overview import STEP_LABELS
+from bot.console.labels import STEP_LABELS
 from bot.console.render import translator
 from bot.core.i18n import N_
 from bot.core.wire import bounded_int

@@ -1,5 +1,6 @@
 """Incentive-status imports (admins): upload the CSV, see the dry run (applied, unchanged,
-unmatched, bad with line and reason), then apply it — bot/import_status.py does the work."""
+unmatched, bad with line and reason), then apply it — bot/incentives/csv_import.py and
+bot/incentives/feed.py do the work."""
 
 from __future__ import annotations
 

@@ -121,6 +121,19 @@ SEGMENT_KEYS = {
 }
 
 
+# The funnel's steps (bot/console/overview.py).
+STEP_LABELS = {
+    "onboarded": N_("Onboarded"),
+    "dashboard": N_("Dashboard checked"),
+    "platform": N_("Training platform chosen"),
+    "purchase": N_("First training bought"),
+    "certificate": N_("Certificate issued"),
+    "review": N_("Rating and review given"),
+    "linking": N_("Bank account/e-wallet linked"),
+    "incentive_paid": N_("First incentive paid"),
+}
+
+
 def _word(t: Translator, table: Mapping[str, str], value: str) -> str:
     return t._(table[value]) if value in table else value
 
@@ -200,7 +213,6 @@ def details_of_segment(t: Translator, segment: Mapping[str, Any]) -> str:
 def segment_words(segment: Any, t: Translator, program: Program) -> list[tuple[str, str]]:
     """The segment's filters as (name, value) in words, as the filter form names them; none
     for every participant."""
-    from bot.console.overview import STEP_LABELS
     from bot.console.segments import LABELS
 
     found = []

@@ -4,7 +4,9 @@ flagged as scams and messages the bot cannot read (per kind) in the last 7 days.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from datetime import datetime, timedelta
 
 from aiohttp import web
@@ -12,25 +14,18 @@ from aiohttp import web
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.chart import funnel_svg
+from bot.console.labels import STEP_LABELS
 from bot.console.render import translator
 from bot.console.segments import SegmentError, parse_segment
 from bot.core.domain import MEDIA
 from bot.core.i18n import N_
 from bot.storage.segments import FUNNEL, Segment
 
+log = logging.getLogger(__name__)
+
 ROUTES = web.RouteTableDef()
 CACHE_FOR = timedelta(seconds=60)
 UNKNOWN_AT_MOST = 10_000
-STEP_LABELS = {
-    "onboarded": N_("Onboarded"),
-    "dashboard": N_("Dashboard checked"),
-    "platform": N_("Training platform chosen"),
-    "purchase": N_("First training bought"),
-    "certificate": N_("Certificate issued"),
-    "review": N_("Rating and review given"),
-    "linking": N_("Bank account/e-wallet linked"),
-    "incentive_paid": N_("First incentive paid"),
-}
 
 
 # What participants sent that the bot cannot read (bot/core/domain.py MEDIA).
@@ -131,6 +126,18 @@ async def cached_funnel(console: Console, segment: Segment) -> tuple[dict[str, i
     if hit is not None and now - hit[1] < CACHE_FOR:
         return hit
     return await recount(console, segment)
+
+
+async def keep_funnel_fresh(console: Console) -> None:
+    """Sums the +1/-1 rows the funnel's triggers add into one row per wave, scheme and step
+    once a minute, so the overview reads a few thousand rows, never millions (runs while the
+    console runs: `Console(refresher=...)`)."""
+    while True:
+        try:
+            await console.store.squash_funnel()
+        except Exception:
+            log.exception("console: squashing the funnel's counts failed")
+        await asyncio.sleep(CACHE_FOR.total_seconds())
 
 
 async def recount(console: Console, segment: Segment) -> tuple[dict[str, int], datetime]:

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
-from bot.console.overview import STEP_LABELS
+from bot.console.labels import STEP_LABELS
 from bot.console.render import translator
 from bot.console.segments import CHANNELS, SegmentError, as_query, parse_segment
 from bot.core.wire import bounded_int

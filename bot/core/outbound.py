@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -58,18 +57,3 @@ class Sender(Protocol):
     channel: str
 
     async def send(self, message: Outbound) -> Delivery: ...
-
-
-class RecordingSender:
-    """A sender for tests and the terminal: records what would have gone out."""
-
-    def __init__(self, channel: str, outcomes: Sequence[Delivery] = ()) -> None:
-        self.channel = channel
-        self.sent: list[Outbound] = []
-        self._outcomes = list(outcomes)
-
-    async def send(self, message: Outbound) -> Delivery:
-        self.sent.append(message)
-        if self._outcomes:
-            return self._outcomes.pop(0)
-        return Delivery(Outcome.SENT, message_ids=(str(len(self.sent)),))

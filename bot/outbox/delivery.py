@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +27,7 @@ from bot.core.outbound import Delivery, Outbound, Outcome, Sender
 from bot.core.program import Program
 from bot.outbox.notices import NoticeBook
 from bot.outbox.outcomes import OutcomeWriter
-from bot.outbox.pacing import BROADCAST, Pacer
+from bot.outbox.pacing import BROADCAST, Now, Pacer
 from bot.outbox.planner import leave_quiet
 from bot.outbox.policy import ChannelLimit, Policy
 from bot.storage.outbox import OutboxRow
@@ -116,6 +117,7 @@ class DeliveryWorker:
         policy: Policy | None = None,
         *,
         sleep: Sleep = asyncio.sleep,
+        now: Now = time.monotonic,
         pacers: Mapping[str, Pacer] | None = None,
     ) -> None:
         self.store = store
@@ -129,7 +131,7 @@ class DeliveryWorker:
         for name, sender in senders.items():
             pacer = (pacers or {}).get(name)
             if pacer is None:
-                pacer = Pacer(limits.get(name, ChannelLimit(rate=30.0)), sleep=sleep)
+                pacer = Pacer(limits.get(name, ChannelLimit(rate=30.0)), now=now, sleep=sleep)
             self.channels[name] = _Channel(sender, pacer)
         self.totals = RunStats()
         self._stopping = False

@@ -13,14 +13,15 @@ from bot.app.wiring import open_app
 from bot.channels.telegram.sender import TelegramSender
 from bot.core.clock import Clock, FakeClock, ShiftedClock
 from bot.core.config import load_settings
-from bot.core.domain import Participant, Reply
+from bot.core.domain import Participant
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.pacing import REPLY, Pacer
 from bot.outbox.policy import ChannelLimit
 from bot.storage.sqlite import SqliteStore
 from bot.storage.store import SqlStore
-from handlers.notices import NOTICES, Notice, NoticeRegistry
+from handlers.notice_kinds import all_notices
+from handlers.notices import NoticeRegistry
 from tests.channels.telegram_support import TelegramDriver
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.fakes.telegram_updates import text_json
@@ -28,12 +29,6 @@ from tests.helpers import WIB_START, free_port
 
 BROADCAST = 200
 CHATTERS = 10
-
-
-def _ping_notice() -> None:
-    NOTICES.setdefault(
-        "test.ping", Notice(lambda ctx, payload: [Reply("ping")], lambda p, payload, now: True)
-    )
 
 
 async def _broadcast(store: SqlStore, clock: Clock) -> None:
@@ -50,11 +45,11 @@ async def _broadcast(store: SqlStore, clock: Clock) -> None:
             )
         )
         assert p.id is not None
-        await store.enqueue(p.id, "test.ping", clock.now(), {}, f"ping-{i}", now=clock.now())
+        ping = {"text": "ping", "notice": True}  # an operator's broadcast
+        await store.enqueue(p.id, "broadcast", clock.now(), ping, f"ping-{i}", now=clock.now())
 
 
 async def test_every_reply_arrives_whole_during_a_broadcast_with_429s(tmp_path: Path) -> None:
-    _ping_notice()
     clock = ShiftedClock(WIB_START)  # runs in real time: a 429's pause must pass
     port = free_port()
     async with FakeBotApi(max_per_second=40, retry_after=1) as api:
@@ -128,7 +123,11 @@ async def test_a_reply_that_cannot_go_is_kept_in_the_outbox(
     # the delivery job sends it, worded as it was, once Telegram lets it
     tg.state.max_per_second = None
     worker = DeliveryWorker(
-        store, program, clock, NoticeRegistry(program, clock, store), {"telegram": sender}
+        store,
+        program,
+        clock,
+        NoticeRegistry(program, clock, store, all_notices()),
+        {"telegram": sender},
     )
     clock.advance(timedelta(minutes=1))
     assert (await worker.run_once()).sent == 1

@@ -17,8 +17,8 @@ from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.policy import ChannelLimit
 from bot.storage.store import SqlStore
-from handlers import notices
-from handlers.notices import NoticeRegistry
+from handlers.notice_kinds import all_notices
+from handlers.notices import Notice, NoticeRegistry
 from tests.channels.whatsapp_support import BUDI, PHONE_NUMBER_ID, TOKEN
 from tests.fakes.graph_api import FakeGraphApi
 
@@ -33,8 +33,7 @@ def _applies(participant: Participant, payload: dict[str, Any], now: datetime) -
     return True
 
 
-if notices.lookup(KIND) is None:
-    notices.register(KIND, notices.Notice(_render, _applies))
+NOTICES = {**all_notices(), KIND: Notice(_render, _applies)}
 
 
 @pytest.fixture
@@ -69,7 +68,7 @@ async def deliver(
         store,
         program,
         clock,
-        NoticeRegistry(program, clock, store),
+        NoticeRegistry(program, clock, store, NOTICES),
         {"whatsapp": sender},
         {"whatsapp": ChannelLimit(rate=80.0)},
     )

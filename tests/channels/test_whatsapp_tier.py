@@ -22,8 +22,8 @@ from bot.outbox.policy import ChannelLimit
 from bot.storage.outbox import OutboxRow
 from bot.storage.reports import TIER_DEFERRED
 from bot.storage.store import SqlStore
-from handlers import notices
-from handlers.notices import NoticeRegistry
+from handlers.notice_kinds import all_notices
+from handlers.notices import Notice, NoticeRegistry
 from tests.channels.whatsapp_support import PHONE_NUMBER_ID, TOKEN
 from tests.fakes.graph_api import FakeGraphApi
 from tests.outbox_helpers import rows
@@ -40,8 +40,7 @@ def _applies(participant: Participant, payload: dict[str, Any], now: datetime) -
     return True
 
 
-if notices.lookup(KIND) is None:
-    notices.register(KIND, notices.Notice(_render, _applies))
+NOTICES = {**all_notices(), KIND: Notice(_render, _applies)}
 
 
 @pytest.fixture
@@ -110,7 +109,7 @@ def _worker(
         store,
         program,
         clock,
-        NoticeRegistry(program, clock, store),
+        NoticeRegistry(program, clock, store, NOTICES),
         {"whatsapp": sender},
         {"whatsapp": ChannelLimit(rate=1000.0)},
         sleep=sleep,

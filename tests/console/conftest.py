@@ -10,6 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
+from bot.console import site
 from bot.console.api import api_routes, mount_api
 from bot.console.app import Console, mount
 from bot.console.auth import hash_password
@@ -40,7 +41,7 @@ async def console(
 @pytest.fixture
 async def client(console: Console) -> AsyncIterator[Client]:
     app = web.Application()
-    app.add_routes([*console.routes(), *api_routes(SecretStr(TOKEN))])
+    app.add_routes([*site.routes(), *api_routes(SecretStr(TOKEN))])
     mount(app, console)
     mount_api(app, SecretStr(TOKEN))
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from bot.console.app import Console
 from bot.console.sending import BroadcastJob
 from bot.core.clock import FakeClock
-from bot.core.outbound import RecordingSender
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.storage.segments import Segment
 from bot.storage.store import SqlStore
+from handlers.notice_kinds import all_notices
 from handlers.notices import NoticeRegistry
 from tests.console.helpers import Client, add_participant, csrf_of, login
+from tests.fakes.senders import RecordingSender
 
 
 async def _people(store: SqlStore, n: int = 10) -> None:
@@ -29,7 +30,11 @@ async def _people(store: SqlStore, n: int = 10) -> None:
 async def _deliver(store: SqlStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
     await DeliveryWorker(
-        store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
+        store,
+        program,
+        clock,
+        NoticeRegistry(program, clock, store, all_notices()),
+        {"test": sender},
     ).run_once()
     return sender
 

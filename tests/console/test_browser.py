@@ -15,14 +15,15 @@ from playwright.async_api import Browser, FilePayload, Page, async_playwright, e
 from bot.console.app import Console
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.core.outbound import RecordingSender
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.storage.store import SqlStore
+from handlers.notice_kinds import all_notices
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 from tests.conftest import onboard
 from tests.console.helpers import PASSWORD, Client, add_participant, at
+from tests.fakes.senders import RecordingSender
 from tests.helpers import Chat
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -77,7 +78,11 @@ async def _login(page: Page, name: str, password: str = PASSWORD) -> None:
 async def _deliver(store: SqlStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
     await DeliveryWorker(
-        store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
+        store,
+        program,
+        clock,
+        NoticeRegistry(program, clock, store, all_notices()),
+        {"test": sender},
     ).run_once()
     return sender
 

@@ -12,14 +12,15 @@ import pytest
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.domain import Step
-from bot.core.outbound import RecordingSender
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.storage.store import SqlStore
+from handlers.notice_kinds import all_notices
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 from tests.conftest import onboard
 from tests.console.helpers import Client, add_participant, at, csrf_of, login
+from tests.fakes.senders import RecordingSender
 from tests.helpers import Chat
 
 HOURS = "Senin–Jumat 08.00–17.00 WIB"
@@ -40,7 +41,11 @@ async def _pid(store: SqlStore) -> int:
 async def _deliver(store: SqlStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
     await DeliveryWorker(
-        store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
+        store,
+        program,
+        clock,
+        NoticeRegistry(program, clock, store, all_notices()),
+        {"test": sender},
     ).run_once()
     return sender
 

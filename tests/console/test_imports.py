@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from click.testing import CliRunner
 
 from bot.app.cli import main
+from bot.console import site
 from bot.console.app import Console, mount
 from bot.console.imports import MAX_FILE, SHOWN_ERRORS
 from bot.conversation.engine import Engine
@@ -82,7 +83,7 @@ async def test_a_file_just_over_1_mb_in_a_larger_app_is_refused_too(
     console: Console, client: Client
 ) -> None:
     app = web.Application(client_max_size=3 * 1024 * 1024)  # as bot/app/web.py serves it
-    app.add_routes(console.routes())
+    app.add_routes(site.routes())
     mount(app, console)
     async with TestClient(TestServer(app, host="127.0.0.1")) as big_client:
         csrf = await login(big_client, "ana")

@@ -14,25 +14,30 @@ from bot.conversation.consent import ConsentRecorder
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.domain import Participant
-from bot.core.outbound import RecordingSender
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.storage.outbox import Outcome
 from bot.storage.segments import Segment
 from bot.storage.store import SqlStore
 from handlers import satisfaction
+from handlers.notice_kinds import all_notices
 from handlers.notices import NoticeRegistry
 from handlers.router import route
 from tests.conftest import onboard
 from tests.console.conftest import TOKEN
 from tests.console.helpers import Client, add_participant, at, login
+from tests.fakes.senders import RecordingSender
 from tests.helpers import Chat
 
 
 async def _deliver(store: SqlStore, program: Program, clock: FakeClock) -> RecordingSender:
     sender = RecordingSender("test")
     await DeliveryWorker(
-        store, program, clock, NoticeRegistry(program, clock, store), {"test": sender}
+        store,
+        program,
+        clock,
+        NoticeRegistry(program, clock, store, all_notices()),
+        {"test": sender},
     ).run_once()
     return sender
 

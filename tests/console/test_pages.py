@@ -10,17 +10,20 @@ from aiohttp.test_utils import TestClient, TestServer
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from bot.console import site
 from bot.console.app import Console, mount
 from bot.console.auth import COOKIE, LOGIN_CSRF_COOKIE, is_loopback
 from bot.console.sending import BroadcastJob
 from bot.core.clock import FakeClock
-from bot.core.outbound import Delivery, Outcome, RecordingSender
+from bot.core.outbound import Delivery, Outcome
 from bot.core.program import Program
 from bot.outbox.delivery import DeliveryWorker
 from bot.storage.segments import Segment
 from bot.storage.store import SqlStore
+from handlers.notice_kinds import all_notices
 from handlers.notices import NoticeRegistry
 from tests.console.helpers import PASSWORD, Client, add_participant, csrf_of
+from tests.fakes.senders import RecordingSender
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,7 +61,7 @@ async def test_cookies_are_secure_off_loopback(
 ) -> None:
     secure = Console(store, program, clock, secure_cookies=True)
     app = web.Application()
-    app.add_routes(secure.routes())
+    app.add_routes(site.routes())
     mount(app, secure)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         form = await client.get("/console/login")
@@ -94,7 +97,11 @@ async def test_a_broadcast_outside_the_whatsapp_window_goes_as_a_template(
     await job.wait()
     sender = RecordingSender("whatsapp", [Delivery(Outcome.NEEDS_TEMPLATE)])
     await DeliveryWorker(
-        store, program, clock, NoticeRegistry(program, clock, store), {"whatsapp": sender}
+        store,
+        program,
+        clock,
+        NoticeRegistry(program, clock, store, all_notices()),
+        {"whatsapp": sender},
     ).run_once()
     assert [m.force_template for m in sender.sent] == [False, True]
     assert sender.sent[1].replies[0].text == "Info penting"

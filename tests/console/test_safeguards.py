@@ -14,6 +14,7 @@ from aiohttp import FormData, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app.console import build_console
+from bot.console import site
 from bot.console.app import Console, mount
 from bot.console.auth import PasswordError, check_password, hash_password
 from bot.console.chart import funnel_svg
@@ -136,7 +137,7 @@ async def test_the_dry_run_is_applied_by_another_instance(
     token = (await checked.text()).split('name="token" value="')[1].split('"')[0]
     other = Console(store, program, clock, secure_cookies=False)  # a second instance
     app = web.Application()
-    app.add_routes(other.routes())
+    app.add_routes(site.routes())
     mount(app, other)
     async with TestClient(TestServer(app, host="127.0.0.1")) as second:
         csrf2 = await login(second, "ana")

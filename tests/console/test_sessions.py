@@ -134,3 +134,17 @@ async def test_the_csv_export_is_the_filtered_list(client: Client, store: SqlSto
     ]
     bad = await client.get("/console/participants.csv?wave=many")
     assert bad.status == 400
+
+
+async def test_a_login_with_a_forged_csrf_token_is_403(client: Client, store: SqlStore) -> None:
+    """The double-submit check compares the form's token with the cookie's: a token that is
+    present but not the cookie's (a cross-site form) is refused and logs nobody in."""
+    await client.get("/console/login")  # the cookie is set
+    forged = await client.post(
+        "/console/login", data={"csrf": "forged-token", "name": "ana", "password": PASSWORD}
+    )
+    assert forged.status == 403
+    assert COOKIE not in {c.key for c in client.session.cookie_jar}
+    assert (await client.get("/console/", allow_redirects=False)).status == 303
+    refused = [e for e in await store.audit_entries() if e.action == "refused_csrf"]
+    assert refused

@@ -13,6 +13,7 @@ from bot.core.program import Program
 from bot.outbox.delivery import rendered_at
 from bot.outbox.planner import REMINDER, plan
 from bot.storage.store import SqlStore
+from handlers.notice_kinds import all_notices
 from handlers.notices import NoticeRegistry
 from tests.conftest import onboard
 from tests.helpers import Chat
@@ -96,7 +97,7 @@ async def test_each_reminder_says_the_time_left_when_due(
     assert participant is not None
     planned = [p for p in plan(participant, program, clock.now()) if p.kind == REMINDER]
     assert [p.rule for p in planned] == list(expected)
-    notices = NoticeRegistry(program, clock, store)
+    notices = NoticeRegistry(program, clock, store, all_notices())
     for reminder in planned:
         text = (
             notices.render(REMINDER, participant, reminder.payload, reminder.due).replies[0].text

@@ -11,6 +11,7 @@ from bot.core.i18n import Translator
 from bot.core.program import Program
 from bot.incentives.feed import apply_update, parse_update
 from bot.storage.store import SqlStore
+from handlers.notice_kinds import all_notices
 from handlers.notices import lookup
 from tests.feed import participant
 
@@ -37,7 +38,7 @@ async def _render(
     )
     texts = []
     for kind, _key, payload in await _rows(store):
-        notice = lookup(kind)
+        notice = lookup(all_notices(), kind)
         assert notice is not None
         assert notice.applies(participant_, payload, engine.clock.now())
         texts.append("\n".join(r.text for r in notice.render(ctx, payload)))
@@ -116,7 +117,7 @@ async def test_schedule_is_pushed_but_prerequisites_are_not(
 
 
 def test_survey_notice_stops_applying_after_the_deadline(program: Program) -> None:
-    notice = lookup("incentive")
+    notice = lookup(all_notices(), "incentive")
     assert notice is not None
     payload = {"topic": "surveys", "count": 3, "amount": 50000, "deadline": "2021-12-10"}
     participant_ = None

@@ -13,7 +13,7 @@ from bot import knowledge
 from bot.knowledge.entries import shipped_root
 from bot.knowledge.retrieval import Found
 from handlers import knowledge as kb_handler
-from handlers.knowledge import close_second
+from handlers.choosing import close_second
 from handlers.statuses import hypothetical
 from handlers.whose import about_someone_else
 from tests.conftest import KB_FIXTURE, onboard
@@ -199,3 +199,22 @@ async def test_a_person_asked_for_in_words_still_gets_the_handoff(
     await onboard(chat)
     await chat.send("mau ngomong sama admin aja")
     assert "meneruskanmu ke tim kami" in chat.text
+
+
+async def test_a_failure_whose_cause_the_post_names_gets_that_cause(
+    chat: Chat, shipped: None
+) -> None:
+    await onboard(chat)
+    await chat.send("e-wallet ovo ku saldonya udah mentok limit, terus insentif statusnya gagal")
+    assert "limit" in chat.replies[0].text  # the cause named, not only what "Gagal" means
+    assert "artinya transfer" not in chat.replies[0].text
+    await chat.send("insentif aku gagal dicairkan ke dana")  # no cause named: the status
+    assert "artinya transfer" in chat.text
+
+
+async def test_passing_selection_is_not_finishing_the_training(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("saya udah lulus seleksi gel 22, terus langkah selanjutnya apa ya?")
+    assert "fact:yes" not in chat.option_ids
+    await chat.send("alhamdulillah pelatihannya udah selesai semua kak")
+    assert "fact:yes" in chat.option_ids  # finishing the training is still offered

@@ -143,3 +143,17 @@ def test_a_post_is_read_with_its_topics_and_statuses() -> None:
     assert "incentive_status" in reading.topics
     assert [entry.meaning for entry, _ in reading.statuses] == ["failed", "checking"]
     assert not reading.framing_only and "assalamualaikum" not in reading.question
+
+
+@pytest.mark.parametrize(
+    "text", ["cara hapus akun instagram", "buka rekening bank baru", "blt kapan cair"]
+)
+def test_unknown_beats_a_weak_best_topic(text: str) -> None:
+    """A topic scoring above the floor still loses to `unknown` when unknown scores higher
+    (Instagram accounts, other banks, other aid programmes are not Prakerja's)."""
+    model = classifier("id").model
+    tokens = model.normalizer.tokens(text)
+    scores = model.token_scores(tokens)
+    best = max(scores[name] for name in model.scope)
+    assert model.knowledge.thresholds.floor <= best <= scores[UNKNOWN]  # the case in point
+    assert model.classify_tokens(tokens).intent == UNKNOWN

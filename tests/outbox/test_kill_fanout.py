@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+from bench import bulk
 from bench.fake_bot_api import TimedBotApi, per_kill
 from bot.core.clock import SystemClock
-from bot.storage import bulk
 from bot.storage.sqlite import SqliteStore
 from tests.fakes.bot_api import TOKEN
 from tests.helpers import free_port

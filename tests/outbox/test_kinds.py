@@ -15,15 +15,17 @@ from bot.channels.whatsapp.sender import WhatsAppConfig, WhatsAppSender
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.domain import Incoming, InputKind, Participant
-from bot.core.outbound import Delivery, Outcome, RecordingSender
+from bot.core.outbound import Delivery, Outcome
 from bot.core.program import Program
 from bot.incentives.tracker import NOTICE_KIND
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.policy import ChannelLimit
 from bot.storage.store import SqlStore
+from handlers.notice_kinds import all_notices
 from handlers.notices import NoticeRegistry
 from tests.channels.whatsapp_support import BUDI, PHONE_NUMBER_ID, TOKEN
 from tests.fakes.graph_api import FakeGraphApi
+from tests.fakes.senders import RecordingSender
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ def _worker(store: SqlStore, program: Program, clock: FakeClock, sender: Any) ->
         store,
         program,
         clock,
-        NoticeRegistry(program, clock, store),
+        NoticeRegistry(program, clock, store, all_notices()),
         {name: sender},
         {name: ChannelLimit(rate=500.0)},
     )

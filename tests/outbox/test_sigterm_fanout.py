@@ -9,16 +9,18 @@ import os
 import signal
 import sqlite3
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import bulk
 from bot.core.clock import SystemClock
-from bot.storage import bulk
 from bot.storage.sqlite import SqliteStore
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.helpers import free_port
 
 ROWS = 300
+HUNG = 600.0  # seconds: only a run that hangs takes this long
 BOT = Path(sys.executable).with_name("prakerja-bot")
 
 
@@ -37,6 +39,18 @@ def _states(path: Path, due_by: str) -> dict[str, int]:
         return {str(k): int(v) for k, v in rows}
     finally:
         db.close()
+
+
+async def _until(what: str, done: Callable[[], bool], bot: asyncio.subprocess.Process) -> None:
+    """Waits for the bot's progress, however slowly a busy machine runs it (no count of polls);
+    fails at once if the bot exits meanwhile. The outer bound only stops a hung run."""
+
+    async def watch() -> None:
+        while not done():
+            assert bot.returncode is None, f"the bot exited before {what}"
+            await asyncio.sleep(0.05)
+
+    await asyncio.wait_for(watch(), HUNG)
 
 
 async def _bot(path: Path, base_url: str) -> asyncio.subprocess.Process:
@@ -72,12 +86,13 @@ async def test_sigterm_during_a_fan_out_loses_and_duplicates_nothing(tmp_path: P
     due_by = seeded.isoformat()
     async with FakeBotApi(max_per_second=100) as api:
         first = await _bot(path, api.base_url)
-        for _ in range(200):  # until the fan-out is well under way
-            await asyncio.sleep(0.05)
-            if sum(api.state.sent.values()) >= ROWS // 3:
-                break
+        await _until(
+            "the fan-out is well under way",
+            lambda: sum(api.state.sent.values()) >= ROWS // 3,
+            first,
+        )
         first.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(first.communicate(), 30)
+        _, err = await asyncio.wait_for(first.communicate(), HUNG)
         assert first.returncode == 0, err.decode()[-500:]
         assert b"Traceback" not in err
         states = _states(path, due_by)
@@ -85,11 +100,10 @@ async def test_sigterm_during_a_fan_out_loses_and_duplicates_nothing(tmp_path: P
         assert states.get("sent", 0) == sum(api.state.sent.values())
         assert 0 < states.get("sent", 0) < ROWS
         second = await _bot(path, api.base_url)
-        for _ in range(400):
-            await asyncio.sleep(0.05)
-            if _states(path, due_by).get("sent", 0) == ROWS:
-                break
+        await _until(
+            "every row is sent", lambda: _states(path, due_by).get("sent", 0) == ROWS, second
+        )
         second.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(second.communicate(), 30)
+        await asyncio.wait_for(second.communicate(), HUNG)
     assert _states(path, due_by) == {"sent": ROWS}
     assert len(api.state.sent) == ROWS and set(api.state.sent.values()) == {1}

@@ -42,7 +42,7 @@ CANNOT_NAME = {
     "kb_examples": "examples operators wrote for an entry (the source message link is cleared)",
     "media_messages": "counts of unreadable messages, by kind and time only",
     "import_runs": "an operator's CSV dry run, kept an hour (bot/console/imports.py)",
-    "funnel_counts": "the overview's counts per wave, scheme and step (migration 0013)",
+    "funnel_counts": "+1/-1 per wave, scheme, step and deadline: counts, no participant",
 }
 # A column `<name>_id` points at the rows of this table.
 POINTS_AT = {

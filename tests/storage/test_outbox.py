@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from bot.app.cli import main
 from bot.core.domain import Participant
+from bot.storage.outbox import Outcome
 from bot.storage.sqlite import SqliteStore
 from bot.storage.store import SqlStore
 from tests.outbox_helpers import utc
@@ -67,6 +68,23 @@ async def test_cancel_by_kind_prefix(store: SqlStore) -> None:
         ("reminder.passed", "cancelled"): 1,
     }
     assert await store.next_due() == NOW
+
+
+async def test_an_outcome_is_recorded_only_on_a_row_still_being_sent(store: SqlStore) -> None:
+    """A late outcome (a process whose lease expired while another instance took the row over
+    and finished it) must not overwrite what happened since."""
+    pid = await _participant(store)
+    await store.enqueue(pid, "reminder", NOW, {}, "k1", now=NOW)
+    [row] = await store.claim_due(NOW, NOW + timedelta(minutes=5), ["test"], 10)
+    await store.record_outcomes([Outcome(row.id, "sent", message_ids=("m1",))], NOW)
+    later = NOW + timedelta(minutes=6)
+    await store.record_outcomes([Outcome(row.id, "failed", error="late")], later)
+    await store.record_outcomes([Outcome(row.id, "pending", due_at=later)], later)
+    found = await store.db.fetchone(
+        "SELECT state, attempts, last_error, message_ids FROM outbox WHERE id = ?", (row.id,)
+    )
+    assert found is not None
+    assert (found[0], found[1], found[2], found[3]) == ("sent", 1, None, "m1")
 
 
 def test_outbox_command(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -86,7 +86,7 @@ class TelegramSender:
     ) -> None:
         self.bot = bot
         self.ids = ids or CallbackIds()
-        self.pacer = pacer  # shared with the outbox worker (bot/pacing.py)
+        self.pacer = pacer  # shared with the outbox worker (bot/outbox/pacing.py)
         self.reply_attempts = reply_attempts
 
     async def answer_query(self, query_id: str) -> None:

@@ -278,7 +278,7 @@ class WhatsAppSender:
         priority: int | None = None,
     ) -> Delivery:
         """Sends the bodies in order, stopping at the first failure. With `priority` (a
-        reply), each body waits for the channel's shared pacer first (bot/pacing.py)."""
+        reply), each body waits for the channel's shared pacer first (bot/outbox/pacing.py)."""
         sent: list[str] = []
         failure: Delivery | None = None
         for body in bodies:
