@@ -5,30 +5,18 @@ with the official site, and a status asked about as a possibility not read as pa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot import knowledge
-from bot.knowledge.entries import shipped_root
 from bot.knowledge.retrieval import Found
 from handlers import knowledge as kb_handler
 from handlers.choosing import close_second
 from handlers.statuses import hypothetical
 from handlers.whose import about_someone_else
-from tests.conftest import KB_FIXTURE, onboard
+from tests.conftest import onboard
 from tests.helpers import Chat
 
 OWN_DEADLINE = "30 November 2021"
-
-
-@pytest.fixture
-def shipped() -> Iterator[None]:
-    knowledge.use(shipped_root())
-    try:
-        yield
-    finally:
-        knowledge.use(KB_FIXTURE)
 
 
 def _labels(chat: Chat) -> list[str]:
