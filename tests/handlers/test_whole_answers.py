@@ -66,6 +66,22 @@ async def test_the_search_marks_a_second_asking_clause(shipped: None) -> None:
     assert {"insentif-berapa-kali", "unduh-sertifikat"} <= asked, found
 
 
+@pytest.mark.parametrize(
+    "post",
+    [
+        "udh beli pelatihan di tokped tp kok di dashboard ga muncul??",
+        "sudah beli kelas kemarin, tapi kenapa belum ada di pelatihan saya?",
+    ],
+)
+async def test_a_problem_told_after_a_purchase_is_the_question(shipped: None, post: str) -> None:
+    from bot.core.program import load_program
+
+    model = knowledge.retriever(load_program(), "id")
+    assert model is not None
+    found = model.search(post)
+    assert found.best == "pelatihan-belum-muncul", found
+
+
 def test_someone_else_as_the_subject() -> None:
     assert about_someone_else("Adik saya ikut prakerja 2023, batas belinya kapan?")
     assert about_someone_else("min suami saya lolos gel 22, batas belinya kapan?")
