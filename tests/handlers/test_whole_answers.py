@@ -216,6 +216,22 @@ async def test_a_failure_whose_cause_the_post_names_gets_that_cause(
     assert "artinya transfer" in chat.text
 
 
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "Status: Gagal dikirim\nInsentif Bulan ke-1\nRp600.000\n"
+        "Silakan periksa kembali rekening/e-wallet kamu",
+        "Insentif Bulan ke-2\nGagal\nRp600.000",
+    ],
+)
+async def test_a_pasted_notice_is_answered_by_its_status(
+    chat: Chat, shipped: None, paste: str
+) -> None:
+    await onboard(chat)
+    await chat.send(paste)  # its other lines ("Insentif Bulan ke-1") name no cause
+    assert "artinya transfer" in chat.replies[0].text
+
+
 async def test_passing_selection_is_not_finishing_the_training(chat: Chat) -> None:
     await onboard(chat)
     await chat.send("saya udah lulus seleksi gel 22, terus langkah selanjutnya apa ya?")
