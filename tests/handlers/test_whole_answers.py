@@ -82,6 +82,18 @@ async def test_a_problem_told_after_a_purchase_is_the_question(shipped: None, po
     assert found.best == "pelatihan-belum-muncul", found
 
 
+async def test_slang_spellings_of_how_reach_the_linking_entry(shipped: None) -> None:
+    from bot.core.program import load_program
+    from bot.knowledge.decide import about_prakerja
+
+    model = knowledge.retriever(load_program(), "id")
+    assert model is not None
+    post = "gmna cra sambungin ke dana?"
+    assert model.normalizer.tokens(post)[:2] == ["bagaimana", "cara"]
+    assert about_prakerja(model, post)
+    assert model.search(post).best == "sambung-rekening-cara"
+
+
 def test_someone_else_as_the_subject() -> None:
     assert about_someone_else("Adik saya ikut prakerja 2023, batas belinya kapan?")
     assert about_someone_else("min suami saya lolos gel 22, batas belinya kapan?")
