@@ -48,7 +48,7 @@ async def ask_stop(ctx: Context, msg: Incoming) -> list[Reply]:
     ctx.participant.step = Step.CONFIRM_STOP
     return [
         Reply(
-            t._("Stop the deadline reminders? You can turn them on again with /pengingat."),
+            t._("Stop the deadline reminders? You can turn them on again with /reminders."),
             (Option("stop:yes", t._("Yes, stop them")), Option("stop:no", t._("No, keep them"))),
         )
     ]
