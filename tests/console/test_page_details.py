@@ -19,3 +19,28 @@ async def test_the_overview_title_is_plain_text(client: Client, lang: str) -> No
     assert title, page[:300]
     assert "<" not in title.group(1), title.group(1)
     assert page.count('id="media"') == 1
+
+
+@pytest.mark.parametrize("path", ["/console/inbox", "/console/no/such/page", "/console/static/x"])
+async def test_an_unknown_console_path_gets_the_console_not_found_page(
+    client: Client, path: str
+) -> None:
+    await login(client, "ana")
+    response = await client.get(path)
+    assert response.status == 404
+    page = await response.text()
+    assert "Tidak ditemukan." in page and "<title>" in page and 'id="back"' in page
+    assert "404: Not Found" not in page
+
+
+async def test_an_unknown_console_path_without_a_session_is_styled_too(client: Client) -> None:
+    response = await client.get("/console/inbox")
+    assert response.status == 404
+    page = await response.text()
+    assert "Tidak ditemukan." in page and 'href="/console/login"' in page
+
+
+async def test_paths_outside_the_console_keep_aiohttp_answer(client: Client) -> None:
+    response = await client.get("/elsewhere")
+    assert response.status == 404
+    assert "Tidak ditemukan." not in await response.text()
