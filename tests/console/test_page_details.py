@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from tests.console.helpers import Client, login
+from bot.channels import terminal
+from bot.storage.store import SqlStore
+from tests.console.helpers import Client, add_participant, login
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -44,3 +46,17 @@ async def test_paths_outside_the_console_keep_aiohttp_answer(client: Client) -> 
     response = await client.get("/elsewhere")
     assert response.status == 404
     assert "Tidak ditemukan." not in await response.text()
+
+
+async def test_the_channel_filter_offers_the_channels_participants_arrive_on(
+    client: Client, store: SqlStore
+) -> None:
+    await add_participant(store, "t", channel=terminal.CHANNEL)
+    await add_participant(store, "w", channel="whatsapp")
+    await login(client, "ana")
+    page = await (await client.get("/console/participants")).text()
+    select = page.split('name="channel"')[1].split("</select>")[0]
+    offered = re.findall(r'<option value="([^"]*)"', select)
+    assert offered == ["", "telegram", "whatsapp", terminal.CHANNEL]
+    chosen = await (await client.get(f"/console/participants?channel={terminal.CHANNEL}")).text()
+    assert "PK-00000T" in chosen and "PK-00000W" not in chosen
