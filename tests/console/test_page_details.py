@@ -1,9 +1,10 @@
 """Details a new operator noticed: the overview's title, the console's own not-found page, the
-flagged page's count and the participants' channel filter."""
+participants' channel filter, and what docs/console.md says of a secret sent in a handoff."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,11 @@ async def test_the_channel_filter_offers_the_channels_participants_arrive_on(
     assert offered == ["", "telegram", "whatsapp", terminal.CHANNEL]
     chosen = await (await client.get(f"/console/participants?channel={terminal.CHANNEL}")).text()
     assert "PK-00000T" in chosen and "PK-00000W" not in chosen
+
+
+def test_the_guide_says_a_secret_in_a_handoff_reaches_the_inbox_masked() -> None:
+    """What tests/console/test_handoffs.py checks: warned, stored with the secret masked (▒)."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "console.md").read_text("utf-8")
+    handoffs = " ".join(guide.split("**Alih ke petugas (handoffs).**")[1].split("\n\n")[0].split())
+    assert "never reaches the inbox" not in handoffs
+    assert "warning" in handoffs and "reaches the inbox with the secret masked" in handoffs
