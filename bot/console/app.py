@@ -231,8 +231,24 @@ CONSOLE = web.AppKey("console", Console)
 
 
 def mount(app: web.Application, console: Console) -> None:
-    """Puts the console where its handlers read it (before the app starts)."""
+    """Puts the console where its handlers read it, and its not-found page on every unknown
+    /console/ path (before the app starts)."""
     app[CONSOLE] = console
+    app.middlewares.append(console_not_found)
+
+
+@web.middleware
+async def console_not_found(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A 404 under /console/ (an unknown path or a missing asset) as the console's own styled
+    page, in the operator's language; other paths keep aiohttp's answer."""
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        if not request.path.startswith(PREFIX + "/"):
+            raise
+        console = request.config_dict[CONSOLE]
+        session = await console.auth.session(request.cookies.get(COOKIE))
+        return console.refuse(request, session, 404)
 
 
 def page(

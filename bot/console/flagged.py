@@ -44,5 +44,6 @@ async def flagged_page(
         messages=messages,
         counts=counts,
         peak=max((n for _, n in counts), default=0),
+        total=sum(n for _, n in counts),
         days=days,
     )

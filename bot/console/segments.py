@@ -24,7 +24,8 @@ FIELDS = (
     "purchased",
     "incentive_status",
 )
-CHANNELS = ("telegram", "whatsapp", "console")
+# The channels participants arrive on (bot/channels/*: CHANNEL; "terminal" is the local chat).
+CHANNELS = ("telegram", "whatsapp", "terminal")
 _BOOLS = {
     "true": True,
     "1": True,

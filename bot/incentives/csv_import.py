@@ -186,7 +186,8 @@ async def _run(path: Path, clock: Clock) -> Summary:
 def import_status(file: Path, now: str | None) -> None:
     """Apply incentive statuses from a CSV file (columns: phone or ref, item, status, date,
     reason, note, partner). Re-importing the same file changes and sends nothing. With --now,
-    on the same clock as a `chat --now` (its updates fall due in that chat's time)."""
+    on the same clock as a `chat --now` (its updates fall due in that chat's time). Exits 1
+    when rows are bad and none was applied (nor already up to date)."""
     try:
         clock = parse_now(now, load_settings().prakerja_timezone)
         summary = asyncio.run(_run(file, clock))
@@ -205,3 +206,12 @@ def import_status(file: Path, now: str | None) -> None:
             bad=summary.bad,
         )
     )
+    if summary.bad and not (summary.applied or summary.unchanged):
+        # nothing in the file took: a script (or a person) must not read this as a success
+        raise click.ClickException(
+            t.ngettext(
+                "no row could be applied: {n} row is bad (see the lines above)",
+                "no row could be applied: {n} rows are bad (see the lines above)",
+                summary.bad,
+            ).format(n=summary.bad)
+        )

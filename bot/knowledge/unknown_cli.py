@@ -92,9 +92,15 @@ def _since(value: str | None, clock: Clock) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"not an ISO-8601 moment or a duration: {value!r}") from None
+        raise click.BadParameter(
+            f"{value!r} is neither a duration (7d, 24h) nor an ISO-8601 moment with a zone "
+            "(2021-11-20T00:00+07:00)",
+            param_hint="'--since'",
+        ) from None
     if moment.tzinfo is None:
-        raise click.BadParameter("give a zone, e.g. 2021-11-20T00:00+07:00")
+        raise click.BadParameter(
+            "give a zone, e.g. 2021-11-20T00:00+07:00", param_hint="'--since'"
+        )
     return moment
 
 

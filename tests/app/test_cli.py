@@ -165,3 +165,12 @@ def test_unknown_counts_since_back_from_now(env: Path) -> None:
     assert "qwerty zxcv" in on_clock.output
     today = runner.invoke(main, ["unknown", "--since", "7d"])  # the real clock: years later
     assert "qwerty zxcv" not in today.output
+
+
+@pytest.mark.parametrize("since", ["lastweek", "2021-11-20T00:00"])
+def test_a_bad_since_names_the_option_and_the_format(env: Path, since: str) -> None:
+    result = CliRunner().invoke(main, ["unknown", "--since", since])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--since'" in result.output, result.output
+    assert "2021-11-20T00:00+07:00" in result.output
+    assert "Traceback" not in result.output

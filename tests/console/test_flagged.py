@@ -29,6 +29,8 @@ async def test_flagged_page_counts_per_day(
     rows = page.split('id="per-day"')[1].split("</table>")[0]
     assert ">5<" in rows and ">1<" in rows
     assert today.isoformat() in rows
+    total = page.split('id="total">')[1].split("</p>")[0]
+    assert total.startswith("6 pesan dalam 14 hari terakhir"), total
     assert "lama sekali" in await (await client.get("/console/flagged?days=60")).text()
     overview = await (await client.get("/console/")).text()
     assert 'id="flagged">6<' in overview

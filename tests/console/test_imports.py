@@ -119,13 +119,15 @@ def test_the_cli_speaks_the_operators_language(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "id_ID.UTF-8")
     result = CliRunner().invoke(main, ["import-status", str(path)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # nothing applied, a bad row: a failure
+    assert "tidak ada baris yang bisa diterapkan: 1 baris salah" in result.stderr
     assert "baris 2: tidak ada peserta dengan nomor HP" in result.stderr
     assert "baris 3: status 'lunas' tidak dikenal" in result.stderr
     assert "diterapkan 0, tidak berubah 0, tidak cocok 1, salah 1" in result.stdout
     monkeypatch.setenv("LANG", "C.UTF-8")
     english = CliRunner().invoke(main, ["import-status", str(path)])
     assert "line 3: unknown status 'lunas'" in english.stderr
+    assert "no row could be applied: 1 row is bad" in english.stderr
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x00\x01")
     monkeypatch.setenv("LANG", "id_ID.UTF-8")

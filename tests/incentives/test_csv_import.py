@@ -124,6 +124,19 @@ def test_cli_prints_errors_and_a_summary(
     assert "line 7: unknown status 'lunas'" in first.stderr
     second = runner.invoke(main, ["import-status", str(path)])
     assert "applied 0, unchanged 4, unmatched 1, bad 5" in second.stdout
+    assert second.exit_code == 0, second.output  # the good rows are already in
+    all_bad = tmp_path / "all-bad.csv"
+    all_bad.write_text(
+        HEADER
+        + "0812-3456-7890,,incentive.9,paid,2021-12-12,,,OVO\n"
+        + "0812-3456-7890,,incentive.3,lunas,2021-12-12,,,OVO\n",
+        "utf-8",
+    )
+    failed = runner.invoke(main, ["import-status", str(all_bad)])
+    assert "applied 0, unchanged 0, unmatched 0, bad 2" in failed.stdout
+    assert failed.exit_code == 1, failed.output
+    assert "no row could be applied: 2 rows are bad" in failed.stderr
+    assert "Traceback" not in failed.output
     bad = runner.invoke(main, ["import-status", str(tmp_path / "missing.csv")])
     assert bad.exit_code == 1 and "cannot read" in bad.output
     assert "Traceback" not in bad.output
