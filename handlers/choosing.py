@@ -4,6 +4,8 @@ names, a "missed" deadline that by the participant's own dates has not passed. S
 
 from __future__ import annotations
 
+import re
+
 from bot.conversation.context import Context
 from bot.core.domain import Reply
 from bot.knowledge import Found
@@ -11,6 +13,8 @@ from bot.nlu import Reading
 from handlers.common import deadline_missed
 from handlers.knowledge import entry, find
 
+_LABEL = re.compile(r"^\s*status\s*:\s*", re.IGNORECASE)
+_STATUS_LINE_WORDS = 3  # a line this short, of several, starting with a status: pasted
 _CLOSE = 0.75  # a runner-up this close to a confidently answered entry is offered beside it
 
 
@@ -45,13 +49,31 @@ def not_passed_yet(ctx: Context, replies: list[Reply]) -> list[Reply]:
     return [Reply(first.text + "\n" + said, first.options, first.request_contact), *replies[1:]]
 
 
-def names_the_cause(ctx: Context, found: Found, reading: Reading, sure: float) -> bool:
+def pasted_notice(text: str, reading: Reading) -> bool:
+    """Whether the post pastes a dashboard notice: a line "Status: X", or, among several
+    lines, a short one that starts with a status the post quotes (the notice's other lines,
+    "Insentif Bulan ke-1", name no cause)."""
+    labels = [label.lower() for _, label in reading.statuses]
+    lines = [line.strip().lower() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        body = _LABEL.sub("", line)
+        if body and body != line:
+            return True
+        short = len(body.split()) <= _STATUS_LINE_WORDS
+        if len(lines) > 1 and short and any(body.startswith(x) for x in labels):
+            return True
+    return False
+
+
+def names_the_cause(ctx: Context, found: Found, reading: Reading, sure: float, text: str) -> bool:
     """Whether a post with a pasted failure ("GAGAL") names its cause ("saldo e-wallet penuh",
     "nomor HP ganti") so that the entry for that cause answers it better than what the status
     means: the post's likeliest entry, this sure, of the status's topic, is not the one the
     status alone finds."""
     best = entry(ctx, found.best) if found.best else None
     if best is None or found.confidence < sure or best.topic != reading.result.intent:
+        return False
+    if pasted_notice(text, reading):  # the dashboard's own notice: its status wins
         return False
     if not all(status.meaning == "failed" for status, _ in reading.statuses):
         return False

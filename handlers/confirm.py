@@ -17,6 +17,8 @@ async def ask_purchase(ctx: Context, msg: Incoming) -> list[Reply]:
     first = await knowledge.beside(ctx, msg.text)  # the question asked, first
     if first is not None and not facts.claims_purchase(msg.text):
         return [first]  # a question about buying states nothing: no offer to record
+    if facts.supposes_or_denies_purchase(msg.text):  # "klo udh beli ...": nothing to record
+        return [menu_reply(ctx, deadline_line(ctx))]
     ctx.participant.step = Step.CONFIRM_PURCHASE
     t = ctx.t
     no = t._("Not yet")
@@ -46,7 +48,7 @@ async def ask_stop(ctx: Context, msg: Incoming) -> list[Reply]:
     ctx.participant.step = Step.CONFIRM_STOP
     return [
         Reply(
-            t._("Stop the deadline reminders? You can turn them on again with /pengingat."),
+            t._("Stop the deadline reminders? You can turn them on again with /reminders."),
             (Option("stop:yes", t._("Yes, stop them")), Option("stop:no", t._("No, keep them"))),
         )
     ]

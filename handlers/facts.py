@@ -237,8 +237,19 @@ _CLAIM = re.compile(
 
 
 def claims_purchase(text: str) -> bool:
-    """ "Sudah beli", "udh bayar kelas": the participant says they bought it."""
-    return bool(_CLAIM.search(text))
+    """ "Sudah beli", "udh bayar kelas": the participant says they bought it (not in a
+    negated clause, "blm pernah beli", nor a supposed one, "klo udh beli")."""
+    for clause in re.split(r"[,;.!?\n]+|\b(?:tapi|tp|terus|trus|but)\b", text):
+        claim = _CLAIM.search(clause)
+        if claim and cues().stated_clauses(clause[: claim.end()]):  # "udh beli, kok ga muncul"
+            return True
+    return False
+
+
+def supposes_or_denies_purchase(text: str) -> bool:
+    """ "blm pernah beli", "klo udh beli ...": the purchase is named only as not done or as
+    a supposition (nothing to record)."""
+    return bool(_CLAIM.search(text) or cues().says_not_yet(text)) and not claims_purchase(text)
 
 
 async def answer(ctx: Context, msg: Incoming) -> list[Reply]:

@@ -61,13 +61,17 @@ def secret_warning(ctx: Context, secrets: Secret | Sequence[Secret], text: str =
     ctx.extras[WARNED] = True
     names = list(dict.fromkeys(secret_name(ctx, kind, text) for kind in kinds))
     name = format_list(names, locale=t.locale)
-    return Reply(
-        "⚠️ "
-        + t._(
+    if len(names) > 1:  # "your NIK and PIN ... share them"
+        said = t._(
+            "You sent your {secrets}. Never share them with anyone, including this bot: I "
+            "don't need them and I haven't kept them."
+        ).format(secrets=name)
+    else:
+        said = t._(
             "You sent your {secret}. Never share it with anyone, including this bot: I don't "
             "need it and I haven't kept it."
         ).format(secret=name)
-    )
+    return Reply("⚠️ " + said)
 
 
 def problem_reply(ctx: Context, problem: Problem) -> Reply:

@@ -125,7 +125,7 @@ async def stop(ctx: Context, msg: Incoming) -> list[Reply]:
     log.info("participant %s stopped reminders", ctx.participant.id)
     return [
         Reply(
-            ctx.t._("Okay, I won't send you reminders any more. Send /pengingat to turn them on."),
+            ctx.t._("Okay, I won't send you reminders any more. Send /reminders to turn them on."),
             (back_option(ctx.t),),
         )
     ]

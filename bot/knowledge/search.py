@@ -34,7 +34,7 @@ from bot.knowledge.retrieval import (
     features,
 )
 from bot.nlu.knowledge import UNKNOWN, load_knowledge
-from bot.nlu.reading import ASKS, Framer
+from bot.nlu.reading import ASKS, CONTEXT_ONLY, Framer
 from bot.nlu.topics import topics
 
 # Intents answered by acting or from the participant's own data, never from an entry: the
@@ -284,14 +284,26 @@ class Retriever:
         kept = [(p, a) for p, a in marked if len(p) >= _MIN_CLAUSE] if len(parts) > 1 else []
         clauses = [p for p, _ in kept]
         pieces += [" ".join(p) for p in clauses]
-        found = self.model.probabilities(pieces)
         asking = any(a for _, a in kept)
-        if asking and not all(a for _, a in kept):
+        mixed = asking and not all(a for _, a in kept)
+        # an asking clause read with the context just before it ("udh beli pelatihan, kok
+        # ga muncul di dashboard?": the problem is about the purchase)
+        joined = [
+            " ".join([*kept[n - 1][0], *p]) for n, (p, a) in enumerate(kept) if n and a and mixed
+        ]
+        found = self.model.probabilities(pieces + joined)
+        if mixed:
             # a clause that asks outweighs the context around it ("sudah lolos gel 22, saya
-            # dari Makassar. Gimana cara sambung rekening?"): context clauses count less
-            weights = np.array([1.0, *(1.0 if a else CONTEXT for _, a in kept)])
+            # dari Makassar. Gimana cara sambung rekening?"): context clauses count less, and
+            # not at all when they only state progress ("udah beli") beside the problem asked
+            context = [self._context_weight(row) for row in found[1 : len(kept) + 1]]
+            weights = np.array(
+                [1.0, *(1.0 if a else w for (_, a), w in zip(kept, context, strict=True))]
+            )
+            weights = np.concatenate([weights, np.ones(len(joined))])
             found = found * weights[:, None]
         combined = found.max(axis=0)
+        found = found[: len(pieces)]
         rows = np.vstack([combined, found[1:]])
         sure_all = self.confidence(rows, [len(whole), *(len(c) for c in clauses)])
         sure = float(sure_all[0])
@@ -323,6 +335,12 @@ class Retriever:
             thanked=thanked,
             asked=tuple(asked),
         )
+
+    def _context_weight(self, row: Matrix) -> float:
+        """How much a clause that asks nothing counts beside one that asks: nothing when its
+        likeliest entry is of a topic that is only context (the progress stated)."""
+        entry = self.labels[int(np.argmax(row))]
+        return 0.0 if self.topic(entry) in CONTEXT_ONLY else CONTEXT
 
     def _urgent_first(
         self, ranked: list[tuple[str, float]], others: list[str]

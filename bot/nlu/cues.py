@@ -75,6 +75,7 @@ class Caps(_Strict):
 class Progress(_Strict):
     done: tuple[str, ...]
     not_yet: tuple[str, ...]
+    conditional: tuple[str, ...]
     purchase: tuple[str, ...]
     finished: tuple[str, ...]
     certificate: tuple[str, ...]
@@ -202,14 +203,24 @@ class Cues(_Strict):
     def says_not_yet(self, text: str) -> bool:
         return has(words(text), self.progress.not_yet)
 
-    def progress_in(self, text: str, *, marked: bool = False) -> list[str]:
-        """The progress items a message says are done, clause by clause ("udh kasih ulasan,
-        rekening udh nyambung"); with `marked`, only where the clause says so ("udah")."""
-        found: list[str] = []
+    def stated_clauses(self, text: str) -> list[str]:
+        """The clauses of a message that state something as a fact: not negated ("blm
+        pernah beli") and not a supposition ("klo udh beli ...", "if I bought it")."""
+        stated: list[str] = []
         for clause in _CLAUSE.split(text.lower()):
             said = words(clause or "")
-            if not said or has(said, self.progress.not_yet):
-                continue
+            negated = has(said, self.progress.not_yet)
+            if said and not negated and not has(said, self.progress.conditional):
+                stated.append(clause)
+        return stated
+
+    def progress_in(self, text: str, *, marked: bool = False) -> list[str]:
+        """The progress items a message says are done, clause by clause ("udh kasih ulasan,
+        rekening udh nyambung"), never in a negated or supposed clause ("klo udh beli");
+        with `marked`, only where the clause says so ("udah")."""
+        found: list[str] = []
+        for clause in self.stated_clauses(text):
+            said = words(clause)
             if marked and not has(said, self.progress.done):
                 continue
             for item in PROGRESS_ITEMS:

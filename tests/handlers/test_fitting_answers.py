@@ -6,28 +6,15 @@ official while the post also names the customer service (the shipped entries).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from bot import knowledge
 from bot.knowledge import Found
 from bot.knowledge.decide import Decision, asked_second, decide
-from bot.knowledge.entries import shipped_root
 from bot.nlu.cues import cues
 from bot.nlu.reading import clauses
 from handlers.agreement import plausible
-from tests.conftest import KB_FIXTURE, onboard
+from tests.conftest import onboard
 from tests.helpers import Chat
-
-
-@pytest.fixture
-def shipped() -> Iterator[None]:
-    knowledge.use(shipped_root())
-    try:
-        yield
-    finally:
-        knowledge.use(KB_FIXTURE)
 
 
 def _kb_options(chat: Chat) -> list[str]:

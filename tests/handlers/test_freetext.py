@@ -98,6 +98,22 @@ async def test_purchased_no_records_nothing(chat: Chat, store: SqlStore) -> None
     assert saved is not None and "purchase" not in saved.progress and saved.step == Step.MENU
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "sy blm pernah beli pelatihan online, klo udh beli tp ga selesai gmn",
+        "kalau sudah beli pelatihan harus ngapain",
+    ],
+)
+async def test_a_negated_or_supposed_purchase_is_not_offered(
+    chat: Chat, store: SqlStore, typed: str
+) -> None:
+    await _typed(chat, typed)
+    assert "purchase:yes" not in chat.option_ids
+    saved = await store.get_participant("test", "u1")
+    assert saved is not None and saved.step != Step.CONFIRM_PURCHASE
+
+
 async def test_purchase_button_yes(chat: Chat, store: SqlStore) -> None:
     await _typed(chat, "pelatihan udah kebeli")
     await chat.press("purchase:yes")

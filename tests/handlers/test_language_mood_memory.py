@@ -161,3 +161,16 @@ async def test_the_answer_comes_before_the_offer_to_record(chat: Chat, clock: Fa
     assert "fact:yes" in chat.option_ids
     await chat.press("fact:yes")
     assert "24 November 2021" in chat.text
+
+
+async def test_english_replies_name_the_english_commands_and_plurals(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("english please")
+    await chat.send("/stop")
+    assert "/reminders" in chat.text and "/pengingat" not in chat.text
+    await chat.send("my NIK is 3174012345678901 and the otp 483921")
+    warning = next(r.text for r in chat.replies if r.text.startswith("⚠️"))
+    assert "share them" in warning and "share it " not in warning
+    await chat.send("my otp is 483921")
+    warning = next(r.text for r in chat.replies if r.text.startswith("⚠️"))
+    assert "share it " in warning

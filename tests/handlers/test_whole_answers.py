@@ -5,30 +5,18 @@ with the official site, and a status asked about as a possibility not read as pa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot import knowledge
-from bot.knowledge.entries import shipped_root
 from bot.knowledge.retrieval import Found
 from handlers import knowledge as kb_handler
 from handlers.choosing import close_second
 from handlers.statuses import hypothetical
 from handlers.whose import about_someone_else
-from tests.conftest import KB_FIXTURE, onboard
+from tests.conftest import onboard
 from tests.helpers import Chat
 
 OWN_DEADLINE = "30 November 2021"
-
-
-@pytest.fixture
-def shipped() -> Iterator[None]:
-    knowledge.use(shipped_root())
-    try:
-        yield
-    finally:
-        knowledge.use(KB_FIXTURE)
 
 
 def _labels(chat: Chat) -> list[str]:
@@ -76,6 +64,34 @@ async def test_the_search_marks_a_second_asking_clause(shipped: None) -> None:
     )
     asked = {found.best, *found.others, *found.asked}
     assert {"insentif-berapa-kali", "unduh-sertifikat"} <= asked, found
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "udh beli pelatihan di tokped tp kok di dashboard ga muncul??",
+        "sudah beli kelas kemarin, tapi kenapa belum ada di pelatihan saya?",
+    ],
+)
+async def test_a_problem_told_after_a_purchase_is_the_question(shipped: None, post: str) -> None:
+    from bot.core.program import load_program
+
+    model = knowledge.retriever(load_program(), "id")
+    assert model is not None
+    found = model.search(post)
+    assert found.best == "pelatihan-belum-muncul", found
+
+
+async def test_slang_spellings_of_how_reach_the_linking_entry(shipped: None) -> None:
+    from bot.core.program import load_program
+    from bot.knowledge.decide import about_prakerja
+
+    model = knowledge.retriever(load_program(), "id")
+    assert model is not None
+    post = "gmna cra sambungin ke dana?"
+    assert model.normalizer.tokens(post)[:2] == ["bagaimana", "cara"]
+    assert about_prakerja(model, post)
+    assert model.search(post).best == "sambung-rekening-cara"
 
 
 def test_someone_else_as_the_subject() -> None:
@@ -210,6 +226,22 @@ async def test_a_failure_whose_cause_the_post_names_gets_that_cause(
     assert "artinya transfer" not in chat.replies[0].text
     await chat.send("insentif aku gagal dicairkan ke dana")  # no cause named: the status
     assert "artinya transfer" in chat.text
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "Status: Gagal dikirim\nInsentif Bulan ke-1\nRp600.000\n"
+        "Silakan periksa kembali rekening/e-wallet kamu",
+        "Insentif Bulan ke-2\nGagal\nRp600.000",
+    ],
+)
+async def test_a_pasted_notice_is_answered_by_its_status(
+    chat: Chat, shipped: None, paste: str
+) -> None:
+    await onboard(chat)
+    await chat.send(paste)  # its other lines ("Insentif Bulan ke-1") name no cause
+    assert "artinya transfer" in chat.replies[0].text
 
 
 async def test_passing_selection_is_not_finishing_the_training(chat: Chat) -> None:

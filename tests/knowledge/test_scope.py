@@ -39,3 +39,10 @@ def test_a_clear_lead_is_answered_a_close_race_is_asked() -> None:
 def test_another_programme_is_named() -> None:
     assert names_other_program("bansos PKH kapan cair")
     assert not names_other_program("insentif prakerja kapan cair")
+
+
+def test_every_payment_partner_is_a_program_word() -> None:
+    from bot.core.program import load_program
+
+    partners = {p.name.lower() for p in load_program().partners}
+    assert "dana" in partners and partners <= terms(), partners - terms()
