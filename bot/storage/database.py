@@ -106,6 +106,16 @@ class Database(Protocol):
         task joins the outer one. Raises StoreBusy when the database stayed busy."""
         ...
 
+    async def fetchall_committed(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """One statement in its own write transaction (or the current task's), committed
+        before this returns; its rows (RETURNING). As `transaction()` around `fetchall`."""
+        ...
+
+    async def executemany_committed(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """`executemany` in its own write transaction (or the current task's), committed
+        before this returns. As `transaction()` around `executemany`."""
+        ...
+
     @property
     def in_transaction(self) -> bool:
         """Whether the current task is inside `transaction()`."""
@@ -192,6 +202,36 @@ class SqliteDatabase:
             finally:
                 self._writer = None
 
+    async def fetchall_committed(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """BEGIN IMMEDIATE, the statement and COMMIT in one trip to SQLite's thread, where
+        `transaction()` makes three (the group commits' writes: bench/telegram_inbound.py)."""
+        return await self._alone(sql, params, False)
+
+    async def executemany_committed(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """As `fetchall_committed`, for `executemany`."""
+        await self._alone(sql, rows, True)
+
+    async def _alone(self, sql: str, params: Sequence[Any], many: bool) -> list[Row]:
+        if self.in_transaction:  # joins the current task's transaction
+            if many:
+                await self.executemany(sql, params)
+                return []
+            return await self.fetchall(sql, params)
+        async with self.write_lock:
+            self._writer = asyncio.current_task()
+            try:
+                # aiosqlite's own way into its thread (untyped), as its execute uses it
+                rows: list[Row] = await self.connection._execute(  # type: ignore[no-untyped-call]
+                    _write_alone, self.connection, sql, params, many
+                )
+                return rows
+            except sqlite3.OperationalError as exc:
+                if self.dialect.is_busy(exc):
+                    raise StoreBusy(str(exc)) from exc
+                raise
+            finally:
+                self._writer = None
+
     async def _begin_write(self) -> None:
         """Takes SQLite's write lock up front, so a writer waits (busy_timeout) for another
         process instead of failing at once when its read snapshot went stale (WAL)."""
@@ -205,3 +245,28 @@ class SqliteDatabase:
 
     async def close(self) -> None:
         await self.connection.close()
+
+
+def _write_alone(
+    connection: aiosqlite.Connection, sql: str, params: Sequence[Any], many: bool
+) -> list[Row]:
+    """In SQLite's thread: what `transaction()` around one statement does (BEGIN IMMEDIATE,
+    unless a transaction is open already; the statement; COMMIT, or ROLLBACK if it failed)."""
+    conn = connection._conn
+    if not conn.in_transaction:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            if not conn.in_transaction:
+                raise
+    try:
+        if many:
+            conn.executemany(sql, params)
+            rows: list[Row] = []
+        else:
+            rows = conn.execute(sql, params).fetchall()
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return rows

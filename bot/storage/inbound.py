@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.storage.database import Database
+from bot.storage.database import Database, Row
 from bot.storage.group_commit import GroupCommit
 from bot.storage.sql_base import SqlBase, ts
 
@@ -34,21 +34,14 @@ class InboundMixin(SqlBase):
     async def _write_claims(self, rows: Sequence[_ClaimRow]) -> list[bool]:
         """One INSERT per 500 claims (one round trip to the database, where a statement per
         claim made three: bench/telegram_inbound.py); the same id twice: the first wins."""
+        if len(rows) <= _CLAIMS_AT_ONCE:  # the usual batch: BEGIN, INSERT, COMMIT in one trip
+            sql, params = _claims_insert(rows)
+            return _claimed(rows, await self.db.fetchall_committed(sql, params))
         claimed: list[bool] = []
         async with self.transaction():
             for start in range(0, len(rows), _CLAIMS_AT_ONCE):
                 batch = rows[start : start + _CLAIMS_AT_ONCE]
-                values = ", ".join("(?, ?, ?, ?)" for _ in batch)
-                found = await self.db.fetchall(
-                    "INSERT INTO inbound_updates (channel, update_id, user_id, received_at)"
-                    f" VALUES {values} ON CONFLICT (channel, update_id) DO NOTHING"
-                    " RETURNING channel, update_id",
-                    [value for row in batch for value in row],
-                )
-                inserted = {(str(r[0]), str(r[1])) for r in found}
-                for channel, update_id, _, _ in batch:
-                    claimed.append((channel, update_id) in inserted)
-                    inserted.discard((channel, update_id))  # a second claim of it loses
+                claimed += _claimed(batch, await self.db.fetchall(*_claims_insert(batch)))
         return claimed
 
     async def release_update(self, channel: str, update_id: str) -> None:
@@ -97,3 +90,24 @@ class InboundMixin(SqlBase):
             if channel == "whatsapp":
                 for table in ("whatsapp_inbound", "whatsapp_sent", "whatsapp_statuses_seen"):
                     await self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+
+
+def _claims_insert(batch: Sequence[_ClaimRow]) -> tuple[str, list[str | None]]:
+    """The INSERT of a batch of claims, returning the ones that were new."""
+    values = ", ".join("(?, ?, ?, ?)" for _ in batch)
+    sql = (
+        "INSERT INTO inbound_updates (channel, update_id, user_id, received_at)"
+        f" VALUES {values} ON CONFLICT (channel, update_id) DO NOTHING"
+        " RETURNING channel, update_id"
+    )
+    return sql, [value for row in batch for value in row]
+
+
+def _claimed(batch: Sequence[_ClaimRow], found: Sequence[Row]) -> list[bool]:
+    """Whether each claim of the batch was new; the same id twice: the first wins."""
+    inserted = {(str(r[0]), str(r[1])) for r in found}
+    claimed: list[bool] = []
+    for channel, update_id, _, _ in batch:
+        claimed.append((channel, update_id) in inserted)
+        inserted.discard((channel, update_id))  # a second claim of it loses
+    return claimed

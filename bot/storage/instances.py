@@ -14,8 +14,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -106,12 +105,10 @@ class InstancesMixin(SqlBase):
             gone = changed
         return gone
 
-    @asynccontextmanager
-    async def participant_lock(self, channel: str, user_id: str) -> AsyncIterator[None]:
+    def participant_lock(self, channel: str, user_id: str) -> AbstractAsyncContextManager[None]:
         """Held while one message of the participant is handled: their messages are handled
         strictly one after the other (SQLite: one process, so an in-process lock)."""
-        async with self._participant_locks.hold((channel, user_id)):
-            yield
+        return self._participant_locks.hold((channel, user_id))
 
     async def try_lead(self, name: str) -> bool:
         """Takes the leadership `name` if nobody holds it (SQLite: one instance, granted

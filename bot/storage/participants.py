@@ -206,8 +206,7 @@ class ParticipantsMixin(InboundMixin):
         await self._updates.submit(row)
 
     async def _write_updates(self, rows: Sequence[tuple[Any, ...]]) -> list[None]:
-        async with self.transaction():
-            await self.db.executemany(_UPDATE_PARTICIPANT, rows)
+        await self.db.executemany_committed(_UPDATE_PARTICIPANT, rows)
         return [None] * len(rows)
 
     async def delete_participant(self, participant_id: int) -> None:

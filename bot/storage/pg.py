@@ -293,6 +293,14 @@ class PgDatabase:
             await cursor.executemany(translate(sql), batch)
             return cursor.rowcount
 
+    async def fetchall_committed(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        async with self.transaction():
+            return await self.fetchall(sql, params)
+
+    async def executemany_committed(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        async with self.transaction():
+            await self.executemany(sql, rows)
+
     async def script(self, sql: str) -> None:
         """Runs a script of several statements (no parameters) as it is."""
         async with self.connection() as conn:
