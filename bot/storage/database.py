@@ -185,16 +185,23 @@ class SqliteDatabase:
         if task is not None and self._writer is task:
             yield
             return
-        async with self.write_lock:
-            self._writer = task
+        async with self._as_writer():
+            await self._begin_write()
             try:
-                await self._begin_write()
-                try:
-                    yield
-                    await self.connection.commit()
-                except BaseException:
-                    await self.connection.rollback()
-                    raise
+                yield
+                await self.connection.commit()
+            except BaseException:
+                await self.connection.rollback()
+                raise
+
+    @asynccontextmanager
+    async def _as_writer(self) -> AsyncIterator[None]:
+        """Holds the write lock as the current task's writer; "database is locked" (still
+        busy after busy_timeout) becomes StoreBusy."""
+        async with self.write_lock:
+            self._writer = asyncio.current_task()
+            try:
+                yield
             except sqlite3.OperationalError as exc:
                 if self.dialect.is_busy(exc):
                     raise StoreBusy(str(exc)) from exc
@@ -217,20 +224,12 @@ class SqliteDatabase:
                 await self.executemany(sql, params)
                 return []
             return await self.fetchall(sql, params)
-        async with self.write_lock:
-            self._writer = asyncio.current_task()
-            try:
-                # aiosqlite's own way into its thread (untyped), as its execute uses it
-                rows: list[Row] = await self.connection._execute(  # type: ignore[no-untyped-call]
-                    _write_alone, self.connection, sql, params, many
-                )
-                return rows
-            except sqlite3.OperationalError as exc:
-                if self.dialect.is_busy(exc):
-                    raise StoreBusy(str(exc)) from exc
-                raise
-            finally:
-                self._writer = None
+        async with self._as_writer():
+            # aiosqlite's own way into its thread (untyped), as its execute uses it
+            rows: list[Row] = await self.connection._execute(  # type: ignore[no-untyped-call]
+                _write_alone, self.connection, sql, params, many
+            )
+            return rows
 
     async def _begin_write(self) -> None:
         """Takes SQLite's write lock up front, so a writer waits (busy_timeout) for another
