@@ -24,12 +24,14 @@ class GroupCommit(Generic[Item, Result]):
     """Batches `submit` calls into `flush(batch)` calls, one at a time, in arrival order.
 
     `flush` writes the batch in one transaction and returns one result per item, in order.
+    With `most`, a batch holds at most that many items; the rest wait for the next one.
     If it raises, every caller of that batch gets the exception (the transaction rolled
     back, so none of them was written); the next batch is tried afresh.
     """
 
-    def __init__(self, flush: Flush[Item, Result]) -> None:
+    def __init__(self, flush: Flush[Item, Result], *, most: int | None = None) -> None:
         self._flush = flush
+        self._most = most  # items per flush at the most (a statement's size); None: all
         self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -53,7 +55,8 @@ class GroupCommit(Generic[Item, Result]):
 
     async def _run(self) -> None:
         while self._waiting:
-            batch, self._waiting = self._waiting, []
+            cut = len(self._waiting) if self._most is None else self._most
+            batch, self._waiting = self._waiting[:cut], self._waiting[cut:]
             try:
                 results = await self._flush([item for item, _ in batch])
             except asyncio.CancelledError:  # shutting down: nobody may wait forever

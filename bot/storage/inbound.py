@@ -19,7 +19,9 @@ class InboundMixin(SqlBase):
 
     def __init__(self, db: Database) -> None:
         super().__init__(db)
-        self._claims: GroupCommit[_ClaimRow, bool] = GroupCommit(self._write_claims)
+        self._claims: GroupCommit[_ClaimRow, bool] = GroupCommit(
+            self._write_claims, most=_CLAIMS_AT_ONCE
+        )
 
     async def claim_update(
         self, channel: str, update_id: str, user_id: str | None, now: datetime
@@ -32,17 +34,10 @@ class InboundMixin(SqlBase):
         return await self._claims.submit((channel, update_id, user_id, ts(now)))
 
     async def _write_claims(self, rows: Sequence[_ClaimRow]) -> list[bool]:
-        """One INSERT per 500 claims (one round trip to the database, where a statement per
+        """One INSERT of up to 500 claims, BEGIN and COMMIT in the same trip (a statement per
         claim made three: bench/telegram_inbound.py); the same id twice: the first wins."""
-        if len(rows) <= _CLAIMS_AT_ONCE:  # the usual batch: BEGIN, INSERT, COMMIT in one trip
-            sql, params = _claims_insert(rows)
-            return _claimed(rows, await self.db.fetchall_committed(sql, params))
-        claimed: list[bool] = []
-        async with self.transaction():
-            for start in range(0, len(rows), _CLAIMS_AT_ONCE):
-                batch = rows[start : start + _CLAIMS_AT_ONCE]
-                claimed += _claimed(batch, await self.db.fetchall(*_claims_insert(batch)))
-        return claimed
+        sql, params = _claims_insert(rows)
+        return _claimed(rows, await self.db.fetchall_committed(sql, params))
 
     async def release_update(self, channel: str, update_id: str) -> None:
         """Forgets a claimed update whose handling failed, so the platform's retry is handled."""

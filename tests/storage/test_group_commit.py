@@ -70,3 +70,12 @@ async def test_drain_waits_for_what_was_submitted() -> None:
     await asyncio.sleep(0)
     await commit.drain()
     assert all(task.done() for task in tasks)
+
+
+async def test_most_caps_a_batch_and_the_rest_follow() -> None:
+    recorder = Recorder()
+    commit: GroupCommit[int, int] = GroupCommit(recorder.flush, most=4)
+    results = await asyncio.gather(*(commit.submit(n) for n in range(10)))
+    assert results == [n * 10 for n in range(10)]
+    assert all(len(batch) <= 4 for batch in recorder.batches)
+    assert [n for batch in recorder.batches for n in batch] == list(range(10))
