@@ -50,14 +50,13 @@ class InboundMixin(SqlBase):
     async def prune_updates(self, before: datetime) -> int:
         """Forgets processed update ids and applied statuses older than `before` (a day)."""
         async with self.transaction():
-            changed = await self.db.execute(
+            updates = await self.db.execute(
                 "DELETE FROM inbound_updates WHERE received_at < ?", (ts(before),)
             )
-            pruned = changed
-            changed = await self.db.execute(
+            statuses = await self.db.execute(
                 "DELETE FROM whatsapp_statuses_seen WHERE received_at < ?", (ts(before),)
             )
-        return pruned + changed
+        return updates + statuses
 
     async def claim_status(
         self, wamid: str, status: str, at: datetime, user_id: str | None, now: datetime

@@ -99,11 +99,9 @@ class InstancesMixin(SqlBase):
     async def forget_instances(self, before: datetime) -> int:
         """Drops instances silent since `before` (housekeeping)."""
         async with self.transaction():
-            changed = await self.db.execute(
+            return await self.db.execute(
                 "DELETE FROM instances WHERE heartbeat_at < ?", (ts(before),)
             )
-            gone = changed
-        return gone
 
     def participant_lock(self, channel: str, user_id: str) -> AbstractAsyncContextManager[None]:
         """Held while one message of the participant is handled: their messages are handled
