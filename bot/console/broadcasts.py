@@ -15,11 +15,10 @@ from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.labels import segment_words
 from bot.console.participants import filter_choices
-from bot.console.render import ZONE, translator
+from bot.console.render import ZONE, path_id, translator
 from bot.console.segments import FIELDS, SegmentError, as_query, parse_segment
 from bot.core.i18n import N_, Translator
 from bot.core.program import Reminders
-from bot.core.wire import bounded_int
 from bot.core.zones import ZONES
 from bot.outbox.planner import leave_quiet
 from bot.storage.segments import Segment
@@ -221,19 +220,12 @@ async def create(console: Console, request: web.Request, session: Session) -> we
     raise web.HTTPSeeOther(f"{PREFIX}/broadcasts/{bid}")
 
 
-def _bid(request: web.Request) -> int | None:
-    try:
-        return bounded_int(request.match_info["bid"])
-    except ValueError:
-        return None
-
-
 @ROUTES.get(PREFIX + "/broadcasts/{bid}")
 @page(admin=True)
 async def detail(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
     """Stores nothing; the broadcast's counts (adding up to its recipients), its start as
     quiet hours allow, and its delivery by WhatsApp status and failure reason."""
-    bid = _bid(request)
+    bid = path_id(request, "bid")
     found = await console.store.broadcast(bid) if bid is not None else None
     if found is None:
         return console.refuse(request, session, 404)
@@ -265,7 +257,7 @@ async def detail(console: Console, request: web.Request, session: Session) -> we
 @page(admin=True)
 async def cancel(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
     """Stores the cancelling (rows not sent yet, and the rest never queued); to its page."""
-    bid = _bid(request)
+    bid = path_id(request, "bid")
     if bid is None or await console.store.broadcast(bid) is None:
         return console.refuse(request, session, 404)
     cancelled = await console.store.cancel_broadcast(bid, console.clock.now())

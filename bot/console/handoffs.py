@@ -15,9 +15,8 @@ from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.inbox import FILTERS, WHY, listing, round_robin, story_lines
 from bot.console.labels import STEP_LABELS
-from bot.console.render import translator
+from bot.console.render import path_id, translator
 from bot.core.i18n import N_
-from bot.core.wire import bounded_int
 from bot.incentives.tracker import item_specs
 from bot.storage.segments import FUNNEL
 
@@ -96,9 +95,8 @@ async def inbox(console: Console, request: web.Request, session: Session) -> web
 
 
 async def found(console: Console, request: web.Request) -> int | None:
-    try:
-        hid = bounded_int(request.match_info["hid"])
-    except ValueError:
+    hid = path_id(request, "hid")
+    if hid is None:
         return None
     return hid if await console.store.handoff(hid) is not None else None
 

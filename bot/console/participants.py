@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.labels import STEP_LABELS
-from bot.console.render import translator
+from bot.console.render import path_id, translator
 from bot.console.segments import CHANNELS, SegmentError, as_query, parse_segment
 from bot.core.wire import bounded_int
 from bot.core.zones import ZONES
@@ -120,9 +120,8 @@ async def listing(console: Console, request: web.Request, session: Session) -> w
 async def detail(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
     """Stores the view in the audit log; the participant's progress, items, outbox."""
     store = console.store
-    try:
-        pid = bounded_int(request.match_info["pid"])
-    except ValueError:
+    pid = path_id(request, "pid")
+    if pid is None:
         return console.refuse(request, session, 404)
     participant = await store.participant_by_id(pid)
     if participant is None:

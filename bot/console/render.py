@@ -55,6 +55,15 @@ def query_days(request: web.Request, default: int) -> int:
         return default
 
 
+def path_id(request: web.Request, name: str) -> int | None:
+    """The numeric id in the URL's `{name}` part; None when it is no bounded number (the
+    page answers 404)."""
+    try:
+        return bounded_int(request.match_info[name])
+    except ValueError:
+        return None
+
+
 def mask_phone(phone: str | None, session: Session | None) -> str:
     """The full number for admins; agents see only the last 4 digits."""
     if not phone:

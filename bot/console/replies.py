@@ -12,8 +12,7 @@ from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.handoffs import assign_waiting
 from bot.console.inbox import by_day_and_agent, figures
-from bot.console.render import query_days, translator
-from bot.core.wire import bounded_int
+from bot.console.render import path_id, query_days, translator
 from bot.nlu.knowledge import INTENTS, UNKNOWN
 
 ROUTES = web.RouteTableDef()
@@ -64,11 +63,8 @@ async def add(console: Console, request: web.Request, session: Session) -> web.S
 @page(admin=True)
 async def remove(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
     """Deletes a saved reply; back to the list."""
-    try:
-        rid = bounded_int(request.match_info["rid"])
-    except ValueError:
-        return console.refuse(request, session, 404)
-    if not await console.store.delete_saved_reply(rid):
+    rid = path_id(request, "rid")
+    if rid is None or not await console.store.delete_saved_reply(rid):
         return console.refuse(request, session, 404)
     raise web.HTTPSeeOther(f"{PREFIX}/replies")
 

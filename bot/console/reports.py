@@ -12,8 +12,7 @@ from aiohttp import web
 
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
-from bot.console.render import query_days
-from bot.core.wire import bounded_int
+from bot.console.render import path_id, query_days
 from bot.storage.reports import REASONS, Delivery
 
 ROUTES = web.RouteTableDef()
@@ -71,11 +70,8 @@ async def broadcast_delivery_export(
     console: Console, request: web.Request, session: Session
 ) -> web.StreamResponse:
     """Stores the export in the audit log; one broadcast's delivery as CSV."""
-    try:
-        bid = bounded_int(request.match_info["bid"])
-    except ValueError:
-        return console.refuse(request, session, 404)
-    if await console.store.broadcast(bid) is None:
+    bid = path_id(request, "bid")
+    if bid is None or await console.store.broadcast(bid) is None:
         return console.refuse(request, session, 404)
     await console.audit(session, "delivery_export", {"broadcast": bid})
     found = await console.reader.delivery_report(broadcast_id=bid)

@@ -15,7 +15,7 @@ from bot import knowledge
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.guesses import entries, groups, locale_of
-from bot.console.render import query_days
+from bot.console.render import path_id, query_days
 from bot.core.safety import keepable
 from bot.core.wire import bounded_int
 from bot.knowledge import teaching
@@ -83,9 +83,8 @@ async def _teach(console: Console, session: Session, message_id: int, entry_id: 
 async def attach(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
     """Stores the message, redacted, as an example of the chosen entry; audited."""
     form = await request.post()
-    try:
-        message_id = bounded_int(request.match_info["mid"])
-    except ValueError:
+    message_id = path_id(request, "mid")
+    if message_id is None:
         return console.refuse(request, session, 404)
     typed = str(form.get("other", "")).strip()
     entry_id = typed.split(" ", 1)[0] if typed else str(form.get("entry", ""))
@@ -119,11 +118,8 @@ async def attach_group(
 async def remove(console: Console, request: web.Request, session: Session) -> web.StreamResponse:
     """Forgets an attached example (the models drop it at the next reload); audited."""
     form = await request.post()
-    try:
-        example_id = bounded_int(request.match_info["eid"])
-    except ValueError:
-        return console.refuse(request, session, 404)
-    if not await console.store.remove_example(example_id):
+    example_id = path_id(request, "eid")
+    if example_id is None or not await console.store.remove_example(example_id):
         return console.refuse(request, session, 404)
     await console.audit(session, "kb_remove", {"example": example_id})
     raise _back(form.get("days"))
