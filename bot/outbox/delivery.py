@@ -136,7 +136,7 @@ class DeliveryWorker:
         self.totals = RunStats()
         self._stopping = False
         # Each outcome is committed before its sender goes on to its next row.
-        self.outcomes = OutcomeWriter(store, clock)
+        self.outcomes = OutcomeWriter(store, clock, self.policy.max_unrecorded)
         self._write = self.outcomes.write
         self._idle = asyncio.Event()
         self._idle.set()
@@ -302,7 +302,12 @@ class DeliveryWorker:
         )
         if await self._deferred(row, channel, message, stats):
             return
+        # Not while answers wait for their commit (a stalled commit): a kill would repeat them.
+        await self.outcomes.room()
         await channel.pacer.turn(participant.chat_id, BROADCAST)  # replies go first
+        while not self.outcomes.has_room():  # answers came in while this one waited its turn
+            await self.outcomes.room()
+            await channel.pacer.turn(None, BROADCAST)  # the woken senders keep the pace
         if channel.paused_until is not None and channel.paused_until > self.clock.now():
             await self._release(row)  # a 429 arrived while this row waited for its turn
             return

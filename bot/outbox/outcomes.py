@@ -3,8 +3,11 @@
 The delivery worker's sender tasks each await the commit of their row's outcome before taking
 the next row; outcomes arriving while a transaction commits share the next one
 (bot/storage/group_commit.py), so a burst costs a handful of commits and nothing waits for a
-timer. A kill -9 then repeats only the requests in flight and the answers in the commit under
-way: at most one per sender task.
+timer. A kill -9 repeats the requests in flight and the answers not yet committed. The
+latter are capped: while `most_unrecorded` answers wait for their commit (a long write
+transaction of another task or process holds the database, the machine is starved), no
+sender sends (`room`), so a stalled commit cannot leave one unrecorded answer per sender
+task (64) but only a few.
 """
 
 from __future__ import annotations
@@ -22,21 +25,51 @@ from bot.storage.roles import OutboxStore
 log = logging.getLogger(__name__)
 
 FINAL_WRITE_ATTEMPTS = 15
+MOST_UNRECORDED = 4  # answers received and not yet committed before the senders wait
 
 
 class OutcomeWriter:
     """Writes outcomes through a group commit; keeps what a busy database refused."""
 
-    def __init__(self, store: OutboxStore, clock: Clock) -> None:
+    def __init__(
+        self, store: OutboxStore, clock: Clock, most_unrecorded: int = MOST_UNRECORDED
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.most_unrecorded = max(1, most_unrecorded)
         self._commits: GroupCommit[Outcome, None] = GroupCommit(self._commit)
         self.kept: list[Outcome] = []  # refused by a busy database: written with the next commit
+        self._committing = 0  # outcomes submitted, commit not finished
+        self._room = asyncio.Event()
+        self._room.set()
+
+    @property
+    def unrecorded(self) -> int:
+        """Outcomes not committed yet: in a commit under way or waiting for one, or kept."""
+        return self._committing + len(self.kept)
+
+    def has_room(self) -> bool:
+        """Whether a sender may send now (fewer than `most_unrecorded` outcomes unrecorded)."""
+        return self.unrecorded < self.most_unrecorded
+
+    async def room(self) -> None:
+        """Returns once a sender may send: a kill then repeats at most `most_unrecorded`
+        answers besides the requests in flight. Outcomes a busy database refused count
+        too; with no commit under way to take them along, they are written from here."""
+        while not self.has_room():
+            if self._committing == 0:  # only kept ones: nothing else writes them now
+                await self.write_kept(insist=False)
+                if not self.has_room():
+                    await asyncio.sleep(0.5)  # the database is still busy: not in a spin
+                continue
+            self._room.clear()
+            await self._room.wait()
 
     async def write(self, outcome: Outcome) -> None:
         """Records one row's outcome now, in one transaction with the outcomes arriving
         meanwhile. Refused by the database (busy), it is kept and written with the next
         commit (the last write of a run insists); this never raises but on cancellation."""
+        self._committing += 1
         try:
             await self._commits.submit(outcome)
         except Exception as exc:  # busy (or a full disk): the sender goes on, nothing dropped
@@ -46,6 +79,9 @@ class OutcomeWriter:
             # Writing one twice is harmless (only rows still `sending` are updated).
             self.kept.append(outcome)
             raise
+        finally:
+            self._committing -= 1
+            self._wake()
 
     async def drain(self) -> None:
         """Returns once every outcome submitted so far is committed (or kept)."""
@@ -60,6 +96,7 @@ class OutcomeWriter:
             kept, self.kept = self.kept, []
             try:
                 await self.store.record_outcomes(kept, self.clock.now())
+                self._wake()
                 return
             except BaseException as exc:
                 self.kept[:0] = kept
@@ -68,6 +105,10 @@ class OutcomeWriter:
                 log.warning("outbox: %d outcomes not written yet (%s)", len(kept), exc)
                 if insist:
                     await asyncio.sleep(min(0.5 * (attempt + 1), 5.0))
+
+    def _wake(self) -> None:
+        if self.has_room():
+            self._room.set()
 
     async def _commit(self, batch: Sequence[Outcome]) -> list[None]:
         """One transaction: the outcomes kept from a busy moment, then `batch`."""

@@ -43,6 +43,9 @@ class Policy:
     backoff_base: float = 30.0
     backoff_max: float = 3600.0
     max_in_flight: int = 64
+    # Answers received and not yet committed before the senders wait (what a kill -9 repeats
+    # besides the requests in flight); the group commit takes them in one transaction.
+    max_unrecorded: int = 4
 
     def backoff(self, attempt: int) -> timedelta:
         """Exponential: base, 2×base, 4×base … capped (attempt counts from 1)."""

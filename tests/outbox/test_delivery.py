@@ -289,6 +289,45 @@ async def test_each_outcome_is_committed_before_its_sender_takes_the_next_row(
     assert set(await _states(store)) == {"sent"}
 
 
+async def test_a_slow_commit_holds_the_senders_back_after_a_few_answers(
+    store: SqlStore, program: Program, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kill -9 repeats the requests in flight and the answers not yet committed. However
+    many senders, and however slow the commit (another transaction holding the database),
+    no request starts while `max_unrecorded` answers wait for their commit."""
+    await seed(store, 40, now=clock.now(), channel="test")
+    policy = Policy(max_in_flight=16, max_unrecorded=2)
+    worker, _ = make_worker(store, program, clock, policy=policy)
+    record = store.record_outcomes
+    answered = committed = 0
+
+    async def slow(outcomes: Sequence[Written], now: datetime) -> None:
+        nonlocal committed
+        for _ in range(50):  # many requests' worth of event-loop turns
+            await asyncio.sleep(0)
+        await record(outcomes, now)
+        committed += sum(1 for o in outcomes if o.state == "sent")
+
+    monkeypatch.setattr(store, "record_outcomes", slow)
+    unrecorded: list[int] = []
+
+    class Checking(RecordingSender):
+        async def send(self, message: Outbound) -> Delivery:
+            nonlocal answered
+            unrecorded.append(answered - committed)  # as the request starts
+            for _ in range(len(unrecorded) % 7):  # round trips of different lengths
+                await asyncio.sleep(0)
+            delivery = await super().send(message)
+            answered += 1
+            return delivery
+
+    worker.channels["test"].sender = Checking("test")
+    assert (await worker.run_once()).sent == 40
+    # Unheld, the senders went on until each had an answer waiting (15 at the most).
+    assert len(unrecorded) == 40 and max(unrecorded) == policy.max_unrecorded - 1, unrecorded
+    assert set(await _states(store)) == {"sent"}
+
+
 async def test_outcomes_a_busy_database_refused_are_written_later(
     store: SqlStore,
     program: Program,
