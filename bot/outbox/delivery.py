@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -88,11 +90,27 @@ class RunStats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+ROUND_TRIPS_KEPT = 64  # the shortest of the last this many sends is the channel's round trip
+IN_FLIGHT_FACTOR = 3.0  # requests in flight allowed: the rate × this many round trips
+
+
 @dataclass
 class _Channel:
     sender: Sender
     pacer: Pacer  # shared with the channel's replies (bot/pacing.py)
     paused_until: datetime | None = None
+    round_trips: deque[float] = field(default_factory=lambda: deque(maxlen=ROUND_TRIPS_KEPT))
+
+    def round_trip(self, seconds: float) -> None:
+        self.round_trips.append(max(0.0, seconds))
+
+    def unrecorded_bound(self, answers: int) -> int:
+        """Sends at once not yet recorded (in flight or answered): what the rate needs in
+        flight over the channel's round trip (the shortest lately: the network's, not a
+        starved moment's), and `answers` more waiting for their commit. On loopback that is
+        a handful; to a distant API at 1,000/s, hundreds (then `max_in_flight` bounds it)."""
+        shortest = min(self.round_trips, default=0.0)
+        return answers + math.ceil(self.limit.rate * shortest * IN_FLIGHT_FACTOR)
 
     @property
     def limit(self) -> ChannelLimit:
@@ -126,6 +144,7 @@ class DeliveryWorker:
         self.notices = notices
         self.policy = policy or Policy()
         self.sleep = sleep
+        self._now = now
         limits = limits or {}
         self.channels: dict[str, _Channel] = {}
         for name, sender in senders.items():
@@ -302,11 +321,13 @@ class DeliveryWorker:
         )
         if await self._deferred(row, channel, message, stats):
             return
-        # Not while answers wait for their commit (a stalled commit): a kill would repeat them.
-        await self.outcomes.room()
+        # Not while answers wait for their commit (a stalled commit), nor beyond the requests
+        # the rate needs in flight: a kill repeats every send not yet recorded.
+        most = channel.unrecorded_bound(self.policy.max_unrecorded)
+        await self.outcomes.room(most)
         await channel.pacer.turn(participant.chat_id, BROADCAST)  # replies go first
-        while not self.outcomes.has_room():  # answers came in while this one waited its turn
-            await self.outcomes.room()
+        while not self.outcomes.has_room(most):  # answers came in while this one waited
+            await self.outcomes.room(most)
             await channel.pacer.turn(None, BROADCAST)  # the woken senders keep the pace
         if channel.paused_until is not None and channel.paused_until > self.clock.now():
             await self._release(row)  # a 429 arrived while this row waited for its turn
@@ -317,7 +338,13 @@ class DeliveryWorker:
             # once) when the lease ends; nothing is written, that claim may be another's.
             log.warning("outbox row %s held for half its lease: left to the next claim", row.id)
             return
-        delivery = await channel.sender.send(message)
+        self.outcomes.sending += 1
+        started = self._now()
+        try:
+            delivery = await channel.sender.send(message)
+        finally:
+            self.outcomes.sent()
+        channel.round_trip(self._now() - started)
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:
             # The platform's window is closed (WhatsApp): send the pre-approved template.
             forced = Outbound(
@@ -332,7 +359,11 @@ class DeliveryWorker:
             if await self._deferred(row, channel, forced, stats):
                 return
             await channel.pacer.turn(None, BROADCAST)
-            delivery = await channel.sender.send(forced)
+            self.outcomes.sending += 1
+            try:
+                delivery = await channel.sender.send(forced)
+            finally:
+                self.outcomes.sent()
         await self._record(row, participant, channel, delivery, stats)
 
     async def _deferred(

@@ -3,11 +3,12 @@
 The delivery worker's sender tasks each await the commit of their row's outcome before taking
 the next row; outcomes arriving while a transaction commits share the next one
 (bot/storage/group_commit.py), so a burst costs a handful of commits and nothing waits for a
-timer. A kill -9 repeats the requests in flight and the answers not yet committed. The
-latter are capped: while `most_unrecorded` answers wait for their commit (a long write
-transaction of another task or process holds the database, the machine is starved), no
-sender sends (`room`), so a stalled commit cannot leave one unrecorded answer per sender
-task (64) but only a few.
+timer. A kill -9 repeats what was sent and not yet recorded: the requests in flight and the
+answers whose commit had not finished. Both are capped (`room`): no sender sends while
+`most_unrecorded` answers wait for their commit (a long write transaction elsewhere holds the
+database, the machine is starved), nor while the requests sent and unrecorded reach the
+worker's bound for the channel (what its rate needs in flight over its round trip, plus those
+few answers). So a stalled commit cannot leave one unrecorded send per sender task (64).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class OutcomeWriter:
         self._commits: GroupCommit[Outcome, None] = GroupCommit(self._commit)
         self.kept: list[Outcome] = []  # refused by a busy database: written with the next commit
         self._committing = 0  # outcomes submitted, commit not finished
+        self.sending = 0  # requests sent (or about to be), outcome not submitted yet
         self._room = asyncio.Event()
         self._room.set()
 
@@ -48,22 +50,30 @@ class OutcomeWriter:
         """Outcomes not committed yet: in a commit under way or waiting for one, or kept."""
         return self._committing + len(self.kept)
 
-    def has_room(self) -> bool:
-        """Whether a sender may send now (fewer than `most_unrecorded` outcomes unrecorded)."""
-        return self.unrecorded < self.most_unrecorded
+    def has_room(self, most: int | None = None) -> bool:
+        """Whether a sender may send now: fewer than `most_unrecorded` outcomes unrecorded,
+        and (with `most`) fewer than `most` sends unrecorded, in flight or answered."""
+        if self.unrecorded >= self.most_unrecorded:
+            return False
+        return most is None or self.sending + self.unrecorded < most
 
-    async def room(self) -> None:
-        """Returns once a sender may send: a kill then repeats at most `most_unrecorded`
-        answers besides the requests in flight. Outcomes a busy database refused count
-        too; with no commit under way to take them along, they are written from here."""
-        while not self.has_room():
-            if self._committing == 0:  # only kept ones: nothing else writes them now
+    async def room(self, most: int | None = None) -> None:
+        """Returns once a sender may send (`has_room`); the caller then counts its request in
+        `sending` until it submits the outcome. Outcomes a busy database refused count as
+        unrecorded; with no commit under way to take them along, they are written from here."""
+        while not self.has_room(most):
+            if self._committing == 0 and self.kept:  # nothing else writes them now
                 await self.write_kept(insist=False)
-                if not self.has_room():
+                if not self.has_room(most):
                     await asyncio.sleep(0.5)  # the database is still busy: not in a spin
                 continue
             self._room.clear()
             await self._room.wait()
+
+    def sent(self) -> None:
+        """A request's answer arrived (or it failed) and its outcome goes to `write` next."""
+        self.sending -= 1
+        self._wake()
 
     async def write(self, outcome: Outcome) -> None:
         """Records one row's outcome now, in one transaction with the outcomes arriving

@@ -310,21 +310,28 @@ async def test_a_slow_commit_holds_the_senders_back_after_a_few_answers(
 
     monkeypatch.setattr(store, "record_outcomes", slow)
     unrecorded: list[int] = []
+    at_risk: list[int] = []  # sends unrecorded, in flight or answered, this one included
+    flying = 0
 
     class Checking(RecordingSender):
         async def send(self, message: Outbound) -> Delivery:
-            nonlocal answered
+            nonlocal answered, flying
             unrecorded.append(answered - committed)  # as the request starts
+            flying += 1
+            at_risk.append(flying + answered - committed)
             for _ in range(len(unrecorded) % 7):  # round trips of different lengths
                 await asyncio.sleep(0)
             delivery = await super().send(message)
             answered += 1
+            flying -= 1
             return delivery
 
     worker.channels["test"].sender = Checking("test")
     assert (await worker.run_once()).sent == 40
     # Unheld, the senders went on until each had an answer waiting (15 at the most).
     assert len(unrecorded) == 40 and max(unrecorded) == policy.max_unrecorded - 1, unrecorded
+    # The fake clock's round trips take no time: the rate needs none in flight besides.
+    assert max(at_risk) == policy.max_unrecorded, at_risk
     assert set(await _states(store)) == {"sent"}
 
 
