@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import statistics
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -90,8 +91,8 @@ class RunStats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-ROUND_TRIPS_KEPT = 64  # the shortest of the last this many sends is the channel's round trip
-IN_FLIGHT_FACTOR = 3.0  # requests in flight allowed: the rate × this many round trips
+ROUND_TRIPS_KEPT = 64  # the median of the last this many sends is the channel's round trip
+IN_FLIGHT_FACTOR = 2.0  # sends unrecorded allowed: the rate × this many round trips
 
 
 @dataclass
@@ -100,17 +101,20 @@ class _Channel:
     pacer: Pacer  # shared with the channel's replies (bot/pacing.py)
     paused_until: datetime | None = None
     round_trips: deque[float] = field(default_factory=lambda: deque(maxlen=ROUND_TRIPS_KEPT))
+    _typical: float = 0.0
 
     def round_trip(self, seconds: float) -> None:
         self.round_trips.append(max(0.0, seconds))
+        if len(self.round_trips) % 8 == 0 or len(self.round_trips) < 8:
+            self._typical = statistics.median(self.round_trips)
 
     def unrecorded_bound(self, answers: int) -> int:
-        """Sends at once not yet recorded (in flight or answered): what the rate needs in
-        flight over the channel's round trip (the shortest lately: the network's, not a
-        starved moment's), and `answers` more waiting for their commit. On loopback that is
-        a handful; to a distant API at 1,000/s, hundreds (then `max_in_flight` bounds it)."""
-        shortest = min(self.round_trips, default=0.0)
-        return answers + math.ceil(self.limit.rate * shortest * IN_FLIGHT_FACTOR)
+        """Sends at once not yet recorded (in flight or answered): what the rate needs over
+        the channel's round trip (a send and its outcome's commit, the median of the last
+        few), twice, and `answers` more waiting for their commit. On loopback with SQLite
+        that is a handful; with PostgreSQL's slower commits a dozen or more at 1,000/s; to a
+        distant API, hundreds (then `max_in_flight` bounds it)."""
+        return answers + math.ceil(self.limit.rate * self._typical * IN_FLIGHT_FACTOR)
 
     @property
     def limit(self) -> ChannelLimit:
@@ -344,7 +348,6 @@ class DeliveryWorker:
             delivery = await channel.sender.send(message)
         finally:
             self.outcomes.sent()
-        channel.round_trip(self._now() - started)
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:
             # The platform's window is closed (WhatsApp): send the pre-approved template.
             forced = Outbound(
@@ -365,6 +368,7 @@ class DeliveryWorker:
             finally:
                 self.outcomes.sent()
         await self._record(row, participant, channel, delivery, stats)
+        channel.round_trip(self._now() - started)  # the send and its outcome's commit
 
     async def _deferred(
         self, row: OutboxRow, channel: _Channel, message: Outbound, stats: RunStats

@@ -4,11 +4,10 @@ The delivery worker's sender tasks each await the commit of their row's outcome 
 the next row; outcomes arriving while a transaction commits share the next one
 (bot/storage/group_commit.py), so a burst costs a handful of commits and nothing waits for a
 timer. A kill -9 repeats what was sent and not yet recorded: the requests in flight and the
-answers whose commit had not finished. Both are capped (`room`): no sender sends while
-`most_unrecorded` answers wait for their commit (a long write transaction elsewhere holds the
-database, the machine is starved), nor while the requests sent and unrecorded reach the
-worker's bound for the channel (what its rate needs in flight over its round trip, plus those
-few answers). So a stalled commit cannot leave one unrecorded send per sender task (64).
+answers whose commit had not finished. Their number is capped (`room`): no sender sends while
+the sends unrecorded reach the worker's bound for the channel (what its rate needs over a
+send and its commit, plus a few), so a stalled commit (a long write transaction elsewhere, a
+starved machine) cannot leave one unrecorded send per sender task (64).
 """
 
 from __future__ import annotations
@@ -51,11 +50,12 @@ class OutcomeWriter:
         return self._committing + len(self.kept)
 
     def has_room(self, most: int | None = None) -> bool:
-        """Whether a sender may send now: fewer than `most_unrecorded` outcomes unrecorded,
-        and (with `most`) fewer than `most` sends unrecorded, in flight or answered."""
-        if self.unrecorded >= self.most_unrecorded:
-            return False
-        return most is None or self.sending + self.unrecorded < most
+        """Whether a sender may send now: fewer than `most` sends unrecorded, in flight or
+        answered (the worker's bound for the channel), or without it fewer than
+        `most_unrecorded` outcomes unrecorded."""
+        if most is None:
+            return self.unrecorded < self.most_unrecorded
+        return self.sending + self.unrecorded < most
 
     async def room(self, most: int | None = None) -> None:
         """Returns once a sender may send (`has_room`); the caller then counts its request in
