@@ -8,7 +8,9 @@ soon as the answer arrives, and waits for that commit before it takes the next r
 arriving together share one transaction (bot/storage/group_commit.py). A row is `sent` at most
 once unless the process dies between the send and the commit: then its claim lapses and it is
 sent again (at-least-once). So a kill repeats only the requests in flight at that moment and
-the answers in the commit under way: at most one per sender task, in practice a handful.
+the answers not yet committed. No sender sends while those reach the channel's bound (the rate
+× twice the median time of a send and its commit, plus `Policy.max_unrecorded`), so a stalled
+commit (a long transaction elsewhere) cannot make it one per sender task.
 """
 
 from __future__ import annotations
@@ -325,8 +327,8 @@ class DeliveryWorker:
         )
         if await self._deferred(row, channel, message, stats):
             return
-        # Not while answers wait for their commit (a stalled commit), nor beyond the requests
-        # the rate needs in flight: a kill repeats every send not yet recorded.
+        # Not beyond the sends unrecorded the rate needs (a stalled commit stops the senders):
+        # a kill repeats every send not yet recorded.
         most = channel.unrecorded_bound(self.policy.max_unrecorded)
         await self.outcomes.room(most)
         await channel.pacer.turn(participant.chat_id, BROADCAST)  # replies go first
