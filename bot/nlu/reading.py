@@ -198,6 +198,11 @@ def marked_parts(classifier: Framer, text: str) -> tuple[list[tuple[list[str], i
     return found, thanked
 
 
+def asks(text: str) -> bool:
+    """Whether any clause of the post asks something (a question word or mark, see _ASKING)."""
+    return any(asked for _, asked, _ in _asking_clauses(text))
+
+
 def _asking_clauses(text: str) -> list[tuple[str, bool, int]]:
     """clauses() with whether each asks (a question mark after it, a question word, or a
     joiner before it: "tapi sertifikatnya belum muncul", "terus insentifku juga belum cair",
