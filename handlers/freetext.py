@@ -283,7 +283,8 @@ async def _by_meaning(
         return replies
     decision = knowledge.decision(ctx, found, text)
     named = agreement.named(ctx, found, reading)  # an entry of any topic the post names
-    if decision == Decision.LEANING and result.clear and not own_data and not named:
+    sure_of_topic = result.clear and result.intent != UNKNOWN
+    if decision == Decision.LEANING and sure_of_topic and not own_data and not named:
         decision = Decision.CLARIFY  # the classifier is sure of another topic: its answer
     case = cases.plausible(ctx, result.intent, text) if result.intent != UNKNOWN else None
     alone = result.clear or not agreement.runner_agrees(ctx, found, result)

@@ -54,6 +54,8 @@ class Scam(_Strict):
     someone: tuple[str, ...]
     asks: tuple[str, ...]
     things: tuple[str, ...]
+    offers: tuple[str, ...]  # what a third party promises for money ("bisa masukin ke gel 23")
+    pays: tuple[str, ...]
     entry: str
 
 
@@ -180,7 +182,16 @@ class Cues(_Strict):
             thing = has(after, self.scam.things) or any(_MONEY.fullmatch(w) for w in after)
             if thing and has(said[max(0, i - 8) : i], self.scam.someone):
                 return True
-        return False
+        return self._offered_for_money(said)
+
+    def _offered_for_money(self, said: list[str]) -> bool:
+        """Someone offers what only the program decides, for money ("ada yg ngaku bisa masukin
+        ke gel 23 asal bayar 150rb"): someone, the offer and a payment all named."""
+        scam = self.scam
+        paid = has(said, scam.pays) or any(
+            _MONEY.fullmatch(w) and w[-1] not in "0123456789" for w in said
+        )
+        return paid and has(said, scam.someone) and has(said, scam.offers)
 
     def about_partner_service(self, text: str, partners: tuple[str, ...] = ()) -> bool:
         """Names the customer service of a bank or e-wallet ("udah aku telpon cs ovo")."""
