@@ -293,6 +293,8 @@ async def _by_meaning(
         # is of its topic), and no case of topics.toml names the question: that entry's
         # answer with the runner-ups beside it, not the topic's general answer
         decision = Decision.LEANING if found.confidence >= LEAN else decision
+    if decision == Decision.LEANING and case is not None and found.best not in case.entries:
+        return await answer(ctx, msg, reading)  # a case that names the question: its entry
     if found.best is not None and decision in (Decision.ANSWER, Decision.LEANING):
         leaning = agreement.offered_beside(ctx, found, decision == Decision.LEANING)
         both = (*found.others, *asked_second(found))  # "totalnya? dan berapa kali?"
