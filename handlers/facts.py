@@ -37,10 +37,18 @@ _OWN_WAVE = re.compile(
 QUESTION = Question.CONFIRM_FACT  # answered through handlers/waiting.py
 
 
+_NOT_OWN = re.compile(
+    r"\b(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|tak|blm|belum|not|didn't)\s+(?:lolos|dapat|"
+    r"dapet|ikut|passed)\b|\b(?:dari|dr|sejak|since|from)\s+(?:gelombang|gel|glombang|wave)\b",
+    re.IGNORECASE,
+)
+
+
 def own_wave(text: str) -> int | None:
-    """The wave a participant says they are in ("aku peserta gel 22"), if any."""
+    """The wave a participant says they are in ("aku peserta gel 22"), if any; not one they
+    failed or count from ("udh 3x ga lolos dr gel 19")."""
     match = _OWN_WAVE.search(text)
-    return int(match.group(1)) if match else None
+    return int(match.group(1)) if match and not _NOT_OWN.search(match.group(0)) else None
 
 
 def _local_noon(ctx: Context, day: date) -> datetime:

@@ -1,0 +1,55 @@
+"""What a post does not say must not be read into it: a generic "what do I do now?" is no
+second question, a wave someone failed is not their wave, a requirement asked about is no
+progress, and an offer of a place for money is a scam report."""
+
+from __future__ import annotations
+
+from bot.core.program import load_program
+from bot.knowledge import retriever
+from bot.nlu.cues import cues
+from handlers.facts import own_wave
+from tests.conftest import onboard
+from tests.helpers import Chat
+
+
+def test_a_generic_what_now_is_no_question_of_its_own() -> None:
+    model = retriever(load_program(), "en")
+    assert model is not None
+    found = model.search(
+        "Hi, the verification link in my email says it has expired. What do I do now?"
+    )
+    assert found.others == () and found.asked == ()
+
+
+def test_a_wave_failed_or_counted_from_is_not_the_participants() -> None:
+    assert own_wave("udh 3x ga lolos terus dr gel 19, tetangga malah lolos") is None
+    assert own_wave("saya tidak lolos gelombang 21") is None
+    assert own_wave("aku peserta gel 23") == 23
+    assert own_wave("sy lolos gel 22 kok blm bisa beli") == 22
+
+
+def test_a_requirement_asked_about_is_no_progress() -> None:
+    said = cues()
+    assert said.progress_in("harus udh selesai pelatihannya sebelum tgl 30 atau cukup beli?") == []
+    assert said.progress_in("udah selesai pelatihan, harus ngapain lagi?") == ["finished"]
+
+
+def test_a_place_offered_for_money_is_a_scam_report() -> None:
+    said = cues()
+    assert said.reports_scam("ada yg ngaku bisa masukin sy ke gel 23 tanpa tes asal bayar 150rb")
+    assert said.reports_scam("org itu jamin lolos asal tf 200rb")
+    assert not said.reports_scam("insentif bisa dipercepat ga?")
+    assert not said.reports_scam("bisa bayar pelatihan pakai saldo?")
+
+
+async def test_a_question_about_finishing_records_nothing(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("harus udh selesai pelatihannya sebelum tgl 30 atau cukup beli aja?")
+    assert "catat" not in chat.text.lower()
+
+
+async def test_a_scam_offer_gets_the_warning_not_out_of_scope(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("ada yg ngaku bisa masukin sy ke gel 23 tanpa tes asal bayar 150rb")
+    assert "penipuan" in chat.text.lower()
+    assert "hanya bisa membantu soal kartu prakerja" not in chat.text.lower()
