@@ -22,7 +22,6 @@ from bot.core.safety import keepable
 from bot.knowledge import ACTIONS, CONFIDENT, NEAR
 from bot.knowledge.decide import LEAN, Decision, asked_second
 from bot.nlu import UNKNOWN, Reading, Result, classifier
-from bot.nlu.cues import cues
 from bot.storage.base import Memory
 from handlers import (
     agreement,
@@ -40,6 +39,7 @@ from handlers import (
     offers,
     onboarding,
     otp,
+    person,
     platforms,
     privacy,
     purchase,
@@ -49,7 +49,6 @@ from handlers import (
     status,
     statuses,
     topics,
-    troubleshooting,
     whose,
 )
 from handlers.common import menu_reply, unless_missed
@@ -220,7 +219,7 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         return followup.acknowledge(ctx, memory, thanked=result.intent == "thanks")
     if (named := await knowledge.reported_or_official(ctx, text)) is not None:
         return named  # a scam report, or the official customer service asked for
-    if (moved := await _person(ctx, msg, text, reading, memory)) is not None:
+    if (moved := await person.moved(ctx, msg, text, reading, memory)) is not None:
         if isinstance(moved, Reading):
             reading, result = moved, moved.result
         else:
@@ -275,6 +274,8 @@ async def _by_meaning(
     person = found.confidence >= _SURE or (found.confidence >= LEAN and agrees)
     social = social or (result.intent == "human" and person)  # "CS resmi atau bot?"
     apart = agreement.far_from_deadline(ctx, found, result, _SURE)  # "usia 60, masih bisa?"
+    if result.intent == "delete_data" and (program := privacy.program_account(ctx, found, text)):
+        return await knowledge.answer(ctx, program, text) + [privacy.offer_delete(ctx)]
     if result.intent in ACTIONS and result.clear and not own_data and not social and not apart:
         replies = await answer(ctx, msg, reading)
         if result.intent == "deadline" and choosing.sure_of_other_topic(ctx, found, _SURE):
@@ -316,26 +317,6 @@ async def _by_meaning(
 
 async def _keep_topic(ctx: Context, memory: Memory) -> None:
     await remember(ctx, memory.topic, repeats=memory.repeats, **memory.data)
-
-
-async def _person(
-    ctx: Context, msg: Incoming, text: str, reading: Reading, memory: Memory
-) -> list[Reply] | Reading | None:
-    """A request for a person in either language opens the handoff; a bank's or e-wallet's
-    customer service ("udah aku telpon cs ovo") is not one: the remembered topic goes on (or
-    the post is read as about the payment account). None: nothing to change."""
-    said, names = cues(), tuple(p.name for p in ctx.program.partners)
-    model = classifier(ctx.t.locale)
-    if said.about_partner_service(text, names):
-        if reading.result.intent != "human":
-            return None
-        if memory.topic and memory.topic != "human" and troubleshooting.step_count(memory.topic):
-            return await followup.again(ctx, memory, memory.topic, report=False)
-        return replace(reading, result=model.result_for("link_account", reading.result, 1.0))
-    if said.asks_for_person(text, names):
-        await remember(ctx, "human")
-        return await INTENTS["human"](ctx, msg)
-    return None
 
 
 async def still(ctx: Context, msg: Incoming) -> list[Reply]:

@@ -53,3 +53,15 @@ async def test_a_scam_offer_gets_the_warning_not_out_of_scope(chat: Chat) -> Non
     await chat.send("ada yg ngaku bisa masukin sy ke gel 23 tanpa tes asal bayar 150rb")
     assert "penipuan" in chat.text.lower()
     assert "hanya bisa membantu soal kartu prakerja" not in chat.text.lower()
+
+
+async def test_deleting_data_at_prakerja_is_not_this_bots_deletion(chat: Chat) -> None:
+    """ "hapus data sy dari prakerja": the Prakerja account's entry (the bot cannot delete it),
+    with this bot's own deletion only offered; "hapus data saya" alone still asks to delete."""
+    await onboard(chat)
+    await chat.send("tolong hapus data sy dari prakerja, sy ga mau ikut lg")
+    assert "Prakerja" in chat.replies[0].text
+    assert "Hapus semua datamu?" not in chat.text
+    assert any(o.id == "intent:delete_data" for r in chat.replies for o in r.options)
+    await chat.send("hapus data saya")
+    assert "Hapus semua datamu?" in chat.text
