@@ -14,6 +14,7 @@ from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.knowledge import Entry, Found, bases, fill, partner_named, retriever, values
 from bot.knowledge.decide import Decision, about_prakerja, decide, names_other_program
+from bot.knowledge.search import CONFIDENT
 from bot.nlu.cues import cues
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
@@ -165,6 +166,18 @@ def _briefly(ctx: Context, asked: Entry, post: str) -> Reply | None:
         return None
     more = Option(ENTRY + asked.id, t._("More: {topic}").format(topic=asked.title))
     return Reply(t._("{topic}: {answer}").format(topic=asked.title, answer=first), (more,))
+
+
+def beside_action(ctx: Context, found: Found, topic: str, post: str) -> Reply | None:
+    """An entry of another topic the search is sure the post asks ("masih bisa kan? beli yg
+    paling singkat gpp?" beside the deadline), briefly, after the answer of the action
+    `topic`; None when there is none or it is of the action's own topic."""
+    best = entry(ctx, found.best) if found.best is not None else None
+    if best is None or found.confidence < CONFIDENT or best.topic == topic:
+        return None
+    if deadline_missed(ctx) and best.topic in _FORFEITED:
+        return None
+    return _briefly(ctx, best, post)
 
 
 def decision(ctx: Context, found: Found, text: str) -> Decision:

@@ -4,6 +4,8 @@ progress, and an offer of a place for money is a scam report."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.program import load_program
 from bot.knowledge import retriever
 from bot.nlu.cues import cues
@@ -55,13 +57,27 @@ async def test_a_scam_offer_gets_the_warning_not_out_of_scope(chat: Chat) -> Non
     assert "hanya bisa membantu soal kartu prakerja" not in chat.text.lower()
 
 
+@pytest.mark.usefixtures("shipped")
 async def test_deleting_data_at_prakerja_is_not_this_bots_deletion(chat: Chat) -> None:
     """ "hapus data sy dari prakerja": the Prakerja account's entry (the bot cannot delete it),
     with this bot's own deletion only offered; "hapus data saya" alone still asks to delete."""
     await onboard(chat)
     await chat.send("tolong hapus data sy dari prakerja, sy ga mau ikut lg")
-    assert "Prakerja" in chat.replies[0].text
+    assert "Akun Prakerja tidak perlu dihapus" in chat.text
     assert "Hapus semua datamu?" not in chat.text
     assert any(o.id == "intent:delete_data" for r in chat.replies for o in r.options)
     await chat.send("hapus data saya")
     assert "Hapus semua datamu?" in chat.text
+
+
+@pytest.mark.usefixtures("shipped")
+async def test_a_further_question_beside_the_deadline_is_answered_too(chat: Chat) -> None:
+    """The deadline asked (an action answered from the participant's data) and, in the same
+    post, a question the knowledge base is sure of: both answered, the second briefly."""
+    await onboard(chat)
+    replies = await chat.send(
+        "blm sempet beli pelatihan sama sekali. hari ini masih bisa kan? takut hangus. beli "
+        "yg paling singkat aja gpp kan?"
+    )
+    assert "30 November 2021" in chat.text
+    assert any(r.text.startswith("Pelatihan paling cepat:") for r in replies)
