@@ -22,6 +22,7 @@ from bot.core.safety import keepable
 from bot.knowledge import ACTIONS, CONFIDENT, NEAR
 from bot.knowledge.decide import LEAN, Decision, asked_second
 from bot.nlu import UNKNOWN, Reading, Result, classifier
+from bot.nlu.reading import asks
 from bot.storage.base import Memory
 from handlers import (
     agreement,
@@ -65,6 +66,7 @@ _OWN_DATA = ("deadline", "incentive_status", "dashboard", "purchased", "sanction
 # this surely answers the post instead.
 _SOCIAL = ("help", "greeting", "thanks")
 _SURE = 0.9
+_POLITE = ("greeting", "thanks")  # framing that a question after it outweighs
 
 # What each understood intent answers with; the topics' own handlers wherever one exists.
 
@@ -268,6 +270,8 @@ async def _by_meaning(
     found = knowledge.find(ctx, text)
     # "dibalas otomatis, terus gimana?" read as "help": an entry this sure answers instead
     social = result.intent in _SOCIAL and found.confidence >= _SURE
+    # "Good morning! Is this the Prakerja help desk?": the question after the greeting
+    social = social or (result.intent in _POLITE and asks(text) and found.confidence >= LEAN)
     # "0800 ga nyambung, ada cara lain lapor?" read as "a person": the official channels'
     # entries (nobody asked for this bot's team in words: _person() did not take the post)
     agrees = agreement.topic_is(ctx, found, result)
@@ -285,7 +289,7 @@ async def _by_meaning(
         return [*replies, further] if further is not None else replies
     decision = knowledge.decision(ctx, found, text)
     named = agreement.named(ctx, found, reading)  # an entry of any topic the post names
-    sure_of_topic = result.clear and result.intent != UNKNOWN
+    sure_of_topic = result.clear and result.intent != UNKNOWN and not social
     if decision == Decision.LEANING and sure_of_topic and not own_data and not named:
         decision = Decision.CLARIFY  # the classifier is sure of another topic: its answer
     case = cases.plausible(ctx, result.intent, text) if result.intent != UNKNOWN else None

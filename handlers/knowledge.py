@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.knowledge import Entry, Found, bases, fill, partner_named, retriever, values
-from bot.knowledge.decide import Decision, about_prakerja, decide, names_other_program
+from bot.knowledge.decide import LEAN, Decision, about_prakerja, decide, names_other_program
 from bot.knowledge.search import CONFIDENT
 from bot.nlu.cues import cues
 from bot.nlu.topics import topics
@@ -199,7 +199,9 @@ async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
     if said.reports_scam(text):
         wanted = said.scam.entry
     elif said.asks_official(text) and not _sure_elsewhere(ctx, text, said.person.official_entry):
-        wanted = said.person.official_entry
+        found = find(ctx, text)
+        itself = found.best == said.person.self_entry and found.confidence >= LEAN
+        wanted = said.person.self_entry if itself else said.person.official_entry
     else:
         return None
     if entry(ctx, wanted) is None:  # no such entry: the official channels, or nothing

@@ -45,6 +45,7 @@ class Person(_Strict):
     asks: tuple[str, ...]
     official: tuple[str, ...]
     official_entry: str
+    self_entry: str  # "is this the official CS?": the bot says what it is (and the channels)
     reported: tuple[str, ...]
     service: tuple[str, ...]
     banks: tuple[str, ...]

@@ -81,3 +81,19 @@ async def test_a_further_question_beside_the_deadline_is_answered_too(chat: Chat
     )
     assert "30 November 2021" in chat.text
     assert any(r.text.startswith("Pelatihan paling cepat:") for r in replies)
+
+
+@pytest.mark.usefixtures("shipped")
+@pytest.mark.parametrize(
+    "post", ["Good morning! Is this the Prakerja help desk?", "selamat pagi, ini cs prakerja ya?"]
+)
+async def test_asking_whether_this_is_the_official_help_gets_what_the_bot_is(
+    chat: Chat, post: str
+) -> None:
+    """A question after a greeting is answered, not the greeting; asking whether this is
+    Prakerja's customer service is told what the bot is (with the official channels)."""
+    await onboard(chat)
+    await chat.send(post)
+    said = chat.text.lower()
+    assert "bukan layanan resmi" in said or "not the official" in said or "not an official" in said
+    assert "0800-150-3001" in chat.text
