@@ -127,10 +127,7 @@ async def answer(
     second = _briefly(ctx, asked[0], post) if asked else None  # the second question, briefly
     for also in asked[1:] if second else asked:
         options.append(Option(ENTRY + also.id, t._("Also: {topic}").format(topic=also.title)))
-    if second is None and more:  # a further question found less surely, in a clause that
-        second = _briefly(ctx, more[0], post)  # asks: answered briefly all the same
-        more = more[1:] if second else more
-    for maybe_asked in more[:1]:  # and the next one as a button
+    for maybe_asked in more[:1]:  # a further question found less surely: a button
         options.append(
             Option(ENTRY + maybe_asked.id, t._("Also: {topic}").format(topic=maybe_asked.title))
         )
