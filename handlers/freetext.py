@@ -260,7 +260,7 @@ async def _by_meaning(
     result = reading.result
     if reading.statuses and result.intent in ("incentive_status", "selection"):
         found = knowledge.find(ctx, text)
-        if choosing.names_the_cause(ctx, found, reading, CONFIDENT, text):  # "ovo limit, gagal"
+        if choosing.names_the_cause(ctx, found, reading, LEAN, text):  # "ovo limit, gagal"
             return await knowledge.answer(ctx, found.best or "", text, found.others)
         return await answer(ctx, msg, reading)
     # "gel 66", "adik saya ikut prakerja 2023": that scheme's or person's case, never the
