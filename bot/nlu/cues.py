@@ -21,6 +21,7 @@ _FIRST_PERSON = frozenset({"aku", "saya", "sy", "gw", "gue", "ak", "aq", "i", "w
 # How many words after the asking word may name the secret or money ("asks for my card number
 # and OTP": the card is the third word after it).
 _AFTER = 6
+_SHOUTED = re.compile(r"[^\W\d_]+")  # words of letters, their case kept
 _MONEY = re.compile(r"(?:rp)?\d+(?:[.,]\d+)*(?:rb|ribu|k|jt|juta|an)?")
 
 Language = Literal["id", "en"]
@@ -73,6 +74,9 @@ class MoodWords(_Strict):
 class Caps(_Strict):
     min_letters: int = Field(ge=1)
     share: float = Field(gt=0, le=1)
+    run: int = Field(
+        ge=2
+    )  # this many shouted words in a row count too ("NGAPAIN PAKE PELATIHAN SEGALA")
 
 
 class Progress(_Strict):
@@ -210,6 +214,11 @@ class Cues(_Strict):
         upper = sum(c.isupper() for c in letters)
         if len(letters) >= self.caps.min_letters and upper >= self.caps.share * len(letters):
             return "anger"
+        run = 0
+        for word in _SHOUTED.findall(text):
+            run = run + 1 if word.isupper() and len(word) >= 2 else 0
+            if run >= self.caps.run:
+                return "anger"
         return None
 
     def says_not_yet(self, text: str) -> bool:
