@@ -216,6 +216,11 @@ async def offer_progress(ctx: Context, text: str) -> list[Reply] | None:
     ]
 
 
+def day_said(ctx: Context, text: str) -> date | None:
+    """The past day a post names ("beli tgl 18"), in the participant's calendar."""
+    return _past_date(text, ctx.t.local(ctx.now()).date())
+
+
 def _past_date(text: str, today: date) -> date | None:
     """A date written in the text; a day written alone ("tgl 25") is read as the latest such
     day not after today, a whole date as written (it may still be to come)."""

@@ -286,7 +286,8 @@ async def _by_meaning(
             # "kelewatan batas 1 hari, masih bisa?": by their data it has not passed
             return choosing.not_passed_yet(ctx, replies)
         further = knowledge.beside_action(ctx, found, result.intent, text)
-        return [*replies, further] if further is not None else replies
+        said = {r.text for r in replies}
+        return [*replies, further] if further is not None and further.text not in said else replies
     decision = knowledge.decision(ctx, found, text)
     named = agreement.named(ctx, found, reading)  # an entry of any topic the post names
     sure_of_topic = result.clear and result.intent != UNKNOWN and not social

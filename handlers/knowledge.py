@@ -18,7 +18,7 @@ from bot.knowledge.search import CONFIDENT
 from bot.nlu.cues import cues
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
-from handlers import feedback
+from handlers import answers, feedback
 from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
 from handlers.escalation import escalate
 from handlers.memory import recall, remember
@@ -111,6 +111,8 @@ async def answer(
     )
     if deadline_missed(ctx) and found.topic in _FORFEITED:
         return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
+    if found.topic == "sanctions" and (safe := answers.bought_in_time(ctx, post)) is not None:
+        return [safe]  # "udh beli tgl 18, aman kan?": not the sanctions, that they are safe
     feedback.answered_entry(ctx, found.id, post)  # "did this help?" (handlers/feedback.py)
     text, steps = found.for_scheme(named_scheme(ctx, post) or _own(ctx))
     options: list[Option] = []
@@ -177,6 +179,8 @@ def beside_action(ctx: Context, found: Found, topic: str, post: str) -> Reply | 
         return None
     if deadline_missed(ctx) and best.topic in _FORFEITED:
         return None
+    if best.topic == "sanctions" and (safe := answers.bought_in_time(ctx, post)) is not None:
+        return safe
     return _briefly(ctx, best, post)
 
 

@@ -97,3 +97,28 @@ async def test_asking_whether_this_is_the_official_help_gets_what_the_bot_is(
     said = chat.text.lower()
     assert "bukan layanan resmi" in said or "not the official" in said or "not an official" in said
     assert "0800-150-3001" in chat.text
+
+
+@pytest.mark.usefixtures("shipped")
+@pytest.mark.parametrize(
+    ("post", "said"),
+    [
+        ("udh beli pelatihan tgl 18 kmrn tp kelasnya blm mulai. aman kan ga kena sanksi?", "18"),
+        ("sy udh beli kok, aman kan ya dari sanksi?", "kalau pembayarannya berhasil"),
+    ],
+)
+async def test_one_who_bought_in_time_is_told_they_are_safe(
+    chat: Chat, post: str, said: str
+) -> None:
+    """ "Aman kan ga kena sanksi?" from one who bought before the deadline: safe, said once,
+    not the list of sanctions."""
+    await onboard(chat)
+    await chat.send(post)
+    assert chat.text.count("Aman") == 1 and said in chat.text
+    assert "tiga sanksi" not in chat.text
+
+
+async def test_sanctions_asked_without_a_purchase_are_listed(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("klo ga beli pelatihan kena sanksi apa")
+    assert "Aman" not in chat.text and "dicabut" in chat.text
