@@ -340,7 +340,15 @@ async def after_secret(ctx: Context, msg: Incoming) -> list[Reply]:
     if (named := await knowledge.reported_or_official(ctx, msg.text)) is not None:
         return named  # "ada yg minta OTP ▒ katanya petugas": the scam warning too
     reading = classifier(ctx.t.locale).read(msg.text)
-    if reading.result.intent == UNKNOWN or reading.framing_only:
+    if reading.framing_only:
+        return []
+    if not (reading.result.clear and reading.result.intent in ACTIONS):
+        # "NIK sy ▒ tolong dicek lolos atau ngga": the entry the rest asks for (redacted text)
+        found = knowledge.find(ctx, msg.text)
+        made = knowledge.decision(ctx, found, msg.text)
+        if found.best is not None and made in (Decision.ANSWER, Decision.LEANING):
+            return await knowledge.answer(ctx, found.best, msg.text, found.others)
+    if reading.result.intent == UNKNOWN:
         return []
     if not reading.result.clear and len(reading.topics) < 2:
         return [clarify(ctx, reading.result)]

@@ -122,3 +122,14 @@ async def test_sanctions_asked_without_a_purchase_are_listed(chat: Chat) -> None
     await onboard(chat)
     await chat.send("klo ga beli pelatihan kena sanksi apa")
     assert "Aman" not in chat.text and "dicabut" in chat.text
+
+
+@pytest.mark.usefixtures("shipped")
+async def test_a_question_beside_a_secret_gets_its_entry(chat: Chat) -> None:
+    """A NIK sent with a question: the warning, then the question's entry (read from the
+    redacted text), never a topic menu and never the NIK repeated."""
+    await onboard(chat)
+    nik = "3578024107950002"
+    await chat.send(f"nik sy {nik} tolong dicek sy lolos gel 22 atau ngga")
+    assert "NIK" in chat.replies[0].text and nik not in chat.text
+    assert "dashboard" in chat.text and "Apakah tentang salah satu ini" not in chat.text
