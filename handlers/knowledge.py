@@ -201,7 +201,10 @@ async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
     official channels' entry, not a handoff (bot/data/nlu/cues.toml). None: neither."""
     said = cues()
     if said.reports_scam(text):
-        wanted = said.scam.entry
+        # the scam's own entry when the search is sure of it ("minta foto ktp sm selfie")
+        found = find(ctx, text)
+        sure = found.best is not None and found.confidence >= _ELSEWHERE
+        wanted = found.best if sure and found.best else said.scam.entry
     elif said.asks_official(text) and not _sure_elsewhere(ctx, text, said.person.official_entry):
         found = find(ctx, text)
         itself = found.best == said.person.self_entry and found.confidence >= LEAN

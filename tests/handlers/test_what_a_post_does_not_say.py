@@ -133,3 +133,12 @@ async def test_a_question_beside_a_secret_gets_its_entry(chat: Chat) -> None:
     await chat.send(f"nik sy {nik} tolong dicek sy lolos gel 22 atau ngga")
     assert "NIK" in chat.replies[0].text and nik not in chat.text
     assert "dashboard" in chat.text and "Apakah tentang salah satu ini" not in chat.text
+
+
+@pytest.mark.usefixtures("shipped")
+async def test_a_scam_report_gets_its_own_entry_when_the_search_is_sure(chat: Chat) -> None:
+    """A caller asking for KTP photos and a selfie: the entry for that scam, not the general
+    "no fees" warning."""
+    await onboard(chat)
+    await chat.send("ada yg telp ngaku dr prakerja minta foto ktp sm selfie buat verifikasi")
+    assert "selfie" in chat.text.lower() or "swafoto" in chat.text.lower()
