@@ -165,7 +165,7 @@ async def terminal_chat(settings: Settings, clock: Clock, user: str) -> None:
     start to the end, log records go to a file, not between the messages (bot/app/chat_log.py)."""
     with logs_to_file(chat_log_path(settings.database_url)):
         async with open_app(settings, clock) as app:
-            channel = TerminalChannel(app.engine, app.clock, user)
+            channel = TerminalChannel(app.engine, app.clock, user, shown=app.store)
             outbox = app.outbox({TerminalSender.channel: TerminalSender(channel)})
             await outbox.start()
             try:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Never
 
 import click
 from tqdm import tqdm
@@ -66,7 +67,7 @@ def copy_command(source_url: str, target_url: str, resume: bool, batch: int) -> 
     _url(target_url, "TARGET_URL")
     # The bar appears with the first copied batch: copy_database checks both ends (reachable,
     # same tables, target empty) before that, so a refusal is its one error line alone.
-    bars: list[tqdm[None]] = []
+    bars: list[tqdm[Never]] = []
 
     def progress(done: int, total: int, table: str) -> None:
         if not bars:
