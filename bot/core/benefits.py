@@ -33,7 +33,7 @@ STATUS_LABELS: dict[Status, str] = {
 
 # The training fund is never transferred (FACTS.md): it is available in the dashboard from the
 # start and spent by buying the first training, so `waiting` and `paid` read differently for
-# it. The participant's /status says the same in their voice (handlers/incentives.py).
+# it, in the participant's /status (handlers/incentives.py) and on the console alike.
 FUND_STATUS_LABELS: dict[Status, str] = {
     Status.WAITING: N_("available in the dashboard"),
     Status.PAID: N_("used for the first training"),
