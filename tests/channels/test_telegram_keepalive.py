@@ -17,6 +17,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.channels.telegram.aiohttp_request import AiohttpRequest
+from bot.channels.telegram.http1 import Connection, HttpError
 from bot.channels.telegram.sender import TelegramSender, bot_post
 from bot.core.domain import Reply
 from bot.core.outbound import Outbound, Outcome
@@ -364,3 +365,10 @@ async def test_the_json_answer_reaches_python_telegram_bot() -> None:
             assert await request.post(server.url, form(chat_id="1", text="x")) == result
         finally:
             await request.shutdown()
+
+
+async def test_a_connection_closed_before_its_request_is_a_network_error() -> None:
+    connection = Connection(asyncio.get_running_loop())
+    connection.connection_lost(None)  # the server closed it between connect and request
+    with pytest.raises(HttpError):
+        connection.request(b"POST / HTTP/1.1\r\n\r\n")

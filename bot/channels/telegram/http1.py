@@ -76,7 +76,8 @@ class Connection(asyncio.Protocol):
 
     def request(self, data: bytes) -> asyncio.Future[tuple[int, bytes]]:
         """Writes one request; the future is the answer's (status, body)."""
-        assert self.transport is not None and not self.closed
+        if self.transport is None or self.closed:  # closed by the server since it connected
+            raise HttpError("the server closed the connection")
         self.reusable = False
         self.answer = _Answer()
         self.buffer.clear()
