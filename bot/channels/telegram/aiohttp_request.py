@@ -3,7 +3,9 @@
 Measured in bench/telegram_inbound.py: with httpx, most of the bot's CPU went to httpcore's
 connection-pool bookkeeping (every request scans every pooled connection); aiohttp's client
 keeps that cost flat. Parameters travel form-encoded as with PTB's HTTPXRequest
-(multipart only for files); timeouts per call.
+(multipart only for files); timeouts per call. The form POSTs (every Bot API call but an
+upload) go on the leaner keep-alive client (keepalive.py): aiohttp's request machinery was
+a quarter of the bot's CPU per update; aiohttp keeps uploads and downloads.
 """
 
 from __future__ import annotations
