@@ -6,12 +6,13 @@ from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply
 from bot.core.program import Scheme
 from bot.nlu.entities import find_date
-from handlers import handoff
+from handlers import facts, handoff
 from handlers.common import (
     back_option,
     caution,
     deadline_line,
     deadline_missed,
+    deadline_when,
     main_options,
     missed_line,
     official_help,
@@ -192,7 +193,10 @@ async def survey(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 async def sanctions(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Stores nothing; lists the three sanctions and the participant's own deadline."""
+    """Stores nothing; lists the three sanctions and the participant's own deadline (or, to
+    one who says they bought in time, that the sanctions don't apply)."""
+    if (safe := bought_in_time(ctx, msg.text)) is not None:
+        return [safe]
     replies = [sanctions_reply(ctx)]
     if deadline_missed(ctx):
         return [
@@ -208,6 +212,35 @@ async def sanctions(ctx: Context, msg: Incoming) -> list[Reply]:
         )
     )
     return replies
+
+
+def bought_in_time(ctx: Context, text: str) -> Reply | None:
+    """ "udh beli tgl 18, aman kan ga kena sanksi?": safe, when the day said (or none) is before
+    the deadline; None when nothing is claimed, or the day is after it."""
+    deadline = ctx.participant.deadline_utc
+    if deadline is None or deadline_missed(ctx) or not facts.claims_purchase(text):
+        return None
+    t, last = ctx.t, ctx.t.local(deadline)
+    day = facts.day_said(ctx, text)
+    if day is not None and day > last.date():
+        return None
+    when = deadline_when(ctx, deadline)
+    said = (
+        t._(
+            "Safe: a purchase paid on {day} is before your deadline ({when}), so the sanctions "
+            "don't apply to you."
+        ).format(day=t.short_date(day), when=when)
+        if day is not None
+        else t._(
+            "Safe, if the payment went through (card number and OTP) before your deadline "
+            "({when}): the sanctions are only for those who buy nothing by then."
+        ).format(when=when)
+    )
+    after = t._(
+        "The class may start later, on the provider's schedule. Next: finish it, then "
+        "give the rating and review."
+    )
+    return Reply(said + " " + after, (back_option(t),))
 
 
 async def next_wave(ctx: Context, msg: Incoming) -> list[Reply]:

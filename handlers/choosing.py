@@ -71,7 +71,9 @@ def names_the_cause(ctx: Context, found: Found, reading: Reading, sure: float, t
     means: the post's likeliest entry, this sure, of the status's topic, is not the one the
     status alone finds."""
     best = entry(ctx, found.best) if found.best else None
-    if best is None or found.confidence < sure or best.topic != reading.result.intent:
+    # the cause may be the payment account's ("nomor dana beda sm nomor di akun prakerja")
+    topics = (reading.result.intent, "link_account")
+    if best is None or found.confidence < sure or best.topic not in topics:
         return False
     if pasted_notice(text, reading):  # the dashboard's own notice: its status wins
         return False

@@ -37,10 +37,18 @@ _OWN_WAVE = re.compile(
 QUESTION = Question.CONFIRM_FACT  # answered through handlers/waiting.py
 
 
+_NOT_OWN = re.compile(
+    r"\b(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|tak|blm|belum|not|didn't)\s+(?:lolos|dapat|"
+    r"dapet|ikut|passed)\b|\b(?:dari|dr|sejak|since|from)\s+(?:gelombang|gel|glombang|wave)\b",
+    re.IGNORECASE,
+)
+
+
 def own_wave(text: str) -> int | None:
-    """The wave a participant says they are in ("aku peserta gel 22"), if any."""
+    """The wave a participant says they are in ("aku peserta gel 22"), if any; not one they
+    failed or count from ("udh 3x ga lolos dr gel 19")."""
     match = _OWN_WAVE.search(text)
-    return int(match.group(1)) if match else None
+    return int(match.group(1)) if match and not _NOT_OWN.search(match.group(0)) else None
 
 
 def _local_noon(ctx: Context, day: date) -> datetime:
@@ -206,6 +214,11 @@ async def offer_progress(ctx: Context, text: str) -> list[Reply] | None:
             (Option("fact:yes", t._("Yes, record it")), Option("fact:no", t._("No"))),
         )
     ]
+
+
+def day_said(ctx: Context, text: str) -> date | None:
+    """The past day a post names ("beli tgl 18"), in the participant's calendar."""
+    return _past_date(text, ctx.t.local(ctx.now()).date())
 
 
 def _past_date(text: str, today: date) -> date | None:

@@ -22,7 +22,7 @@ from bot.core.safety import keepable
 from bot.knowledge import ACTIONS, CONFIDENT, NEAR
 from bot.knowledge.decide import LEAN, Decision, asked_second
 from bot.nlu import UNKNOWN, Reading, Result, classifier
-from bot.nlu.cues import cues
+from bot.nlu.reading import asks
 from bot.storage.base import Memory
 from handlers import (
     agreement,
@@ -40,6 +40,7 @@ from handlers import (
     offers,
     onboarding,
     otp,
+    person,
     platforms,
     privacy,
     purchase,
@@ -49,7 +50,6 @@ from handlers import (
     status,
     statuses,
     topics,
-    troubleshooting,
     whose,
 )
 from handlers.common import menu_reply, unless_missed
@@ -66,6 +66,7 @@ _OWN_DATA = ("deadline", "incentive_status", "dashboard", "purchased", "sanction
 # this surely answers the post instead.
 _SOCIAL = ("help", "greeting", "thanks")
 _SURE = 0.9
+_POLITE = ("greeting", "thanks")  # framing that a question after it outweighs
 
 # What each understood intent answers with; the topics' own handlers wherever one exists.
 
@@ -220,7 +221,7 @@ async def route(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         return followup.acknowledge(ctx, memory, thanked=result.intent == "thanks")
     if (named := await knowledge.reported_or_official(ctx, text)) is not None:
         return named  # a scam report, or the official customer service asked for
-    if (moved := await _person(ctx, msg, text, reading, memory)) is not None:
+    if (moved := await person.moved(ctx, msg, text, reading, memory)) is not None:
         if isinstance(moved, Reading):
             reading, result = moved, moved.result
         else:
@@ -259,7 +260,7 @@ async def _by_meaning(
     result = reading.result
     if reading.statuses and result.intent in ("incentive_status", "selection"):
         found = knowledge.find(ctx, text)
-        if choosing.names_the_cause(ctx, found, reading, CONFIDENT, text):  # "ovo limit, gagal"
+        if choosing.names_the_cause(ctx, found, reading, LEAN, text):  # "ovo limit, gagal"
             return await knowledge.answer(ctx, found.best or "", text, found.others)
         return await answer(ctx, msg, reading)
     # "gel 66", "adik saya ikut prakerja 2023": that scheme's or person's case, never the
@@ -269,21 +270,28 @@ async def _by_meaning(
     found = knowledge.find(ctx, text)
     # "dibalas otomatis, terus gimana?" read as "help": an entry this sure answers instead
     social = result.intent in _SOCIAL and found.confidence >= _SURE
+    # "Good morning! Is this the Prakerja help desk?": the question after the greeting
+    social = social or (result.intent in _POLITE and asks(text) and found.confidence >= LEAN)
     # "0800 ga nyambung, ada cara lain lapor?" read as "a person": the official channels'
     # entries (nobody asked for this bot's team in words: _person() did not take the post)
     agrees = agreement.topic_is(ctx, found, result)
     person = found.confidence >= _SURE or (found.confidence >= LEAN and agrees)
     social = social or (result.intent == "human" and person)  # "CS resmi atau bot?"
     apart = agreement.far_from_deadline(ctx, found, result, _SURE)  # "usia 60, masih bisa?"
+    if result.intent == "delete_data" and (program := privacy.program_account(ctx, found, text)):
+        return await knowledge.answer(ctx, program, text) + [privacy.offer_delete(ctx)]
     if result.intent in ACTIONS and result.clear and not own_data and not social and not apart:
         replies = await answer(ctx, msg, reading)
         if result.intent == "deadline" and choosing.sure_of_other_topic(ctx, found, _SURE):
             # "kelewatan batas 1 hari, masih bisa?": by their data it has not passed
             return choosing.not_passed_yet(ctx, replies)
-        return replies
+        further = knowledge.beside_action(ctx, found, result.intent, text)
+        said = {r.text for r in replies}
+        return [*replies, further] if further is not None and further.text not in said else replies
     decision = knowledge.decision(ctx, found, text)
     named = agreement.named(ctx, found, reading)  # an entry of any topic the post names
-    if decision == Decision.LEANING and result.clear and not own_data and not named:
+    sure_of_topic = result.clear and result.intent != UNKNOWN and not social
+    if decision == Decision.LEANING and sure_of_topic and not own_data and not named:
         decision = Decision.CLARIFY  # the classifier is sure of another topic: its answer
     case = cases.plausible(ctx, result.intent, text) if result.intent != UNKNOWN else None
     alone = result.clear or not agreement.runner_agrees(ctx, found, result)
@@ -292,6 +300,8 @@ async def _by_meaning(
         # is of its topic), and no case of topics.toml names the question: that entry's
         # answer with the runner-ups beside it, not the topic's general answer
         decision = Decision.LEANING if found.confidence >= LEAN else decision
+    if decision == Decision.LEANING and case is not None and found.best not in case.entries:
+        return await answer(ctx, msg, reading)  # a case that names the question: its entry
     if found.best is not None and decision in (Decision.ANSWER, Decision.LEANING):
         leaning = agreement.offered_beside(ctx, found, decision == Decision.LEANING)
         both = (*found.others, *asked_second(found))  # "totalnya? dan berapa kali?"
@@ -315,26 +325,6 @@ async def _keep_topic(ctx: Context, memory: Memory) -> None:
     await remember(ctx, memory.topic, repeats=memory.repeats, **memory.data)
 
 
-async def _person(
-    ctx: Context, msg: Incoming, text: str, reading: Reading, memory: Memory
-) -> list[Reply] | Reading | None:
-    """A request for a person in either language opens the handoff; a bank's or e-wallet's
-    customer service ("udah aku telpon cs ovo") is not one: the remembered topic goes on (or
-    the post is read as about the payment account). None: nothing to change."""
-    said, names = cues(), tuple(p.name for p in ctx.program.partners)
-    model = classifier(ctx.t.locale)
-    if said.about_partner_service(text, names):
-        if reading.result.intent != "human":
-            return None
-        if memory.topic and memory.topic != "human" and troubleshooting.step_count(memory.topic):
-            return await followup.again(ctx, memory, memory.topic, report=False)
-        return replace(reading, result=model.result_for("link_account", reading.result, 1.0))
-    if said.asks_for_person(text, names):
-        await remember(ctx, "human")
-        return await INTENTS["human"](ctx, msg)
-    return None
-
-
 async def still(ctx: Context, msg: Incoming) -> list[Reply]:
     """Stores the repeat; the remembered topic's next troubleshooting step (or a person)."""
     topic = (msg.choice or "").removeprefix("followup:")
@@ -350,7 +340,15 @@ async def after_secret(ctx: Context, msg: Incoming) -> list[Reply]:
     if (named := await knowledge.reported_or_official(ctx, msg.text)) is not None:
         return named  # "ada yg minta OTP ▒ katanya petugas": the scam warning too
     reading = classifier(ctx.t.locale).read(msg.text)
-    if reading.result.intent == UNKNOWN or reading.framing_only:
+    if reading.framing_only:
+        return []
+    if not (reading.result.clear and reading.result.intent in ACTIONS):
+        # "NIK sy ▒ tolong dicek lolos atau ngga": the entry the rest asks for (redacted text)
+        found = knowledge.find(ctx, msg.text)
+        made = knowledge.decision(ctx, found, msg.text)
+        if found.best is not None and made in (Decision.ANSWER, Decision.LEANING):
+            return await knowledge.answer(ctx, found.best, msg.text, found.others)
+    if reading.result.intent == UNKNOWN:
         return []
     if not reading.result.clear and len(reading.topics) < 2:
         return [clarify(ctx, reading.result)]

@@ -8,7 +8,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.conversation.context import Context
-from bot.core.benefits import REASONS, STATUS_LABELS, Item, Reason, Source, Status
+from bot.core.benefits import REASONS, Item, Reason, Source, Status, status_label
 from bot.core.domain import Incoming, Option, Reply
 from bot.core.i18n import N_, Translator
 from bot.core.phones import normalise_phone
@@ -31,10 +31,6 @@ _ICONS = {
     Status.PROCESSING: "⏳",
     Status.PAID: "✅",
     Status.FAILED: "❌",
-}
-_FUND_LABELS = {
-    Status.WAITING: N_("available in your dashboard"),
-    Status.PAID: N_("used for your first training"),
 }
 _PAID_LINES = 2  # more items paid than this are shown as one line
 _MILESTONES = {**dict(CHECKLIST), "linking": N_("Account linked")}  # button labels
@@ -89,10 +85,7 @@ async def sync(ctx: Context) -> list[Item]:
 
 
 def _line(t: Translator, item: Item) -> str:
-    if item.kind == "training_fund" and item.status in _FUND_LABELS:
-        status = t._(_FUND_LABELS[item.status])
-    else:
-        status = t._(STATUS_LABELS[item.status])
+    status = t._(status_label(item.kind, item.status))  # the console says the same
     name, amount = item_name(t, item), t.money(item.amount)
     if item.status_on is None:
         text = t._("{item}, {amount}: {status}").format(item=name, amount=amount, status=status)

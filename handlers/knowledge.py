@@ -13,11 +13,12 @@ from rapidfuzz import fuzz
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.knowledge import Entry, Found, bases, fill, partner_named, retriever, values
-from bot.knowledge.decide import Decision, about_prakerja, decide, names_other_program
+from bot.knowledge.decide import LEAN, Decision, about_prakerja, decide, names_other_program
+from bot.knowledge.search import CONFIDENT
 from bot.nlu.cues import cues
 from bot.nlu.topics import topics
 from bot.storage.base import Memory
-from handlers import feedback
+from handlers import answers, feedback
 from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
 from handlers.escalation import escalate
 from handlers.memory import recall, remember
@@ -110,6 +111,8 @@ async def answer(
     )
     if deadline_missed(ctx) and found.topic in _FORFEITED:
         return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
+    if found.topic == "sanctions" and (safe := answers.bought_in_time(ctx, post)) is not None:
+        return [safe]  # "udh beli tgl 18, aman kan?": not the sanctions, that they are safe
     feedback.answered_entry(ctx, found.id, post)  # "did this help?" (handlers/feedback.py)
     text, steps = found.for_scheme(named_scheme(ctx, post) or _own(ctx))
     options: list[Option] = []
@@ -167,6 +170,20 @@ def _briefly(ctx: Context, asked: Entry, post: str) -> Reply | None:
     return Reply(t._("{topic}: {answer}").format(topic=asked.title, answer=first), (more,))
 
 
+def beside_action(ctx: Context, found: Found, topic: str, post: str) -> Reply | None:
+    """An entry of another topic the search is sure the post asks ("masih bisa kan? beli yg
+    paling singkat gpp?" beside the deadline), briefly, after the answer of the action
+    `topic`; None when there is none or it is of the action's own topic."""
+    best = entry(ctx, found.best) if found.best is not None else None
+    if best is None or found.confidence < CONFIDENT or best.topic == topic:
+        return None
+    if deadline_missed(ctx) and best.topic in _FORFEITED:
+        return None
+    if best.topic == "sanctions" and (safe := answers.bought_in_time(ctx, post)) is not None:
+        return safe
+    return _briefly(ctx, best, post)
+
+
 def decision(ctx: Context, found: Found, text: str) -> Decision:
     """What to do with the post: answer, answer and offer the runner-ups, ask, or say it is
     outside Kartu Prakerja (bot/knowledge/decide.py)."""
@@ -184,9 +201,14 @@ async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
     official channels' entry, not a handoff (bot/data/nlu/cues.toml). None: neither."""
     said = cues()
     if said.reports_scam(text):
-        wanted = said.scam.entry
+        # the scam's own entry when the search is sure of it ("minta foto ktp sm selfie")
+        found = find(ctx, text)
+        sure = found.best is not None and found.confidence >= _ELSEWHERE
+        wanted = found.best if sure and found.best else said.scam.entry
     elif said.asks_official(text) and not _sure_elsewhere(ctx, text, said.person.official_entry):
-        wanted = said.person.official_entry
+        found = find(ctx, text)
+        itself = found.best == said.person.self_entry and found.confidence >= LEAN
+        wanted = said.person.self_entry if itself else said.person.official_entry
     else:
         return None
     if entry(ctx, wanted) is None:  # no such entry: the official channels, or nothing

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.conversation.context import Context
 from bot.core.domain import Incoming, Option, Reply, Step
+from bot.knowledge import Found
 from bot.nlu import classifier
+from handlers import knowledge
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +60,24 @@ async def confirm(ctx: Context, msg: Incoming) -> list[Reply]:
         ctx.participant.step = Step.MENU if ctx.participant.onboarded else Step.NEW
         return [Reply(ctx.t._("Okay, nothing was deleted."))]
     return [Reply(ctx.t._("Please answer yes or no.")), *await ask_delete(ctx, msg)]
+
+
+_PROGRAM = re.compile(r"\b(?:prakerja|akun|account)\b", re.IGNORECASE)
+
+
+def program_account(ctx: Context, found: Found, text: str) -> str | None:
+    """The entry on the Prakerja account when a request to delete names the program's account
+    ("hapus data sy dari prakerja"): this bot cannot delete it. None: this bot's data is meant."""
+    if found.best is None or not _PROGRAM.search(text):
+        return None
+    best = knowledge.entry(ctx, found.best)
+    return best.id if best is not None and best.topic == "account_access" else None
+
+
+def offer_delete(ctx: Context) -> Reply:
+    """This bot's own data, offered beside the answer about the Prakerja account."""
+    t = ctx.t
+    return Reply(
+        t._("If you also want me to forget what you told this bot:"),
+        (Option("intent:delete_data", t._("Delete my data in this bot")),),
+    )

@@ -219,9 +219,16 @@ async def _aside(ctx: Context, msg: Incoming, unread: list[Reply]) -> list[Reply
     known = ctx.participant.step == Step.ASK_TIMEZONE and ctx.participant.deadline_utc is not None
     asides = (*ASIDES, "deadline") if known else ASIDES  # the deadline is known by then
     if reading.result.intent not in asides or not reading.result.clear:
-        await freetext.keep_unknown(ctx, msg.text, reading.result)
-        return unread
-    answer = _one_message(await freetext.answer(ctx, msg, reading))
+        # "gmn cara cek insentif" at the stage question: the knowledge base's entry, if sure
+        entry = (
+            await knowledge.beside(ctx, msg.text) if reading.result.intent != "greeting" else None
+        )
+        if entry is None:
+            await freetext.keep_unknown(ctx, msg.text, reading.result)
+            return unread
+        answer = Reply(entry.text)
+    else:
+        answer = _one_message(await freetext.answer(ctx, msg, reading))
     again = await prompt(ctx, msg)
     return [answer, Reply("\n\n".join(r.text for r in again), again[-1].options)]
 

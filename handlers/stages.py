@@ -12,6 +12,7 @@ from bot.conversation.context import Context, Handler
 from bot.core.domain import Incoming, Option, Reply, Step
 from bot.core.i18n import N_
 from bot.nlu.cues import cues
+from bot.nlu.reading import asks
 from handlers import purchase
 from handlers.common import (
     UNREAD,
@@ -52,8 +53,9 @@ def ask(ctx: Context) -> Reply:
 
 
 def stage_in(ctx: Context, text: str) -> str | None:
-    """The furthest stage a typed answer names ("udah dapet sertifikat"), if any."""
-    said = cues().progress_in(text)
+    """The furthest stage a typed answer names ("udah dapet sertifikat"), if any; a question
+    ("kapan sertifikat keluar?") names one only where it says so ("udah beli, terus?")."""
+    said = cues().progress_in(text, marked=asks(text))
     for key in ("paid", "certificate", "finished"):
         if key in said:
             return key

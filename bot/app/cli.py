@@ -12,7 +12,6 @@ import click
 
 from bot.app import runner
 from bot.app.runner import channels_configured
-from bot.app.wiring import open_app
 from bot.core import log_privacy
 from bot.core.cli_clock import now_option, parse_now
 from bot.core.clock import Clock
@@ -64,8 +63,7 @@ def main() -> None:
 
 async def _chat(settings: Settings, clock: Clock, user: str) -> None:
     try:
-        async with open_app(settings, clock) as app:
-            await runner.terminal_chat(app, user)
+        await runner.terminal_chat(settings, clock, user)
     except (ProgramError, KnowledgeError, KnowledgeBaseError, StoreUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot.app.chat_log import chat_log_path, logs_to_file
 from bot.app.console import build_console, console_routes, install_console
 from bot.app.signals import stop_signals
 from bot.app.web import build_web_app, serve
@@ -151,20 +152,23 @@ async def _run_services(app: App, stopped: Callable[[], Awaitable[object]]) -> N
 
 async def run(settings: Settings, clock: Clock) -> None:
     """`prakerja-bot run`: every configured channel, or the terminal chat when there is none."""
+    if not channels_configured(settings):
+        await terminal_chat(settings, clock, getpass.getuser())
+        return
     async with open_app(settings, clock) as app:
-        if channels_configured(settings):
-            tune_gc()
-            await run_services(app)
-        else:
-            await terminal_chat(app, getpass.getuser())
+        tune_gc()
+        await run_services(app)
 
 
-async def terminal_chat(app: App, user: str) -> None:
-    """The terminal chat as `user`, with reminders printed into it as they fall due."""
-    channel = TerminalChannel(app.engine, app.clock, user)
-    outbox = app.outbox({TerminalSender.channel: TerminalSender(channel)})
-    await outbox.start()
-    try:
-        await channel.run()
-    finally:
-        await outbox.stop()
+async def terminal_chat(settings: Settings, clock: Clock, user: str) -> None:
+    """The terminal chat as `user`, with reminders printed into it as they fall due. From the
+    start to the end, log records go to a file, not between the messages (bot/app/chat_log.py)."""
+    with logs_to_file(chat_log_path(settings.database_url)):
+        async with open_app(settings, clock) as app:
+            channel = TerminalChannel(app.engine, app.clock, user, shown=app.store)
+            outbox = app.outbox({TerminalSender.channel: TerminalSender(channel)})
+            await outbox.start()
+            try:
+                await channel.run()
+            finally:
+                await outbox.stop()

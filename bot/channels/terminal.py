@@ -13,7 +13,9 @@ import asyncio
 import os
 import select
 import sys
-from typing import TextIO
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol, TextIO
 
 from bot.conversation.engine import Engine
 from bot.core.clock import Clock
@@ -24,6 +26,17 @@ CHANNEL = "terminal"
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
 BRACKETED_ON, BRACKETED_OFF = "\x1b[?2004h", "\x1b[?2004l"
 PASTE_GAP = 0.05  # seconds: lines closer together than this were pasted, not typed
+
+
+class ShownOptions(Protocol):
+    """Where the chat keeps the choices it showed last (the store), so that a number typed
+    after a restart still picks what the participant saw."""
+
+    async def save_shown_options(
+        self, channel: str, user_id: str, options: Sequence[Option], now: datetime
+    ) -> None: ...
+
+    async def shown_options(self, channel: str, user_id: str) -> tuple[Option, ...]: ...
 
 
 def render(reply: Reply) -> str:
@@ -58,14 +71,17 @@ class TerminalChannel:
         stdout: TextIO | None = None,
         *,
         interactive: bool | None = None,
+        shown: ShownOptions | None = None,
     ) -> None:
         self.engine = engine
+        self.shown = shown
         self.clock = clock
         self.user = user
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.interactive = self.stdin.isatty() if interactive is None else interactive
         self.options: tuple[Option, ...] = ()
+        self._showing = asyncio.Lock()  # replies and reminders: kept in the order shown
         self._pending = ""  # read from the terminal but not yet a whole message
 
     def message(self, text: str) -> Incoming:
@@ -86,12 +102,19 @@ class TerminalChannel:
             choice=chosen.id,
         )
 
-    def show(self, replies: list[Reply]) -> None:
-        for reply in replies:
-            self.stdout.write(render(reply) + "\n\n")
-        self.stdout.flush()
-        with_options = [r for r in replies if r.options]
-        self.options = with_options[-1].options if with_options else ()
+    async def show(self, replies: list[Reply]) -> None:
+        """Prints replies; their last choices are what a typed number picks from now on, also
+        after a restart (kept in `shown`)."""
+        async with self._showing:
+            for reply in replies:
+                self.stdout.write(render(reply) + "\n\n")
+            self.stdout.flush()
+            with_options = [r for r in replies if r.options]
+            self.options = with_options[-1].options if with_options else ()
+            if self.shown is not None:
+                await self.shown.save_shown_options(
+                    CHANNEL, self.user, self.options, self.clock.now()
+                )
 
     async def _line(self) -> str:
         """One line as the stream gives it ("" at the end of input)."""
@@ -144,13 +167,15 @@ class TerminalChannel:
 
     async def run(self) -> None:
         """Reads messages until the end of input (Ctrl+D), then says goodbye without error."""
+        if self.shown is not None:  # numbers pick from the choices shown before a restart
+            self.options = await self.shown.shown_options(CHANNEL, self.user)
         if self.interactive:
             self.stdout.write(BRACKETED_ON)
-            self.show(await self.engine.handle(self.message("halo")))
+            await self.show(await self.engine.handle(self.message("halo")))
         try:
             while (text := await self._read()) is not None:
                 if text.strip():
-                    self.show(await self.engine.handle(self.message(text)))
+                    await self.show(await self.engine.handle(self.message(text)))
         finally:
             if self.interactive:
                 self.stdout.write(BRACKETED_OFF + "\n")
@@ -168,5 +193,5 @@ class TerminalSender:
     async def send(self, message: Outbound) -> Delivery:
         if message.chat_id != self.chat.user:
             return Delivery(Outcome.TRANSIENT, error="that terminal user is not connected")
-        self.chat.show(list(message.replies))
+        await self.chat.show(list(message.replies))
         return Delivery(Outcome.SENT, message_ids=(message.extra.get("outbox_id", ""),))

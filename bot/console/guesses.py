@@ -2,13 +2,18 @@
 entries for it (by the model in use now), grouped by the likeliest one so that similar
 messages sit together, and what an operator attached it to. A message the bot would find
 nothing near for (as handlers/freetext.py decides: knowledge.NEAR) goes to its own group, its
-guesses shown but none pre-selected."""
+guesses shown but none pre-selected.
+
+A message is searched in its own language's knowledge base (and attached there), but every
+entry is named in the operator's console language, each entry once: entry ids are the same in
+every locale, so an Indonesian and an English message asking the same thing share one group
+and one title."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot import knowledge
 from bot.core.program import Program
@@ -76,16 +81,30 @@ def guess(program: Program, locale: str, text: str) -> tuple[tuple[Guess, ...], 
         _guessed.move_to_end(key)
         return _guessed[key]
     kb = knowledge.bases(program)[locale]
-    found = []
+    found: list[Guess] = []
     searched = model.search(text)
-    for entry_id, confidence in searched.ranked[:GUESSES]:
+    for entry_id, confidence in searched.ranked:
         entry = kb.get(entry_id)
-        if entry is not None:
+        if entry is not None and all(g.entry_id != entry.id for g in found):
             found.append(Guess(entry.id, entry.title, entry.question, confidence))
+        if len(found) == GUESSES:
+            break
     _guessed[key] = (tuple(found), bool(found) and searched.near >= knowledge.NEAR)
     while len(_guessed) > _CACHE:
         _guessed.popitem(last=False)
     return _guessed[key]
+
+
+def titles(program: Program, shown_in: str) -> dict[str, str]:
+    """Every entry's title in `shown_in` (the console's language), by id; an entry only
+    another locale has keeps that locale's title."""
+    bases = knowledge.bases(program)
+    order = [shown_in, *(locale for locale in bases if locale != shown_in)]
+    found: dict[str, str] = {}
+    for locale in order:
+        for entry in bases[locale].entries if locale in bases else ():
+            found.setdefault(entry.id, entry.title)
+    return found
 
 
 def groups(
@@ -93,13 +112,17 @@ def groups(
     messages: Sequence[UnknownMessage],
     taught: dict[int, TaughtExample],
     locales: dict[int, str] | None = None,
+    shown_in: str = "id",
 ) -> list[Group]:
     """The messages grouped by their likeliest entry, the biggest group of messages still to
-    attach first (a group's messages stay newest first); nothing near comes last."""
+    attach first (a group's messages stay newest first); nothing near comes last. Entries are
+    named in `shown_in`, whatever the message's language."""
     found: dict[str | None, Group] = {}
+    named = titles(program, shown_in)
     for message in messages:
         locale = locale_of(message.text, (locales or {}).get(message.participant_id, "id"))
-        guesses, near = guess(program, locale, message.text)
+        guessed, near = guess(program, locale, message.text)
+        guesses = tuple(replace(g, title=named.get(g.entry_id, g.title)) for g in guessed)
         best = guesses[0] if guesses and near else None
         key = best.entry_id if best is not None else None
         group = found.setdefault(key, Group(key, best.title if best is not None else ""))
@@ -110,9 +133,6 @@ def groups(
     )
 
 
-def entries(program: Program) -> dict[str, list[tuple[str, str]]]:
-    """Every locale's (entry id, title) for the page's "another entry" list."""
-    return {
-        locale: [(e.id, e.title) for e in kb.entries]
-        for locale, kb in knowledge.bases(program).items()
-    }
+def entries(program: Program, shown_in: str) -> list[tuple[str, str]]:
+    """The page's "another entry" list: every entry once, (id, title in `shown_in`)."""
+    return list(titles(program, shown_in).items())

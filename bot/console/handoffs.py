@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from bot.console import labels
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.inbox import FILTERS, WHY, listing, round_robin, story_lines
@@ -129,7 +128,6 @@ async def detail(console: Console, request: web.Request, session: Session) -> we
     reached = [s for s in FUNNEL[1:-1] if s in participant.progress]
     t = translator(request)
     items = await store.benefit_items(participant.id or 0, item_specs(scheme))
-    names = {i.key: labels.item(t, i) for i in items}
     return console.page(
         request,
         session,
@@ -138,7 +136,7 @@ async def detail(console: Console, request: web.Request, session: Session) -> we
         p=participant,
         stage=STEP_LABELS[reached[-1]] if reached else STEP_LABELS["onboarded"],
         items=items,
-        story=story_lines(story, participant.wallet, t, names),
+        story=story_lines(story, participant.wallet, t, {i.key: i for i in items}),
         messages=await store.handoff_messages(hid),
         notes=await store.notes(hid),
         replies=replies,

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.console.render import ZONE
+from bot.core.benefits import Item
 from bot.core.i18n import N_, Translator
 from bot.storage.inbox import InboxRow, Timing
 
@@ -148,9 +149,10 @@ def by_day_and_agent(
 
 
 def story_lines(
-    story: dict[str, Any], wallet: str | None, t: Translator, names: Mapping[str, str]
+    story: dict[str, Any], wallet: str | None, t: Translator, items: Mapping[str, Item]
 ) -> list[str]:
-    """What the bot already knows and tried, in the operator's language."""
+    """What the bot already knows and tried, in the operator's language (`items`: the
+    participant's benefit items by key, for their names and their statuses' words)."""
     from bot.console import labels
 
     lines = []
@@ -192,10 +194,12 @@ def story_lines(
             lines.append(t._("The bot's steps did not help: handed over"))
     if wallet:
         lines.append(t._("E-wallet or bank named: {name}").format(name=wallet))
-    for item, status, partner, _at in story.get("told", []):
+    for key, status, partner, _at in story.get("told", []):
+        item = items.get(key)
         lines.append(
             t._("Told the bot: {item} is {status}").format(
-                item=names.get(item, item), status=labels.status(t, status)
+                item=labels.item(t, item) if item is not None else key,
+                status=labels.item_status(t, item.kind, status) if item is not None else status,
             )
             + (f" ({partner})" if partner else "")
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.core.benefits import STATUS_LABELS, Item, Status
+from bot.core.benefits import STATUS_LABELS, Item, Status, status_label
 from bot.core.i18n import N_, Translator
 from bot.core.program import Program
 from bot.core.zones import zone_label
@@ -144,8 +144,19 @@ def item(t: Translator, found: Item) -> str:
 
 
 def status(t: Translator, value: str) -> str:
+    """A status as such (the filter's choices): the incentive's and surveys' words."""
     try:
         return t._(STATUS_LABELS[Status(value)])
+    except ValueError:
+        return value
+
+
+def item_status(t: Translator, kind: str, value: str) -> str:
+    """An item's status as the participant's /status says it: the training fund is
+    "available in the dashboard", then "used for the first training", never "waiting for the
+    schedule" or "transferred" (bot/core/benefits.py FUND_STATUS_LABELS)."""
+    try:
+        return t._(status_label(kind, Status(value)))
     except ValueError:
         return value
 
@@ -233,6 +244,7 @@ def helpers(t: Translator) -> dict[str, Any]:
     return {
         "item_label": lambda found: item(t, found),
         "status_label": lambda value: status(t, str(value)),
+        "item_status_label": lambda found: item_status(t, found.kind, str(found.status)),
         "kind_label": lambda kind: outbox_kind(t, kind),
         "state_label": lambda state: outbox_state(t, state),
         "handoff_label": lambda state: handoff_state(t, state),

@@ -15,7 +15,7 @@ from bot import knowledge
 from bot.console.app import PREFIX, Console, page
 from bot.console.auth import Session
 from bot.console.guesses import entries, groups, locale_of
-from bot.console.render import path_id, query_days
+from bot.console.render import path_id, query_days, translator
 from bot.core.safety import keepable
 from bot.core.wire import bounded_int
 from bot.knowledge import teaching
@@ -45,14 +45,17 @@ async def unknown_page(
     version = await console.store.kb_version()
     examples = await console.store.taught_examples()
     teacher = teaching.running()
+    shown_in = translator(request).locale  # every entry named in the console's language
+    people = await console.store.participants_by_ids({m.participant_id for m in messages})
+    locales = {pid: p.locale for pid, p in people.items()}  # when the text does not tell
     return console.page(
         request,
         session,
         "unknown.html",
-        groups=groups(console.program, messages, taught),
+        groups=groups(console.program, messages, taught, locales, shown_in),
         shown=len(messages),
         days=days,
-        entries=entries(console.program),
+        entries=entries(console.program, shown_in),
         version=version,
         waiting=sum(1 for e in examples if version is None or e.id > version.upto),
         examples=len(examples),

@@ -31,6 +31,22 @@ STATUS_LABELS: dict[Status, str] = {
     Status.FAILED: N_("failed"),
 }
 
+# The training fund is never transferred (FACTS.md): it is available in the dashboard from the
+# start and spent by buying the first training, so `waiting` and `paid` read differently for
+# it, in the participant's /status (handlers/incentives.py) and on the console alike.
+FUND_STATUS_LABELS: dict[Status, str] = {
+    Status.WAITING: N_("available in the dashboard"),
+    Status.PAID: N_("used for the first training"),
+}
+
+
+def status_label(kind: str, status: Status) -> str:
+    """The (untranslated) words for an item's status: the training fund's own where it has them."""
+    if kind == "training_fund" and status in FUND_STATUS_LABELS:
+        return FUND_STATUS_LABELS[status]
+    return STATUS_LABELS[status]
+
+
 # What an operator may write in the status column (codes, and the dashboard's own words).
 STATUS_ALIASES: dict[str, Status] = {
     **{s.value: s for s in Status},

@@ -28,8 +28,9 @@ class DatabaseUrl:
         return parts._replace(netloc=netloc).geturl()
 
 
-def parse_database_url(url: str) -> DatabaseUrl:
-    """Checks and splits a DATABASE_URL; ValueError with a one-line reason if it is wrong."""
+def parse_database_url(url: str, name: str = "DATABASE_URL") -> DatabaseUrl:
+    """Checks and splits a DATABASE_URL; ValueError with a one-line reason if it is wrong
+    (`name`: what the reason calls the URL, e.g. `db copy`'s TARGET_URL)."""
     url = url.strip()
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
@@ -51,5 +52,5 @@ def parse_database_url(url: str) -> DatabaseUrl:
             )
         return DatabaseUrl("postgres", normal)
     raise ValueError(
-        "DATABASE_URL must be sqlite:///PATH or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB"
+        f"{name} must be sqlite:///PATH or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB"
     )

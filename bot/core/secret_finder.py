@@ -191,6 +191,10 @@ def _coded(text: str, soft: str, w: Words) -> Iterator[Span]:
             yield Span(*match.span(), Secret.OTP)
 
 
+_SUFFIX = re.compile(r"(?:nya|ku|mu)$")  # "gmailnya", "akunku": a filler with its suffix
+_FORGOT = re.compile(r"\b(?:lupa|forgot|forget|reset|kelupaan)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def _is_password(value: str, announced: bool) -> bool:
     """A token after "password": anything not a question word when announced (":", "is"),
     else a token with a digit, a symbol or a capital inside, or a word never seen."""
@@ -210,6 +214,8 @@ def _passwords(text: str, w: Words) -> Iterator[Span]:
     login = w.login.search(text) is not None
     for match in w.password.finditer(text):
         pos, announced, fillers = match.end(), login and match.group().lower() == "pass", 0
+        if _FORGOT.search(text[max(0, match.start() - 12) : match.start()]):
+            continue  # "lupa pw gmailnya": a forgotten password is not typed after its word
         if text[pos : pos + 2].lower() in ("ku", "mu"):  # "passwordku"
             pos += 2
         while True:
@@ -223,7 +229,7 @@ def _passwords(text: str, w: Words) -> Iterator[Span]:
             if word in w.copulas or word in (":", "="):
                 announced, pos = True, token.end()
                 continue
-            if word in w.fillers and fillers < 3:
+            if (word in w.fillers or _SUFFIX.sub("", word) in w.fillers) and fillers < 3:
                 fillers, pos = fillers + 1, token.end()
                 continue
             if _is_password(token.group(1), announced):

@@ -21,6 +21,7 @@ _FIRST_PERSON = frozenset({"aku", "saya", "sy", "gw", "gue", "ak", "aq", "i", "w
 # How many words after the asking word may name the secret or money ("asks for my card number
 # and OTP": the card is the third word after it).
 _AFTER = 6
+_SHOUTED = re.compile(r"[^\W\d_]+")  # words of letters, their case kept
 _MONEY = re.compile(r"(?:rp)?\d+(?:[.,]\d+)*(?:rb|ribu|k|jt|juta|an)?")
 
 Language = Literal["id", "en"]
@@ -45,6 +46,7 @@ class Person(_Strict):
     asks: tuple[str, ...]
     official: tuple[str, ...]
     official_entry: str
+    self_entry: str  # "is this the official CS?": the bot says what it is (and the channels)
     reported: tuple[str, ...]
     service: tuple[str, ...]
     banks: tuple[str, ...]
@@ -54,6 +56,8 @@ class Scam(_Strict):
     someone: tuple[str, ...]
     asks: tuple[str, ...]
     things: tuple[str, ...]
+    offers: tuple[str, ...]  # what a third party promises for money ("bisa masukin ke gel 23")
+    pays: tuple[str, ...]
     entry: str
 
 
@@ -70,6 +74,9 @@ class MoodWords(_Strict):
 class Caps(_Strict):
     min_letters: int = Field(ge=1)
     share: float = Field(gt=0, le=1)
+    run: int = Field(
+        ge=2
+    )  # this many shouted words in a row count too ("NGAPAIN PAKE PELATIHAN SEGALA")
 
 
 class Progress(_Strict):
@@ -180,7 +187,16 @@ class Cues(_Strict):
             thing = has(after, self.scam.things) or any(_MONEY.fullmatch(w) for w in after)
             if thing and has(said[max(0, i - 8) : i], self.scam.someone):
                 return True
-        return False
+        return self._offered_for_money(said)
+
+    def _offered_for_money(self, said: list[str]) -> bool:
+        """Someone offers what only the program decides, for money ("ada yg ngaku bisa masukin
+        ke gel 23 asal bayar 150rb"): someone, the offer and a payment all named."""
+        scam = self.scam
+        paid = has(said, scam.pays) or any(
+            _MONEY.fullmatch(w) and w[-1] not in "0123456789" for w in said
+        )
+        return paid and has(said, scam.someone) and has(said, scam.offers)
 
     def about_partner_service(self, text: str, partners: tuple[str, ...] = ()) -> bool:
         """Names the customer service of a bank or e-wallet ("udah aku telpon cs ovo")."""
@@ -198,6 +214,11 @@ class Cues(_Strict):
         upper = sum(c.isupper() for c in letters)
         if len(letters) >= self.caps.min_letters and upper >= self.caps.share * len(letters):
             return "anger"
+        run = 0
+        for word in _SHOUTED.findall(text):
+            run = run + 1 if word.isupper() and len(word) >= 2 else 0
+            if run >= self.caps.run:
+                return "anger"
         return None
 
     def says_not_yet(self, text: str) -> bool:

@@ -178,6 +178,7 @@ def marked_parts(classifier: Framer, text: str) -> tuple[list[tuple[list[str], i
     framing = topics().framing(classifier.locale)
     frame = _phrases(classifier, framing.courtesy + framing.peer + framing.venting)
     thank_words = _phrases(classifier, framing.thanks)
+    next_words = _phrases(classifier, framing.next)
     found: list[tuple[list[str], int]] = []
     sentences: list[int] = []
     thanked = False
@@ -188,14 +189,22 @@ def marked_parts(classifier: Framer, text: str) -> tuple[list[tuple[list[str], i
         rest, _ = _strip(tokens, frame)
         if not rest:
             continue
-        if asked and len(rest) < _SHORT_ASK and found and sentences[-1] != sentence:
+        generic = found and not _strip(rest, next_words)[0]  # "what do I do now?", "trs gmn"
+        if (generic or (asked and len(rest) < _SHORT_ASK)) and found and sentences[-1] != sentence:
             before = [n for n, s in enumerate(sentences) if s == sentences[-1]]
             if not any(found[n][1] for n in before):
                 for n in before:
                     found[n] = (found[n][0], ASKED_AFTER)
+        if generic:
+            continue  # asks about what came before: no question of its own
         found.append((rest, ASKS if asked else 0))
         sentences.append(sentence)
     return found, thanked
+
+
+def asks(text: str) -> bool:
+    """Whether any clause of the post asks something (a question word or mark, see _ASKING)."""
+    return any(asked for _, asked, _ in _asking_clauses(text))
 
 
 def _asking_clauses(text: str) -> list[tuple[str, bool, int]]:

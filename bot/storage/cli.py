@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Never
 
 import click
 from tqdm import tqdm
@@ -15,10 +16,12 @@ from bot.storage.copy import CopyError, copy_database, upgrade
 
 
 def _url(value: str, name: str) -> str:
+    """One line naming the argument (not click's usage block) when a URL is malformed."""
     try:
-        parse_database_url(value)
+        parse_database_url(value, name)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=name) from None
+        reason = str(exc)
+        raise click.ClickException(reason if name in reason else f"{name}: {reason}") from None
     return value
 
 
@@ -62,19 +65,27 @@ def copy_command(source_url: str, target_url: str, resume: bool, batch: int) -> 
     first. The target must be empty unless --resume."""
     _url(source_url, "SOURCE_URL")
     _url(target_url, "TARGET_URL")
-    with tqdm(total=0, unit="rows", unit_scale=True, desc="copying") as bar:
+    # The bar appears with the first copied batch: copy_database checks both ends (reachable,
+    # same tables, target empty) before that, so a refusal is its one error line alone.
+    bars: list[tqdm[Never]] = []
 
-        def progress(done: int, total: int, table: str) -> None:
-            bar.total = total
-            bar.set_postfix_str(table, refresh=False)
-            bar.update(done - bar.n)
+    def progress(done: int, total: int, table: str) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, unit="rows", unit_scale=True, desc="copying"))
+        bar = bars[0]
+        bar.total = total
+        bar.set_postfix_str(table, refresh=False)
+        bar.update(done - bar.n)
 
-        try:
-            report = copy_database(
-                source_url, target_url, resume=resume, batch=batch, progress=progress
-            )
-        except (CopyError, StoreUnavailable) as exc:
-            raise click.ClickException(str(exc)) from None
+    try:
+        report = copy_database(
+            source_url, target_url, resume=resume, batch=batch, progress=progress
+        )
+    except (CopyError, StoreUnavailable) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        for bar in bars:
+            bar.close()
     for table, count in report.tables.items():
         click.echo(f"{table:<24} {count:>10} rows")
     click.echo(f"copied and verified: {sum(report.tables.values())} rows")

@@ -115,7 +115,9 @@ class _Postgres:
     kind = "postgres"
 
     def __init__(self, url: str) -> None:
-        self.conn = psycopg.connect(url, autocommit=True, prepare_threshold=None)
+        self.conn = psycopg.connect(
+            url, autocommit=True, prepare_threshold=None, connect_timeout=10
+        )
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params).fetchall()
@@ -196,6 +198,33 @@ def _open(url: DatabaseUrl) -> _Db:
     return _Sqlite(url.target) if url.kind == "sqlite" else _Postgres(url.target)
 
 
+def _holding(db: _Db, tables: Sequence[str]) -> list[str]:
+    """The tables that already hold rows (bookkeeping tables aside)."""
+    return [t for t in tables if t not in SKIPPED and db.count(t)]
+
+
+def _busy_error(tables: Sequence[str]) -> CopyError:
+    return CopyError(
+        f"the target already holds rows (in {', '.join(tables)}); copy into an empty"
+        " database, or pass --resume to go on with an interrupted copy"
+    )
+
+
+def _refuse_filled_target(at: DatabaseUrl) -> None:
+    """Before the target is migrated (or created): a database that holds data is refused
+    untouched. A SQLite file that does not exist yet is empty."""
+    if at.kind == "sqlite" and not Path(at.target).is_file():
+        return
+    try:
+        with closing(_open(at)) as target:
+            busy = _holding(target, target.tables())
+    except (sqlite3.Error, psycopg.Error) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise CopyError(f"cannot open the target {at.safe}: {reason}") from None
+    if busy:
+        raise _busy_error(busy)
+
+
 async def upgrade(database_url: str) -> None:
     """Brings the database to the newest schema (the same as at start)."""
     store = await open_store(database_url, pool_size=1)
@@ -240,6 +269,8 @@ def copy_database(
     if source_at.kind == "sqlite" and not Path(source_at.target).is_file():
         raise CopyError(f"no SQLite database at {source_at.target}")
     asyncio.run(upgrade(source_url))
+    if not resume:
+        _refuse_filled_target(target_at)
     asyncio.run(upgrade(target_url))
     with closing(_open(source_at)) as source, closing(_open(target_at)) as target:
         target_tables = set(target.tables())
@@ -247,12 +278,9 @@ def copy_database(
         missing = [t for t in source.tables() if t not in SKIPPED and t not in target_tables]
         if missing:
             raise CopyError(f"the target has no table {', '.join(missing)}")
-        busy = [t for t in tables if target.count(t)]
+        busy = _holding(target, tables)
         if busy and not resume:
-            raise CopyError(
-                f"the target already holds rows (in {', '.join(busy)}); copy into an empty"
-                " database, or pass --resume to go on with an interrupted copy"
-            )
+            raise _busy_error(busy)
         counts = {t: source.count(t) for t in tables}
         total, done = sum(counts.values()), 0
         for table in ordered(source, tables):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.core.domain import Option
 from bot.storage.base import Memory, UnknownMessage
 from bot.storage.sql_base import SqlBase, from_ts, ts
 
@@ -81,6 +82,35 @@ class MemoryMixin(SqlBase):
                     ts(memory.updated_at),
                 ),
             )
+
+    async def save_shown_options(
+        self, channel: str, user_id: str, options: Sequence[Option], now: datetime
+    ) -> None:
+        """Keeps the choices the participant's chat shows now (none: numbers are text again);
+        nothing if there is no such participant."""
+        payload = json.dumps([[o.id, o.label] for o in options], ensure_ascii=False)
+        async with self.transaction():
+            await self.db.execute(
+                "INSERT INTO shown_options (participant_id, options, shown_at)"
+                " SELECT id, ?, ? FROM participants WHERE channel = ? AND user_id = ?"
+                " ON CONFLICT (participant_id) DO UPDATE SET"
+                " options = excluded.options, shown_at = excluded.shown_at",
+                (payload, ts(now), channel, user_id),
+            )
+
+    async def shown_options(self, channel: str, user_id: str) -> tuple[Option, ...]:
+        """The choices the participant's chat showed last (kept by `save_shown_options`)."""
+        row = await self.db.fetchone(
+            "SELECT s.options FROM shown_options s"
+            " JOIN participants p ON p.id = s.participant_id"
+            " WHERE p.channel = ? AND p.user_id = ?",
+            (channel, user_id),
+        )
+        try:
+            found = json.loads(row[0]) if row is not None else []
+        except ValueError:
+            return ()
+        return tuple(Option(str(pair[0]), str(pair[1])) for pair in found if len(pair) == 2)
 
     async def record_unknown(
         self,

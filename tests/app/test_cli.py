@@ -62,6 +62,15 @@ def test_numbers_and_labels_pick_options(env: Path) -> None:
     assert "Pelatihan bisa dibeli di platform berikut" in result.output
 
 
+def test_a_number_after_a_restart_picks_the_menu_shown_last(env: Path) -> None:
+    runner = CliRunner()
+    args = ["chat", "--user", "ani", "--now", "2021-11-20T10:00+07:00"]
+    first = runner.invoke(main, args, input="/start\n22\nWIB\n")
+    assert "  2. Pilih platform pelatihan" in first.output
+    again = runner.invoke(main, args, input="2\n")  # a new process: nothing shown before it
+    assert "Pelatihan bisa dibeli di platform berikut" in again.output, again.output
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [

@@ -19,8 +19,11 @@ from bot.channels.terminal import (
 )
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
-from bot.core.domain import Incoming, Option, Reply
+from bot.core.domain import Incoming, InputKind, Option, Reply
 from bot.core.outbound import Outbound, Outcome
+from bot.core.program import Program
+from handlers.router import route
+from tests.conftest import Reopen
 from tests.helpers import WIB_START
 
 
@@ -95,3 +98,56 @@ async def test_end_of_input_ends_the_chat_quietly() -> None:
     chat, recorder, out = _chat(io.StringIO(""), interactive=False)
     await chat.run()
     assert recorder.texts == [] and out.getvalue() == ""
+
+
+class _Spy:
+    """The engine, keeping each message the chat hands over."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.seen: list[Incoming] = []
+
+    async def handle(self, msg: Incoming) -> list[Reply]:
+        self.seen.append(msg)
+        return await self.engine.handle(msg)
+
+
+async def test_a_number_typed_after_a_restart_picks_what_was_shown_last(
+    reopen: Reopen, program: Program, clock: FakeClock
+) -> None:
+    """A new process on the same database (and a scripted chat shows nothing before reading):
+    "3" still picks the third choice the participant saw last, not free text."""
+    first = await reopen()
+    try:
+        out = io.StringIO()
+        before = TerminalChannel(
+            Engine(first, program, clock, route),
+            clock,
+            "budi",
+            stdin=io.StringIO("/start\n22\nWIB\n"),
+            stdout=out,
+            interactive=False,
+            shown=first,
+        )
+        await before.run()
+        shown = before.options
+        assert len(shown) >= 3 and f"  3. {shown[2].label}" in out.getvalue()
+    finally:
+        await first.close()
+
+    second = await reopen()
+    try:
+        spy = _Spy(Engine(second, program, clock, route))
+        after = TerminalChannel(
+            cast(Engine, spy),
+            clock,
+            "budi",
+            stdin=io.StringIO("3\n"),
+            stdout=io.StringIO(),
+            interactive=False,
+            shown=second,
+        )
+        await after.run()
+    finally:
+        await second.close()
+    assert [(m.kind, m.choice) for m in spy.seen] == [(InputKind.CHOICE, shown[2].id)]

@@ -13,6 +13,7 @@ from bot.core.clock import FakeClock
 from bot.core.program import Program
 from bot.knowledge.teaching import Teacher
 from bot.storage.store import SqlStore
+from tests.conftest import KB_FIXTURE as KB
 from tests.conftest import onboard
 from tests.console.helpers import Client, add_participant, at, csrf_of, login
 from tests.helpers import Chat
@@ -174,3 +175,51 @@ async def test_attached_and_reloaded_in_the_console_changes_the_next_answer(
         await teacher.stop()
         if before is not None:
             knowledge.install("id", before)
+
+
+def _titles(locale: str) -> set[str]:
+    return {
+        title
+        for title in re.findall(
+            r'^title = "([^"]+)"', (KB / locale / "fixture.toml").read_text("utf-8"), re.M
+        )
+    }
+
+
+async def test_entries_are_named_in_the_consoles_language_each_once(
+    client: Client, store: SqlStore, clock: FakeClock
+) -> None:
+    """An Indonesian and an English message about the same thing: one group, and every entry
+    on the page (headings, guesses, the "another entry" list) in the console's language, each
+    once; the English message is still attached as an English example."""
+    indonesian = await add_participant(store, "a")
+    english = await add_participant(store, "b", locale="en")
+    assert indonesian.id is not None and english.id is not None
+    said = "my account got blocked, why? I can't log in"
+    mid_id = await store.record_unknown(indonesian.id, BLOCKED[0], [], "menu", clock.now())
+    mid_en = await store.record_unknown(english.id, said, [], "menu", clock.now())
+    await login(client, "ana")
+    only_en, only_id = _titles("en") - _titles("id"), _titles("id") - _titles("en")
+    for lang, absent, heading in (
+        ("id", only_en, "Akun diblokir"),
+        ("en", only_id, "Account blocked"),
+    ):
+        await client.get(f"/console/lang/{lang}")
+        page = await (await client.get("/console/unknown")).text()
+        headings = [h.strip() for h in re.findall(r"<h2>([^<]+) <span", page)]
+        assert headings == [heading], headings  # both messages in one group
+        shown = set(re.findall(r"> ([^<>]+?) <span class=\"count\">\d+ %", page))
+        shown |= set(re.findall(r'<option value="[a-z-]+">([^<]+)</option>', page))
+        assert heading in shown and not shown & absent, shown & absent
+        listed = re.findall(r'<option value="([a-z-]+)">', page)
+        assert sorted(listed) == sorted(set(listed)) and len(listed) == len(_titles("id"))
+        assert page.count("<datalist") == 1
+        for mid in (mid_id, mid_en):
+            row = page[page.index(f'id="m{mid}"') :].split("</tr>")[0]
+            assert 'list="entries"' in row
+    saved = await client.post(
+        f"/console/unknown/{mid_en}", data={"csrf": csrf_of(page), "entry": "akun-diblokir"}
+    )
+    assert saved.status == 200
+    (example,) = await store.taught_examples()
+    assert (example.locale, example.unknown_id) == ("en", mid_en)

@@ -174,3 +174,13 @@ async def test_english_replies_name_the_english_commands_and_plurals(chat: Chat)
     await chat.send("my otp is 483921")
     warning = next(r.text for r in chat.replies if r.text.startswith("⚠️"))
     assert "share it " in warning
+
+
+def test_a_shouted_sentence_in_a_longer_post_is_anger() -> None:
+    from bot.nlu.cues import cues
+
+    said = cues()
+    shouted = "NGAPAIN PAKE PELATIHAN SEGALA KALO DUITNYA GA CAIR2!!! udh sebulan status gagal"
+    assert said.mood_of(shouted) == "anger"
+    assert said.mood_of("udh sebulan gagal terus. program penipuan") == "anger"
+    assert said.mood_of("cara sambung OVO ke NIK KTP saya gimana") is None  # acronyms

@@ -123,3 +123,33 @@ async def test_a_question_that_names_the_stage_is_answered_too(
     assert "Oke, dicatat" in replies[1].text  # the stage noted, the menu after it
     assert "Oke, dicatat" not in replies[0].text and replies[0].text.strip()
     assert "Sertifikat sudah terbit" in replies[0].text or "insentif" in replies[0].text.lower()
+
+
+async def test_a_question_about_a_stage_does_not_claim_it(chat: Chat, clock: FakeClock) -> None:
+    """ "kapan sertifikat keluar?" at the stage question asks about the certificate: nothing is
+    recorded, the question is answered, and the stage is asked again."""
+    clock.set(datetime.fromisoformat("2021-12-05T10:00:00+07:00"))
+    await chat.send("/start")
+    await chat.send("22")
+    await chat.press("tz:WIB")
+    replies = await chat.send("kapan sertifikat keluar")
+    assert "dicatat" not in chat.text
+    assert "sertifikat" in replies[0].text.lower() and "hari kerja" in replies[0].text
+    assert "sampai mana" in replies[-1].text
+    await chat.send("/status")
+    assert "✅ Sertifikat sudah terbit" not in chat.text
+
+
+async def test_a_question_at_the_stage_question_gets_its_entry(
+    chat: Chat, clock: FakeClock
+) -> None:
+    """A question the onboarding's asides don't cover ("gmn cara cek insentif") is answered
+    from the knowledge base before the stage is asked again, not dropped."""
+    clock.set(datetime.fromisoformat("2021-12-05T10:00:00+07:00"))
+    await chat.send("/start")
+    await chat.send("22")
+    await chat.press("tz:WIB")
+    replies = await chat.send("gmn cara cek insentif")
+    assert len(replies) == 2
+    assert "insentif" in replies[0].text.lower() and "sampai mana" not in replies[0].text
+    assert "sampai mana" in replies[1].text

@@ -226,6 +226,12 @@ async def test_a_failure_whose_cause_the_post_names_gets_that_cause(
     assert "artinya transfer" not in chat.replies[0].text
     await chat.send("insentif aku gagal dicairkan ke dana")  # no cause named: the status
     assert "artinya transfer" in chat.text
+    await chat.send(  # the cause is the payment account's: the entry for that cause
+        "insentif sy ke dana gagal. kata cs dana krn nomor dana sy beda sm nomor di akun "
+        "prakerja. jd yg hrs diganti yg mana?"
+    )
+    assert "artinya transfer" not in chat.replies[0].text
+    assert "nomor" in chat.replies[0].text.lower()
 
 
 @pytest.mark.parametrize(

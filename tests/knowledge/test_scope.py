@@ -31,9 +31,12 @@ def test_confident_is_answered_even_without_program_words() -> None:
     assert decide(Found((("a", CONFIDENT),)), about_prakerja=False) == Decision.ANSWER
 
 
-def test_a_clear_lead_is_answered_a_close_race_is_asked() -> None:
+def test_a_lead_is_answered_a_weak_best_is_asked() -> None:
+    """A best entry at LEAN is answered (its close runner-up offered beside it); a weaker one
+    is asked about."""
     assert decide(Found((("a", 0.4), ("b", 0.1))), about_prakerja=True) == Decision.LEANING
-    assert decide(Found((("a", 0.4), ("b", 0.38))), about_prakerja=True) == Decision.CLARIFY
+    assert decide(Found((("a", 0.4), ("b", 0.38))), about_prakerja=True) == Decision.LEANING
+    assert decide(Found((("a", 0.25), ("b", 0.2), ("c", 0.2))), True) == Decision.CLARIFY
 
 
 def test_another_programme_is_named() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -101,3 +102,48 @@ def test_upgrade_and_bad_urls(
     assert "schema up to date" in result.output
     bad = CliRunner().invoke(main, ["db", "copy", "mysql://x/y", f"sqlite:///{tmp_path}/c.db"])
     assert bad.exit_code != 0 and "SOURCE_URL" in bad.output
+
+
+def test_refused_copy_is_one_error_line_without_a_progress_bar(tmp_path: Path) -> None:
+    """Everything that stops a copy is checked before the first row moves: the user sees one
+    `Error:` line (no empty `copying` bar before it, no usage block) and a non-zero exit."""
+    source = tmp_path / "a.db"
+    asyncio.run(_fill(f"sqlite:///{source}", 2))
+    runner = CliRunner()
+    filled = tmp_path / "filled.db"
+    first = runner.invoke(main, ["db", "copy", f"sqlite:///{source}", f"sqlite:///{filled}"])
+    assert first.exit_code == 0, first.output
+    assert "copying" in first.output  # the bar, once rows really move
+    before = _dump(filled)
+
+    refused = {
+        "TARGET_URL must be": [f"sqlite:///{source}", "mysql://x/y"],
+        "already holds rows": [f"sqlite:///{source}", f"sqlite:///{filled}"],
+        "no SQLite database": [f"sqlite:///{tmp_path}/none.db", f"sqlite:///{tmp_path}/c.db"],
+        "cannot open the target": [f"sqlite:///{source}", "postgresql://x@127.0.0.1:1/db"],
+        "same database": [f"sqlite:///{source}", f"sqlite:///{source}"],
+    }
+    for reason, urls in refused.items():
+        result = runner.invoke(main, ["db", "copy", *urls])
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert result.exit_code != 0, (reason, result.output)
+        assert len(lines) == 1 and lines[0].startswith("Error: "), (reason, result.output)
+        assert reason in lines[0] and "copying" not in result.output
+    assert _dump(filled) == before
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_filled_target_is_refused_before_it_is_migrated(tmp_path: Path) -> None:
+    """A database with data in it (another application's, an old copy) is not touched: no
+    tables of ours are created in it when the copy is refused."""
+    source = tmp_path / "a.db"
+    asyncio.run(_fill(f"sqlite:///{source}", 1))
+    other = tmp_path / "other.db"
+    with closing(sqlite3.connect(other)) as db, db:
+        db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        db.execute("INSERT INTO notes (body) VALUES ('keep me')")
+    result = CliRunner().invoke(main, ["db", "copy", f"sqlite:///{source}", f"sqlite:///{other}"])
+    assert result.exit_code != 0 and "already holds rows (in notes)" in result.output
+    with closing(sqlite3.connect(other)) as db:
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert names == {"notes"}

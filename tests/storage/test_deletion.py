@@ -14,7 +14,7 @@ import pytest
 from bot.conversation.engine import Engine
 from bot.core.benefits import Item, Push, Source, Status
 from bot.core.clock import FakeClock
-from bot.core.domain import Participant
+from bot.core.domain import Option, Participant
 from bot.core.program import Program
 from bot.incentives.tracker import item_specs
 from bot.storage.base import Memory
@@ -90,6 +90,7 @@ async def fill(store: SqlStore, user: str, ref: str, word: str, specs: list[Item
     await store.claim_update("whatsapp", f"update-{user}", user, NOW)
     await store.save_memory(pid, Memory("topic", "question", NOW, data={"said": word}))
     await store.record_unknown(pid, f"apa itu {word}", [("menu", 0.2)], "menu", NOW)
+    await store.save_shown_options("whatsapp", user, [Option("kb:x", f"soal {word}")], NOW)
     handoff = await store.open_handoff(pid, "asked", NOW)
     await store.add_handoff_message(handoff, f"tolong {word}", NOW)
     await store.add_note(handoff, "ani", f"note on {word}", NOW)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.core.domain import Participant
+from bot.core.domain import Option, Participant
 from bot.storage.base import Memory
 from bot.storage.store import SqlStore
+from tests.storage.conftest import Reopen
 
 T0 = datetime(2021, 11, 20, 3, 0, tzinfo=UTC)
 
@@ -66,3 +67,32 @@ async def test_deleting_a_participant_deletes_their_memory_and_messages(
     await store.delete_participant(pid)
     assert await store.get_memory(pid) is None
     assert [m.participant_id for m in await store.list_unknown(10)] == [other]
+
+
+async def test_shown_options_survive_a_restart_and_go_with_the_participant(
+    store: SqlStore, reopen: Reopen
+) -> None:
+    """The terminal chat's numbered choices, kept per participant: another process on the
+    same database reads what was shown last; a later reply replaces them; /hapus removes them."""
+    pid = await _participant(store)
+    second = await _participant(store, "u2")
+    assert await store.shown_options("test", "u1") == ()
+    menu = (Option("menu:dashboard", "Cek dashboard"), Option("menu:buy", "Beli pelatihan"))
+    await store.save_shown_options("test", "u1", [Option("x", "lama")], T0)
+    await store.save_shown_options("test", "u1", menu, T0 + timedelta(minutes=1))
+    await store.save_shown_options("test", "u2", [Option("y", "punya u2")], T0)
+    await store.save_shown_options("test", "nobody", menu, T0)  # no such participant: nothing
+    other = await reopen()
+    try:
+        assert await other.shown_options("test", "u1") == menu
+        assert await other.shown_options("test", "u2") == (Option("y", "punya u2"),)
+        assert await other.shown_options("test", "nobody") == ()
+        await other.save_shown_options("test", "u1", [], T0 + timedelta(minutes=2))
+    finally:
+        await other.close()
+    assert await store.shown_options("test", "u1") == ()  # the last reply offered none
+    await store.save_shown_options("test", "u1", menu, T0 + timedelta(minutes=3))
+    await store.delete_participant(pid)
+    assert await store.shown_options("test", "u1") == ()
+    left = await store.db.fetchall("SELECT participant_id FROM shown_options")
+    assert [r[0] for r in left] == [second]  # u2's only

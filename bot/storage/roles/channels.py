@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from bot.core.benefits import Item, Push, Source
 from bot.core.cluster import LeaderStore
-from bot.core.domain import Participant
+from bot.core.domain import Option, Participant
 from bot.storage.outbox import KindCount, OutboxRow, Outcome
 from bot.storage.whatsapp import SentStatus, Window
 
@@ -29,7 +29,13 @@ class ParticipantStore(Protocol):
 
 class InboundStore(Protocol):
     """What the channels' inbound side records: update ids, WhatsApp message ids, statuses
-    and numbers."""
+    and numbers, and the choices the terminal chat numbered last."""
+
+    async def save_shown_options(
+        self, channel: str, user_id: str, options: Sequence[Option], now: datetime
+    ) -> None: ...
+
+    async def shown_options(self, channel: str, user_id: str) -> tuple[Option, ...]: ...
 
     async def claim_update(
         self, channel: str, update_id: str, user_id: str | None, now: datetime

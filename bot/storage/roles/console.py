@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -221,6 +221,8 @@ class ConsoleStore(FeedStore, Protocol):
     ) -> list[dict[str, Any]]: ...
 
     async def participant_story(self, participant_id: int, since: datetime) -> dict[str, Any]: ...
+
+    async def participants_by_ids(self, ids: Collection[int]) -> dict[int, Participant]: ...
 
     async def purge_feedback(self, before: datetime) -> int: ...
 
