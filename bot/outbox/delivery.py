@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
-import statistics
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,6 +27,7 @@ from bot.core.clock import Clock
 from bot.core.domain import Participant
 from bot.core.outbound import Delivery, Outbound, Outcome, Sender
 from bot.core.program import Program
+from bot.outbox.channel_state import ChannelState
 from bot.outbox.notices import NoticeBook
 from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.pacing import BROADCAST, Now, Pacer
@@ -93,40 +91,6 @@ class RunStats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-ROUND_TRIPS_KEPT = 64  # the median of the last this many sends is the channel's round trip
-IN_FLIGHT_FACTOR = 2.0  # sends unrecorded allowed: the rate × this many round trips
-
-
-@dataclass
-class _Channel:
-    sender: Sender
-    pacer: Pacer  # shared with the channel's replies (bot/pacing.py)
-    paused_until: datetime | None = None
-    round_trips: deque[float] = field(default_factory=lambda: deque(maxlen=ROUND_TRIPS_KEPT))
-    _typical: float = 0.0
-
-    def round_trip(self, seconds: float) -> None:
-        self.round_trips.append(max(0.0, seconds))
-        if len(self.round_trips) % 8 == 0 or len(self.round_trips) < 8:
-            self._typical = statistics.median(self.round_trips)
-
-    def unrecorded_bound(self, answers: int) -> int:
-        """Sends at once not yet recorded (in flight or answered): what the rate needs over
-        the channel's round trip (a send and its outcome's commit, the median of the last
-        few), twice, and `answers` more waiting for their commit. On loopback with SQLite
-        that is a handful; with PostgreSQL's slower commits a dozen or more at 1,000/s; to a
-        distant API, hundreds (then `max_in_flight` bounds it)."""
-        return answers + math.ceil(self.limit.rate * self._typical * IN_FLIGHT_FACTOR)
-
-    @property
-    def limit(self) -> ChannelLimit:
-        return self.pacer.limit
-
-    @limit.setter
-    def limit(self, value: ChannelLimit) -> None:
-        self.pacer.set_limit(value)
-
-
 class DeliveryWorker:
     """Delivers due outbox rows through the channels' senders."""
 
@@ -152,12 +116,12 @@ class DeliveryWorker:
         self.sleep = sleep
         self._now = now
         limits = limits or {}
-        self.channels: dict[str, _Channel] = {}
+        self.channels: dict[str, ChannelState] = {}
         for name, sender in senders.items():
             pacer = (pacers or {}).get(name)
             if pacer is None:
                 pacer = Pacer(limits.get(name, ChannelLimit(rate=30.0)), now=now, sleep=sleep)
-            self.channels[name] = _Channel(sender, pacer)
+            self.channels[name] = ChannelState(sender, pacer)
         self.totals = RunStats()
         self._stopping = False
         # Each outcome is committed before its sender goes on to its next row.
@@ -373,7 +337,7 @@ class DeliveryWorker:
         channel.round_trip(self._now() - started)  # the send and its outcome's commit
 
     async def _deferred(
-        self, row: OutboxRow, channel: _Channel, message: Outbound, stats: RunStats
+        self, row: OutboxRow, channel: ChannelState, message: Outbound, stats: RunStats
     ) -> bool:
         """True (and the row put off to its planned slot) when the channel's daily limit on
         new conversations has no slot for this message now."""
@@ -393,7 +357,7 @@ class DeliveryWorker:
         self,
         row: OutboxRow,
         participant: Participant,
-        channel: _Channel,
+        channel: ChannelState,
         delivery: Delivery,
         stats: RunStats,
     ) -> None:
