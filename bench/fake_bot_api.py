@@ -80,6 +80,9 @@ class Kill:
     at: float
     duplicates: int = 0
     in_flight: int = 0
+    # how long before the kill the earliest-answered of the repeated requests was answered:
+    # the bot had its answer and had not committed the outcome for at least that long
+    answered_before: float = 0.0
 
 
 def per_kill(sends: list[Send], kills: list[float]) -> tuple[list[Kill], int]:
@@ -94,17 +97,22 @@ def per_kill(sends: list[Send], kills: list[float]) -> tuple[list[Kill], int]:
             and s.arrived <= kill.at + KILL_SLACK
             and (s.answered is None or s.answered > kill.at)
         )
-    copies: dict[str, list[float]] = defaultdict(list)
+    copies: dict[str, list[Send]] = defaultdict(list)
     for s in sends:
         if s.accepted:
-            copies[s.chat].append(s.arrived)
+            copies[s.chat].append(s)
     stray = 0
-    for arrivals in copies.values():
-        arrivals.sort()
-        for first, again in pairwise(arrivals):
-            after = [k for k in found if k.at + KILL_SLACK >= first and k.at < again]
+    for chat_sends in copies.values():
+        chat_sends.sort(key=lambda s: s.arrived)
+        for first, again in pairwise(chat_sends):
+            after = [
+                k for k in found if k.at + KILL_SLACK >= first.arrived and k.at < again.arrived
+            ]
             if after:
                 after[0].duplicates += 1
+                if first.answered is not None and first.answered < after[0].at:
+                    age = after[0].at - first.answered
+                    after[0].answered_before = max(after[0].answered_before, age)
             else:
                 stray += 1
     return found, stray

@@ -11,9 +11,10 @@ Prints, from the fake's side (what Telegram would have received) and the databas
 lost (recorded sent but never received, or failed/cancelled, or still unsent at the end),
 duplicated (received more than once), whether every duplicate is identical to the first copy,
 rows left in `sending`, and the time to finish after the last restart. Per kill: the copies
-sent again of messages first sent before it, and the requests in flight at it (the fake had
+sent again of messages first sent before it, the requests in flight at it (the fake had
 taken them and not answered yet; `--latency` makes the fake answer later, like a far server),
-and the rate while a process was sending. A killed process's
+how long before it the oldest of the repeated requests had been answered (the bot had that
+answer and had not committed it), and the rate while a process was sending. A killed process's
 claimed rows come back when their lease runs out (OUTBOX_LEASE_SECONDS, `--lease`); issue 14
 replaces that with an instance heartbeat.
 """
@@ -196,6 +197,8 @@ def run(args: argparse.Namespace) -> None:
     print(f"duplicates per kill: {[k.duplicates for k in found]} (not at a kill: {stray})")
     if args.signal == "kill":  # after SIGTERM the process finishes its sends: not in flight
         print(f"requests in flight at each kill: {[k.in_flight for k in found]}")
+        ages = [round(k.answered_before * 1000, 1) for k in found]
+        print(f"oldest repeated answer, ms before each kill (not yet committed): {ages}")
     speeds = rates(sorted(s.arrived for s in sends if s.accepted), kills)
     print(f"msg/s while sending, per process: {[round(r) for r in speeds]}")
 

@@ -190,6 +190,7 @@ async def child(args: argparse.Namespace) -> None:
     from bot.outbox.planner import ReminderPlanner
     from bot.outbox.policy import limits_from_settings, policy_from_settings
     from bot.storage import open_store
+    from handlers.notice_kinds import all_notices
     from handlers.notices import NoticeRegistry
 
     clock = SystemClock()
@@ -209,7 +210,7 @@ async def child(args: argparse.Namespace) -> None:
         store,
         program,
         clock,
-        NoticeRegistry(program, clock, store),
+        NoticeRegistry(program, clock, store, all_notices()),
         {"telegram": sender},
         limits_from_settings(settings),
         policy_from_settings(settings),

@@ -59,7 +59,7 @@ def where_to_find(ctx: Context) -> Reply:
 
 
 def _ask_wave(ctx: Context) -> Reply:
-    known = [w.number for w in ctx.program.waves if ctx.program.deadline_for_wave(w.number)]
+    known = ctx.program.dated_waves()
     options = tuple(
         Option(f"wave:{n}", ctx.t._("Wave {number}").format(number=n)) for n in known[-3:]
     )

@@ -269,7 +269,8 @@ async def _route(ctx: Context, msg: Incoming) -> list[Reply]:
             return [warning, *await handoff.relay(ctx, replace(msg, text=found.redacted))]
         rest = await freetext.after_secret(ctx, replace(msg, text=found.redacted))
         return [warning, *(rest or await prompt(ctx, msg))]
-    msg = replace(msg, text=text)
+    if text != msg.text:  # cleaned (a control character, a full-width digit...)
+        msg = replace(msg, text=text)
     talking = ctx.participant.step == Step.HANDOFF  # a person reads it: no check
     verdict = None if talking else check_scam(text, ctx.program, forwarded=msg.forwarded)
     if verdict is not None and (verdict.flagged or scam_check.worth_naming(msg, verdict)):

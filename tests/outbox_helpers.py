@@ -96,3 +96,8 @@ async def seed(store: SqlStore, participants: int, *, now: datetime, channel: st
                 for u in users
             ],
         )
+
+
+async def states(store: SqlStore) -> list[str]:
+    """The outbox rows' states, in the order rows() reads them."""
+    return [str(r["state"]) for r in await rows(store)]

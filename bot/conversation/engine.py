@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Protocol
 
 from bot.conversation.context import Context, Handler
@@ -42,6 +42,14 @@ def pick_locale(language_code: str | None, default: str) -> str:
         if base in LOCALES:
             return base
     return default
+
+
+def _snapshot(participant: Participant) -> Participant:
+    """A copy to compare with later (its own progress dict: the only field changed in place);
+    `copy.copy` rather than `dataclasses.replace`, which runs `__init__` for every field."""
+    before = copy.copy(participant)
+    before.progress = dict(participant.progress)
+    return before
 
 
 class Engine:
@@ -90,7 +98,7 @@ class Engine:
         stored = await self.store.get_participant(msg.channel, msg.user_id)
         participant = stored or self._new_participant(msg)
         # the state before this message, for observers (fields are immutable but progress)
-        before = replace(stored, progress=dict(stored.progress)) if stored else None
+        before = _snapshot(stored) if stored else None
         participant.chat_id = msg.chat_id
         participant.last_inbound_at = self.clock.now()
         participant.unreachable = False

@@ -344,6 +344,19 @@ class Program(_Strict):
             return self.deadline_for_announcement(wave.announced_on, wave.scheme)
         return None
 
+    def dated_waves(self) -> list[int]:
+        """The wave numbers, in order, whose `deadline_for_wave` is known, without working
+        each deadline out (a time zone conversion per wave on every question for the wave)."""
+        first: dict[int, Wave] = {}  # what `wave()` finds for each number
+        for wave in self.waves:
+            first.setdefault(wave.number, wave)
+        return [
+            w.number
+            for w in self.waves
+            if first[w.number].purchase_deadline is not None
+            or first[w.number].announced_on is not None
+        ]
+
     def deadline_for_announcement(self, announced: date, scheme: str) -> datetime:
         """Announcement date + the scheme's purchase window, closing at the deadline time."""
         window = self.schemes[scheme].purchase_window_days

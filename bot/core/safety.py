@@ -6,8 +6,10 @@ and a warning goes out instead.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
@@ -39,11 +41,31 @@ REDACTED = "▒"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# Short texts found to hold no secret, remembered: the same commands and answers ("/menu",
+# "ya", "22") come again and again, and the search is the dearest part of reading one
+# (bench/telegram_inbound.py). A text with a secret is never remembered, and a text is kept
+# only as a 128-bit digest: no participant's words stay in memory.
+_NO_SECRET: OrderedDict[tuple[bytes, frozenset[str]], None] = OrderedDict()
+_REMEMBERED_TEXTS = 4096
+_REMEMBERED_LENGTH = 100  # characters
+
+
 def scan(text: str, known: Collection[str] = ()) -> Scan:
     """Finds the secrets in `text` (`known`: the program's own numbers, digits only, which are
     never secrets) and a copy without any of them (bot/core/secret_finder.py says how)."""
+    key = None
+    if len(text) <= _REMEMBERED_LENGTH:
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = (digest, known if isinstance(known, frozenset) else frozenset(known))
+        if key in _NO_SECRET:
+            _NO_SECRET.move_to_end(key)
+            return Scan(None, text, ())
     spans = find(text, known)
     if not spans:
+        if key is not None:
+            _NO_SECRET[key] = None
+            if len(_NO_SECRET) > _REMEMBERED_TEXTS:
+                _NO_SECRET.popitem(last=False)
         return Scan(None, text, ())
     kinds = tuple(dict.fromkeys(span.kind for span in spans))
     worst = min(kinds, key=SEVERITY.index)

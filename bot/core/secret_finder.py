@@ -19,6 +19,7 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.core.secret_words import Words, vocabulary, words
 
@@ -99,6 +100,12 @@ def _blank(text: str, spans: Iterator[tuple[int, int]]) -> str:
 
 def _known(known: Collection[str]) -> re.Pattern[str] | None:
     """The program's numbers, however typed ("0800-150-3001", "(021) 50849000")."""
+    return _known_pattern(known if isinstance(known, frozenset) else frozenset(known))
+
+
+@lru_cache(maxsize=16)
+def _known_pattern(known: frozenset[str]) -> re.Pattern[str] | None:
+    """`_known`, built once per set of numbers (the program's set is asked on every message)."""
     shapes = [r"[\s\-.()]*".join(d) for d in sorted(known, key=len, reverse=True) if len(d) >= 3]
     return re.compile(rf"(?<!\d)\(?(?:{'|'.join(shapes)})(?!\d)") if shapes else None
 

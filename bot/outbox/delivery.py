@@ -8,7 +8,9 @@ soon as the answer arrives, and waits for that commit before it takes the next r
 arriving together share one transaction (bot/storage/group_commit.py). A row is `sent` at most
 once unless the process dies between the send and the commit: then its claim lapses and it is
 sent again (at-least-once). So a kill repeats only the requests in flight at that moment and
-the answers in the commit under way: at most one per sender task, in practice a handful.
+the answers not yet committed. No sender sends while those reach the channel's bound (the rate
+× twice the median time of a send and its commit, plus `Policy.max_unrecorded`), so a stalled
+commit (a long transaction elsewhere) cannot make it one per sender task.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bot.core.clock import Clock
 from bot.core.domain import Participant
 from bot.core.outbound import Delivery, Outbound, Outcome, Sender
 from bot.core.program import Program
+from bot.outbox.channel_state import ChannelState
 from bot.outbox.notices import NoticeBook
 from bot.outbox.outcomes import OutcomeWriter
 from bot.outbox.pacing import BROADCAST, Now, Pacer
@@ -88,21 +91,6 @@ class RunStats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-@dataclass
-class _Channel:
-    sender: Sender
-    pacer: Pacer  # shared with the channel's replies (bot/pacing.py)
-    paused_until: datetime | None = None
-
-    @property
-    def limit(self) -> ChannelLimit:
-        return self.pacer.limit
-
-    @limit.setter
-    def limit(self, value: ChannelLimit) -> None:
-        self.pacer.set_limit(value)
-
-
 class DeliveryWorker:
     """Delivers due outbox rows through the channels' senders."""
 
@@ -126,17 +114,18 @@ class DeliveryWorker:
         self.notices = notices
         self.policy = policy or Policy()
         self.sleep = sleep
+        self._now = now
         limits = limits or {}
-        self.channels: dict[str, _Channel] = {}
+        self.channels: dict[str, ChannelState] = {}
         for name, sender in senders.items():
             pacer = (pacers or {}).get(name)
             if pacer is None:
                 pacer = Pacer(limits.get(name, ChannelLimit(rate=30.0)), now=now, sleep=sleep)
-            self.channels[name] = _Channel(sender, pacer)
+            self.channels[name] = ChannelState(sender, pacer)
         self.totals = RunStats()
         self._stopping = False
         # Each outcome is committed before its sender goes on to its next row.
-        self.outcomes = OutcomeWriter(store, clock)
+        self.outcomes = OutcomeWriter(store, clock, self.policy.max_unrecorded)
         self._write = self.outcomes.write
         self._idle = asyncio.Event()
         self._idle.set()
@@ -302,7 +291,14 @@ class DeliveryWorker:
         )
         if await self._deferred(row, channel, message, stats):
             return
+        # Not beyond the sends unrecorded the rate needs (a stalled commit stops the senders):
+        # a kill repeats every send not yet recorded.
+        most = channel.unrecorded_bound(self.policy.max_unrecorded)
+        await self.outcomes.room(most)
         await channel.pacer.turn(participant.chat_id, BROADCAST)  # replies go first
+        while not self.outcomes.has_room(most):  # answers came in while this one waited
+            await self.outcomes.room(most)
+            await channel.pacer.turn(None, BROADCAST)  # the woken senders keep the pace
         if channel.paused_until is not None and channel.paused_until > self.clock.now():
             await self._release(row)  # a 429 arrived while this row waited for its turn
             return
@@ -312,7 +308,12 @@ class DeliveryWorker:
             # once) when the lease ends; nothing is written, that claim may be another's.
             log.warning("outbox row %s held for half its lease: left to the next claim", row.id)
             return
-        delivery = await channel.sender.send(message)
+        self.outcomes.sending += 1
+        started = self._now()
+        try:
+            delivery = await channel.sender.send(message)
+        finally:
+            self.outcomes.sent()
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:
             # The platform's window is closed (WhatsApp): send the pre-approved template.
             forced = Outbound(
@@ -327,11 +328,16 @@ class DeliveryWorker:
             if await self._deferred(row, channel, forced, stats):
                 return
             await channel.pacer.turn(None, BROADCAST)
-            delivery = await channel.sender.send(forced)
+            self.outcomes.sending += 1
+            try:
+                delivery = await channel.sender.send(forced)
+            finally:
+                self.outcomes.sent()
         await self._record(row, participant, channel, delivery, stats)
+        channel.round_trip(self._now() - started)  # the send and its outcome's commit
 
     async def _deferred(
-        self, row: OutboxRow, channel: _Channel, message: Outbound, stats: RunStats
+        self, row: OutboxRow, channel: ChannelState, message: Outbound, stats: RunStats
     ) -> bool:
         """True (and the row put off to its planned slot) when the channel's daily limit on
         new conversations has no slot for this message now."""
@@ -351,7 +357,7 @@ class DeliveryWorker:
         self,
         row: OutboxRow,
         participant: Participant,
-        channel: _Channel,
+        channel: ChannelState,
         delivery: Delivery,
         stats: RunStats,
     ) -> None:

@@ -3,8 +3,11 @@
 The delivery worker's sender tasks each await the commit of their row's outcome before taking
 the next row; outcomes arriving while a transaction commits share the next one
 (bot/storage/group_commit.py), so a burst costs a handful of commits and nothing waits for a
-timer. A kill -9 then repeats only the requests in flight and the answers in the commit under
-way: at most one per sender task.
+timer. A kill -9 repeats what was sent and not yet recorded: the requests in flight and the
+answers whose commit had not finished. Their number is capped (`room`): no sender sends while
+the sends unrecorded reach the worker's bound for the channel (what its rate needs over a
+send and its commit, plus a few), so a stalled commit (a long write transaction elsewhere, a
+starved machine) cannot leave one unrecorded send per sender task (64).
 """
 
 from __future__ import annotations
@@ -22,21 +25,61 @@ from bot.storage.roles import OutboxStore
 log = logging.getLogger(__name__)
 
 FINAL_WRITE_ATTEMPTS = 15
+MOST_UNRECORDED = 4  # answers received and not yet committed before the senders wait
 
 
 class OutcomeWriter:
     """Writes outcomes through a group commit; keeps what a busy database refused."""
 
-    def __init__(self, store: OutboxStore, clock: Clock) -> None:
+    def __init__(
+        self, store: OutboxStore, clock: Clock, most_unrecorded: int = MOST_UNRECORDED
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.most_unrecorded = max(1, most_unrecorded)
         self._commits: GroupCommit[Outcome, None] = GroupCommit(self._commit)
         self.kept: list[Outcome] = []  # refused by a busy database: written with the next commit
+        self._committing = 0  # outcomes submitted, commit not finished
+        self.sending = 0  # requests sent (or about to be), outcome not submitted yet
+        self._room = asyncio.Event()
+        self._room.set()
+
+    @property
+    def unrecorded(self) -> int:
+        """Outcomes not committed yet: in a commit under way or waiting for one, or kept."""
+        return self._committing + len(self.kept)
+
+    def has_room(self, most: int | None = None) -> bool:
+        """Whether a sender may send now: fewer than `most` sends unrecorded, in flight or
+        answered (the worker's bound for the channel), or without it fewer than
+        `most_unrecorded` outcomes unrecorded."""
+        if most is None:
+            return self.unrecorded < self.most_unrecorded
+        return self.sending + self.unrecorded < most
+
+    async def room(self, most: int | None = None) -> None:
+        """Returns once a sender may send (`has_room`); the caller then counts its request in
+        `sending` until it submits the outcome. Outcomes a busy database refused count as
+        unrecorded; with no commit under way to take them along, they are written from here."""
+        while not self.has_room(most):
+            if self._committing == 0 and self.kept:  # nothing else writes them now
+                await self.write_kept(insist=False)
+                if not self.has_room(most):
+                    await asyncio.sleep(0.5)  # the database is still busy: not in a spin
+                continue
+            self._room.clear()
+            await self._room.wait()
+
+    def sent(self) -> None:
+        """A request's answer arrived (or it failed) and its outcome goes to `write` next."""
+        self.sending -= 1
+        self._wake()
 
     async def write(self, outcome: Outcome) -> None:
         """Records one row's outcome now, in one transaction with the outcomes arriving
         meanwhile. Refused by the database (busy), it is kept and written with the next
         commit (the last write of a run insists); this never raises but on cancellation."""
+        self._committing += 1
         try:
             await self._commits.submit(outcome)
         except Exception as exc:  # busy (or a full disk): the sender goes on, nothing dropped
@@ -46,6 +89,9 @@ class OutcomeWriter:
             # Writing one twice is harmless (only rows still `sending` are updated).
             self.kept.append(outcome)
             raise
+        finally:
+            self._committing -= 1
+            self._wake()
 
     async def drain(self) -> None:
         """Returns once every outcome submitted so far is committed (or kept)."""
@@ -60,6 +106,7 @@ class OutcomeWriter:
             kept, self.kept = self.kept, []
             try:
                 await self.store.record_outcomes(kept, self.clock.now())
+                self._wake()
                 return
             except BaseException as exc:
                 self.kept[:0] = kept
@@ -68,6 +115,10 @@ class OutcomeWriter:
                 log.warning("outbox: %d outcomes not written yet (%s)", len(kept), exc)
                 if insist:
                     await asyncio.sleep(min(0.5 * (attempt + 1), 5.0))
+
+    def _wake(self) -> None:
+        if self.has_room():
+            self._room.set()
 
     async def _commit(self, batch: Sequence[Outcome]) -> list[None]:
         """One transaction: the outcomes kept from a busy moment, then `batch`."""

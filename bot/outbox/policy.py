@@ -43,6 +43,9 @@ class Policy:
     backoff_base: float = 30.0
     backoff_max: float = 3600.0
     max_in_flight: int = 64
+    # Sends unrecorded (in flight or answered, outcome not committed: what a kill -9 repeats)
+    # allowed beyond what the rate needs over a send and its commit (bot/outbox/delivery.py).
+    max_unrecorded: int = 4
 
     def backoff(self, attempt: int) -> timedelta:
         """Exponential: base, 2×base, 4×base … capped (attempt counts from 1)."""

@@ -148,27 +148,28 @@ class OutboxMixin(SqlBase):
         """Writes many attempts' results in one transaction (only rows still `sending`)."""
         if not outcomes:
             return
-        async with self.transaction():
-            await self.db.executemany(
-                "UPDATE outbox SET state = ?, last_error = ?, lease_until = NULL,"
-                " attempts = attempts + ?, due_at = COALESCE(?, due_at),"
-                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
-                " message_ids = COALESCE(?, message_ids)"
-                " WHERE id = ? AND state = 'sending'",
-                [
-                    (
-                        o.state,
-                        o.error,
-                        1 if o.count_attempt else 0,
-                        _utc(o.due_at) if o.due_at else None,
-                        o.state,
-                        _utc(now),
-                        ",".join(o.message_ids) or None,
-                        o.row_id,
-                    )
-                    for o in outcomes
-                ],
-            )
+        # One trip to SQLite's thread (BEGIN IMMEDIATE, the updates, COMMIT): each trip waits
+        # for the event loop, and every answer received meanwhile is one a kill would repeat.
+        await self.db.executemany_committed(
+            "UPDATE outbox SET state = ?, last_error = ?, lease_until = NULL,"
+            " attempts = attempts + ?, due_at = COALESCE(?, due_at),"
+            " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
+            " message_ids = COALESCE(?, message_ids)"
+            " WHERE id = ? AND state = 'sending'",
+            [
+                (
+                    o.state,
+                    o.error,
+                    1 if o.count_attempt else 0,
+                    _utc(o.due_at) if o.due_at else None,
+                    o.state,
+                    _utc(now),
+                    ",".join(o.message_ids) or None,
+                    o.row_id,
+                )
+                for o in outcomes
+            ],
+        )
 
     async def cancel_pending(
         self, participant_id: int, kind_prefix: str = "", reason: str = "cancelled"

@@ -27,6 +27,12 @@ _PARTICIPANT_COLUMNS = (
 _COLUMNS = [c.strip() for c in _PARTICIPANT_COLUMNS.split(",")]
 # Fixed when the participant is created; leaving them (two of them indexed UNIQUE) out of the
 # UPDATE spares SQLite two index rewrites per message (33 -> 18 us per update + commit).
+_SELECT_WITH_PROGRESS = (
+    "SELECT participants.*, progress.item AS progress_item, progress.done_at AS progress_done_at"
+    " FROM participants LEFT JOIN progress ON progress.participant_id = participants.id WHERE "
+)
+_BY_USER = "participants.channel = ? AND participants.user_id = ?"
+_READS_AT_ONCE = 500  # participants per group read (SQLite allows 32,766 parameters)
 _IDENTITY = {"channel", "user_id", "ref_code", "created_at"}
 _UPDATED = [i for i, c in enumerate(_COLUMNS) if c not in _IDENTITY]
 _UPDATE_PARTICIPANT = (
@@ -43,6 +49,10 @@ class ParticipantsMixin(InboundMixin):
         super().__init__(db)
         # group commit of plain participant updates (see _update_together)
         self._updates: GroupCommit[tuple[Any, ...], None] = GroupCommit(self._write_updates)
+        # group read of participants by their channel's user id (see get_participant)
+        self._reads: GroupCommit[tuple[str, str], Participant | None] = GroupCommit(
+            self._read_participants, most=_READS_AT_ONCE
+        )
 
     def _remember_progress(self, participant: Participant) -> None:
         """Notes what the participant's progress rows hold now (the stores decide for how
@@ -84,14 +94,10 @@ class ParticipantsMixin(InboundMixin):
     async def _fetch_one(self, where: str, params: tuple[Any, ...]) -> Participant | None:
         """The participant and their progress in one query (one round trip to SQLite's
         thread instead of a cursor's several)."""
-        rows = await self.db.fetchall(
-            "SELECT participants.*, progress.item AS progress_item,"
-            " progress.done_at AS progress_done_at FROM participants"
-            " LEFT JOIN progress ON progress.participant_id = participants.id"
-            f" WHERE {where}",
-            params,
-        )
-        rows = list(rows)
+        return self._from_rows(list(await self.db.fetchall(_SELECT_WITH_PROGRESS + where, params)))
+
+    def _from_rows(self, rows: Sequence[Row]) -> Participant | None:
+        """A participant from the rows of `_SELECT_WITH_PROGRESS` (one per progress item)."""
         if not rows:
             return None
         progress = {
@@ -104,9 +110,28 @@ class ParticipantsMixin(InboundMixin):
         return participant
 
     async def get_participant(self, channel: str, user_id: str) -> Participant | None:
-        return await self._fetch_one(
-            "participants.channel = ? AND participants.user_id = ?", (channel, user_id)
-        )
+        """The participant of this channel's user; the reads waiting meanwhile share one
+        query (inside a caller's transaction: read there and then)."""
+        if self._in_transaction():
+            return await self._fetch_one(_BY_USER, (channel, user_id))
+        return await self._reads.submit((channel, user_id))
+
+    async def _read_participants(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> list[Participant | None]:
+        """Group read: one query per channel for the participants asked for meanwhile (one
+        trip to SQLite's thread each, where a read per update was bench/telegram_inbound.py's
+        dearest part of the store); each caller gets a participant object of its own."""
+        found: dict[tuple[str, str], list[Row]] = {}
+        wanted: dict[str, dict[str, None]] = {}
+        for channel, user_id in keys:
+            wanted.setdefault(channel, {})[user_id] = None
+        for channel, users in wanted.items():
+            marks = ", ".join("?" for _ in users)
+            where = f"participants.channel = ? AND participants.user_id IN ({marks})"
+            for row in await self.db.fetchall(_SELECT_WITH_PROGRESS + where, (channel, *users)):
+                found.setdefault((row["channel"], row["user_id"]), []).append(row)
+        return [self._from_rows(found.get(key, ())) for key in keys]
 
     async def participant_by_id(self, participant_id: int) -> Participant | None:
         return await self._fetch_one("participants.id = ?", (participant_id,))

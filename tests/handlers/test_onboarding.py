@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.clock import FakeClock
 from bot.core.domain import Step
-from bot.core.program import Program
+from bot.core.program import Program, Wave
 from bot.storage.store import SqlStore
 from tests.helpers import Chat
 
@@ -192,3 +192,23 @@ async def test_a_first_message_with_wave_and_question_answers_both(chat: Chat) -
 async def test_a_first_wave_emoji_gets_the_greeting(chat: Chat) -> None:
     await chat.send("👋")
     assert "bukan layanan resmi" in chat.text and "wave:22" in chat.option_ids
+
+
+def test_dated_waves_are_those_with_a_deadline(program: Program) -> None:
+    scheme = program.program.default_scheme
+    waves = (
+        Wave(number=30, scheme=scheme, purchase_deadline=date(2024, 1, 5)),
+        Wave(number=31, scheme=scheme),  # no date known: no deadline
+        Wave(number=32, scheme=scheme, announced_on=date(2024, 2, 1)),
+        Wave(number=30, scheme=scheme),  # a second entry of 30: the first one counts
+        Wave(number=33, scheme=scheme, opened_on=date(2024, 3, 1)),
+        Wave(number=31, scheme=scheme, announced_on=date(2024, 2, 1)),  # the first one counts
+    )
+    other = Program.model_validate({**program.model_dump(), "waves": waves})
+    assert other.dated_waves() == [30, 32, 30]
+    assert other.dated_waves() == [
+        w.number for w in other.waves if other.deadline_for_wave(w.number) is not None
+    ]
+    assert program.dated_waves() == [
+        w.number for w in program.waves if program.deadline_for_wave(w.number) is not None
+    ]

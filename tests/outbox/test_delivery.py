@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -14,15 +13,13 @@ from bot.core.outbound import Delivery, Outbound, Outcome
 from bot.core.program import Program
 from bot.outbox.planner import REMINDER
 from bot.outbox.policy import ChannelLimit, Policy
-from bot.storage.base import StoreBusy
-from bot.storage.outbox import Outcome as Written
 from bot.storage.store import SqlStore
 from handlers.notice_kinds import all_notices
 from handlers.notices import Notice
 from tests.conftest import Reopen, onboard
 from tests.fakes.senders import RecordingSender
 from tests.helpers import Chat
-from tests.outbox_helpers import make_worker, planning_engine, rows, seed, utc
+from tests.outbox_helpers import make_worker, planning_engine, rows, seed, states, utc
 
 H7 = utc("2021-11-23T09:00+07:00")
 
@@ -30,10 +27,6 @@ H7 = utc("2021-11-23T09:00+07:00")
 @pytest.fixture
 def chat(store: SqlStore, program: Program, clock: FakeClock) -> Chat:
     return Chat(planning_engine(store, program, clock), clock)
-
-
-async def _states(store: SqlStore) -> list[str]:
-    return [str(r["state"]) for r in await rows(store)]
 
 
 async def test_restart_between_planning_and_sending(
@@ -106,12 +99,12 @@ async def test_403_marks_unreachable_and_cancels(
         store, program, clock, [Delivery(Outcome.UNREACHABLE, error="403 blocked")]
     )
     assert (await worker.run_once()).unreachable == 1
-    assert set(await _states(store)) == {"cancelled"}
+    assert set(await states(store)) == {"cancelled"}
     saved = await store.get_participant("test", "u1")
     assert saved is not None and saved.unreachable
     # Writing again makes them reachable, and their reminders are planned again.
     await chat.send("/menu")
-    assert "pending" in await _states(store)
+    assert "pending" in await states(store)
 
 
 async def test_transient_errors_back_off_then_fail(
@@ -215,7 +208,7 @@ async def test_two_processes_never_send_a_row_twice(
         await other.close()
     chats = [m.chat_id for m in sent_a.sent + sent_b.sent]
     assert sorted(chats, key=int) == [str(i) for i in range(1, 61)]
-    assert set(await _states(store)) == {"sent"}
+    assert set(await states(store)) == {"sent"}
 
 
 async def test_sends_overlap_up_to_the_in_flight_bound(
@@ -261,103 +254,3 @@ async def test_per_chat_pacing(
     # The second message to the same chat waited 1 s of the fake clock, exactly: the pacer
     # reads the injected clock (not the machine's), and its sleeps move that clock.
     assert clock.now() - before == timedelta(seconds=1)
-
-
-async def test_each_outcome_is_committed_before_its_sender_takes_the_next_row(
-    store: SqlStore, program: Program, clock: FakeClock
-) -> None:
-    """A kill -9 repeats only what is in flight: when a send starts, every answer received
-    before is committed, but those of the other senders still in their commit."""
-    await seed(store, 30, now=clock.now(), channel="test")
-    senders = 3
-    worker, _ = make_worker(store, program, clock, policy=Policy(max_in_flight=senders))
-    answered = 0
-    unrecorded: list[int] = []
-
-    class Checking(RecordingSender):
-        async def send(self, message: Outbound) -> Delivery:
-            nonlocal answered
-            committed = sum(1 for r in await rows(store) if r["state"] == "sent")
-            unrecorded.append(answered - committed)
-            delivery = await super().send(message)
-            answered += 1
-            return delivery
-
-    worker.channels["test"].sender = Checking("test")
-    assert (await worker.run_once()).sent == 30
-    assert len(unrecorded) == 30 and max(unrecorded) <= senders - 1, unrecorded
-    assert set(await _states(store)) == {"sent"}
-
-
-async def test_outcomes_a_busy_database_refused_are_written_later(
-    store: SqlStore,
-    program: Program,
-    clock: FakeClock,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """StoreBusy on a commit: its outcomes are kept and written with a later one, never
-    dropped (a row left `sending` would be sent again once its claim lapsed)."""
-    await seed(store, 6, now=clock.now(), channel="test")
-    worker, sender = make_worker(store, program, clock, policy=Policy(max_in_flight=2))
-    record = store.record_outcomes
-    refused: list[int] = []
-
-    async def busy_twice(outcomes: Sequence[Written], now: datetime) -> None:
-        if len(refused) < 2 and any(o.state == "sent" for o in outcomes):
-            refused.append(len(outcomes))
-            raise StoreBusy("database is locked")
-        await record(outcomes, now)
-
-    monkeypatch.setattr(store, "record_outcomes", busy_twice)
-    assert (await worker.run_once()).sent == 6
-    assert len(refused) == 2 and worker.outcomes.kept == []
-    assert set(await _states(store)) == {"sent"}
-    assert len(sender.sent) == 6
-    assert (await worker.run_once()).claimed == 0
-
-
-async def test_an_outcome_whose_commit_is_cancelled_is_kept(
-    store: SqlStore, program: Program, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A sender cancelled while its outcome commits keeps it for the run's last write
-    (writing one twice is harmless: only rows still `sending` are updated)."""
-    worker, _ = make_worker(store, program, clock)
-    started, never = asyncio.Event(), asyncio.Event()
-
-    async def slow(outcomes: object, now: object) -> None:
-        started.set()
-        await never.wait()
-
-    monkeypatch.setattr(store, "record_outcomes", slow)
-    writing = asyncio.create_task(worker.outcomes.write(Written(1, "sent")))
-    await started.wait()
-    writing.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await writing
-    assert [o.row_id for o in worker.outcomes.kept] == [1]
-
-
-async def test_a_row_held_for_half_its_lease_is_left_to_the_next_claim(
-    store: SqlStore, program: Program, clock: FakeClock
-) -> None:
-    """Rows claimed ahead wait in the queue; one still unsent after half its lease could be
-    claimed by another run any moment, so it is not sent by this one but claimed afresh."""
-    await seed(store, 6, now=clock.now(), channel="test")
-    policy = Policy(lease=timedelta(seconds=10), max_in_flight=1)
-    worker, _ = make_worker(store, program, clock, policy=policy)
-
-    class Slow(RecordingSender):
-        async def send(self, message: Outbound) -> Delivery:
-            clock.advance(timedelta(seconds=3))  # each send takes 3 s
-            return await super().send(message)
-
-    sender = Slow("test")
-    worker.channels["test"].sender = sender
-    stats = await worker.run_once()
-    assert (stats.claimed, stats.sent) == (6, 2)  # the third waited 6 s > 5 s
-    assert sorted(await _states(store)) == ["sending"] * 4 + ["sent"] * 2
-    for _ in range(4):
-        clock.advance(timedelta(seconds=10))  # the lease ended: claimed afresh
-        await worker.run_once()
-    assert set(await _states(store)) == {"sent"}
-    assert sorted(m.chat_id for m in sender.sent) == sorted(str(i) for i in range(1, 7))

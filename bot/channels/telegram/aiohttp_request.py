@@ -3,7 +3,9 @@
 Measured in bench/telegram_inbound.py: with httpx, most of the bot's CPU went to httpcore's
 connection-pool bookkeeping (every request scans every pooled connection); aiohttp's client
 keeps that cost flat. Parameters travel form-encoded as with PTB's HTTPXRequest
-(multipart only for files); timeouts per call.
+(multipart only for files); timeouts per call. The form POSTs (every Bot API call but an
+upload) go on the leaner keep-alive client (keepalive.py): aiohttp's request machinery was
+a quarter of the bot's CPU per update; aiohttp keeps uploads and downloads.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from yarl import URL
+
+from bot.channels.telegram.keepalive import ConnectTimeout, HttpError, KeepAliveClient, ReadTimeout
 
 # Values at least this long are quoted once and remembered: message texts and keyboards repeat
 # (menus, status lines), chat ids and short values are cheap to quote and would churn the cache.
@@ -37,7 +41,8 @@ def form_encode(params: dict[str, str]) -> bytes:
     ).encode()
 
 
-_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+_FORM_TYPE = "application/x-www-form-urlencoded"
+_FORM = {"Content-Type": _FORM_TYPE}
 _NO_HEADERS: dict[str, str] = {}
 
 
@@ -72,6 +77,8 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        # the form POSTs (every Bot API call but file uploads): a leaner client than aiohttp's
+        self._keepalive = KeepAliveClient(pool_size)
         self._default_timeout = self._client_timeout(
             read_timeout, write_timeout, connect_timeout, pool_timeout
         )
@@ -90,6 +97,7 @@ class AiohttpRequest(BaseRequest):
             )
 
     async def shutdown(self) -> None:
+        await self._keepalive.close()
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
@@ -117,6 +125,16 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        if request_data is not None and not request_data.contains_files and method == "POST":
+            parsed = _url(url)
+            if isinstance(parsed, URL) and KeepAliveClient.handles(parsed):
+                return await self._post_form(
+                    parsed,
+                    form_encode(request_data.json_parameters),
+                    read_timeout,
+                    connect_timeout,
+                    pool_timeout,
+                )
         if self._session is None:
             await self.initialize()
         assert self._session is not None
@@ -151,3 +169,23 @@ class AiohttpRequest(BaseRequest):
             # The type only, and no chained exception: aiohttp errors may quote the request URL,
             # which carries the bot token (/bot<TOKEN>/...), into logs and tracebacks.
             raise NetworkError(f"aiohttp error: {type(exc).__name__}") from None
+
+    async def _post_form(
+        self, url: URL, body: bytes, read_timeout: Any, connect_timeout: Any, pool_timeout: Any
+    ) -> tuple[int, bytes]:
+        """A form POST on the keep-alive client, its failures as python-telegram-bot's (as
+        aiohttp's below: the type only, never the URL with the token). A timeout of 0 is none,
+        as for aiohttp (getUpdates' last call at shutdown asks for read_timeout 0)."""
+        try:
+            return await self._keepalive.post(
+                url,
+                body,
+                _FORM_TYPE,
+                read_timeout=self._timeout(read_timeout, self._read_timeout) or None,
+                connect_timeout=self._timeout(connect_timeout, self._connect_timeout) or None,
+                pool_timeout=self._timeout(pool_timeout, self._pool_timeout) or None,
+            )
+        except (ReadTimeout, ConnectTimeout) as exc:
+            raise TimedOut(f"Timed out: {type(exc).__name__}") from None
+        except HttpError as exc:
+            raise NetworkError(f"HTTP error: {type(exc).__name__}: {exc}") from None
