@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import click
@@ -17,7 +19,8 @@ from bot.console import site
 from bot.console.api import api_routes, mount_api
 from bot.console.app import Console, mount
 from bot.console.overview import keep_funnel_fresh
-from bot.core.clock import SystemClock
+from bot.core.cli_clock import now_option, parse_now
+from bot.core.clock import Clock
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.core.program import ProgramError
 from bot.outbox.policy import limits_from_settings
@@ -66,22 +69,24 @@ def install_console(web_app: web.Application, console: Console, app: App) -> web
     return web_app
 
 
-async def serve_console(settings: Settings, host: str, port: int) -> None:
+@asynccontextmanager
+async def console_site(
+    settings: Settings, clock: Clock, host: str
+) -> AsyncIterator[web.Application]:
+    """The console's web application on the bot's parts, all on `clock` (the one clock: its
+    pages count back from it, sessions expire on it, broadcasts are due on it)."""
+    async with open_app(settings, clock) as app:
+        console = build_console(app, host)
+        async with console.running():
+            yield install_console(build_web_app(console_routes(console, app)), console, app)
+
+
+async def serve_console(settings: Settings, clock: Clock, host: str, port: int) -> None:
     """The console and its JSON routes on host:port until SIGINT/SIGTERM; broadcasts are
     enqueued (they wait in the outbox: no channel sends here)."""
-
-    async with open_app(settings, SystemClock()) as app:
-        console = build_console(app, host)
-        async with (
-            console.running(),
-            serve(
-                install_console(build_web_app(console_routes(console, app)), console, app),
-                host,
-                port,
-            ),
-        ):
-            print(f"console: http://{host}:{port}/console/ (Ctrl+C to stop)", flush=True)
-            await wait_for_stop_signal()
+    async with console_site(settings, clock, host) as web_app, serve(web_app, host, port):
+        print(f"console: http://{host}:{port}/console/ (Ctrl+C to stop)", flush=True)
+        await wait_for_stop_signal()
 
 
 @click.command("console")
@@ -92,14 +97,20 @@ async def serve_console(settings: Settings, host: str, port: int) -> None:
     metavar="HOST:PORT",
     help="Where to serve the console (cookies are Secure unless CONSOLE_SECURE_COOKIE=false).",
 )
-def console_command(listen: str) -> None:
-    """Serve the operator console alone (no channel), at http://HOST:PORT/console/."""
+@now_option
+def console_command(listen: str, now: str | None) -> None:
+    """Serve the operator console alone (no channel), at http://HOST:PORT/console/. With
+    --now, its pages count back from that moment (a chat on a 2021 clock keeps 2021 times)."""
     host, _, port = listen.rpartition(":")
     if not host or not port.isdigit():
         raise click.BadParameter("use HOST:PORT, e.g. 127.0.0.1:8080", param_hint="--listen")
     try:
         settings = load_settings()
-        asyncio.run(serve_console(settings, host.strip("[]"), int(port)))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    clock = parse_now(now, settings.prakerja_timezone)
+    try:
+        asyncio.run(serve_console(settings, clock, host.strip("[]"), int(port)))
     except (ConfigError, ProgramError) as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 """The `--now` option every command that writes or reads the conversation's time takes
-(`chat`, `run`, `import-status`, `unknown`): the bot's clock starts at that moment, so a
-participant chatting on a 2021 clock sees what an import made on the same clock sends."""
+(`chat`, `run`, `import-status`, `unknown`, `console`): the bot's clock starts at that moment,
+so a participant chatting on a 2021 clock sees what an import made on the same clock sends."""
 
 from __future__ import annotations
 

@@ -3,7 +3,9 @@
 APScheduler's `AsyncIOScheduler` runs two interval jobs on the running event loop (one
 instance each at a time; missed runs coalesce). It holds no job per participant: everything to
 send is an outbox row, so nothing is lost when the process stops. Its executor cancels running
-coroutine jobs on shutdown, so `stop()` first lets the delivery run finish its in-flight sends.
+coroutine jobs on shutdown (and logs that as the job's ERROR), so `stop()` first lets the
+delivery run finish its in-flight sends and a housekeeping run finish (for at most
+`stop_grace` seconds; one still running then is cancelled quietly, and runs again next start).
 
 With several instances on one database, only the delivery leader (a `Leadership` named
 DELIVERY_LEADER) runs the jobs: the platforms' rate limits then hold in aggregate, because one
@@ -13,6 +15,7 @@ over its claimed rows once its heartbeat is stale.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -39,13 +42,17 @@ class OutboxScheduler:
         interval: float = 5.0,
         housekeeping_interval: float | None = 3600.0,
         chores: Sequence[Callable[[], Awaitable[object]]] = (),
+        stop_grace: float = 10.0,
     ) -> None:
         self.worker = worker
         self.chores = list(chores)
         self.planner = planner
         self.interval = interval
         self.housekeeping_interval = housekeeping_interval
+        self.stop_grace = stop_grace
         self._scheduler: AsyncIOScheduler | None = None
+        self._running: set[asyncio.Task[object]] = set()  # the job runs in flight
+        self._stopping = False
         self.leader: Leadership | None = None  # from start() on
 
     async def deliver(self) -> None:
@@ -72,28 +79,48 @@ class OutboxScheduler:
             except Exception:
                 log.exception("housekeeping chore failed")
 
+    async def _tracked(self, job: Callable[[], Awaitable[None]]) -> None:
+        """One run of `job`, known to stop(); cancelled by stop() it ends quietly (APScheduler
+        would log a cancelled job as an ERROR)."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._running.add(task)
+        try:
+            await job()
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            log.info("outbox job cancelled at stop")
+        finally:
+            self._running.discard(task)
+
     async def start(self) -> None:
         """Starts both jobs on the running loop; the first runs happen right away (on the
         delivery leader)."""
         self.leader = Leadership(self.worker.store, DELIVERY_LEADER)
         await self.leader.start()
+        self._stopping = False
         scheduler = AsyncIOScheduler(timezone=UTC)
         first = datetime.now(UTC)
         scheduler.add_job(
-            self.deliver,
+            self._tracked,
             "interval",
+            args=[self.deliver],
             seconds=self.interval,
             id="outbox-deliver",
+            name="outbox-deliver",
             max_instances=1,
             coalesce=True,
             next_run_time=first,
         )
         if self.housekeeping_interval is not None:
             scheduler.add_job(
-                self.housekeeping,
+                self._tracked,
                 "interval",
+                args=[self.housekeeping],
                 seconds=self.housekeeping_interval,
                 id="outbox-housekeeping",
+                name="outbox-housekeeping",
                 max_instances=1,
                 coalesce=True,
                 next_run_time=first,
@@ -103,12 +130,22 @@ class OutboxScheduler:
         log.info("outbox scheduler started (every %.1fs)", self.interval)
 
     async def stop(self) -> None:
-        """Stops scheduling, lets the current run finish its in-flight sends, then shuts down."""
+        """Stops scheduling, lets the current runs finish (the delivery its in-flight sends,
+        housekeeping within `stop_grace` seconds, else it is cancelled quietly), then shuts
+        down."""
         if self._scheduler is None:
             return
         self._scheduler.pause()
+        self._stopping = True
         self.worker.request_stop()
         await self.worker.wait_idle()
+        running = [task for task in self._running if not task.done()]
+        if running:
+            _, late = await asyncio.wait(running, timeout=self.stop_grace)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late, timeout=self.stop_grace)
         self._scheduler.shutdown(wait=False)
         self._scheduler = None
         if self.leader is not None:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from bot.app.cli import main
 from bot.console.auth import verify_password
 from bot.storage.sqlite import SqliteStore
+from tests.console.helpers import PASSWORD, csrf_of
 from tests.helpers import free_port
 
 
@@ -75,30 +77,49 @@ def test_short_passwords_and_bad_roles_are_refused(db: Path) -> None:
 
 
 def test_console_command_serves_the_console_alone(db: Path) -> None:
-    """`prakerja-bot console` on a loopback port: the login page, then a clean stop."""
+    """`prakerja-bot console --now` on a loopback port: the login page, the pages on the
+    given clock (a 2021 chat's message is among the last 7 days'), then a clean stop."""
+    runner = CliRunner()
+    chat = runner.invoke(
+        main,
+        ["chat", "--user", "budi", "--now", "2021-11-20T10:00+07:00"],
+        input="/start\n22\nWIB\nqwerty zxcv\n",
+    )
+    assert chat.exit_code == 0, chat.output
+    added = runner.invoke(main, ["operator", "add", "ana", "--role", "admin"], input=PASSWORD)
+    assert added.exit_code == 0, added.output
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "CONSOLE_SECURE_COOKIE": "false"}
     env.pop("TELEGRAM_BOT_TOKEN", None)
+    listen, now = f"127.0.0.1:{port}", "2021-11-21T10:00+07:00"
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "console", "--listen", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "bot", "console", "--listen", listen, "--now", now],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    base = f"http://127.0.0.1:{port}/console"
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
     try:
         # the child trains the shipped knowledge base's models at start (the test session's
         # cache folder is empty): tens of seconds on a busy machine
         deadline = time.monotonic() + 180
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/console/login") as page:
+                with browser.open(f"{base}/login") as page:
                     assert page.status == 200
-                    assert "Masuk" in page.read().decode()
+                    form = page.read().decode()
+                    assert "Masuk" in form
                     break
             except OSError:
                 assert process.poll() is None, process.communicate()
                 assert time.monotonic() < deadline, "the console did not start"
                 time.sleep(0.2)
+        fields = {"csrf": csrf_of(form), "name": "ana", "password": PASSWORD}
+        with browser.open(f"{base}/login", urllib.parse.urlencode(fields).encode()) as landing:
+            assert landing.status == 200
+        with browser.open(f"{base}/unknown?days=7") as unknown:
+            assert "qwerty zxcv" in unknown.read().decode()  # counted back from --now
     finally:
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=30)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from typing import Any, cast
+
+import pytest
 
 from bot.core.clock import FakeClock
 from bot.core.program import Program
@@ -61,3 +65,96 @@ async def test_housekeeping_runs_every_chore_even_after_a_failure() -> None:
     )
     await scheduler.housekeeping()
     assert calls == ["planner", "broken", "prune"]
+
+
+class SlowPlanner:
+    """A housekeeping run that is in flight until `release` is set."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.finished = False
+        self.cancelled = False
+
+    async def replan_missing(self) -> None:
+        self.started.set()
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        self.finished = True
+
+
+async def _stop_during_housekeeping(
+    store: SqlStore,
+    program: Program,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    grace: float,
+    release: bool,
+) -> SlowPlanner:
+    """Starts the jobs, stops them while housekeeping runs (released once the delivery run
+    has stopped, i.e. when the scheduler used to be shut down, or never), lets the loop settle;
+    no record at ERROR or above on the way."""
+    worker, _ = make_worker(store, program, clock)
+    planner = SlowPlanner()
+    jobs = OutboxScheduler(
+        worker, cast(ReminderPlanner, cast(Any, planner)), interval=0.05, stop_grace=grace
+    )
+    caplog.set_level(logging.INFO)
+    await jobs.start()
+    await asyncio.wait_for(planner.started.wait(), timeout=30)
+
+    stopping = asyncio.Event()
+    request_stop = worker.request_stop
+
+    def on_request_stop() -> None:
+        request_stop()
+        stopping.set()
+
+    monkeypatch.setattr(worker, "request_stop", on_request_stop)
+
+    async def release_after_delivery_stopped() -> None:
+        await stopping.wait()
+        await worker.wait_idle()  # stop() waits on it first, so it resumes first
+        planner.release.set()
+
+    releasing = asyncio.create_task(release_after_delivery_stopped()) if release else None
+    await jobs.stop()
+    for _ in range(20):  # the executor's done-callbacks run on later loop turns
+        await asyncio.sleep(0)
+    if releasing is not None:
+        await releasing
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]
+    return planner
+
+
+async def test_stop_lets_a_housekeeping_run_in_flight_finish(
+    store: SqlStore,
+    program: Program,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    planner = await _stop_during_housekeeping(
+        store, program, clock, caplog, monkeypatch, grace=30.0, release=True
+    )
+    assert planner.finished and not planner.cancelled
+
+
+async def test_stop_cancels_a_stuck_housekeeping_run_quietly(
+    store: SqlStore,
+    program: Program,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    planner = await _stop_during_housekeeping(
+        store, program, clock, caplog, monkeypatch, grace=0.01, release=False
+    )
+    assert planner.cancelled and not planner.finished
+    assert "outbox job cancelled at stop" in caplog.text
