@@ -213,20 +213,16 @@ async def test_answers_in_pieces_chunked_and_after_a_100_continue() -> None:
     assert server.connections == 1 and len(seen) == 4
 
 
-async def test_a_connection_that_asked_to_close_is_not_reused() -> None:
-    script, _ = answering(ok(OK, b"Connection: close"), then_close=True)
-    async with Server(script) as server:
-        request = AiohttpRequest()
-        try:
-            assert await post(request, server.url) == (200, OK)
-            assert await post(request, server.url) == (200, OK)
-        finally:
-            await request.shutdown()
-    assert server.connections == 2
-
-
-async def test_an_answer_read_until_the_server_closes() -> None:
-    script, _ = answering(b"HTTP/1.0 200 OK\r\n\r\n" + OK, then_close=True)
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ok(OK, b"Connection: close"),  # the server asked to close
+        b"HTTP/1.0 200 OK\r\n\r\n" + OK,  # an answer read until the server closes
+    ],
+    ids=["connection-close", "until-close"],
+)
+async def test_a_connection_the_server_closes_is_not_reused(answer: bytes) -> None:
+    script, _ = answering(answer, then_close=True)
     async with Server(script) as server:
         request = AiohttpRequest()
         try:

@@ -133,28 +133,22 @@ async def _stop_during_housekeeping(
     return planner
 
 
-async def test_stop_lets_a_housekeeping_run_in_flight_finish(
+@pytest.mark.parametrize(
+    ("grace", "finishes"),
+    [(30.0, True), (0.01, False)],
+    ids=["finishes-within-the-grace", "stuck-cancelled-quietly"],
+)
+async def test_stop_lets_a_housekeeping_run_finish_or_cancels_it_quietly(
     store: SqlStore,
     program: Program,
     clock: FakeClock,
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
+    grace: float,
+    finishes: bool,
 ) -> None:
     planner = await _stop_during_housekeeping(
-        store, program, clock, caplog, monkeypatch, grace=30.0, release=True
+        store, program, clock, caplog, monkeypatch, grace=grace, release=finishes
     )
-    assert planner.finished and not planner.cancelled
-
-
-async def test_stop_cancels_a_stuck_housekeeping_run_quietly(
-    store: SqlStore,
-    program: Program,
-    clock: FakeClock,
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    planner = await _stop_during_housekeeping(
-        store, program, clock, caplog, monkeypatch, grace=0.01, release=False
-    )
-    assert planner.cancelled and not planner.finished
-    assert "outbox job cancelled at stop" in caplog.text
+    assert (planner.finished, planner.cancelled) == (finishes, not finishes)
+    assert ("outbox job cancelled at stop" in caplog.text) == (not finishes)
