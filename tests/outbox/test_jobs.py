@@ -86,19 +86,23 @@ class SlowPlanner:
         self.finished = True
 
 
-async def _stop_during_housekeeping(
+@pytest.mark.parametrize(
+    ("grace", "finishes"),
+    [(30.0, True), (0.01, False)],
+    ids=["finishes-within-the-grace", "stuck-cancelled-quietly"],
+)
+async def test_stop_lets_a_housekeeping_run_finish_or_cancels_it_quietly(
     store: SqlStore,
     program: Program,
     clock: FakeClock,
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
-    *,
     grace: float,
-    release: bool,
-) -> SlowPlanner:
-    """Starts the jobs, stops them while housekeeping runs (released once the delivery run
-    has stopped, i.e. when the scheduler used to be shut down, or never), lets the loop settle;
-    no record at ERROR or above on the way."""
+    finishes: bool,
+) -> None:
+    """Stops the jobs while housekeeping runs (released once the delivery run has stopped,
+    i.e. when the scheduler used to be shut down, or never): it finishes within the grace or
+    is cancelled with one INFO line; no record at ERROR or above on the way."""
     worker, _ = make_worker(store, program, clock)
     planner = SlowPlanner()
     jobs = OutboxScheduler(
@@ -122,7 +126,7 @@ async def _stop_during_housekeeping(
         await worker.wait_idle()  # stop() waits on it first, so it resumes first
         planner.release.set()
 
-    releasing = asyncio.create_task(release_after_delivery_stopped()) if release else None
+    releasing = asyncio.create_task(release_after_delivery_stopped()) if finishes else None
     await jobs.stop()
     for _ in range(20):  # the executor's done-callbacks run on later loop turns
         await asyncio.sleep(0)
@@ -130,25 +134,5 @@ async def _stop_during_housekeeping(
         await releasing
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == [], [r.getMessage() for r in errors]
-    return planner
-
-
-@pytest.mark.parametrize(
-    ("grace", "finishes"),
-    [(30.0, True), (0.01, False)],
-    ids=["finishes-within-the-grace", "stuck-cancelled-quietly"],
-)
-async def test_stop_lets_a_housekeeping_run_finish_or_cancels_it_quietly(
-    store: SqlStore,
-    program: Program,
-    clock: FakeClock,
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
-    grace: float,
-    finishes: bool,
-) -> None:
-    planner = await _stop_during_housekeeping(
-        store, program, clock, caplog, monkeypatch, grace=grace, release=finishes
-    )
     assert (planner.finished, planner.cancelled) == (finishes, not finishes)
     assert ("outbox job cancelled at stop" in caplog.text) == (not finishes)
