@@ -280,7 +280,10 @@ async def _by_meaning(
     apart = agreement.far_from_deadline(ctx, found, result, _SURE)  # "usia 60, masih bisa?"
     if result.intent == "delete_data" and (program := privacy.program_account(ctx, found, text)):
         return await knowledge.answer(ctx, program, text) + [privacy.offer_delete(ctx)]
-    if result.intent in ACTIONS and result.clear and not own_data and not social and not apart:
+    # "sy udh beli pelatihan kok, stop ya": a purchase stated is confirmed, however unsure
+    stated = result.intent == "purchased" and facts.claims_purchase(text)
+    clear = result.clear or stated
+    if result.intent in ACTIONS and clear and not own_data and not social and not apart:
         replies = await answer(ctx, msg, reading)
         if result.intent == "deadline" and choosing.sure_of_other_topic(ctx, found, _SURE):
             # "kelewatan batas 1 hari, masih bisa?": by their data it has not passed

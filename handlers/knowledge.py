@@ -154,6 +154,7 @@ async def answer(
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _BRIEF = 300  # characters: a second question's answer longer than this is cut to a sentence
+_SHORTEST = 60  # characters: ...or to as many sentences as make at least this many
 
 
 def _briefly(ctx: Context, asked: Entry, post: str) -> Reply | None:
@@ -163,7 +164,11 @@ def _briefly(ctx: Context, asked: Entry, post: str) -> Reply | None:
     said, t = _fill(ctx, text, post).strip(), ctx.t
     if len(said) <= _BRIEF:
         return Reply(t._("{topic}: {answer}").format(topic=asked.title, answer=said))
-    first = _SENTENCE.split(said, maxsplit=1)[0]
+    first = ""
+    for sentence in _SENTENCE.split(said):  # "Selamat!" alone says nothing: up to _SHORTEST
+        first = f"{first} {sentence}".strip()
+        if len(first) >= _SHORTEST:
+            break
     if len(first) > _BRIEF:
         return None
     more = Option(ENTRY + asked.id, t._("More: {topic}").format(topic=asked.title))

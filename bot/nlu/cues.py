@@ -191,12 +191,18 @@ class Cues(_Strict):
 
     def _offered_for_money(self, said: list[str]) -> bool:
         """Someone offers what only the program decides, for money ("ada yg ngaku bisa masukin
-        ke gel 23 asal bayar 150rb"): someone, the offer and a payment all named."""
+        ke gel 23 asal bayar 150rb"): a payment named, and someone named just before the
+        offer (not "sy masukin nomor kartu ... apa ada org lain pake?")."""
         scam = self.scam
         paid = has(said, scam.pays) or any(
             _MONEY.fullmatch(w) and w[-1] not in "0123456789" for w in said
         )
-        return paid and has(said, scam.someone) and has(said, scam.offers)
+        if not paid:
+            return False
+        for i in range(len(said)):
+            if has(said[i : i + 3], scam.offers) and has(said[max(0, i - 8) : i], scam.someone):
+                return True
+        return False
 
     def about_partner_service(self, text: str, partners: tuple[str, ...] = ()) -> bool:
         """Names the customer service of a bank or e-wallet ("udah aku telpon cs ovo")."""

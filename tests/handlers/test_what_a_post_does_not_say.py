@@ -42,6 +42,10 @@ def test_a_place_offered_for_money_is_a_scam_report() -> None:
     assert said.reports_scam("org itu jamin lolos asal tf 200rb")
     assert not said.reports_scam("insentif bisa dipercepat ga?")
     assert not said.reports_scam("bisa bayar pelatihan pakai saldo?")
+    assert not said.reports_scam(  # the participant typed it in; someone is only feared after
+        "pas bayar pelatihan sy masukin nomor kartu trs katanya sudah terhubung dengan akun "
+        "lain. apa ada org lain pake kartu sy??"
+    )
 
 
 async def test_a_question_about_finishing_records_nothing(chat: Chat) -> None:
@@ -142,3 +146,11 @@ async def test_a_scam_report_gets_its_own_entry_when_the_search_is_sure(chat: Ch
     await onboard(chat)
     await chat.send("ada yg telp ngaku dr prakerja minta foto ktp sm selfie buat verifikasi")
     assert "selfie" in chat.text.lower() or "swafoto" in chat.text.lower()
+
+
+async def test_a_purchase_stated_beside_stop_is_offered_to_record(chat: Chat) -> None:
+    """ "gausah kirim pengingat lg, sy udh beli pelatihan kok": however unsure the reading, a
+    purchase the post states is offered to record (which stops the deadline reminders)."""
+    await onboard(chat)
+    await chat.send("udah gausah kirim pengingat2 lg, sy udh beli pelatihan kok. stop ya")
+    assert "purchase:yes" in chat.option_ids

@@ -256,3 +256,16 @@ async def test_passing_selection_is_not_finishing_the_training(chat: Chat) -> No
     assert "fact:yes" not in chat.option_ids
     await chat.send("alhamdulillah pelatihannya udah selesai semua kak")
     assert "fact:yes" in chat.option_ids  # finishing the training is still offered
+
+
+async def test_a_second_answer_never_stops_at_an_empty_first_sentence(
+    chat: Chat, shipped: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Selamat!" opens the passed-what-next entry: its brief answer goes on to the next
+    sentence, so it says something."""
+    await onboard(chat)
+    found = Found((("insentif-berapa-kali", 0.9),), others=("lolos-lalu-apa",))
+    monkeypatch.setattr(kb_handler, "find", lambda ctx, text: found)
+    replies = await chat.send("insentif cair berapa kali? trus abis lolos ngapain dulu?")
+    brief = [r.text for r in replies if r.text.startswith("Sudah lolos")]
+    assert brief and len(brief[0].split(": ", 1)[1]) >= 60, brief
