@@ -22,7 +22,7 @@ from handlers import answers, feedback
 from handlers.common import back_option, deadline_missed, menu_reply, missed_line, official_help
 from handlers.escalation import escalate
 from handlers.memory import recall, remember
-from handlers.whose import named_scheme, own
+from handlers.whose import about_someone_else, named_scheme, own
 from handlers.whose import who as _who
 
 ENTRY = "kb:"  # a button answering an entry: kb:<id>
@@ -60,13 +60,13 @@ def _locale(ctx: Context) -> str:
     return ctx.t.locale if ctx.t.locale in ("id", "en") else "id"
 
 
-def applies(ctx: Context, found: Entry, scheme: str | None = None) -> bool:
+def applies(ctx: Context, found: Entry, scheme: str | None = None, own: bool = True) -> bool:
     """Whether the entry is meant for this participant's scheme (or the one the post names)
-    and stage."""
+    and stage (not `own`: a post about someone else, whose stage is not the participant's)."""
     scheme = scheme or _own(ctx)
     if found.schemes and scheme not in found.schemes:
         return False
-    return not found.stages or stage(ctx) in found.stages
+    return not own or not found.stages or stage(ctx) in found.stages
 
 
 def _own(ctx: Context) -> str:
@@ -77,10 +77,11 @@ def find(ctx: Context, text: str) -> Found:
     """The entries the post asks about, those fitting the participant first."""
 
     named = named_scheme(ctx, text)
+    own = not about_someone_else(text)  # "adik sy ... lolos ga ya dia?": not at my stage
 
     def fits(entry_id: str) -> bool:
         found = entry(ctx, entry_id)
-        return found is not None and applies(ctx, found, named)
+        return found is not None and applies(ctx, found, named, own)
 
     model = retriever(ctx.program, _locale(ctx))
     return model.search(text, applies=fits) if model is not None else Found(())
@@ -208,8 +209,11 @@ async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
     if said.reports_scam(text):
         # the scam's own entry when the search is sure of it ("minta foto ktp sm selfie")
         found = find(ctx, text)
-        sure = found.best is not None and found.confidence >= _ELSEWHERE
-        wanted = found.best if sure and found.best else said.scam.entry
+        best = entry(ctx, found.best) if found.best else None
+        warning = entry(ctx, said.scam.entry)  # a sure entry of the warnings' own topic
+        kin = best is not None and warning is not None and best.topic == warning.topic
+        sure = found.confidence >= _ELSEWHERE or (kin and found.confidence >= CONFIDENT)
+        wanted = best.id if sure and best is not None else said.scam.entry
     elif said.asks_official(text) and not _sure_elsewhere(ctx, text, said.person.official_entry):
         found = find(ctx, text)
         itself = found.best == said.person.self_entry and found.confidence >= LEAN

@@ -154,3 +154,22 @@ async def test_a_purchase_stated_beside_stop_is_offered_to_record(chat: Chat) ->
     await onboard(chat)
     await chat.send("udah gausah kirim pengingat2 lg, sy udh beli pelatihan kok. stop ya")
     assert "purchase:yes" in chat.option_ids
+
+
+@pytest.mark.usefixtures("shipped")
+async def test_a_post_about_someone_else_is_not_filtered_by_my_stage(chat: Chat) -> None:
+    """ "adik sy ... lolos ga ya dia?": the announcement entry (meant for those registering),
+    not the onboarded participant's "passed, what next" that congratulates the sibling."""
+    await onboard(chat)
+    await chat.send("adik sy ikut daftar gel 22 tp ga dpt sms apa2, lolos ga ya dia?")
+    assert not chat.replies[0].text.startswith("Selamat")
+    assert "dashboard" in chat.replies[0].text
+
+
+@pytest.mark.usefixtures("shipped")
+async def test_a_scam_report_that_the_search_finds_surely_gets_that_warning(chat: Chat) -> None:
+    """Someone offering cash for the training balance: the balance-selling entry (why it
+    can't be sold), not the general "no fees" warning."""
+    await onboard(chat)
+    await chat.send("ada org nawarin beli saldo pelatihan sy 700rb cash, dia yg beliin. aman ga?")
+    assert "tidak bisa diuangkan" in chat.text
