@@ -19,8 +19,11 @@ async def show(ctx: Context, msg: Incoming) -> list[Reply]:
 
 
 async def cancel(ctx: Context, msg: Incoming) -> list[Reply]:
-    """Drops whatever was being asked, stores the menu step and shows the menu."""
+    """Drops whatever was being asked (a talk with the team too: its handoff is closed),
+    stores the menu step and shows the menu."""
     if not ctx.participant.onboarded:
         return await start(ctx, msg)
+    if ctx.participant.step == Step.HANDOFF and ctx.participant.id is not None:
+        await ctx.store.leave_handoff(ctx.participant.id, ctx.now())
     ctx.participant.step = Step.MENU
     return [menu_reply(ctx, ctx.t._("Okay, cancelled. Back to the menu."))]

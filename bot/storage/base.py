@@ -110,6 +110,10 @@ class Store(Protocol):
         """The id of the participant's open or taken handoff, if any."""
         ...
 
+    async def leave_handoff(self, participant_id: int, now: datetime) -> bool:
+        """Closes the participant's open handoff at their request; False when none was open."""
+        ...
+
     async def add_handoff_message(self, handoff_id: int, text: str, now: datetime) -> None:
         """Keeps a participant's redacted message for the operators' inbox."""
 

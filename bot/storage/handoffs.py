@@ -92,6 +92,17 @@ class HandoffMixin(SqlBase):
         )
         return int(row[0]) if row else None
 
+    async def leave_handoff(self, participant_id: int, now: datetime) -> bool:
+        """The participant ended their talk with the team (/batal): their open or taken
+        handoff is closed by them, with no notice sent. False when none was open."""
+        async with self.transaction():
+            changed = await self.db.execute(
+                "UPDATE handoffs SET state = 'closed', closed_by = 'participant', closed_at = ?,"
+                " waiting_since = NULL WHERE participant_id = ? AND state IN ('open', 'taken')",
+                (utc_ts(now), participant_id),
+            )
+        return bool(changed)
+
     async def add_handoff_message(self, handoff_id: int, text: str, now: datetime) -> None:
         """Keeps a participant's (redacted) message; they wait from their first unanswered one."""
         async with self.transaction():
