@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import socket
+import sys
 from datetime import datetime
+from pathlib import Path
 
 from bot.conversation.engine import Engine
 from bot.core.clock import FakeClock
 from bot.core.domain import Incoming, InputKind, Reply
+from tests.fakes.bot_api import TOKEN
 
 WIB_START = datetime.fromisoformat("2021-11-20T10:00:00+07:00")
 
@@ -67,3 +72,25 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+BOT = Path(sys.executable).with_name("prakerja-bot")
+
+
+async def start_bot(
+    path: Path, base_url: str, settings: dict[str, str], stderr: int | None
+) -> asyncio.subprocess.Process:
+    """`prakerja-bot run` on the SQLite file `path` against a fake Bot API at `base_url`,
+    with a free web port, errors-only logs and these `settings` (environment variables)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{path}",
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": base_url,
+        "WEB_LISTEN": f"127.0.0.1:{free_port()}",
+        "LOG_LEVEL": "ERROR",
+        **settings,
+    }
+    return await asyncio.create_subprocess_exec(
+        str(BOT), "run", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=stderr
+    )

@@ -6,17 +6,14 @@ though long polling already consumed the update."""
 from __future__ import annotations
 
 import asyncio
-import os
 import resource
-import sys
 from pathlib import Path
 
 from bot.storage.sqlite import SqliteStore
-from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.telegram_updates import text_json
-from tests.helpers import free_port
+from tests.helpers import start_bot
 
-BOT = Path(sys.executable).with_name("prakerja-bot")
 APOLOGY = "belum bisa diproses"
 
 
@@ -24,21 +21,7 @@ async def test_a_full_disk_delays_answers_but_loses_none(tmp_path: Path) -> None
     path = tmp_path / "bot.db"
     await (await SqliteStore.open(str(path))).close()
     async with FakeBotApi() as api:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{path}",
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_BASE_URL": api.base_url,
-            "WEB_LISTEN": f"127.0.0.1:{free_port()}",
-            "LOG_LEVEL": "ERROR",
-        }
-        bot = await asyncio.create_subprocess_exec(
-            str(BOT),
-            "run",
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        bot = await start_bot(path, api.base_url, {}, asyncio.subprocess.PIPE)
         try:
             await api.state.wait_called("getUpdates", 120)  # a busy machine starts slowly
             api.state.updates.append(text_json("/start", user_id=8, update_id=1))

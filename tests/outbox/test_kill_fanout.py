@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sqlite3
-import sys
 import time
 from pathlib import Path
 
@@ -23,14 +21,12 @@ from bench import bulk
 from bench.fake_bot_api import TimedBotApi, per_kill
 from bot.core.clock import SystemClock
 from bot.storage.sqlite import SqliteStore
-from tests.fakes.bot_api import TOKEN
-from tests.helpers import free_port
+from tests.helpers import start_bot
 from tests.outbox.test_sigterm_fanout import daytime_zone
 
 ROWS = 2000
 SENDERS = 16  # OUTBOX_MAX_IN_FLIGHT: sends at once
 KILL_AFTER = (500, 1100)  # messages received in all when each kill comes
-BOT = Path(sys.executable).with_name("prakerja-bot")
 FAN = "idempotency_key LIKE 'fan:%'"
 
 
@@ -79,12 +75,7 @@ async def _until_sends_stop(api: TimedBotApi) -> None:
 
 
 async def _bot(path: Path, base_url: str) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{path}",
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": base_url,
-        "WEB_LISTEN": f"127.0.0.1:{free_port()}",
+    settings = {
         "TELEGRAM_RATE": "150",
         "TELEGRAM_CHAT_RATE": "1",
         "OUTBOX_INTERVAL": "0.5",
@@ -92,15 +83,8 @@ async def _bot(path: Path, base_url: str) -> asyncio.subprocess.Process:
         # few rows claimed ahead, so none waits in the queue longer than the short lease
         "OUTBOX_BATCH": "25",
         "OUTBOX_LEASE_SECONDS": "5",  # a killed process's claims come back after 5 s
-        "LOG_LEVEL": "ERROR",
     }
-    return await asyncio.create_subprocess_exec(
-        str(BOT),
-        "run",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    return await start_bot(path, base_url, settings, asyncio.subprocess.DEVNULL)
 
 
 async def test_kill_9_during_a_fan_out_repeats_only_the_requests_in_flight(

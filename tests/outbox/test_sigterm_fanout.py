@@ -5,10 +5,8 @@ nothing is sent twice."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,12 +14,11 @@ from pathlib import Path
 from bench import bulk
 from bot.core.clock import SystemClock
 from bot.storage.sqlite import SqliteStore
-from tests.fakes.bot_api import TOKEN, FakeBotApi
-from tests.helpers import free_port
+from tests.fakes.bot_api import FakeBotApi
+from tests.helpers import start_bot
 
 ROWS = 300
 HUNG = 600.0  # seconds: only a run that hangs takes this long
-BOT = Path(sys.executable).with_name("prakerja-bot")
 
 
 def daytime_zone() -> str:
@@ -54,23 +51,11 @@ async def _until(what: str, done: Callable[[], bool], bot: asyncio.subprocess.Pr
 
 
 async def _bot(path: Path, base_url: str) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{path}",
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": base_url,
-        "WEB_LISTEN": f"127.0.0.1:{free_port()}",
+    settings = {
         "TELEGRAM_RATE": "100",
         "OUTBOX_INTERVAL": "0.5",
-        "LOG_LEVEL": "ERROR",
     }
-    return await asyncio.create_subprocess_exec(
-        str(BOT),
-        "run",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    return await start_bot(path, base_url, settings, asyncio.subprocess.PIPE)
 
 
 async def test_sigterm_during_a_fan_out_loses_and_duplicates_nothing(tmp_path: Path) -> None:
