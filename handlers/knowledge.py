@@ -60,13 +60,13 @@ def _locale(ctx: Context) -> str:
     return ctx.t.locale if ctx.t.locale in ("id", "en") else "id"
 
 
-def applies(ctx: Context, found: Entry, scheme: str | None = None, own: bool = True) -> bool:
+def applies(ctx: Context, found: Entry, scheme: str | None = None, mine: bool = True) -> bool:
     """Whether the entry is meant for this participant's scheme (or the one the post names)
-    and stage (not `own`: a post about someone else, whose stage is not the participant's)."""
+    and stage (not `mine`: a post about someone else, whose stage is not the participant's)."""
     scheme = scheme or _own(ctx)
     if found.schemes and scheme not in found.schemes:
         return False
-    return not own or not found.stages or stage(ctx) in found.stages
+    return not mine or not found.stages or stage(ctx) in found.stages
 
 
 def _own(ctx: Context) -> str:
@@ -77,11 +77,11 @@ def find(ctx: Context, text: str) -> Found:
     """The entries the post asks about, those fitting the participant first."""
 
     named = named_scheme(ctx, text)
-    own = not about_someone_else(text)  # "adik sy ... lolos ga ya dia?": not at my stage
+    mine = not about_someone_else(text)  # "adik sy ... lolos ga ya dia?": not at my stage
 
     def fits(entry_id: str) -> bool:
         found = entry(ctx, entry_id)
-        return found is not None and applies(ctx, found, named, own)
+        return found is not None and applies(ctx, found, named, mine)
 
     model = retriever(ctx.program, _locale(ctx))
     return model.search(text, applies=fits) if model is not None else Found(())
@@ -112,8 +112,8 @@ async def answer(
     )
     if deadline_missed(ctx) and found.topic in _FORFEITED:
         return [Reply(missed_line(ctx) + "\n" + official_help(ctx)), menu_reply(ctx)]
-    if found.topic == "sanctions" and (safe := answers.bought_in_time(ctx, post)) is not None:
-        return [safe]  # "udh beli tgl 18, aman kan?": not the sanctions, that they are safe
+    if (safe := _safe_instead(ctx, found, post)) is not None:
+        return [safe]
     feedback.answered_entry(ctx, found.id, post)  # "did this help?" (handlers/feedback.py)
     text, steps = found.for_scheme(named_scheme(ctx, post) or _own(ctx))
     options: list[Option] = []
@@ -185,9 +185,12 @@ def beside_action(ctx: Context, found: Found, topic: str, post: str) -> Reply | 
         return None
     if deadline_missed(ctx) and best.topic in _FORFEITED:
         return None
-    if best.topic == "sanctions" and (safe := answers.bought_in_time(ctx, post)) is not None:
-        return safe
-    return _briefly(ctx, best, post)
+    return _safe_instead(ctx, best, post) or _briefly(ctx, best, post)
+
+
+def _safe_instead(ctx: Context, found: Entry, post: str) -> Reply | None:
+    """ "udh beli tgl 18, aman kan?": for the sanctions' entry, that they are safe."""
+    return answers.bought_in_time(ctx, post) if found.topic == "sanctions" else None
 
 
 def decision(ctx: Context, found: Found, text: str) -> Decision:
@@ -206,20 +209,23 @@ async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
     to report); asking for the program's customer service ("nomor CS prakerja") gets the
     official channels' entry, not a handoff (bot/data/nlu/cues.toml). None: neither."""
     said = cues()
-    if said.reports_scam(text):
+    scam = said.reports_scam(text)
+    if not scam and not said.asks_official(text):
+        return None
+    found = find(ctx, text)  # searched once for either
+    if scam:
         # the scam's own entry when the search is sure of it ("minta foto ktp sm selfie")
-        found = find(ctx, text)
         best = entry(ctx, found.best) if found.best else None
         warning = entry(ctx, said.scam.entry)  # a sure entry of the warnings' own topic
         kin = best is not None and warning is not None and best.topic == warning.topic
         sure = found.confidence >= _ELSEWHERE or (kin and found.confidence >= CONFIDENT)
         wanted = best.id if sure and best is not None else said.scam.entry
-    elif said.asks_official(text) and not _sure_elsewhere(ctx, text, said.person.official_entry):
-        found = find(ctx, text)
-        itself = found.best == said.person.self_entry and found.confidence >= LEAN
-        wanted = said.person.self_entry if itself else said.person.official_entry
     else:
-        return None
+        official = said.person.official_entry
+        if found.best not in (None, official) and found.confidence >= _ELSEWHERE:
+            return None  # "ini CS resmi atau bot?" found surely as another entry
+        itself = found.best == said.person.self_entry and found.confidence >= LEAN
+        wanted = said.person.self_entry if itself else official
     if entry(ctx, wanted) is None:  # no such entry: the official channels, or nothing
         return (
             [Reply(official_help(ctx), (back_option(ctx.t),))]
@@ -227,12 +233,6 @@ async def reported_or_official(ctx: Context, text: str) -> list[Reply] | None:
             else None
         )
     return await answer(ctx, wanted, text)
-
-
-def _sure_elsewhere(ctx: Context, text: str, wanted: str) -> bool:
-    """Whether the search is sure of another entry ("ini CS resmi atau bot?": the bot's own)."""
-    found = find(ctx, text)
-    return found.best not in (None, wanted) and found.confidence >= _ELSEWHERE
 
 
 async def official_site(ctx: Context, text: str) -> list[Reply] | None:
