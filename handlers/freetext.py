@@ -273,10 +273,10 @@ async def _by_meaning(
     # "Good morning! Is this the Prakerja help desk?": the question after the greeting
     social = social or (result.intent in _POLITE and asks(text) and found.confidence >= LEAN)
     # "0800 ga nyambung, ada cara lain lapor?" read as "a person": the official channels'
-    # entries (nobody asked for this bot's team in words: _person() did not take the post)
+    # entries (nobody asked for this bot's team in words: person.moved() did not take the post)
     agrees = agreement.topic_is(ctx, found, result)
-    person = found.confidence >= _SURE or (found.confidence >= LEAN and agrees)
-    social = social or (result.intent == "human" and person)  # "CS resmi atau bot?"
+    official = found.confidence >= _SURE or (found.confidence >= LEAN and agrees)
+    social = social or (result.intent == "human" and official)  # "CS resmi atau bot?"
     apart = agreement.far_from_deadline(ctx, found, result, _SURE)  # "usia 60, masih bisa?"
     if result.intent == "delete_data" and (program := privacy.program_account(ctx, found, text)):
         return await knowledge.answer(ctx, program, text) + [privacy.offer_delete(ctx)]

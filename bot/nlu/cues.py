@@ -74,9 +74,8 @@ class MoodWords(_Strict):
 class Caps(_Strict):
     min_letters: int = Field(ge=1)
     share: float = Field(gt=0, le=1)
-    run: int = Field(
-        ge=2
-    )  # this many shouted words in a row count too ("NGAPAIN PAKE PELATIHAN SEGALA")
+    # this many shouted words in a row count too ("NGAPAIN PAKE PELATIHAN SEGALA")
+    run: int = Field(ge=2)
 
 
 class Progress(_Strict):
