@@ -308,12 +308,8 @@ class DeliveryWorker:
             # once) when the lease ends; nothing is written, that claim may be another's.
             log.warning("outbox row %s held for half its lease: left to the next claim", row.id)
             return
-        self.outcomes.sending += 1
         started = self._now()
-        try:
-            delivery = await channel.sender.send(message)
-        finally:
-            self.outcomes.sent()
+        delivery = await self.outcomes.counted(channel.sender.send(message))
         if delivery.outcome == Outcome.NEEDS_TEMPLATE:
             # The platform's window is closed (WhatsApp): send the pre-approved template.
             forced = Outbound(
@@ -328,11 +324,7 @@ class DeliveryWorker:
             if await self._deferred(row, channel, forced, stats):
                 return
             await channel.pacer.turn(None, BROADCAST)
-            self.outcomes.sending += 1
-            try:
-                delivery = await channel.sender.send(forced)
-            finally:
-                self.outcomes.sent()
+            delivery = await self.outcomes.counted(channel.sender.send(forced))
         await self._record(row, participant, channel, delivery, stats)
         channel.round_trip(self._now() - started)  # the send and its outcome's commit
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
 
 from bot.core.clock import Clock
 from bot.storage.base import StoreBusy
@@ -23,17 +24,15 @@ from bot.storage.outbox import Outcome
 from bot.storage.roles import OutboxStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FINAL_WRITE_ATTEMPTS = 15
-MOST_UNRECORDED = 4  # answers received and not yet committed before the senders wait
 
 
 class OutcomeWriter:
     """Writes outcomes through a group commit; keeps what a busy database refused."""
 
-    def __init__(
-        self, store: OutboxStore, clock: Clock, most_unrecorded: int = MOST_UNRECORDED
-    ) -> None:
+    def __init__(self, store: OutboxStore, clock: Clock, most_unrecorded: int) -> None:
         self.store = store
         self.clock = clock
         self.most_unrecorded = max(1, most_unrecorded)
@@ -70,10 +69,15 @@ class OutcomeWriter:
             self._room.clear()
             await self._room.wait()
 
-    def sent(self) -> None:
-        """A request's answer arrived (or it failed) and its outcome goes to `write` next."""
-        self.sending -= 1
-        self._wake()
+    async def counted(self, sending: Awaitable[T]) -> T:
+        """Awaits a send, counting it in `sending` until its answer (or failure) arrives; its
+        outcome goes to `write` next."""
+        self.sending += 1
+        try:
+            return await sending
+        finally:
+            self.sending -= 1
+            self._wake()
 
     async def write(self, outcome: Outcome) -> None:
         """Records one row's outcome now, in one transaction with the outcomes arriving
