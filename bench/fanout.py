@@ -98,9 +98,11 @@ class FakeApiProcess:
     """tests/fakes/bot_api.py's FakeBotApi in a child process (so it does not share our CPU
     time or memory); reports what it received when its stdin closes."""
 
-    def __init__(self, limit: float) -> None:
+    def __init__(self, limit: float, latency: float = 0.0) -> None:
+        """`latency`: each send answered that many seconds late."""
+        script = ROOT / "bench" / "fake_bot_api.py"
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "fake_bot_api.py"), "--limit", str(limit)],
+            [sys.executable, str(script), "--limit", str(limit), "--latency", str(latency)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

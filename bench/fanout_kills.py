@@ -71,22 +71,6 @@ def bot(path: str, base_url: str, args: argparse.Namespace) -> subprocess.Popen[
     )
 
 
-class TimedFake(FakeApiProcess):
-    """bench/fake_bot_api.py in a child process, answering each send `latency` s late."""
-
-    def __init__(self, limit: float, latency: float) -> None:
-        script = ROOT / "bench" / "fake_bot_api.py"
-        self.proc = subprocess.Popen(
-            [sys.executable, str(script), "--limit", str(limit), "--latency", str(latency)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        assert self.proc.stdout is not None
-        self.base_url = self.proc.stdout.readline().strip()
-
-
 def rates(arrivals: list[float], kills: list[float]) -> list[float]:
     """Messages per second while each process was sending (first to last send before its
     kill, and the last process's)."""
@@ -141,7 +125,7 @@ def run(args: argparse.Namespace) -> None:
         f" {args.kills} × {'kill -9' if args.signal == 'kill' else 'SIGTERM'}"
         f" every {args.every:.1f}s; lease {args.lease:.0f}s"
     )
-    fake = TimedFake(args.limit, args.latency)
+    fake = FakeApiProcess(args.limit, args.latency)
     sig = signal.SIGKILL if args.signal == "kill" else signal.SIGTERM
     sending_after_term = []
     kills: list[float] = []
